@@ -1,0 +1,42 @@
+import type { FastifyInstance } from 'fastify'
+import type { DbEngine } from '../server/db/engine.ts'
+import { areaFeaturesQuery, countAreasQuery } from '../server/repositories/areas.repository.ts'
+import type { Bbox } from '../server/db/postgis.expression.ts'
+import { summarise, timeRuns, type Timing } from './stats.util.ts'
+
+/** A bbox over the centre of the sample township. */
+export const BENCH_BBOX: Bbox = [100.08, 25.8, 100.19, 25.9]
+
+/** API vs raw SQL for one fine-grid bbox page of up to 1000 items. */
+export interface ItemsBench {
+  api: Timing
+  sql: Timing
+  payloadBytes: number
+  features: number
+}
+
+/**
+ * Times `GET /api/collections/fine-grids/items?bbox=…&limit=1000` over HTTP
+ * against the same two SQL statements run directly on the driver.
+ */
+export async function benchItems(app: FastifyInstance, engine: DbEngine, token: string, runs: number): Promise<ItemsBench> {
+  const address = await app.listen({ port: 0, host: '127.0.0.1' })
+  const url = `${address}/api/collections/fine-grids/items?bbox=${BENCH_BBOX.join(',')}&limit=1000`
+  const headers = { authorization: `Bearer ${token}` }
+  let payloadBytes = 0
+  let features = 0
+  const apiSamples = await timeRuns(async () => {
+    const response = await fetch(url, { headers })
+    const text = await response.text()
+    if (!response.ok) throw new Error(`API answered ${response.status}: ${text}`)
+    payloadBytes = text.length
+  }, runs)
+  const page = areaFeaturesQuery(engine.db, { level: 'fine_grid', bbox: BENCH_BBOX, limit: 1000, offset: 0 }).compile()
+  const count = countAreasQuery(engine.db, 'fine_grid', BENCH_BBOX).compile()
+  const sqlSamples = await timeRuns(async () => {
+    const result = await engine.db.executeQuery(page)
+    await engine.db.executeQuery(count)
+    features = result.rows.length
+  }, runs)
+  return { api: summarise(apiSamples), sql: summarise(sqlSamples), payloadBytes, features }
+}

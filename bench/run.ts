@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto'
+import pg from 'pg'
+import { buildApp } from '../server/app.ts'
+import { openEngine, type DbEngine } from '../server/db/engine.ts'
+import { prepareDatabase } from '../server/bootstrap.ts'
+import { createUser } from '../server/services/users.service.ts'
+import { issueApiToken } from '../server/services/tokens.service.ts'
+import { benchItems } from './items.bench.ts'
+import { benchStartup } from './startup.bench.ts'
+import { ms } from './stats.util.ts'
+
+const GEODATA_DIR = new URL('../geodata/xizhou', import.meta.url).pathname
+const RUNS = Number(process.env.BENCH_RUNS ?? 300)
+const TARGET_RATIO = 1.5
+
+async function withServerDatabase<T>(url: string, body: (databaseUrl: string) => Promise<T>): Promise<T> {
+  const name = `gridatlas_bench_${randomBytes(4).toString('hex')}`
+  const admin = new pg.Client({ connectionString: url })
+  await admin.connect()
+  await admin.query(`CREATE DATABASE ${name}`)
+  try {
+    const target = new URL(url)
+    target.pathname = `/${name}`
+    return await body(target.toString())
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+    await admin.end()
+  }
+}
+
+async function benchEngine(label: string, engine: DbEngine): Promise<boolean> {
+  await prepareDatabase(engine, { geodataDir: GEODATA_DIR, loadSample: true, adminPassword: 'bench-password-123' })
+  const user = await engine.db.transaction().execute((trx) =>
+    createUser(trx, { username: `bench-${Date.now()}`, password: 'bench-password-123', role: 'leader' }, null),
+  )
+  const { token } = await issueApiToken(engine.db, user.id, 'bench')
+  const app = await buildApp({ engine, logLevel: 'silent' })
+  try {
+    const result = await benchItems(app, engine, token, RUNS)
+    const ratio = result.api.p95 / result.sql.p95
+    console.log(`\n[${label}] GET /api/collections/fine-grids/items?bbox=…&limit=1000  (${result.features} features, ${(result.payloadBytes / 1024).toFixed(0)} KiB, ${RUNS} requests)`)
+    console.log(`  API over HTTP   p50 ${ms(result.api.p50)}   p95 ${ms(result.api.p95)}`)
+    console.log(`  same SQL direct p50 ${ms(result.sql.p50)}   p95 ${ms(result.sql.p95)}`)
+    console.log(`  API p95 / SQL p95 = ${ratio.toFixed(2)}  (target ≤ ${TARGET_RATIO})  ${ratio <= TARGET_RATIO ? 'OK' : 'MISSED'}`)
+    return ratio <= TARGET_RATIO
+  } finally {
+    await app.close()
+  }
+}
+
+console.log('GridAtlas benchmarks (figures vary with machine load; compare within one run)')
+const startup = await benchStartup()
+console.log(`\n[embedded] cold start to ready (new data folder: PostGIS, schema, sample township): ${(startup.coldMs / 1000).toFixed(1)} s`)
+console.log(`[embedded] warm start to ready (existing data folder): ${(startup.warmMs / 1000).toFixed(1)} s`)
+
+const embedded = await openEngine({})
+try {
+  await benchEngine('embedded PGlite', embedded)
+} finally {
+  await embedded.close()
+}
+
+const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL
+if (serverUrl) {
+  await withServerDatabase(serverUrl, async (databaseUrl) => {
+    const engine = await openEngine({ databaseUrl })
+    try {
+      await benchEngine('PostgreSQL + PostGIS', engine)
+    } finally {
+      await engine.close()
+    }
+  })
+} else {
+  console.log('\n(set BENCH_DATABASE_URL=postgres://… to benchmark a PostgreSQL + PostGIS server too)')
+}

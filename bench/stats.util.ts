@@ -1,0 +1,31 @@
+/** Percentile summary of timings in milliseconds. */
+export interface Timing {
+  p50: number
+  p95: number
+  mean: number
+  n: number
+}
+
+/** Summarises a list of millisecond timings. */
+export function summarise(samples: number[]): Timing {
+  const sorted = [...samples].sort((a, b) => a - b)
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]
+  return { p50: at(0.5), p95: at(0.95), mean: sorted.reduce((s, v) => s + v, 0) / sorted.length, n: sorted.length }
+}
+
+/** Runs `fn` `warmup` times untimed, then `runs` times timed, one after another. */
+export async function timeRuns(fn: () => Promise<unknown>, runs: number, warmup = 20): Promise<number[]> {
+  for (let i = 0; i < warmup; i += 1) await fn()
+  const samples: number[] = []
+  for (let i = 0; i < runs; i += 1) {
+    const start = performance.now()
+    await fn()
+    samples.push(performance.now() - start)
+  }
+  return samples
+}
+
+/** Formats a number of milliseconds. */
+export function ms(value: number): string {
+  return `${value.toFixed(2)} ms`
+}

@@ -1,0 +1,16 @@
+import { readConfig } from '../server/config.ts'
+import { openEngine } from '../server/db/engine.ts'
+import { migrate } from '../server/db/migrate.ts'
+
+const config = readConfig()
+const engine = await openEngine({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
+try {
+  const report = await migrate(engine)
+  console.log(
+    report.applied.length > 0
+      ? `Applied ${report.applied.length} migration(s): ${report.applied.join(', ')}`
+      : `Schema is up to date (${report.alreadyApplied} migrations applied earlier).`,
+  )
+} finally {
+  await engine.close()
+}

@@ -1,0 +1,63 @@
+import Fastify, { type FastifyInstance } from 'fastify'
+import cookie from '@fastify/cookie'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { DbEngine } from './db/engine.ts'
+import authPlugin from './plugins/auth.plugin.ts'
+import clientPlugin from './plugins/client.plugin.ts'
+import databasePlugin from './plugins/database.plugin.ts'
+import errorsPlugin from './plugins/errors.plugin.ts'
+import langPlugin from './plugins/lang.plugin.ts'
+import openapiPlugin from './plugins/openapi.plugin.ts'
+import { createValidatorCompiler } from './plugins/validator.compiler.ts'
+import areasRoutes from './routes/areas.routes.ts'
+import authRoutes from './routes/auth.routes.ts'
+import metaRoutes from './routes/meta.routes.ts'
+import collectionsRoutes from './routes/ogc/collections.routes.ts'
+import itemsRoutes from './routes/ogc/items.routes.ts'
+import landingRoutes from './routes/ogc/landing.routes.ts'
+import usersRoutes from './routes/users.routes.ts'
+
+/** Largest JSON body accepted by default (routes needing more raise their own limit). */
+export const BODY_LIMIT_BYTES = 1024 * 1024
+
+/** Options of {@link buildApp}. */
+export interface BuildAppOptions {
+  engine: DbEngine
+  clientDir?: string
+  geodataDir?: string
+  logLevel?: string
+  secureCookies?: boolean
+  trustProxy?: boolean
+}
+
+/** Builds the GridAtlas HTTP application on an open, migrated database. */
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: options.logLevel ?? 'warn' },
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: options.trustProxy ?? false,
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+  app.setValidatorCompiler(createValidatorCompiler())
+
+  await app.register(cookie)
+  await app.register(langPlugin)
+  await app.register(errorsPlugin)
+  await app.register(databasePlugin, { engine: options.engine })
+  await app.register(authPlugin)
+  await app.register(openapiPlugin)
+
+  await app.register(landingRoutes)
+  await app.register(collectionsRoutes)
+  await app.register(itemsRoutes)
+  await app.register(authRoutes, { secureCookies: options.secureCookies ?? false })
+  await app.register(usersRoutes)
+  await app.register(areasRoutes)
+  await app.register(metaRoutes)
+
+  if (options.clientDir && options.geodataDir) {
+    await app.register(clientPlugin, { clientDir: options.clientDir, geodataDir: options.geodataDir })
+  }
+  await app.ready()
+  return app
+}

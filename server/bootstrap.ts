@@ -1,0 +1,44 @@
+import type { AppConfig } from './config.ts'
+import { openEngine, type DbEngine } from './db/engine.ts'
+import { migrate } from './db/migrate.ts'
+import { ensureAdmin, type AdminSeedResult } from './seed/admin.seed.ts'
+import { seedSampleTownship, type SampleSeedReport } from './seed/sample-township.seed.ts'
+
+/** What {@link prepareDatabase} did. */
+export interface PrepareReport {
+  migrationsApplied: string[]
+  sample?: SampleSeedReport
+  admin: AdminSeedResult
+}
+
+/** Migrates, loads the sample township into an empty database (if wanted) and ensures `admin`. */
+export async function prepareDatabase(
+  engine: DbEngine,
+  options: { geodataDir: string; loadSample: boolean; adminPassword?: string },
+): Promise<PrepareReport> {
+  const { applied } = await migrate(engine)
+  const sample = options.loadSample ? await seedIfEmpty(engine, options.geodataDir) : undefined
+  const admin = await ensureAdmin(engine.db, options.adminPassword)
+  return { migrationsApplied: applied, sample, admin }
+}
+
+async function seedIfEmpty(engine: DbEngine, geodataDir: string): Promise<SampleSeedReport | undefined> {
+  const row = await engine.db
+    .selectFrom('areas')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
+  if (Number(row.n) > 0) return undefined
+  return engine.db.transaction().execute((trx) => seedSampleTownship(trx, geodataDir))
+}
+
+/** Opens the configured database and prepares it. */
+export async function openPreparedEngine(config: AppConfig): Promise<{ engine: DbEngine; report: PrepareReport }> {
+  const engine = await openEngine({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
+  try {
+    const report = await prepareDatabase(engine, config)
+    return { engine, report }
+  } catch (error) {
+    await engine.close()
+    throw error
+  }
+}

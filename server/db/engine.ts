@@ -1,0 +1,105 @@
+import { mkdirSync } from 'node:fs'
+import { Kysely, PostgresDialect } from 'kysely'
+import pg from 'pg'
+import { PGlite } from '@electric-sql/pglite'
+import { postgis } from '@electric-sql/pglite-postgis'
+import type { Database, Db } from './database.ts'
+import { PGlitePool } from './pglite-pool.ts'
+
+/** Which database engine is behind a handle. */
+export type EngineKind = 'pglite' | 'postgres'
+
+/** An open database: a Kysely handle plus what Kysely doesn't cover. */
+export interface DbEngine {
+  kind: EngineKind
+  db: Db
+  /** Runs a multi-statement SQL script in one transaction; on failure nothing is kept. */
+  exec(script: string): Promise<void>
+  /** The embedded instance, when the engine is PGlite. */
+  pglite?: PGlite
+  close(): Promise<void>
+}
+
+/** Options for {@link openEngine}. */
+export interface EngineOptions {
+  /** PostgreSQL connection string; when absent the embedded PGlite is used. */
+  databaseUrl?: string
+  /** Folder for PGlite's data; omitted means in memory. */
+  dataDir?: string
+  /** A PGlite data dump (from `dumpDataDir`) to start from. */
+  loadDataDir?: Blob | File
+  /** Maximum connections in the `pg` pool. */
+  poolSize?: number
+}
+
+const INT8_OID = 20
+const NUMERIC_OID = 1700
+
+pg.types.setTypeParser(INT8_OID, (value) => Number(value))
+pg.types.setTypeParser(NUMERIC_OID, (value) => Number(value))
+
+/** Opens PostgreSQL when `databaseUrl` is set, otherwise the embedded PGlite + PostGIS. */
+export async function openEngine(options: EngineOptions): Promise<DbEngine> {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10)
+  return openPglite(options)
+}
+
+async function openPostgres(connectionString: string, max: number): Promise<DbEngine> {
+  const pool = new pg.Pool({ connectionString, max })
+  const client = await pool.connect()
+  client.release()
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  return {
+    kind: 'postgres',
+    db,
+    async exec(script) {
+      const connection = await pool.connect()
+      try {
+        await connection.query(`BEGIN;\n${script}\n;COMMIT;`)
+      } catch (error) {
+        await connection.query('ROLLBACK')
+        throw error
+      } finally {
+        connection.release()
+      }
+    },
+    async close() {
+      await db.destroy()
+    },
+  }
+}
+
+async function openPglite(options: EngineOptions): Promise<DbEngine> {
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true })
+  const pglite = await PGlite.create({
+    dataDir: options.dataDir,
+    loadDataDir: options.loadDataDir,
+    extensions: { postgis },
+    parsers: {
+      [INT8_OID]: (value: string) => Number(value),
+      [NUMERIC_OID]: (value: string) => Number(value),
+    },
+  })
+  const pool = new PGlitePool(pglite)
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pool as never }) })
+  return {
+    kind: 'pglite',
+    db,
+    pglite,
+    async exec(script) {
+      const client = await pool.connect()
+      try {
+        await pglite.exec(`BEGIN;\n${script}\n;COMMIT;`)
+      } catch (error) {
+        await pglite.exec('ROLLBACK')
+        throw error
+      } finally {
+        client.release()
+      }
+    },
+    async close() {
+      await db.destroy()
+      await pglite.close()
+    },
+  }
+}

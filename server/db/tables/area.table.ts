@@ -1,0 +1,48 @@
+import type { ColumnType, Generated } from 'kysely'
+
+/** Hierarchy level of an area. */
+export type AreaLevel = 'town' | 'village' | 'base_grid' | 'fine_grid'
+
+/** Kind of a grid; dedicated grids (专属网格) are fine grids with a kind other than `standard`. */
+export type AreaKind = 'standard' | 'school' | 'market' | 'scenic' | 'enterprise'
+
+/** Stable identity of an area across its versions. */
+export interface AreaTable {
+  id: Generated<number>
+  level: AreaLevel
+  created_at: ColumnType<Date, Date | undefined, never>
+}
+
+/**
+ * One effective-dated version of an area. Geometry columns are read through
+ * PostGIS helpers (GeoJSON text) and written as EWKT/GeoJSON expressions.
+ */
+export interface AreaVersionTable {
+  area_id: number
+  version: number
+  valid_from: ColumnType<Date, Date | string, Date | string>
+  valid_to: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  parent_id: number | null
+  county_code: string
+  township_seq: number
+  village_seq: number | null
+  grid_seq: number | null
+  fine_seq: number | null
+  code: ColumnType<string, never, never>
+  name: string
+  name_en: string | null
+  kind: AreaKind
+  households: number
+  population: number
+  geom: ColumnType<unknown, unknown, unknown>
+  exempt_geom: ColumnType<unknown, unknown, unknown>
+  synthetic: boolean
+  changed_by: string
+  change_reason: string
+}
+
+/** The `current_areas` view: the version in force of every area, with its level. */
+export interface CurrentAreaView extends Omit<AreaVersionTable, 'code'> {
+  level: AreaLevel
+  code: string
+}

@@ -1,0 +1,47 @@
+import type { ColumnType, Generated } from 'kysely'
+
+/** Roles of GridAtlas users. */
+export const ROLES = ['leader', 'dispatcher', 'station', 'grid_worker', 'admin'] as const
+export type Role = (typeof ROLES)[number]
+
+export interface UserTable {
+  id: Generated<number>
+  username: string
+  display_name: string | null
+  password_hash: string
+  role: Role
+  station_key: string | null
+  staff_id: number | null
+  disabled: Generated<boolean>
+  created_at: ColumnType<Date, Date | undefined, never>
+  created_by: number | null
+}
+
+export interface UserGridTable {
+  user_id: number
+  area_id: number
+}
+
+export interface SessionTable {
+  token_hash: string
+  user_id: number
+  created_at: ColumnType<Date, Date | undefined, never>
+  expires_at: Date
+}
+
+export interface ApiTokenTable {
+  id: Generated<number>
+  user_id: number
+  name: string
+  token_hash: string
+  token_prefix: string
+  created_at: ColumnType<Date, Date | undefined, never>
+  expires_at: Date | null
+  last_used_at: Date | null
+  revoked_at: Date | null
+}
+
+export interface AppMetaTable {
+  key: string
+  value: ColumnType<unknown, string, string>
+}

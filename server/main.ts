@@ -1,0 +1,51 @@
+import { readConfig } from './config.ts'
+import { buildApp } from './app.ts'
+import { openPreparedEngine } from './bootstrap.ts'
+
+const started = performance.now()
+const config = readConfig()
+const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite + PostGIS in ${config.dataDir}`
+console.log(`GridAtlas: opening ${where} …`)
+
+const { engine, report } = await openPreparedEngine(config)
+if (report.migrationsApplied.length > 0) console.log(`GridAtlas: applied migrations ${report.migrationsApplied.join(', ')}`)
+if (report.sample) {
+  console.log(`GridAtlas: loaded sample township ${report.sample.townName} (${report.sample.areas} areas, ${report.sample.staff} staff)`)
+}
+
+const app = await buildApp({
+  engine,
+  clientDir: config.clientDir,
+  geodataDir: config.geodataDir,
+  logLevel: config.logLevel,
+  secureCookies: config.secureCookies,
+  trustProxy: process.env.TRUST_PROXY === '1',
+})
+await app.listen({ port: config.port, host: config.host })
+const address = app.server.address()
+const port = typeof address === 'object' && address ? address.port : config.port
+const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host
+const seconds = ((performance.now() - started) / 1000).toFixed(1)
+
+console.log(`\nGridAtlas is ready in ${seconds} s: http://${shownHost}:${port}/`)
+if (report.admin.created && 'generatedPassword' in report.admin && report.admin.generatedPassword) {
+  console.log(`Sign in as "admin" with the generated password: ${report.admin.generatedPassword}`)
+  console.log('It is shown only this once and stored only as a hash; set ADMIN_PASSWORD before the first start to choose it.')
+} else if (report.admin.created) {
+  console.log('Sign in as "admin" with the password from ADMIN_PASSWORD.')
+} else {
+  console.log('Sign in as "admin" (password printed at the first start; reset it with: npm run user:create -- --username admin --reset-password)')
+}
+console.log(`OGC API – Features: http://${shownHost}:${port}/api   (Ctrl+C to stop)`)
+
+let closing = false
+async function shutdown(signal: string) {
+  if (closing) return
+  closing = true
+  console.log(`\nGridAtlas: ${signal}, closing …`)
+  await app.close()
+  await engine.close()
+  process.exit(0)
+}
+process.on('SIGINT', () => void shutdown('SIGINT'))
+process.on('SIGTERM', () => void shutdown('SIGTERM'))

@@ -1,0 +1,50 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import fp from 'fastify-plugin'
+import fastifyStatic from '@fastify/static'
+
+/** Options of the client plugin. */
+export interface ClientPluginOptions {
+  /** Folder of the built client (`vite build` output). */
+  clientDir: string
+  /** Folder holding `basemap.geojson` of the sample township. */
+  geodataDir: string
+}
+
+/**
+ * Serves the built Svelte client (with an index.html fallback for client
+ * routes) and the offline basemap at `/basemap/xizhou.geojson`.
+ */
+export default fp<ClientPluginOptions>(
+  async (app, options) => {
+    const basemapFile = join(options.geodataDir, 'basemap.geojson')
+    app.get('/basemap/xizhou.geojson', { schema: { hide: true }, config: { public: true } }, async (_request, reply) => {
+      reply.header('cache-control', 'public, max-age=3600')
+      return reply.type('application/geo+json').sendFile('basemap.geojson', options.geodataDir)
+    })
+    const hasClient = existsSync(join(options.clientDir, 'index.html'))
+    await app.register(fastifyStatic, {
+      root: hasClient ? options.clientDir : options.geodataDir,
+      prefix: '/',
+      serve: hasClient,
+      wildcard: false,
+      index: false,
+    })
+    if (!existsSync(basemapFile)) app.log.warn(`basemap missing: ${basemapFile}`)
+    app.get('/*', { schema: { hide: true }, config: { public: true } }, async (request, reply) => {
+      const path = request.url.split('?')[0]
+      if (path.startsWith('/api')) return reply.callNotFound()
+      if (!hasClient) {
+        return reply
+          .type('text/plain; charset=utf-8')
+          .send('GridAtlas client is not built. Run `npm run build` (npm start does it for you).')
+      }
+      if (path.startsWith('/assets/') || /\.[a-z0-9]+$/i.test(path)) {
+        return reply.sendFile(path.slice(1), options.clientDir)
+      }
+      reply.header('cache-control', 'no-cache')
+      return reply.sendFile('index.html', options.clientDir)
+    })
+  },
+  { name: 'client' },
+)

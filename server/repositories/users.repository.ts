@@ -1,0 +1,93 @@
+import type { Db } from '../db/database.ts'
+import type { Role } from '../db/tables/auth.table.ts'
+
+/** A user row with the grids they are responsible for. */
+export interface UserRecord {
+  id: number
+  username: string
+  displayName: string | null
+  role: Role
+  stationKey: string | null
+  disabled: boolean
+  gridIds: number[]
+}
+
+/** Fields to create a user; the password is already hashed. */
+export interface NewUser {
+  username: string
+  displayName?: string | null
+  passwordHash: string
+  role: Role
+  stationKey?: string | null
+  gridIds?: number[]
+  createdBy?: number | null
+}
+
+/** Finds a user and their password hash by username (case-sensitive). */
+export async function findUserCredentials(db: Db, username: string) {
+  return db
+    .selectFrom('users')
+    .select(['id', 'password_hash', 'disabled'])
+    .where('username', '=', username)
+    .executeTakeFirst()
+}
+
+/** Loads a user by id, or undefined. */
+export async function findUserById(db: Db, id: number): Promise<UserRecord | undefined> {
+  const row = await db
+    .selectFrom('users')
+    .select(['id', 'username', 'display_name', 'role', 'station_key', 'disabled'])
+    .where('id', '=', id)
+    .executeTakeFirst()
+  if (!row) return undefined
+  const grids = await db.selectFrom('user_grids').select('area_id').where('user_id', '=', id).orderBy('area_id').execute()
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    role: row.role,
+    stationKey: row.station_key,
+    disabled: row.disabled,
+    gridIds: grids.map((grid) => grid.area_id),
+  }
+}
+
+/** Whether a username is taken. */
+export async function usernameExists(db: Db, username: string): Promise<boolean> {
+  const row = await db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst()
+  return row !== undefined
+}
+
+/** Inserts a user and their grid responsibilities; returns the new id. */
+export async function insertUser(db: Db, user: NewUser): Promise<number> {
+  const { id } = await db
+    .insertInto('users')
+    .values({
+      username: user.username,
+      display_name: user.displayName ?? null,
+      password_hash: user.passwordHash,
+      role: user.role,
+      station_key: user.stationKey ?? null,
+      staff_id: null,
+      created_by: user.createdBy ?? null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const gridIds = [...new Set(user.gridIds ?? [])]
+  if (gridIds.length > 0) {
+    await db.insertInto('user_grids').values(gridIds.map((areaId) => ({ user_id: id, area_id: areaId }))).execute()
+  }
+  return id
+}
+
+/** Replaces a user's password hash. */
+export async function updatePasswordHash(db: Db, userId: number, passwordHash: string): Promise<void> {
+  await db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', userId).execute()
+}
+
+/** Lists all users, ordered by username. */
+export async function listUsers(db: Db): Promise<UserRecord[]> {
+  const rows = await db.selectFrom('users').select('id').orderBy('username').execute()
+  const users = await Promise.all(rows.map((row) => findUserById(db, row.id)))
+  return users.filter((user): user is UserRecord => user !== undefined)
+}

@@ -1,0 +1,30 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { HttpError } from '../http-error.ts'
+import { toAreaDetailDto } from '../mappers/area.mapper.ts'
+import { findAreaDetail } from '../repositories/areas.repository.ts'
+import { findAreaStaff } from '../repositories/staff.repository.ts'
+import { AreaDetailSchema } from './areas.schemas.ts'
+import { errorResponses } from './schemas.ts'
+
+/** Area details for the map's side panel. */
+const areasRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/api/areas/:id',
+    {
+      schema: {
+        tags: ['Areas'],
+        summary: 'An area (town, village or grid) with its parent, grid leader, workers and figures',
+        params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+        response: { 200: AreaDetailSchema, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      const row = await findAreaDetail(app.db, request.params.id)
+      if (!row) throw new HttpError(404, 'area_not_found', { id: request.params.id })
+      return toAreaDetailDto(row, await findAreaStaff(app.db, row.id))
+    },
+  )
+}
+
+export default areasRoutes

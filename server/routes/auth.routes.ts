@@ -1,0 +1,113 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { HttpError } from '../http-error.ts'
+import { toUserDto } from '../mappers/user.mapper.ts'
+import { currentUser, SESSION_COOKIE } from '../plugins/auth.plugin.ts'
+import { deleteSession, insertSession } from '../repositories/credentials.repository.ts'
+import { issueApiToken } from '../services/tokens.service.ts'
+import { findUserById, findUserCredentials } from '../repositories/users.repository.ts'
+import { hashPassword, verifyPassword } from '../security/password.hash.ts'
+import { hashSecret, newSecret } from '../security/token.util.ts'
+import { errorResponses, TokenSchema, UserSchema } from './schemas.ts'
+
+/** How long a browser session lasts. */
+export const SESSION_DAYS = 7
+const DAY_MS = 86_400_000
+
+/** Options of the auth routes. */
+export interface AuthRoutesOptions {
+  /** Mark the session cookie `Secure` (behind HTTPS). */
+  secureCookies: boolean
+}
+
+let dummyHash: Promise<string> | undefined
+
+/** Sign-in, sign-out, who-am-I and personal API tokens. */
+const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, options) => {
+  app.post(
+    '/api/auth/login',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['Auth'],
+        summary: 'Sign in; sets an HttpOnly session cookie',
+        security: [],
+        body: Type.Object(
+          { username: Type.String({ minLength: 1, maxLength: 100 }), password: Type.String({ minLength: 1, maxLength: 200 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ user: UserSchema }), ...errorResponses(400, 401) },
+      },
+    },
+    async (request, reply) => {
+      const { username, password } = request.body
+      const found = await findUserCredentials(app.db, username)
+      dummyHash ??= hashPassword('not-a-real-password')
+      const hash = found?.password_hash ?? (await dummyHash)
+      const matches = await verifyPassword(password, hash)
+      if (!found || !matches || found.disabled) throw new HttpError(401, 'bad_credentials')
+      const secret = newSecret()
+      const expiresAt = new Date(Date.now() + SESSION_DAYS * DAY_MS)
+      await insertSession(app.db, hashSecret(secret), found.id, expiresAt)
+      reply.setCookie(SESSION_COOKIE, secret, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: options.secureCookies,
+        expires: expiresAt,
+      })
+      const user = await findUserById(app.db, found.id)
+      return { user: toUserDto(user!) }
+    },
+  )
+
+  app.post(
+    '/api/auth/logout',
+    {
+      schema: { tags: ['Auth'], summary: 'Sign out (ends this session)', response: { 204: Type.Null(), ...errorResponses(401) } },
+    },
+    async (request, reply) => {
+      const cookie = request.cookies[SESSION_COOKIE]
+      if (cookie) await deleteSession(app.db, hashSecret(cookie))
+      reply.clearCookie(SESSION_COOKIE, { path: '/' })
+      return reply.code(204).send(null)
+    },
+  )
+
+  app.get(
+    '/api/auth/me',
+    {
+      schema: { tags: ['Auth'], summary: 'The signed-in user', response: { 200: Type.Object({ user: UserSchema }), ...errorResponses(401) } },
+    },
+    async (request) => ({ user: toUserDto(currentUser(request)) }),
+  )
+
+  app.post(
+    '/api/auth/tokens',
+    {
+      schema: {
+        tags: ['Auth'],
+        summary: 'Create a personal API token for the signed-in user; the token is shown only in this answer',
+        body: Type.Object(
+          {
+            name: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'What the token is for, e.g. "QGIS on my laptop"' })),
+            expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          201: TokenSchema,
+          ...errorResponses(400, 401),
+        },
+      },
+    },
+    async (request, reply) => {
+      const user = currentUser(request)
+      const body = request.body ?? {}
+      const issued = await issueApiToken(app.db, user.id, body.name ?? 'API token', body.expiresInDays)
+      return reply.code(201).send(issued)
+    },
+  )
+}
+
+export default authRoutes

@@ -1,0 +1,133 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply } from 'fastify'
+import { Type } from 'typebox'
+import { HttpError } from '../../http-error.ts'
+import { currentUser } from '../../plugins/auth.plugin.ts'
+import { findCollection } from '../../ogc/collections.registry.ts'
+import { parseBbox } from '../../ogc/bbox.parse.ts'
+import { baseUrl, GEOJSON, type Link } from '../../ogc/links.util.ts'
+import { collectionNotFound } from './collections.routes.ts'
+
+/** Default page size of an items request. */
+export const DEFAULT_LIMIT = 100
+/** Largest page size; larger requests are clamped to it, not refused. */
+export const MAX_LIMIT = 10_000
+
+const ItemsQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, description: `Page size (default ${DEFAULT_LIMIT}, at most ${MAX_LIMIT}; larger values are clamped)` })),
+    offset: Type.Optional(Type.Integer({ minimum: 0, description: 'Number of features to skip' })),
+    bbox: Type.Optional(Type.String({ description: 'minLon,minLat,maxLon,maxLat in CRS84 (6 numbers with heights also accepted)' })),
+    f: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('geojson'), Type.Literal('application/geo+json')])),
+  },
+  { additionalProperties: false },
+)
+
+const FeatureCollectionSchema = Type.Object(
+  {
+    type: Type.Literal('FeatureCollection'),
+    features: Type.Array(Type.Object({}, { additionalProperties: true })),
+    links: Type.Array(Type.Object({ href: Type.String(), rel: Type.String(), type: Type.Optional(Type.String()) })),
+    numberMatched: Type.Integer(),
+    numberReturned: Type.Integer(),
+    timeStamp: Type.String(),
+  },
+  { description: 'GeoJSON FeatureCollection (application/geo+json)' },
+)
+
+/**
+ * Sends GeoJSON text built by PostGIS as is: the response schema documents
+ * its shape, but the text is not parsed and serialised again.
+ */
+function sendPrebuilt(reply: FastifyReply, geojsonText: string) {
+  return reply.type(GEOJSON).send(geojsonText as never)
+}
+
+function pageHref(base: string, query: Record<string, string | number | undefined>): string {
+  const params = new URLSearchParams()
+  for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value))
+  return `${base}?${params.toString()}`
+}
+
+/** `/collections/{id}/items` and `/collections/{id}/items/{featureId}` as GeoJSON. */
+const itemsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/api/collections/:collectionId/items',
+    {
+      schema: {
+        tags: ['OGC API – Features'],
+        summary: 'Features of a collection (GeoJSON), paged',
+        params: Type.Object({ collectionId: Type.String() }),
+        querystring: ItemsQuery,
+        response: { 200: FeatureCollectionSchema },
+      },
+    },
+    async (request, reply) => {
+      const collection = findCollection(request.params.collectionId)
+      if (!collection) throw collectionNotFound(request.params.collectionId)
+      const { bbox: bboxText, f } = request.query
+      const limit = Math.min(request.query.limit ?? DEFAULT_LIMIT, MAX_LIMIT)
+      const offset = request.query.offset ?? 0
+      let bbox: [number, number, number, number] | undefined
+      if (bboxText !== undefined) {
+        const parsed = parseBbox(bboxText)
+        if (!parsed.valid) throw new HttpError(400, 'bad_bbox', { reason: parsed.reason })
+        bbox = parsed.bbox
+      }
+      const page = await collection.items(app.db, currentUser(request), { bbox, limit, offset })
+      const base = `${baseUrl(request)}/api/collections/${collection.id}/items`
+      const kept = { bbox: bboxText, f }
+      const links: Link[] = [
+        { href: pageHref(base, { ...kept, limit, offset }), rel: 'self', type: GEOJSON, title: 'This page' },
+        { href: `${baseUrl(request)}/api/collections/${collection.id}`, rel: 'collection', type: 'application/json' },
+      ]
+      if (offset + page.featureTexts.length < page.numberMatched) {
+        links.push({ href: pageHref(base, { ...kept, limit, offset: offset + limit }), rel: 'next', type: GEOJSON, title: 'Next page' })
+      }
+      if (offset > 0) {
+        links.push({ href: pageHref(base, { ...kept, limit, offset: Math.max(0, offset - limit) }), rel: 'prev', type: GEOJSON, title: 'Previous page' })
+      }
+      const head = JSON.stringify({
+        type: 'FeatureCollection',
+        numberMatched: page.numberMatched,
+        numberReturned: page.featureTexts.length,
+        timeStamp: new Date().toISOString(),
+        links,
+      })
+      return sendPrebuilt(reply, `${head.slice(0, -1)},"features":[${page.featureTexts.join(',')}]}`)
+    },
+  )
+
+  app.get(
+    '/api/collections/:collectionId/items/:featureId',
+    {
+      schema: {
+        tags: ['OGC API – Features'],
+        summary: 'One feature (GeoJSON); the ETag carries its version',
+        params: Type.Object({ collectionId: Type.String(), featureId: Type.String() }),
+        querystring: Type.Object(
+          { f: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('geojson'), Type.Literal('application/geo+json')])) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ type: Type.Literal('Feature') }, { additionalProperties: true, description: 'GeoJSON Feature' }) },
+      },
+    },
+    async (request, reply) => {
+      const { collectionId, featureId } = request.params
+      const collection = findCollection(collectionId)
+      if (!collection) throw collectionNotFound(collectionId)
+      const id = /^\d{1,15}$/.test(featureId) ? Number(featureId) : undefined
+      const found = id === undefined ? undefined : await collection.item(app.db, currentUser(request), id)
+      if (!found) throw new HttpError(404, 'feature_not_found', { collection: collectionId, id: featureId })
+      const base = `${baseUrl(request)}/api/collections/${collection.id}`
+      const links: Link[] = [
+        { href: `${base}/items/${featureId}`, rel: 'self', type: GEOJSON },
+        { href: base, rel: 'collection', type: 'application/json' },
+      ]
+      reply.header('etag', `"${found.version}"`)
+      return sendPrebuilt(reply, `${found.featureText.slice(0, -1)},"links":${JSON.stringify(links)}}`)
+    },
+  )
+}
+
+export default itemsRoutes

@@ -1,0 +1,42 @@
+import { Type, type Static } from 'typebox'
+
+/** JSON error body of every 4xx/5xx answer. */
+export const ErrorSchema = Type.Object(
+  { code: Type.String({ description: 'Stable machine-readable code' }), message: Type.String({ description: 'Localised, human-readable message' }) },
+  { additionalProperties: true },
+)
+
+/** A role name. */
+export const RoleSchema = Type.Union([
+  Type.Literal('leader'),
+  Type.Literal('dispatcher'),
+  Type.Literal('station'),
+  Type.Literal('grid_worker'),
+  Type.Literal('admin'),
+])
+
+/** A user as the API shows it (never with a password hash). */
+export const UserSchema = Type.Object({
+  id: Type.Integer(),
+  username: Type.String(),
+  displayName: Type.Union([Type.String(), Type.Null()]),
+  role: RoleSchema,
+  stationKey: Type.Union([Type.String(), Type.Null()]),
+  gridIds: Type.Array(Type.Integer()),
+})
+export type UserDto = Static<typeof UserSchema>
+
+/** Standard error responses, for route schemas. */
+export function errorResponses(...statuses: number[]): Record<number, typeof ErrorSchema> {
+  return Object.fromEntries(statuses.map((status) => [status, ErrorSchema]))
+}
+
+/** A newly issued API token; the secret appears only in this answer. */
+export const TokenSchema = Type.Object({
+  id: Type.Integer(),
+  userId: Type.Integer(),
+  name: Type.String(),
+  token: Type.String({ description: 'Send as "Authorization: Bearer <token>"; it cannot be shown again' }),
+  createdAt: Type.String(),
+  expiresAt: Type.Union([Type.String(), Type.Null()]),
+})

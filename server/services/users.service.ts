@@ -1,0 +1,44 @@
+import type { Db } from '../db/database.ts'
+import type { Role } from '../db/tables/auth.table.ts'
+import { HttpError } from '../http-error.ts'
+import { findNonGridIds } from '../repositories/areas.repository.ts'
+import { findUserById, insertUser, usernameExists, type UserRecord } from '../repositories/users.repository.ts'
+import { hashPassword } from '../security/password.hash.ts'
+
+/** Shortest password accepted for a new user. */
+export const MIN_PASSWORD_LENGTH = 10
+
+/** What an administrator gives to create a user. */
+export interface CreateUserInput {
+  username: string
+  password: string
+  role: Role
+  displayName?: string
+  stationKey?: string
+  gridIds?: number[]
+}
+
+/**
+ * Checks and creates a user: 400 for a short password, unknown grids or an
+ * unknown station, 409 for a taken username. Run it in a transaction.
+ */
+export async function createUser(db: Db, input: CreateUserInput, createdBy: number | null): Promise<UserRecord> {
+  if (input.password.length < MIN_PASSWORD_LENGTH) throw new HttpError(400, 'weak_password')
+  if (await usernameExists(db, input.username)) throw new HttpError(409, 'username_taken', { username: input.username })
+  const unknownGrids = await findNonGridIds(db, input.gridIds ?? [])
+  if (unknownGrids.length > 0) throw new HttpError(400, 'unknown_grids', { ids: unknownGrids.join(', ') })
+  if (input.stationKey) {
+    const station = await db.selectFrom('stations').select('key').where('key', '=', input.stationKey).executeTakeFirst()
+    if (!station) throw new HttpError(400, 'unknown_station', { key: input.stationKey })
+  }
+  const id = await insertUser(db, {
+    username: input.username,
+    displayName: input.displayName ?? null,
+    passwordHash: await hashPassword(input.password),
+    role: input.role,
+    stationKey: input.stationKey ?? null,
+    gridIds: input.gridIds,
+    createdBy,
+  })
+  return (await findUserById(db, id))!
+}

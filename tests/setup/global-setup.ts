@@ -1,0 +1,30 @@
+import type { TestProject } from 'vitest/node'
+import { adminQuery, buildPgliteTemplate, buildPostgresTemplate } from './template.database.ts'
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Path of the PGlite template dump (embedded runs). */
+    pgliteTemplate: string
+    /** Name of the PostgreSQL template database (when TEST_DATABASE_URL is set). */
+    pgTemplate: string
+  }
+}
+
+/**
+ * Builds the template database once per run: a PGlite dump, or a template
+ * database on the server named by TEST_DATABASE_URL.
+ */
+export default async function setup(project: TestProject) {
+  const url = process.env.TEST_DATABASE_URL
+  if (!url) {
+    project.provide('pgliteTemplate', await buildPgliteTemplate())
+    project.provide('pgTemplate', '')
+    return
+  }
+  const template = await buildPostgresTemplate(url)
+  project.provide('pgTemplate', template)
+  project.provide('pgliteTemplate', '')
+  return async () => {
+    await adminQuery(url, `DROP DATABASE IF EXISTS ${template} WITH (FORCE)`)
+  }
+}

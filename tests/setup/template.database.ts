@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto'
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import pg from 'pg'
+import { openEngine } from '../../server/db/engine.ts'
+import { migrate, MIGRATIONS_DIR } from '../../server/db/migrate.ts'
+import { seedSampleTownship } from '../../server/seed/sample-township.seed.ts'
+
+/** Root of the repository. */
+export const ROOT = new URL('../../', import.meta.url).pathname
+/** Folder of the sample township. */
+export const GEODATA_DIR = join(ROOT, 'geodata/xizhou')
+const CACHE_DIR = join(ROOT, '.test-cache')
+
+/** A hash of everything the template is built from, so a cached dump is never stale. */
+function templateKey(): string {
+  const hash = createHash('sha256')
+  for (const dir of [MIGRATIONS_DIR, GEODATA_DIR]) {
+    for (const name of readdirSync(dir).sort()) {
+      if (name.endsWith('.md')) continue
+      hash.update(name).update(readFileSync(join(dir, name)))
+    }
+  }
+  hash.update(readFileSync(join(ROOT, 'server/seed/sample-township.seed.ts')))
+  return hash.digest('hex').slice(0, 16)
+}
+
+/**
+ * Builds (or reuses from `.test-cache/`) a PGlite dump with the schema and
+ * the sample township, and returns its path. Test files start from it.
+ */
+export async function buildPgliteTemplate(): Promise<string> {
+  const file = join(CACHE_DIR, `pglite-template-${templateKey()}.tar`)
+  if (existsSync(file)) return file
+  mkdirSync(CACHE_DIR, { recursive: true })
+  const engine = await openEngine({})
+  try {
+    await migrate(engine)
+    await engine.db.transaction().execute((trx) => seedSampleTownship(trx, GEODATA_DIR))
+    const dump = await engine.pglite!.dumpDataDir('none')
+    writeFileSync(file, Buffer.from(await dump.arrayBuffer()))
+  } finally {
+    await engine.close()
+  }
+  return file
+}
+
+/** Connection string `url` with its database name replaced. */
+export function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url)
+  parsed.pathname = `/${database}`
+  return parsed.toString()
+}
+
+/** Runs one statement on the server's maintenance connection (the URL's own database). */
+export async function adminQuery(url: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    await client.query(statement)
+  } finally {
+    await client.end()
+  }
+}
+
+/**
+ * Creates a PostgreSQL template database with the schema and the sample
+ * township on the server of `url`; test files copy it with CREATE DATABASE … TEMPLATE.
+ */
+export async function buildPostgresTemplate(url: string): Promise<string> {
+  const name = `gridatlas_tpl_${process.pid}_${Date.now()}`
+  await adminQuery(url, `CREATE DATABASE ${name}`)
+  const engine = await openEngine({ databaseUrl: withDatabase(url, name), poolSize: 2 })
+  try {
+    await migrate(engine)
+    await engine.db.transaction().execute((trx) => seedSampleTownship(trx, GEODATA_DIR))
+  } finally {
+    await engine.close()
+  }
+  return name
+}
+
