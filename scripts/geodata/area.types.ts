@@ -1,0 +1,25 @@
+import type { MultiPolygonCoords, Position } from './geo.types.ts'
+
+/** Level of an area in the hierarchy. */
+export type AreaLevel = 'town' | 'village' | 'base_grid' | 'fine_grid'
+
+/** Kind of an area; anything but `standard` is a dedicated grid (专属网格). */
+export type AreaKind = 'standard' | 'school' | 'market' | 'scenic' | 'enterprise'
+
+/** One generated area, before it is written as a GeoJSON feature. */
+export interface AreaRecord {
+  code: string
+  level: AreaLevel
+  villageSeq: number | null
+  gridSeq: number | null
+  fineSeq: number | null
+  parentCode: string | null
+  name: string
+  nameEn: string
+  kind: AreaKind
+  households: number
+  population: number
+  coords: MultiPolygonCoords
+  /** Planar centroid of `coords`. */
+  centroid: Position
+}
