@@ -12,13 +12,20 @@ export interface ItemsQuery {
   offset: number
 }
 
+/** A page of features: GeoJSON Feature texts joined by commas, and counts. */
+export interface FeaturePage {
+  featuresJson: string
+  numberMatched: number
+  numberReturned: number
+}
+
 /** A feature collection the OGC API serves; features come as GeoJSON texts. */
 export interface CollectionProvider {
   id: string
   title: Record<Lang, string>
   description: Record<Lang, string>
   /** One page of features and the number matched. */
-  items(db: Db, user: UserRecord, query: ItemsQuery): Promise<{ featureTexts: string[]; numberMatched: number }>
+  items(db: Db, user: UserRecord, query: ItemsQuery): Promise<FeaturePage>
   /** One feature and its ETag version, or undefined. */
   item(db: Db, user: UserRecord, id: number): Promise<{ featureText: string; version: number } | undefined>
   /** Spatial extent of the current data. */

@@ -3,7 +3,9 @@ import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
 import type { Role } from '../db/tables/auth.table.ts'
 import { HttpError } from '../http-error.ts'
 import { findSessionUser, findTokenUser, touchApiToken } from '../repositories/credentials.repository.ts'
-import { findUserById, type UserRecord } from '../repositories/users.repository.ts'
+import type { Db } from '../db/database.ts'
+import type { UserRecord } from '../repositories/users.repository.ts'
+import { CredentialCache } from '../security/credential.cache.ts'
 import { API_TOKEN_PREFIX, hashSecret } from '../security/token.util.ts'
 
 /** Name of the session cookie. */
@@ -18,6 +20,10 @@ declare module 'fastify' {
     /** Routes that answer without a session or token. */
     public?: boolean
   }
+  interface FastifyInstance {
+    /** Recently resolved sessions and tokens. */
+    credentials: CredentialCache
+  }
 }
 
 /**
@@ -27,6 +33,7 @@ declare module 'fastify' {
 export default fp(
   async (app) => {
     app.decorateRequest('user', null)
+    app.decorate('credentials', new CredentialCache())
     app.addHook('onRequest', async (request) => {
       if (!request.url.startsWith('/api') || request.routeOptions.config?.public) return
       if (!request.routeOptions.url) return
@@ -36,28 +43,41 @@ export default fp(
   { name: 'auth', dependencies: ['database', 'lang'] },
 )
 
+/** How often a token's last use is written (at most). */
+const TOKEN_TOUCH_MS = 60_000
+
 async function authenticate(request: FastifyRequest): Promise<UserRecord> {
-  const db = request.server.db
   const header = request.headers.authorization
   if (header !== undefined) {
     const match = /^Bearer\s+(\S+)$/i.exec(header)
     if (!match || !match[1].startsWith(API_TOKEN_PREFIX)) throw new HttpError(401, 'bad_token')
-    const found = await findTokenUser(db, hashSecret(match[1]))
-    if (!found) throw new HttpError(401, 'bad_token')
-    await touchApiToken(db, found.tokenId)
-    return loadUser(request, found.userId)
+    return resolveCached(request, hashSecret(match[1]), tokenUser, 'bad_token')
   }
   const cookie = request.cookies[SESSION_COOKIE]
   if (!cookie) throw new HttpError(401, 'unauthenticated')
-  const userId = await findSessionUser(db, hashSecret(cookie))
-  if (userId === undefined) throw new HttpError(401, 'unauthenticated')
-  return loadUser(request, userId)
+  return resolveCached(request, hashSecret(cookie), findSessionUser, 'unauthenticated')
 }
 
-async function loadUser(request: FastifyRequest, userId: number): Promise<UserRecord> {
-  const user = await findUserById(request.server.db, userId)
-  if (!user || user.disabled) throw new HttpError(401, 'unauthenticated')
+async function resolveCached(
+  request: FastifyRequest,
+  hash: string,
+  lookup: (db: Db, hash: string) => Promise<UserRecord | undefined>,
+  failure: 'bad_token' | 'unauthenticated',
+): Promise<UserRecord> {
+  const cache = request.server.credentials
+  const cached = cache.get(hash)
+  if (cached) return cached
+  const user = await lookup(request.server.db, hash)
+  if (!user) throw new HttpError(401, failure)
+  cache.set(hash, user)
   return user
+}
+
+async function tokenUser(db: Db, hash: string): Promise<UserRecord | undefined> {
+  const found = await findTokenUser(db, hash)
+  if (!found) return undefined
+  if (!found.lastUsedAt || Date.now() - found.lastUsedAt.getTime() > TOKEN_TOUCH_MS) await touchApiToken(db, found.tokenId)
+  return found.user
 }
 
 /** A preHandler that lets only `roles` through (403 otherwise). */

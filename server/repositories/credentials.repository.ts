@@ -1,21 +1,20 @@
 import type { Db } from '../db/database.ts'
+import { selectUsers, toUserRecord, type UserRecord } from './users.repository.ts'
 
 /** Stores a session (by the hash of its cookie value). */
 export async function insertSession(db: Db, tokenHash: string, userId: number, expiresAt: Date): Promise<void> {
   await db.insertInto('sessions').values({ token_hash: tokenHash, user_id: userId, expires_at: expiresAt }).execute()
 }
 
-/** The user id of a live session, or undefined. */
-export async function findSessionUser(db: Db, tokenHash: string): Promise<number | undefined> {
-  const row = await db
-    .selectFrom('sessions')
-    .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select('sessions.user_id')
+/** The enabled user of a live session, or undefined. */
+export async function findSessionUser(db: Db, tokenHash: string): Promise<UserRecord | undefined> {
+  const row = await selectUsers(db)
+    .innerJoin('sessions', 'sessions.user_id', 'users.id')
     .where('sessions.token_hash', '=', tokenHash)
     .where('sessions.expires_at', '>', new Date())
     .where('users.disabled', '=', false)
     .executeTakeFirst()
-  return row?.user_id
+  return row ? toUserRecord(row) : undefined
 }
 
 /** Ends a session. */
@@ -44,18 +43,20 @@ export async function insertApiToken(
   return { id: row.id, createdAt: row.created_at }
 }
 
-/** The user id of a live API token (not revoked, not expired, user enabled), or undefined. */
-export async function findTokenUser(db: Db, tokenHash: string): Promise<{ tokenId: number; userId: number } | undefined> {
-  const row = await db
-    .selectFrom('api_tokens')
-    .innerJoin('users', 'users.id', 'api_tokens.user_id')
-    .select(['api_tokens.id', 'api_tokens.user_id'])
+/** The enabled user of a live API token (not revoked, not expired), with the token's use, or undefined. */
+export async function findTokenUser(
+  db: Db,
+  tokenHash: string,
+): Promise<{ tokenId: number; lastUsedAt: Date | null; user: UserRecord } | undefined> {
+  const row = await selectUsers(db)
+    .innerJoin('api_tokens', 'api_tokens.user_id', 'users.id')
+    .select(['api_tokens.id as token_id', 'api_tokens.last_used_at'])
     .where('api_tokens.token_hash', '=', tokenHash)
     .where('api_tokens.revoked_at', 'is', null)
     .where((eb) => eb.or([eb('api_tokens.expires_at', 'is', null), eb('api_tokens.expires_at', '>', new Date())]))
     .where('users.disabled', '=', false)
     .executeTakeFirst()
-  return row ? { tokenId: row.id, userId: row.user_id } : undefined
+  return row ? { tokenId: row.token_id, lastUsedAt: row.last_used_at, user: toUserRecord(row) } : undefined
 }
 
 /** Records that a token was used; writes at most once a minute per token. */

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { Db } from '../db/database.ts'
 import type { Role } from '../db/tables/auth.table.ts'
 
@@ -32,15 +33,33 @@ export async function findUserCredentials(db: Db, username: string) {
     .executeTakeFirst()
 }
 
-/** Loads a user by id, or undefined. */
-export async function findUserById(db: Db, id: number): Promise<UserRecord | undefined> {
-  const row = await db
+/** Users with their grid ids, in one statement; join sessions or tokens onto it. */
+export function selectUsers(db: Db) {
+  return db
     .selectFrom('users')
-    .select(['id', 'username', 'display_name', 'role', 'station_key', 'disabled'])
-    .where('id', '=', id)
-    .executeTakeFirst()
-  if (!row) return undefined
-  const grids = await db.selectFrom('user_grids').select('area_id').where('user_id', '=', id).orderBy('area_id').execute()
+    .select([
+      'users.id',
+      'users.username',
+      'users.display_name',
+      'users.role',
+      'users.station_key',
+      'users.disabled',
+      sql<number[]>`coalesce((SELECT json_agg(g.area_id ORDER BY g.area_id) FROM user_grids g WHERE g.user_id = users.id), '[]'::json)`.as(
+        'grid_ids',
+      ),
+    ])
+}
+
+/** Maps a row of {@link selectUsers} to a {@link UserRecord}. */
+export function toUserRecord(row: {
+  id: number
+  username: string
+  display_name: string | null
+  role: Role
+  station_key: string | null
+  disabled: boolean
+  grid_ids: number[]
+}): UserRecord {
   return {
     id: row.id,
     username: row.username,
@@ -48,8 +67,14 @@ export async function findUserById(db: Db, id: number): Promise<UserRecord | und
     role: row.role,
     stationKey: row.station_key,
     disabled: row.disabled,
-    gridIds: grids.map((grid) => grid.area_id),
+    gridIds: row.grid_ids.map(Number),
   }
+}
+
+/** Loads a user by id, or undefined. */
+export async function findUserById(db: Db, id: number): Promise<UserRecord | undefined> {
+  const row = await selectUsers(db).where('users.id', '=', id).executeTakeFirst()
+  return row ? toUserRecord(row) : undefined
 }
 
 /** Whether a username is taken. */
@@ -87,7 +112,6 @@ export async function updatePasswordHash(db: Db, userId: number, passwordHash: s
 
 /** Lists all users, ordered by username. */
 export async function listUsers(db: Db): Promise<UserRecord[]> {
-  const rows = await db.selectFrom('users').select('id').orderBy('username').execute()
-  const users = await Promise.all(rows.map((row) => findUserById(db, row.id)))
-  return users.filter((user): user is UserRecord => user !== undefined)
+  const rows = await selectUsers(db).orderBy('users.username').execute()
+  return rows.map(toUserRecord)
 }

@@ -68,7 +68,11 @@ const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, opt
     },
     async (request, reply) => {
       const cookie = request.cookies[SESSION_COOKIE]
-      if (cookie) await deleteSession(app.db, hashSecret(cookie))
+      if (cookie) {
+        const hash = hashSecret(cookie)
+        await deleteSession(app.db, hash)
+        app.credentials.delete(hash)
+      }
       reply.clearCookie(SESSION_COOKIE, { path: '/' })
       return reply.code(204).send(null)
     },

@@ -81,7 +81,7 @@ const itemsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         { href: pageHref(base, { ...kept, limit, offset }), rel: 'self', type: GEOJSON, title: 'This page' },
         { href: `${baseUrl(request)}/api/collections/${collection.id}`, rel: 'collection', type: 'application/json' },
       ]
-      if (offset + page.featureTexts.length < page.numberMatched) {
+      if (offset + page.numberReturned < page.numberMatched) {
         links.push({ href: pageHref(base, { ...kept, limit, offset: offset + limit }), rel: 'next', type: GEOJSON, title: 'Next page' })
       }
       if (offset > 0) {
@@ -90,11 +90,11 @@ const itemsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const head = JSON.stringify({
         type: 'FeatureCollection',
         numberMatched: page.numberMatched,
-        numberReturned: page.featureTexts.length,
+        numberReturned: page.numberReturned,
         timeStamp: new Date().toISOString(),
         links,
       })
-      return sendPrebuilt(reply, `${head.slice(0, -1)},"features":[${page.featureTexts.join(',')}]}`)
+      return sendPrebuilt(reply, `${head.slice(0, -1)},"features":[${page.featuresJson}]}`)
     },
   )
 
