@@ -6,14 +6,31 @@ import authPlugin from './plugins/auth.plugin.ts'
 import clientPlugin from './plugins/client.plugin.ts'
 import databasePlugin from './plugins/database.plugin.ts'
 import errorsPlugin from './plugins/errors.plugin.ts'
+import keyPersonRetentionPlugin from './plugins/key-person-retention.plugin.ts'
 import langPlugin from './plugins/lang.plugin.ts'
+import livePlugin from './plugins/live.plugin.ts'
 import openapiPlugin from './plugins/openapi.plugin.ts'
 import { createValidatorCompiler } from './plugins/validator.compiler.ts'
 import areasRoutes from './routes/areas.routes.ts'
+import auditRoutes from './routes/audit.routes.ts'
 import authRoutes from './routes/auth.routes.ts'
+import caseCountsRoutes from './routes/cases/case-counts.routes.ts'
+import caseExportsRoutes from './routes/cases/case-exports.routes.ts'
+import caseItemsRoutes from './routes/cases/case-items.routes.ts'
+import caseSettingsRoutes from './routes/cases/case-settings.routes.ts'
+import caseTimelineRoutes from './routes/cases/case-timeline.routes.ts'
+import dispatchQueueRoutes from './routes/cases/dispatch-queue.routes.ts'
+import disputesRoutes from './routes/cases/disputes.routes.ts'
+import hazardsRoutes from './routes/cases/hazards.routes.ts'
+import leadsRoutes from './routes/cases/leads.routes.ts'
+import keyPersonSettingsRoutes from './routes/key-person-settings.routes.ts'
+import keyPersonsSummaryRoutes from './routes/key-persons-summary.routes.ts'
+import keyPersonsRoutes from './routes/key-persons.routes.ts'
+import liveEventsRoutes from './routes/live-events.routes.ts'
 import metaRoutes from './routes/meta.routes.ts'
 import collectionsRoutes from './routes/ogc/collections.routes.ts'
 import itemsRoutes from './routes/ogc/items.routes.ts'
+import keyPersonsItemsRoutes from './routes/ogc/key-persons-items.routes.ts'
 import landingRoutes from './routes/ogc/landing.routes.ts'
 import usersRoutes from './routes/users.routes.ts'
 
@@ -46,6 +63,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(databasePlugin, { engine: options.engine })
   await app.register(authPlugin)
   await app.register(openapiPlugin)
+  await app.register(livePlugin)
 
   await app.register(landingRoutes)
   await app.register(collectionsRoutes)
@@ -54,6 +72,22 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(usersRoutes)
   await app.register(areasRoutes)
   await app.register(metaRoutes)
+  await app.register(keyPersonsRoutes)
+  await app.register(keyPersonsSummaryRoutes)
+  await app.register(keyPersonSettingsRoutes)
+  await app.register(auditRoutes)
+  await app.register(keyPersonsItemsRoutes)
+  await app.register(keyPersonRetentionPlugin)
+  await app.register(caseItemsRoutes)
+  await app.register(hazardsRoutes)
+  await app.register(disputesRoutes)
+  await app.register(leadsRoutes)
+  await app.register(caseTimelineRoutes)
+  await app.register(caseCountsRoutes)
+  await app.register(dispatchQueueRoutes)
+  await app.register(caseSettingsRoutes)
+  await app.register(caseExportsRoutes)
+  await app.register(liveEventsRoutes)
 
   if (options.clientDir && options.geodataDir) {
     await app.register(clientPlugin, { clientDir: options.clientDir, geodataDir: options.geodataDir })

@@ -2,6 +2,22 @@ import type { Kysely } from 'kysely'
 import type { AreaTable, AreaVersionTable, CurrentAreaView } from './tables/area.table.ts'
 import type { GridAssignmentTable, StaffTable, StationTable } from './tables/organisation.table.ts'
 import type { ApiTokenTable, AppMetaTable, SessionTable, UserGridTable, UserTable } from './tables/auth.table.ts'
+import type {
+  CaseDeadlineSettingTable,
+  CaseEventTable,
+  CasePartyTable,
+  CaseRoutingRuleTable,
+  CaseTable,
+  LeadTable,
+} from './tables/case.table.ts'
+import type { AuditLogTable } from './tables/audit.table.ts'
+import type {
+  KeyPersonCategoryTable,
+  KeyPersonColourTable,
+  KeyPersonSettingsTable,
+  KeyPersonTable,
+  KeyPersonVisitTable,
+} from './tables/key-person.table.ts'
 
 /** The GridAtlas schema as Kysely sees it (tables and views from `migrations/`). */
 export interface Database {
@@ -16,6 +32,18 @@ export interface Database {
   sessions: SessionTable
   api_tokens: ApiTokenTable
   app_meta: AppMetaTable
+  key_person_categories: KeyPersonCategoryTable
+  key_person_colours: KeyPersonColourTable
+  key_person_settings: KeyPersonSettingsTable
+  key_persons: KeyPersonTable
+  key_person_visits: KeyPersonVisitTable
+  audit_log: AuditLogTable
+  cases: CaseTable
+  case_parties: CasePartyTable
+  case_events: CaseEventTable
+  leads: LeadTable
+  case_routing_rules: CaseRoutingRuleTable
+  case_deadline_settings: CaseDeadlineSettingTable
 }
 
 /** A Kysely handle on the GridAtlas schema (also a transaction). */

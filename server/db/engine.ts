@@ -17,6 +17,8 @@ export interface DbEngine {
   exec(script: string): Promise<void>
   /** The embedded instance, when the engine is PGlite. */
   pglite?: PGlite
+  /** The connection string, when the engine is PostgreSQL (for dedicated clients such as LISTEN). */
+  connectionString?: string
   close(): Promise<void>
 }
 
@@ -46,12 +48,16 @@ export async function openEngine(options: EngineOptions): Promise<DbEngine> {
 
 async function openPostgres(connectionString: string, max: number): Promise<DbEngine> {
   const pool = new pg.Pool({ connectionString, max })
+  // An idle client losing its connection (server restart, dropped database) must
+  // not crash the process; the pool replaces it on the next checkout.
+  pool.on('error', (error) => console.warn(`GridAtlas: idle database connection lost: ${error.message}`))
   const client = await pool.connect()
   client.release()
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   return {
     kind: 'postgres',
     db,
+    connectionString,
     async exec(script) {
       const connection = await pool.connect()
       try {

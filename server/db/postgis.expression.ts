@@ -31,3 +31,18 @@ export function stExtentParts(geom: Expression<unknown>): RawBuilder<{ xmin: num
     'xmin', ST_XMin(ST_Extent(${geom})), 'ymin', ST_YMin(ST_Extent(${geom})),
     'xmax', ST_XMax(ST_Extent(${geom})), 'ymax', ST_YMax(ST_Extent(${geom})))`
 }
+
+/** A Point in EPSG:4326 from lon/lat degrees. */
+export function stPoint(lon: number, lat: number): RawBuilder<unknown> {
+  return sql`ST_SetSRID(ST_MakePoint(${lon}::float8, ${lat}::float8), 4326)`
+}
+
+/** `ST_X(geom)` (longitude of a 4326 point). */
+export function stX(geom: Expression<unknown>): RawBuilder<number | null> {
+  return sql<number | null>`ST_X(${geom})`
+}
+
+/** `ST_Y(geom)` (latitude of a 4326 point). */
+export function stY(geom: Expression<unknown>): RawBuilder<number | null> {
+  return sql<number | null>`ST_Y(${geom})`
+}

@@ -1,10 +1,14 @@
+import { CASES_MESSAGES } from './cases.messages.ts'
+import { PERSONS_MESSAGES } from './persons.messages.ts'
+
 /** Languages the API answers in. */
 export type Lang = 'zh' | 'en'
 
-type Template = (params: Record<string, unknown>) => string
+/** Renders one message from its parameters. */
+export type Template = (params: Record<string, unknown>) => string
 
-/** Error messages by code, in Simplified Chinese and English. */
-export const MESSAGES = {
+/** Error messages of the foundation (auth, OGC API, areas), in Simplified Chinese and English. */
+const CORE_MESSAGES = {
   bad_request: {
     zh: (p) => `请求无效：${p.detail ?? ''}`,
     en: (p) => `Invalid request: ${p.detail ?? ''}`,
@@ -90,6 +94,9 @@ export const MESSAGES = {
     en: () => 'Internal server error; try again, and tell an administrator if it persists',
   },
 } satisfies Record<string, Record<Lang, Template>>
+
+/** Error messages by code: the foundation's plus each module's own `*.messages.ts`. */
+export const MESSAGES = { ...CORE_MESSAGES, ...PERSONS_MESSAGES, ...CASES_MESSAGES }
 
 /** Codes of the errors the API can answer with. */
 export type MessageCode = keyof typeof MESSAGES

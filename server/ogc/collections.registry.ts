@@ -1,15 +1,28 @@
+import type { TProperties } from 'typebox'
 import type { Db } from '../db/database.ts'
 import type { AreaLevel } from '../db/tables/area.table.ts'
 import type { Bbox } from '../db/postgis.expression.ts'
 import type { Lang } from '../i18n/messages.ts'
 import type { UserRecord } from '../repositories/users.repository.ts'
 import { findAreaExtent, findAreaFeature, findAreaFeatures } from '../repositories/areas.repository.ts'
+import { CASE_COLLECTIONS } from './case-collections.provider.ts'
+import { KEY_PERSONS_COLLECTION } from './key-persons-collection.provider.ts'
 
 /** Query of an items request, already validated. */
 export interface ItemsQuery {
   bbox?: Bbox
   limit: number
   offset: number
+  /** Values of the collection's {@link CollectionProvider.extraQuery} parameters, as validated. */
+  extra?: Record<string, unknown>
+  /** Who asked from where, for collections that audit reads (key persons). */
+  client?: RequestClient
+}
+
+/** The client address and language of an items request. */
+export interface RequestClient {
+  ip: string
+  lang: Lang
 }
 
 /** A page of features: GeoJSON Feature texts joined by commas, and counts. */
@@ -27,9 +40,17 @@ export interface CollectionProvider {
   /** One page of features and the number matched. */
   items(db: Db, user: UserRecord, query: ItemsQuery): Promise<FeaturePage>
   /** One feature and its ETag version, or undefined. */
-  item(db: Db, user: UserRecord, id: number): Promise<{ featureText: string; version: number } | undefined>
+  item(db: Db, user: UserRecord, id: number, client?: RequestClient): Promise<{ featureText: string; version: number } | undefined>
   /** Spatial extent of the current data. */
   extent(db: Db): Promise<Bbox | undefined>
+  /**
+   * Query parameters this collection accepts besides bbox/limit/offset/f
+   * (TypeBox properties, all optional). Collections without it keep refusing
+   * any other parameter with 400.
+   */
+  extraQuery?: TProperties
+  /** Whether features can be created with POST …/items (OGC API – Features – Part 4). */
+  creatable?: boolean
 }
 
 function areaCollection(id: string, level: AreaLevel, title: Record<Lang, string>, description: Record<Lang, string>): CollectionProvider {
@@ -69,6 +90,8 @@ export const COLLECTIONS: CollectionProvider[] = [
     { zh: '精细网格', en: 'Fine grids' },
     { zh: '精细网格（含专属网格）边界', en: 'Fine grid boundaries, dedicated grids included' },
   ),
+  ...CASE_COLLECTIONS,
+  KEY_PERSONS_COLLECTION,
 ]
 
 /** The collection with `id`, or undefined. */

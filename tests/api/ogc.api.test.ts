@@ -46,7 +46,7 @@ describe('OGC API – Features: capabilities', () => {
 
   it('lists town, villages, base grids and fine grids with extents and item links', async () => {
     const { collections } = (await get('/api/collections')).json()
-    expect(collections.map((c: { id: string }) => c.id)).toEqual(['town', 'villages', 'base-grids', 'fine-grids'])
+    expect(collections.map((c: { id: string }) => c.id)).toEqual(['town', 'villages', 'base-grids', 'fine-grids', 'hazards', 'disputes', 'key-persons'])
     for (const collection of collections) {
       const [minLon, minLat, maxLon, maxLat] = collection.extent.spatial.bbox[0]
       expect(minLon).toBeGreaterThan(99.9)

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyReply } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { HttpError } from '../../http-error.ts'
 import { currentUser } from '../../plugins/auth.plugin.ts'
-import { findCollection } from '../../ogc/collections.registry.ts'
+import { COLLECTIONS, findCollection, type CollectionProvider } from '../../ogc/collections.registry.ts'
 import { parseBbox } from '../../ogc/bbox.parse.ts'
 import { baseUrl, GEOJSON, type Link } from '../../ogc/links.util.ts'
 import { collectionNotFound } from './collections.routes.ts'
@@ -49,8 +49,75 @@ function pageHref(base: string, query: Record<string, string | number | undefine
   return `${base}?${params.toString()}`
 }
 
-/** `/collections/{id}/items` and `/collections/{id}/items/{featureId}` as GeoJSON. */
+/** Builds and sends one page of a collection's items with its self/next/prev links. */
+async function sendItemsPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  collection: CollectionProvider,
+  query: { limit?: number; offset?: number; bbox?: string; f?: string } & Record<string, unknown>,
+) {
+  const { bbox: bboxText, f, limit: _limit, offset: _offset, ...rest } = query
+  const limit = Math.min(query.limit ?? DEFAULT_LIMIT, MAX_LIMIT)
+  const offset = query.offset ?? 0
+  let bbox: [number, number, number, number] | undefined
+  if (bboxText !== undefined) {
+    const parsed = parseBbox(bboxText)
+    if (!parsed.valid) throw new HttpError(400, 'bad_bbox', { reason: parsed.reason })
+    bbox = parsed.bbox
+  }
+  const extra = collection.extraQuery ? rest : undefined
+  const page = await collection.items(request.server.db, currentUser(request), {
+    bbox,
+    limit,
+    offset,
+    extra,
+    client: { ip: request.ip, lang: request.lang },
+  })
+  const base = `${baseUrl(request)}/api/collections/${collection.id}/items`
+  const kept = { bbox: bboxText, f, ...(extra as Record<string, string | undefined>) }
+  const links: Link[] = [
+    { href: pageHref(base, { ...kept, limit, offset }), rel: 'self', type: GEOJSON, title: 'This page' },
+    { href: `${baseUrl(request)}/api/collections/${collection.id}`, rel: 'collection', type: 'application/json' },
+  ]
+  if (offset + page.numberReturned < page.numberMatched) {
+    links.push({ href: pageHref(base, { ...kept, limit, offset: offset + limit }), rel: 'next', type: GEOJSON, title: 'Next page' })
+  }
+  if (offset > 0) {
+    links.push({ href: pageHref(base, { ...kept, limit, offset: Math.max(0, offset - limit) }), rel: 'prev', type: GEOJSON, title: 'Previous page' })
+  }
+  const head = JSON.stringify({
+    type: 'FeatureCollection',
+    numberMatched: page.numberMatched,
+    numberReturned: page.numberReturned,
+    timeStamp: new Date().toISOString(),
+    links,
+  })
+  return sendPrebuilt(reply, `${head.slice(0, -1)},"features":[${page.featuresJson}]}`)
+}
+
+/**
+ * `/collections/{id}/items` and `/collections/{id}/items/{featureId}` as
+ * GeoJSON. A collection with `extraQuery` parameters gets its own items
+ * route (a static path, which wins over `:collectionId`) whose query schema
+ * adds them; the others share the generic route and refuse any other parameter.
+ */
 const itemsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  for (const collection of COLLECTIONS) {
+    if (!collection.extraQuery) continue
+    app.get(
+      `/api/collections/${collection.id}/items`,
+      {
+        schema: {
+          tags: ['OGC API – Features'],
+          summary: `Features of ${collection.title.en} (GeoJSON), paged and filtered`,
+          querystring: Type.Object({ ...ItemsQuery.properties, ...collection.extraQuery }, { additionalProperties: false }),
+          response: { 200: FeatureCollectionSchema },
+        },
+      },
+      async (request, reply) => sendItemsPage(request, reply, collection, request.query as Record<string, unknown>),
+    )
+  }
+
   app.get(
     '/api/collections/:collectionId/items',
     {
@@ -65,36 +132,7 @@ const itemsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const collection = findCollection(request.params.collectionId)
       if (!collection) throw collectionNotFound(request.params.collectionId)
-      const { bbox: bboxText, f } = request.query
-      const limit = Math.min(request.query.limit ?? DEFAULT_LIMIT, MAX_LIMIT)
-      const offset = request.query.offset ?? 0
-      let bbox: [number, number, number, number] | undefined
-      if (bboxText !== undefined) {
-        const parsed = parseBbox(bboxText)
-        if (!parsed.valid) throw new HttpError(400, 'bad_bbox', { reason: parsed.reason })
-        bbox = parsed.bbox
-      }
-      const page = await collection.items(app.db, currentUser(request), { bbox, limit, offset })
-      const base = `${baseUrl(request)}/api/collections/${collection.id}/items`
-      const kept = { bbox: bboxText, f }
-      const links: Link[] = [
-        { href: pageHref(base, { ...kept, limit, offset }), rel: 'self', type: GEOJSON, title: 'This page' },
-        { href: `${baseUrl(request)}/api/collections/${collection.id}`, rel: 'collection', type: 'application/json' },
-      ]
-      if (offset + page.numberReturned < page.numberMatched) {
-        links.push({ href: pageHref(base, { ...kept, limit, offset: offset + limit }), rel: 'next', type: GEOJSON, title: 'Next page' })
-      }
-      if (offset > 0) {
-        links.push({ href: pageHref(base, { ...kept, limit, offset: Math.max(0, offset - limit) }), rel: 'prev', type: GEOJSON, title: 'Previous page' })
-      }
-      const head = JSON.stringify({
-        type: 'FeatureCollection',
-        numberMatched: page.numberMatched,
-        numberReturned: page.numberReturned,
-        timeStamp: new Date().toISOString(),
-        links,
-      })
-      return sendPrebuilt(reply, `${head.slice(0, -1)},"features":[${page.featuresJson}]}`)
+      return sendItemsPage(request, reply, collection, request.query)
     },
   )
 
@@ -117,7 +155,7 @@ const itemsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const collection = findCollection(collectionId)
       if (!collection) throw collectionNotFound(collectionId)
       const id = /^\d{1,15}$/.test(featureId) ? Number(featureId) : undefined
-      const found = id === undefined ? undefined : await collection.item(app.db, currentUser(request), id)
+      const found = id === undefined ? undefined : await collection.item(app.db, currentUser(request), id, { ip: request.ip, lang: request.lang })
       if (!found) throw new HttpError(404, 'feature_not_found', { collection: collectionId, id: featureId })
       const base = `${baseUrl(request)}/api/collections/${collection.id}`
       const links: Link[] = [

@@ -1,0 +1,21 @@
+import type { ColumnType, Generated } from 'kysely'
+
+/** What an audit entry records. */
+export const AUDIT_ACTIONS = ['read', 'list', 'reveal', 'denied', 'create', 'update', 'visit', 'archive', 'settings'] as const
+export type AuditAction = (typeof AUDIT_ACTIONS)[number]
+
+/** One append-only audit entry (UPDATE and DELETE are refused by a trigger). */
+export interface AuditLogTable {
+  id: Generated<number>
+  at: ColumnType<Date, Date | undefined, never>
+  user_id: number | null
+  username: string
+  role: string
+  action: AuditAction
+  subject_kind: string
+  subject_ids: ColumnType<number[], number[] | undefined, never>
+  fields: ColumnType<string[], string[] | undefined, never>
+  reason: string | null
+  request_ip: string | null
+  detail: ColumnType<unknown, string | null | undefined, never>
+}

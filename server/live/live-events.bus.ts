@@ -1,0 +1,62 @@
+/** A change to a case or lead that open maps and lists should know about. */
+export interface LiveEvent {
+  kind: 'hazard' | 'dispute' | 'lead'
+  id: number
+  status: string
+  action: string
+  /** ISO 8601 time of the change. */
+  at: string
+}
+
+/** Receives live events. */
+export type LiveListener = (event: LiveEvent) => void
+
+/** Sends an event to the other server processes (e.g. PostgreSQL NOTIFY). */
+export type LiveRelay = (event: LiveEvent) => Promise<void>
+
+/**
+ * A tiny in-process event bus. `publish` delivers to this process's
+ * subscribers and hands the event to the relay, if any, for the other
+ * processes; events arriving from them come in through `deliver`.
+ */
+export class LiveEventBus {
+  readonly #listeners = new Set<LiveListener>()
+  #relay: LiveRelay | undefined
+  #onRelayError: (error: unknown) => void = () => {}
+
+  /** Publishes an event here and to the other processes. Call it after the change is committed. */
+  publish(event: LiveEvent): void {
+    this.deliver(event)
+    if (this.#relay) this.#relay(event).catch(this.#onRelayError)
+  }
+
+  /** Delivers an event to this process's subscribers only. */
+  deliver(event: LiveEvent): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event)
+      } catch {
+        this.#listeners.delete(listener)
+      }
+    }
+  }
+
+  /** Adds a listener; returns the function that removes it. */
+  subscribe(listener: LiveListener): () => void {
+    this.#listeners.add(listener)
+    return () => {
+      this.#listeners.delete(listener)
+    }
+  }
+
+  /** Sets how events reach the other processes, and what to do when that fails. */
+  setRelay(relay: LiveRelay | undefined, onError?: (error: unknown) => void): void {
+    this.#relay = relay
+    if (onError) this.#onRelayError = onError
+  }
+
+  /** Number of current subscribers. */
+  get size(): number {
+    return this.#listeners.size
+  }
+}

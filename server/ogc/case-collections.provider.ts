@@ -1,0 +1,83 @@
+import { Type } from 'typebox'
+import type { Db } from '../db/database.ts'
+import type { CaseKind } from '../db/tables/case.table.ts'
+import { HttpError } from '../http-error.ts'
+import type { Lang } from '../i18n/messages.ts'
+import { canRead } from '../cases/case-access.policy.ts'
+import { DISPUTE_STATUSES } from '../cases/dispute.workflow.ts'
+import { HAZARD_STATUSES } from '../cases/hazard.workflow.ts'
+import { toCaseFeature } from '../mappers/case.mapper.ts'
+import { findAreaExtent } from '../repositories/areas.repository.ts'
+import { findCase, findCaseExtent, findCasePage } from '../repositories/cases.repository.ts'
+import type { CollectionProvider, ItemsQuery } from './collections.registry.ts'
+import { parseDatetime } from './datetime.parse.ts'
+
+/** Query parameters the case collections accept besides bbox/limit/offset/f. */
+export const CASE_EXTRA_QUERY = {
+  datetime: Type.Optional(
+    Type.String({ description: 'Reported time: RFC 3339 instant or interval a/b, ../b, a/.. (ends inclusive)' }),
+  ),
+  status: Type.Optional(Type.String({ description: 'Comma-separated statuses, e.g. reported,verified' })),
+}
+
+function parseFilters(kind: CaseKind, extra: ItemsQuery['extra']) {
+  const filters: { reportedFrom?: Date; reportedTo?: Date; statuses?: string[] } = {}
+  const datetime = extra?.datetime as string | undefined
+  if (datetime !== undefined) {
+    const parsed = parseDatetime(datetime)
+    if (!parsed.valid) throw new HttpError(400, 'bad_datetime', { reason: parsed.reason })
+    filters.reportedFrom = parsed.from
+    filters.reportedTo = parsed.to
+  }
+  const status = extra?.status as string | undefined
+  if (status !== undefined) {
+    const allowed: readonly string[] = kind === 'hazard' ? HAZARD_STATUSES : DISPUTE_STATUSES
+    const statuses = status.split(',').map((part) => part.trim()).filter(Boolean)
+    const unknown = statuses.find((candidate) => !allowed.includes(candidate))
+    if (unknown !== undefined) throw new HttpError(400, 'bad_status_filter', { status: unknown, allowed: allowed.join(', ') })
+    filters.statuses = statuses
+  }
+  return filters
+}
+
+function caseCollection(id: string, kind: CaseKind, title: Record<Lang, string>, description: Record<Lang, string>): CollectionProvider {
+  return {
+    id,
+    title,
+    description,
+    extraQuery: CASE_EXTRA_QUERY,
+    creatable: true,
+    async items(db: Db, user, query) {
+      const page = await findCasePage(db, user, { kind, bbox: query.bbox, limit: query.limit, offset: query.offset, ...parseFilters(kind, query.extra) })
+      return {
+        featuresJson: page.rows.map((row) => JSON.stringify(toCaseFeature(row))).join(','),
+        numberMatched: page.matched,
+        numberReturned: page.rows.length,
+      }
+    },
+    async item(db, user, featureId) {
+      const row = await findCase(db, kind, featureId)
+      if (!row || !canRead(user, row)) return undefined
+      return { featureText: JSON.stringify(toCaseFeature(row)), version: row.version }
+    },
+    async extent(db) {
+      return (await findCaseExtent(db, kind)) ?? findAreaExtent(db, 'town')
+    },
+  }
+}
+
+/** Hazards and disputes as OGC API collections (points; the extent falls back to the town's while empty). */
+export const CASE_COLLECTIONS: CollectionProvider[] = [
+  caseCollection(
+    'hazards',
+    'hazard',
+    { zh: '隐患', en: 'Hazards' },
+    { zh: '安全稳定隐患（每月隐患排查），含状态、严重程度与督办状态', en: 'Safety and stability hazards with status, severity and deadline state' },
+  ),
+  caseCollection(
+    'disputes',
+    'dispute',
+    { zh: '矛盾纠纷', en: 'Disputes' },
+    { zh: '矛盾纠纷（六步工作法），含状态、等级、当事人与督办状态', en: 'Disputes (six-step method) with status, tier, parties and deadline state' },
+  ),
+]

@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto'
+import fp from 'fastify-plugin'
+import pg from 'pg'
+import { sql } from 'kysely'
+import { LiveEventBus, type LiveEvent } from '../live/live-events.bus.ts'
+
+/** PostgreSQL channel that carries live events between server processes. */
+export const LIVE_CHANNEL = 'gridatlas_events'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Live case events (in-process; relayed through PostgreSQL NOTIFY/LISTEN when on PostgreSQL). */
+    live: LiveEventBus
+  }
+}
+
+interface Envelope {
+  origin: string
+  event: LiveEvent
+}
+
+/**
+ * Decorates `app.live`. On PostgreSQL each published event is also sent with
+ * `pg_notify` and a dedicated client LISTENs, so that several server
+ * processes on one database stay in step; PGlite is single-process, the
+ * in-process bus is enough there.
+ */
+export default fp(
+  async (app) => {
+    const bus = new LiveEventBus()
+    app.decorate('live', bus)
+    const url = app.engine.connectionString
+    if (app.engine.kind !== 'postgres' || !url) return
+    const origin = randomUUID()
+    const listener = new pg.Client({ connectionString: url })
+    listener.on('error', (error) => app.log.error({ err: error }, 'live LISTEN connection failed'))
+    await listener.connect()
+    listener.on('notification', (notification) => {
+      if (notification.channel !== LIVE_CHANNEL || !notification.payload) return
+      try {
+        const envelope = JSON.parse(notification.payload) as Envelope
+        if (envelope.origin !== origin) bus.deliver(envelope.event)
+      } catch (error) {
+        app.log.warn({ err: error }, 'bad live event payload')
+      }
+    })
+    await listener.query(`LISTEN ${LIVE_CHANNEL}`)
+    bus.setRelay(
+      async (event) => {
+        const payload = JSON.stringify({ origin, event } satisfies Envelope)
+        await sql`SELECT pg_notify(${LIVE_CHANNEL}, ${payload})`.execute(app.db)
+      },
+      (error) => app.log.error({ err: error }, 'live NOTIFY failed'),
+    )
+    app.addHook('onClose', async () => {
+      bus.setRelay(undefined)
+      await listener.end().catch(() => {})
+    })
+  },
+  { name: 'live', dependencies: ['database'] },
+)

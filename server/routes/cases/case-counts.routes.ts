@@ -1,0 +1,42 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { HttpError } from '../../http-error.ts'
+import { parseBbox } from '../../ogc/bbox.parse.ts'
+import { countCases } from '../../repositories/cases.repository.ts'
+import { errorResponses } from '../schemas.ts'
+
+const Counts = Type.Record(Type.String(), Type.Integer())
+const KindCounts = Type.Object({ byStatus: Counts, openByDeadlineState: Counts })
+
+/** Legend counts: cases per status and open cases per deadline state, for what the user may read. */
+const caseCountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/api/cases/counts',
+    {
+      schema: {
+        tags: ['Cases'],
+        summary: 'Hazards and disputes per status, and open ones per deadline state (legend), optionally within a bbox',
+        querystring: Type.Object({ bbox: Type.Optional(Type.String()) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ hazard: KindCounts, dispute: KindCounts }), ...errorResponses(400, 401) },
+      },
+    },
+    async (request) => {
+      let bbox: [number, number, number, number] | undefined
+      if (request.query.bbox !== undefined) {
+        const parsed = parseBbox(request.query.bbox)
+        if (!parsed.valid) throw new HttpError(400, 'bad_bbox', { reason: parsed.reason })
+        bbox = parsed.bbox
+      }
+      const { byStatus, byDeadline } = await countCases(app.db, request.user!, bbox)
+      const result = { hazard: { byStatus: {}, openByDeadlineState: {} }, dispute: { byStatus: {}, openByDeadlineState: {} } } as Record<
+        'hazard' | 'dispute',
+        { byStatus: Record<string, number>; openByDeadlineState: Record<string, number> }
+      >
+      for (const row of byStatus) result[row.kind].byStatus[row.status] = Number(row.n)
+      for (const row of byDeadline) result[row.kind].openByDeadlineState[row.deadline_state] = Number(row.n)
+      return result
+    },
+  )
+}
+
+export default caseCountsRoutes

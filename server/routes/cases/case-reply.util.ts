@@ -1,0 +1,14 @@
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import { toCaseDto } from '../../mappers/case.mapper.ts'
+import type { CaseRow } from '../../repositories/cases.repository.ts'
+
+/** Sets `ETag: "<version>"` and returns the case's API view. */
+export function replyWithCase(reply: FastifyReply, row: CaseRow) {
+  reply.header('etag', `"${row.version}"`)
+  return toCaseDto(row)
+}
+
+/** Tells live listeners that a case was registered or changed (call after commit). */
+export function publishCaseEvent(app: FastifyInstance, row: CaseRow, action: string): void {
+  app.live.publish({ kind: row.kind, id: row.id, status: row.status, action, at: row.updated_at.toISOString() })
+}

@@ -1,0 +1,226 @@
+import { Type, type Static, type TSchema } from 'typebox'
+
+/** A colour of four-colour management. */
+export const ColourSchema = Type.Union([Type.Literal('red'), Type.Literal('orange'), Type.Literal('yellow'), Type.Literal('green')])
+/** A management status: 在管 / 外出 / 解除. */
+export const StatusSchema = Type.Union([Type.Literal('in_management'), Type.Literal('away'), Type.Literal('released')])
+/** A visit state. */
+export const VisitStateSchema = Type.Union([Type.Literal('ok'), Type.Literal('due_soon'), Type.Literal('overdue')])
+const GenderSchema = Type.Union([Type.Literal('male'), Type.Literal('female'), Type.Null()])
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
+
+const AreaRefSchema = Type.Object({
+  id: Type.Integer(),
+  version: Type.Integer({ description: 'Boundary version in force when the household was registered or moved' }),
+  code: Type.String(),
+  name: Type.String(),
+  nameEn: Nullable(Type.String()),
+})
+
+/** A household point in WGS84 degrees. */
+export const HouseholdSchema = Type.Object(
+  { lon: Type.Number({ minimum: -180, maximum: 180 }), lat: Type.Number({ minimum: -90, maximum: 90 }) },
+  { additionalProperties: false, description: 'Registered household (WGS84); never a live position' },
+)
+
+/** A key person as the API shows it: identity number, phone and address always masked. */
+export const KeyPersonSchema = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  gender: GenderSchema,
+  birthYear: Nullable(Type.Integer()),
+  idNumber: Nullable(Type.String({ description: 'Masked, e.g. 5329**********1234; reveal with POST …/reveal' })),
+  phone: Nullable(Type.String({ description: 'Masked, e.g. 138****5678' })),
+  address: Nullable(Type.String({ description: 'Reduced to the grid, e.g. 喜洲村第3网格 附近' })),
+  household: Nullable(HouseholdSchema),
+  category: Type.String(),
+  colour: ColourSchema,
+  status: StatusSchema,
+  releasedAt: Nullable(Type.String()),
+  village: AreaRefSchema,
+  baseGrid: Nullable(AreaRefSchema),
+  fineGrid: Nullable(AreaRefSchema),
+  responsibleUser: Nullable(Type.Object({ id: Type.Integer(), username: Type.String() })),
+  responsibleStaff: Nullable(Type.Object({ id: Type.Integer(), name: Type.String() })),
+  note: Type.String(),
+  lastVisitAt: Nullable(Type.String()),
+  nextVisitDue: Nullable(Type.String({ description: 'Last visit (or registration) plus the colour’s visit frequency' })),
+  visitState: Nullable(VisitStateSchema),
+  version: Type.Integer({ description: 'Sent as the ETag; send it back in If-Match to change the record' }),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+})
+export type KeyPersonDto = Static<typeof KeyPersonSchema>
+
+const IdNumberSchema = Type.String({ pattern: '^[0-9]{17}[0-9Xx]$', description: '18-character resident identity number' })
+const PhoneSchema = Type.String({ pattern: '^[0-9+-]{5,20}$' })
+
+/** Fields of a registration (REST or the properties of an OGC Feature). */
+export const KeyPersonFieldsSchema = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 50 }),
+  gender: Type.Optional(GenderSchema),
+  birthYear: Type.Optional(Nullable(Type.Integer({ minimum: 1900, maximum: 2100 }))),
+  idNumber: Type.Optional(Nullable(IdNumberSchema)),
+  phone: Type.Optional(Nullable(PhoneSchema)),
+  address: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 200 }))),
+  category: Type.String({ minLength: 1, maxLength: 40 }),
+  colour: ColourSchema,
+  status: Type.Optional(StatusSchema),
+  responsibleUserId: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+  responsibleStaffId: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+  note: Type.Optional(Type.String({ maxLength: 2000 })),
+})
+export type KeyPersonFields = Static<typeof KeyPersonFieldsSchema>
+
+/** Body of `POST /api/key-persons`. */
+export const CreateKeyPersonSchema = Type.Object(
+  { ...KeyPersonFieldsSchema.properties, household: HouseholdSchema },
+  { additionalProperties: false },
+)
+export type CreateKeyPersonBody = Static<typeof CreateKeyPersonSchema>
+
+/** Body of `PATCH /api/key-persons/{id}`: any fields; `version` when If-Match is not sent. */
+export const PatchKeyPersonSchema = Type.Object(
+  {
+    name: Type.Optional(KeyPersonFieldsSchema.properties.name),
+    gender: KeyPersonFieldsSchema.properties.gender,
+    birthYear: KeyPersonFieldsSchema.properties.birthYear,
+    idNumber: KeyPersonFieldsSchema.properties.idNumber,
+    phone: KeyPersonFieldsSchema.properties.phone,
+    address: KeyPersonFieldsSchema.properties.address,
+    category: Type.Optional(KeyPersonFieldsSchema.properties.category),
+    colour: Type.Optional(ColourSchema),
+    status: KeyPersonFieldsSchema.properties.status,
+    responsibleUserId: KeyPersonFieldsSchema.properties.responsibleUserId,
+    responsibleStaffId: KeyPersonFieldsSchema.properties.responsibleStaffId,
+    note: KeyPersonFieldsSchema.properties.note,
+    household: Type.Optional(HouseholdSchema),
+    version: Type.Optional(Type.Integer({ minimum: 1, description: 'The version you edited (alternative to If-Match)' })),
+  },
+  { additionalProperties: false },
+)
+export type PatchKeyPersonBody = Static<typeof PatchKeyPersonSchema>
+
+/** A GeoJSON Feature registering or replacing a key person (OGC API – Features Part 4). */
+export const KeyPersonFeatureSchema = Type.Object(
+  {
+    type: Type.Literal('Feature'),
+    geometry: Type.Object(
+      {
+        type: Type.Literal('Point'),
+        coordinates: Type.Array(Type.Number(), { minItems: 2, maxItems: 3, description: '[lon, lat] in WGS84' }),
+      },
+      { additionalProperties: true },
+    ),
+    properties: Type.Object(KeyPersonFieldsSchema.properties, { additionalProperties: true }),
+  },
+  { additionalProperties: true, description: 'GeoJSON Feature with a Point geometry (the registered household)' },
+)
+export type KeyPersonFeatureBody = Static<typeof KeyPersonFeatureSchema>
+
+/** A GeoJSON Feature replacing a key person: like a registration, but masked values as read are accepted back. */
+export const KeyPersonReplaceFeatureSchema = Type.Object(
+  {
+    ...KeyPersonFeatureSchema.properties,
+    properties: Type.Object(
+      {
+        ...KeyPersonFieldsSchema.properties,
+        idNumber: Type.Optional(Nullable(Type.Union([IdNumberSchema, Type.String({ pattern: '\\*', maxLength: 18, description: 'The masked value as read: keeps the stored one' })]))),
+        phone: Type.Optional(Nullable(Type.Union([PhoneSchema, Type.String({ pattern: '\\*', maxLength: 20, description: 'The masked value as read: keeps the stored one' })]))),
+      },
+      { additionalProperties: true },
+    ),
+  },
+  { additionalProperties: true, description: 'GeoJSON Feature with a Point geometry (the registered household)' },
+)
+export type KeyPersonReplaceFeatureBody = Static<typeof KeyPersonReplaceFeatureSchema>
+
+/** Filters of `GET /api/key-persons`. */
+export const KeyPersonListQuery = Type.Object(
+  {
+    gridId: Type.Optional(Type.Integer({ minimum: 1, description: 'Base or fine grid id' })),
+    villageId: Type.Optional(Type.Integer({ minimum: 1 })),
+    category: Type.Optional(Type.String({ maxLength: 40 })),
+    colour: Type.Optional(ColourSchema),
+    status: Type.Optional(StatusSchema),
+    visitState: Type.Optional(VisitStateSchema),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 50, description: 'Part of the name' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+    offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  },
+  { additionalProperties: false },
+)
+
+/** A visit. */
+export const VisitSchema = Type.Object({
+  id: Type.Integer(),
+  personId: Type.Integer(),
+  visitor: Type.Object({ id: Type.Integer(), username: Type.String() }),
+  visitedAt: Type.String(),
+  kind: Type.Union([Type.Literal('home'), Type.Literal('phone'), Type.Literal('other')]),
+  note: Type.String(),
+  colour: ColourSchema,
+  nextDue: Type.String({ description: 'Due date this visit set, from the colour’s frequency at the time' }),
+  createdAt: Type.String(),
+})
+export type VisitDto = Static<typeof VisitSchema>
+
+/** Body of `POST /api/key-persons/{id}/visits`. */
+export const CreateVisitSchema = Type.Object(
+  {
+    visitedAt: Type.Optional(Type.String({ format: 'date-time', description: 'Default: now; not in the future' })),
+    kind: Type.Union([Type.Literal('home'), Type.Literal('phone'), Type.Literal('other')]),
+    note: Type.Optional(Type.String({ maxLength: 2000 })),
+  },
+  { additionalProperties: false },
+)
+
+/** Fields that can be revealed. */
+export const RevealFieldSchema = Type.Union([Type.Literal('idNumber'), Type.Literal('phone'), Type.Literal('address')])
+export type RevealField = Static<typeof RevealFieldSchema>
+
+/** Counts of a group of a summary. */
+export const SummaryGroupSchema = Type.Object({
+  key: Type.Union([Type.String(), Type.Integer(), Type.Null()], { description: 'Area id, category key or colour; null: outside any grid' }),
+  area: Nullable(Type.Object({ id: Type.Integer(), level: Type.String(), code: Type.String(), name: Type.String(), nameEn: Nullable(Type.String()) })),
+  label: Type.String(),
+  total: Type.Integer(),
+  byColour: Type.Object({ red: Type.Integer(), orange: Type.Integer(), yellow: Type.Integer(), green: Type.Integer() }),
+  overdue: Type.Integer(),
+  dueSoon: Type.Integer(),
+})
+export type SummaryGroupDto = Static<typeof SummaryGroupSchema>
+
+/** A category as configured. */
+export const CategorySchema = Type.Object({
+  key: Type.String(),
+  labelZh: Type.String(),
+  labelEn: Type.String(),
+  sortOrder: Type.Integer(),
+  active: Type.Boolean(),
+})
+
+/** A colour and its visit frequency. */
+export const ColourSettingSchema = Type.Object({
+  colour: ColourSchema,
+  labelZh: Type.String(),
+  labelEn: Type.String(),
+  visitIntervalDays: Type.Integer(),
+})
+
+/** An audit entry. */
+export const AuditEntrySchema = Type.Object({
+  id: Type.Integer(),
+  at: Type.String(),
+  userId: Nullable(Type.Integer()),
+  username: Type.String(),
+  role: Type.String(),
+  action: Type.String(),
+  subjectKind: Type.String(),
+  subjectIds: Type.Array(Type.Integer()),
+  fields: Type.Array(Type.String()),
+  reason: Nullable(Type.String()),
+  requestIp: Nullable(Type.String()),
+  detail: Type.Unknown(),
+})
+export type AuditEntryDto = Static<typeof AuditEntrySchema>

@@ -1,0 +1,41 @@
+import type { Role } from '../db/tables/auth.table.ts'
+import { HttpError } from '../http-error.ts'
+import type { PersonScope } from '../repositories/key-persons.repository.ts'
+import type { UserRecord } from '../repositories/users.repository.ts'
+
+/**
+ * Roles that may see key persons' identities (always masked unless revealed).
+ * Leaders and station staff see aggregated counts only: stations have no rule
+ * tying a person to a station, so least privilege keeps them on counts.
+ */
+export const IDENTITY_ROLES: readonly Role[] = ['admin', 'dispatcher', 'grid_worker']
+
+/** Whether `user` may see key persons' identities at all. */
+export function mayReadIdentities(user: UserRecord): boolean {
+  return IDENTITY_ROLES.includes(user.role)
+}
+
+/**
+ * Whose persons `user` may see: a grid worker their own grids' (base or fine
+ * grid ids), dispatchers and admins everyone's. Undefined for roles that see
+ * counts only.
+ */
+export function personScope(user: UserRecord): PersonScope | undefined {
+  if (user.role === 'grid_worker') return { kind: 'grids', gridIds: user.gridIds }
+  if (user.role === 'admin' || user.role === 'dispatcher') return { kind: 'all' }
+  return undefined
+}
+
+/** Whether a person in these grids is within `scope`. */
+export function inScope(scope: PersonScope, person: { baseGridId: number | null; fineGridId: number | null }): boolean {
+  if (scope.kind === 'all') return true
+  return (
+    (person.baseGridId !== null && scope.gridIds.includes(person.baseGridId)) ||
+    (person.fineGridId !== null && scope.gridIds.includes(person.fineGridId))
+  )
+}
+
+/** The 403 for a role that sees counts only, pointing to the aggregate endpoints. */
+export function identitiesForbidden(): HttpError {
+  return new HttpError(403, 'key_person_identities_forbidden')
+}

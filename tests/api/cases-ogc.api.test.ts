@@ -1,0 +1,188 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildApp } from '../../server/app.ts'
+import { openEngine } from '../../server/db/engine.ts'
+import type { LiveEvent } from '../../server/live/live-events.bus.ts'
+import { createTestApp, type TestApp, type TestUser } from '../support/test-app.ts'
+import { ENGINE_UNDER_TEST } from '../support/test-database.ts'
+import { caseClient, disputeFeature, gridPoints, hazardFeature, type GridPoint } from '../support/cases.fixtures.ts'
+
+let t: TestApp
+let c: ReturnType<typeof caseClient>
+let dispatcher: TestUser
+let points: GridPoint[]
+const ids: Record<string, number> = {}
+
+beforeAll(async () => {
+  t = await createTestApp()
+  c = caseClient(t)
+  dispatcher = await t.signIn('dispatcher')
+  points = await gridPoints(t.database.engine.db)
+  const register = async (name: string, reportedAt: string, point: GridPoint) => {
+    const response = await c.register(dispatcher, 'hazards', hazardFeature(point, { reportedAt }))
+    expect(response.statusCode, response.body).toBe(201)
+    ids[name] = response.json().id
+  }
+  await register('oct', '2025-10-15T08:00:00Z', points[0])
+  await register('nov1', '2025-11-01T00:00:00Z', points[10])
+  await register('nov20', '2025-11-20T12:30:00+08:00', points[200])
+  await register('dec', '2025-12-02T09:00:00Z', points[300])
+  await c.act(dispatcher, 'hazards', ids.dec, 'verify', {})
+})
+afterAll(() => t?.close())
+
+const itemIds = async (query: string) => {
+  const response = await c.get(dispatcher, `/api/collections/hazards/items?${query}`)
+  expect(response.statusCode, `${query}: ${response.body}`).toBe(200)
+  return response.json().features.map((f: { id: number }) => f.id).sort((a: number, b: number) => a - b)
+}
+const sorted = (...names: string[]) => names.map((name) => ids[name]).sort((a, b) => a - b)
+
+describe('hazards and disputes as OGC API collections', () => {
+  it('lists them among the collections with an extent and item links', async () => {
+    const { collections } = (await c.get(dispatcher, '/api/collections')).json()
+    const byId = Object.fromEntries(collections.map((col: { id: string }) => [col.id, col]))
+    expect(byId.hazards.title).toBe('隐患')
+    expect(byId.disputes.extent.spatial.bbox[0]).toHaveLength(4)
+    expect(byId.hazards.links.find((l: { rel: string }) => l.rel === 'items').href).toMatch(/\/api\/collections\/hazards\/items$/)
+  })
+
+  it('filters on the reported time with RFC 3339 instants and intervals', async () => {
+    expect(await itemIds('datetime=2025-11-01T00:00:00Z')).toEqual(sorted('nov1'))
+    expect(await itemIds('datetime=2025-11-01T00:00:00Z/2025-11-30T23:59:59Z')).toEqual(sorted('nov1', 'nov20'))
+    expect(await itemIds('datetime=../2025-10-31T23:59:59Z')).toEqual(sorted('oct'))
+    expect(await itemIds('datetime=2025-11-21T00:00:00Z/..')).toEqual(sorted('dec'))
+    expect(await itemIds('datetime=/2025-10-31')).toEqual(sorted('oct'))
+    expect(await itemIds('datetime=2025-11-20')).toEqual(sorted('nov20'))
+    expect(await itemIds('datetime=2025-11-20T13:00:00%2B09:00/2025-11-20T14:00:00%2B09:00')).toEqual(sorted('nov20'))
+  })
+
+  it('filters on status, combined with datetime and bbox, and keeps the filters in paging links', async () => {
+    expect(await itemIds('status=verified')).toEqual(sorted('dec'))
+    expect(await itemIds('status=reported,verified&datetime=2025-12-01/..')).toEqual(sorted('dec'))
+    const p = points[0]
+    expect(await itemIds(`bbox=${p.lon - 0.0001},${p.lat - 0.0001},${p.lon + 0.0001},${p.lat + 0.0001}`)).toEqual(sorted('oct'))
+    const page = (await c.get(dispatcher, '/api/collections/hazards/items?status=reported&datetime=2025-10-01/2025-12-31&limit=1')).json()
+    expect(page.numberMatched).toBe(3)
+    const next = page.links.find((l: { rel: string }) => l.rel === 'next').href
+    expect(next).toContain('status=reported')
+    expect(next).toContain('datetime=2025-10-01%2F2025-12-31')
+    const second = (await c.get(dispatcher, new URL(next).pathname + new URL(next).search)).json()
+    expect(second.numberReturned).toBe(1)
+    expect(second.features[0].id).not.toBe(page.features[0].id)
+  })
+
+  it('answers 400 for bad datetime, status and unknown parameters; area collections still refuse the new ones', async () => {
+    for (const query of ['datetime=yesterday', 'datetime=2025-13-01', 'datetime=2025-12-01/2025-11-01', 'datetime=a/b/c', 'datetime=..', 'status=lost', 'colour=red', 'limit=0']) {
+      const response = await c.get(dispatcher, `/api/collections/hazards/items?${query}`)
+      expect(response.statusCode, query).toBe(400)
+    }
+    expect((await c.get(dispatcher, '/api/collections/hazards/items?status=registered')).json().code).toBe('bad_status_filter')
+    expect((await c.get(dispatcher, '/api/collections/disputes/items?status=registered')).statusCode).toBe(200)
+    const area = await c.get(dispatcher, '/api/collections/villages/items?datetime=2025-11-01', { 'accept-language': 'en' })
+    expect(area.statusCode).toBe(400)
+    expect(area.json()).toMatchObject({ code: 'unknown_parameter' })
+    expect((await c.get(dispatcher, '/api/collections/villages/items?status=open')).statusCode).toBe(400)
+  })
+
+  it('serves one case as a Feature with an ETag that follows its version', async () => {
+    const response = await c.get(dispatcher, `/api/collections/hazards/items/${ids.dec}`)
+    expect(response.statusCode).toBe(200)
+    expect(response.headers.etag).toBe('"2"')
+    const feature = response.json()
+    expect(feature).toMatchObject({ type: 'Feature', id: ids.dec, geometry: { type: 'Point' }, properties: { status: 'verified', version: 2 } })
+    expect(feature.links.find((l: { rel: string }) => l.rel === 'self').href).toMatch(new RegExp(`/items/${ids.dec}$`))
+    expect((await c.get(dispatcher, `/api/collections/disputes/items/${ids.dec}`)).statusCode).toBe(404)
+  })
+
+  it('documents the case routes in the OpenAPI document', async () => {
+    const doc = (await t.app.inject({ url: '/api/openapi.json' })).json()
+    const paths = Object.keys(doc.paths)
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/api/collections/hazards/items',
+        '/api/collections/disputes/items',
+        '/api/disputes/{id}/dispatch',
+        '/api/disputes/{id}/evaluate',
+        '/api/hazards/{id}/start-rectification',
+        '/api/leads/{id}/convert',
+        '/api/cases/{kind}/{id}/timeline',
+        '/api/dispatch/queue',
+        '/api/events/stream',
+        '/api/exports/problems.xlsx',
+        '/api/exports/leads.csv',
+      ]),
+    )
+    const items = doc.paths['/api/collections/hazards/items']
+    expect(items.get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['datetime', 'status', 'bbox', 'limit', 'offset']))
+    expect(items.post).toBeDefined()
+    expect(doc.paths['/api/disputes/{id}/resolve'].post.parameters.map((p: { name: string }) => p.name)).toContain('if-match')
+  })
+})
+
+/** Reads Server-Sent Events from a streaming fetch body until `stop` says so. */
+async function readEvents(body: ReadableStream<Uint8Array>, stop: (events: LiveEvent[]) => boolean, timeoutMs = 10_000) {
+  const reader = body.getReader()
+  const decoder = new TextDecoder()
+  const events: LiveEvent[] = []
+  let buffer = ''
+  const deadline = Date.now() + timeoutMs
+  while (!stop(events) && Date.now() < deadline) {
+    const { value, done } = await reader.read()
+    if (done) break
+    buffer += decoder.decode(value, { stream: true })
+    let split: number
+    while ((split = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, split)
+      buffer = buffer.slice(split + 2)
+      const lines = block.split('\n')
+      if (lines.includes('event: case')) {
+        const data = lines.find((line) => line.startsWith('data: '))!
+        events.push(JSON.parse(data.slice(6)))
+      }
+    }
+  }
+  return { events, reader }
+}
+
+describe('live events (SSE)', () => {
+  it('streams case events over a real HTTP connection and closes cleanly', async () => {
+    const address = await t.app.listen({ port: 0, host: '127.0.0.1' })
+    expect((await fetch(`${address}/api/events/stream`)).status).toBe(401)
+    const controller = new AbortController()
+    const response = await fetch(`${address}/api/events/stream`, { headers: dispatcher.headers, signal: controller.signal })
+    expect(response.status).toBe(200)
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/)
+    const before = t.app.live.size
+    expect(before).toBeGreaterThanOrEqual(1)
+    const registered = await c.register(dispatcher, 'disputes', disputeFeature(points[7], [points[7].villageId]))
+    const id = registered.json().id
+    await c.act(dispatcher, 'disputes', id, 'dispatch', { stationKey: 'police' })
+    const { events, reader } = await readEvents(response.body!, (got) => got.filter((e) => e.id === id).length >= 2)
+    const mine = events.filter((event) => event.id === id)
+    expect(mine.map((e) => [e.kind, e.action, e.status])).toEqual([
+      ['dispute', 'register', 'registered'],
+      ['dispute', 'dispatch', 'dispatched'],
+    ])
+    expect(Number.isNaN(Date.parse(mine[0].at))).toBe(false)
+    controller.abort()
+    await reader.cancel().catch(() => {})
+    for (let i = 0; i < 50 && t.app.live.size >= before; i++) await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(t.app.live.size).toBe(before - 1)
+  })
+
+  it.skipIf(ENGINE_UNDER_TEST !== 'postgres')('keeps several server processes in step through NOTIFY/LISTEN', async () => {
+    const engine = await openEngine({ databaseUrl: t.database.engine.connectionString, poolSize: 2 })
+    const other = await buildApp({ engine, logLevel: 'silent' })
+    try {
+      const received: LiveEvent[] = []
+      const unsubscribe = other.live.subscribe((event) => received.push(event))
+      const id = (await c.register(dispatcher, 'hazards', hazardFeature(points[9]))).json().id
+      for (let i = 0; i < 100 && !received.some((e) => e.id === id); i++) await new Promise((resolve) => setTimeout(resolve, 20))
+      expect(received.filter((e) => e.id === id)).toEqual([expect.objectContaining({ kind: 'hazard', id, action: 'register', status: 'reported' })])
+      unsubscribe()
+    } finally {
+      await other.close()
+      await engine.close()
+    }
+  })
+})
