@@ -6,7 +6,7 @@ import type { Terrain } from './terrain.model.ts'
 /** Extent of the mapped hillside. */
 const SOUTH = 25.58
 const NORTH = 26.06
-const FAR_WEST = 99.99
+const FAR_WEST = 99.8
 
 /**
  * Cangshan hillside as three elevation bands, east to west: band 1 from the
