@@ -6,12 +6,15 @@ import type { AppMeta, AreaCollection, AreaDetail, AreaLayerKey, User } from './
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
+  /** The whole error body, e.g. `current` (the record as it is now) on 409/412. */
+  readonly body: Record<string, unknown>;
 
-  constructor(status: number, code: string, message: string) {
+  constructor(status: number, code: string, message: string, body: Record<string, unknown> = {}) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
+    this.body = body;
   }
 }
 
@@ -23,6 +26,10 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Statuses the caller handles itself: no toast, no sign-out. */
   handled?: number[];
+  /** Extra request headers, e.g. `If-Match`. */
+  headers?: Record<string, string>;
+  /** Content type of `body` (default `application/json`). */
+  contentType?: string;
 }
 
 type UnauthorizedListener = () => void;
@@ -39,9 +46,9 @@ export function onUnauthorized(listener: UnauthorizedListener): () => void {
 
 async function errorFrom(response: Response): Promise<ApiError> {
   try {
-    const body = (await response.json()) as Partial<{ code: string; message: string }>;
+    const body = (await response.json()) as Record<string, unknown> & Partial<{ code: string; message: string }>;
     if (body && typeof body.message === 'string') {
-      return new ApiError(response.status, body.code ?? 'error', body.message);
+      return new ApiError(response.status, body.code ?? 'error', body.message, body);
     }
   } catch {
     // Not JSON: fall through to a generic message.
@@ -63,12 +70,18 @@ function report(error: ApiError, handled: number[]): void {
  * status is in `handled`, shows the server's message in a toast.
  */
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const { method = 'GET', body, signal, handled = [] } = options;
+  return (await requestWithEtag<T>(path, options)).body;
+}
+
+/** Like {@link request}, also returning the answer's `ETag` (the record's version), if any. */
+export async function requestWithEtag<T>(path: string, options: RequestOptions = {}): Promise<{ body: T; etag: string | null }> {
+  const { method = 'GET', body, signal, handled = [], contentType = 'application/json' } = options;
   const headers: Record<string, string> = {
     Accept: 'application/json, application/geo+json',
     'Accept-Language': i18n.locale,
+    ...options.headers,
   };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (body !== undefined) headers['Content-Type'] = contentType;
 
   let response: Response;
   try {
@@ -91,8 +104,9 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
     report(error, handled);
     throw error;
   }
-  if (response.status === 204) return undefined as T;
-  return (await response.json()) as T;
+  const etag = response.headers.get('etag');
+  if (response.status === 204) return { body: undefined as T, etag };
+  return { body: (await response.json()) as T, etag };
 }
 
 /** The GridAtlas endpoints the client uses. */

@@ -1,3 +1,4 @@
+import { casesEn } from './cases.en';
 import type { Dictionary } from './zh';
 
 /**
@@ -5,6 +6,7 @@ import type { Dictionary } from './zh';
  * is a compile error.
  */
 export const en: Dictionary = {
+  ...casesEn,
   'app.title': 'Grid Governance Map',
   'app.sample': 'Sample data',
   'app.sampleTooltip': 'Sample (synthetic) data is loaded: boundaries, people and figures are not real',

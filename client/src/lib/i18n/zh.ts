@@ -1,3 +1,5 @@
+import { casesZh } from './cases.zh';
+
 /**
  * Simplified Chinese dictionary: the reference set of message keys.
  *
@@ -6,6 +8,7 @@
  * Placeholders are written `{name}` and filled by `I18n.t`.
  */
 export const zh = {
+  ...casesZh,
   'app.title': '网格治理一张图',
   'app.sample': '示例数据',
   'app.sampleTooltip': '当前加载的是示例（合成）数据，边界、人员与数字均不代表真实情况',

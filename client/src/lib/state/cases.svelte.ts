@@ -1,0 +1,322 @@
+import type { Map as MapLibreMap } from 'maplibre-gl';
+import { casesApi } from '../api/cases.client';
+import type { Role } from '../api/api.types';
+import {
+  COLOURS,
+  DISPUTE_STATUSES,
+  HAZARD_STATUSES,
+  type CaseCollection,
+  type CaseCounts,
+  type CaseFeature,
+  type CaseKind,
+  type Colour,
+  type HeatCollection,
+  type KeyPersonFeature,
+  type LiveCaseEvent,
+  type PersonCategory,
+  type PersonSummary,
+  type QueueItem,
+  type RoutingRule,
+} from '../api/cases.types';
+import { LiveFeed } from './live-feed.svelte';
+
+/** Roles that see key persons' (masked) identities; the others see counts per grid only. */
+export const IDENTITY_ROLES: readonly Role[] = ['admin', 'dispatcher', 'grid_worker'];
+/** Roles that may register hazards and disputes. */
+export const REGISTER_ROLES: readonly Role[] = ['admin', 'dispatcher', 'grid_worker'];
+/** Roles that see the dispatch queue. */
+export const QUEUE_ROLES: readonly Role[] = ['admin', 'dispatcher'];
+
+/** Statuses of each kind, in workflow order. */
+export const STATUSES_OF: Record<CaseKind, readonly string[]> = { hazard: HAZARD_STATUSES, dispute: DISPUTE_STATUSES };
+
+/** Filters of one case layer. */
+export interface CaseFilter {
+  /** Whether the layer is drawn. */
+  visible: boolean;
+  /** Statuses shown (server-side filter). */
+  statuses: string[];
+  /** Categories shown; all when empty. */
+  categories: string[];
+  /** Severities (hazards) or tiers (disputes) shown; all when empty. */
+  grades: string[];
+  /** Reported from (YYYY-MM-DD), or empty. */
+  from: string;
+  /** Reported until (YYYY-MM-DD), or empty. */
+  to: string;
+}
+
+/** Filters of the key-person layer. */
+export interface PersonFilter {
+  visible: boolean;
+  /** Colours shown. */
+  colours: Colour[];
+  /** Category shown, or empty for all. */
+  category: string;
+}
+
+/** What the right-hand panel shows. */
+export type CasePanel =
+  | { type: 'case'; kind: CaseKind; id: number }
+  | { type: 'person'; id: number }
+  | { type: 'queue' }
+  | { type: 'register' }
+  | null;
+
+const LIVE_DEBOUNCE_MS = 250;
+
+function defaultFilter(kind: CaseKind): CaseFilter {
+  return { visible: true, statuses: [...STATUSES_OF[kind]], categories: [], grades: [], from: '', to: '' };
+}
+
+/**
+ * The case and key-person layers: their data and filters, legend counts,
+ * routing rules, the dispatch queue, the open panel and registration mode,
+ * kept current by the live feed.
+ */
+export class CaseLayers {
+  /** Filters per kind. */
+  filters = $state<Record<CaseKind, CaseFilter>>({ hazard: defaultFilter('hazard'), dispute: defaultFilter('dispute') });
+  /** Loaded cases per kind (server filters applied), `null` until loaded. */
+  data = $state.raw<Record<CaseKind, CaseCollection | null>>({ hazard: null, dispute: null });
+  /** Legend counts. */
+  counts = $state.raw<CaseCounts | null>(null);
+  /** Categories and their default stations. */
+  rules = $state.raw<RoutingRule[]>([]);
+  /** Key-person filters. */
+  personFilter = $state<PersonFilter>({ visible: true, colours: [...COLOURS], category: '' });
+  /** Household points (identity roles), `null` otherwise or until loaded. */
+  persons = $state.raw<{ type: 'FeatureCollection'; features: KeyPersonFeature[] } | null>(null);
+  /** Grid counts (counts-only roles), `null` otherwise or until loaded. */
+  heat = $state.raw<HeatCollection | null>(null);
+  /** Key persons per colour. */
+  personSummary = $state.raw<PersonSummary | null>(null);
+  /** Key-person categories. */
+  personCategories = $state.raw<PersonCategory[]>([]);
+  /** The dispatch queue, `null` until loaded. */
+  queue = $state.raw<QueueItem[] | null>(null);
+  /** The right-hand panel. */
+  panel = $state<CasePanel>(null);
+  /** True while the user is picking a point to register an event. */
+  placing = $state(false);
+  /** The point picked for registration, `[lon, lat]`. */
+  draftPoint = $state<[number, number] | null>(null);
+  /** Bumped when the open case changed on the server (the panel reloads). */
+  openCaseRevision = $state(0);
+  /** The live feed. */
+  readonly live = new LiveFeed();
+
+  #role = $state<Role | null>(null);
+  #map: MapLibreMap | null = null;
+  #loads: Record<CaseKind, AbortController | null> = { hazard: null, dispute: null };
+  #pending = new Set<CaseKind>();
+  #debounce: ReturnType<typeof setTimeout> | null = null;
+
+  /** Whether the signed-in role sees key persons' identities. */
+  get identities(): boolean {
+    return this.#role !== null && IDENTITY_ROLES.includes(this.#role);
+  }
+
+  /** Starts for a signed-in role: loads everything and opens the live feed. */
+  start(role: Role): void {
+    this.#role = role;
+    void this.loadRules();
+    void this.reloadAll();
+    this.live.start(
+      (event) => this.#onLive(event),
+      () => void this.reloadAll(),
+    );
+  }
+
+  /** Stops the live feed and forgets the data (on leaving the map screen). */
+  stop(): void {
+    this.live.stop();
+    if (this.#debounce) clearTimeout(this.#debounce);
+    this.#map = null;
+    this.#role = null;
+    this.data = { hazard: null, dispute: null };
+    this.persons = null;
+    this.heat = null;
+    this.queue = null;
+    this.panel = null;
+    this.placing = false;
+    this.draftPoint = null;
+  }
+
+  /** Lets the state move the camera. */
+  attach(map: MapLibreMap | null): void {
+    this.#map = map;
+  }
+
+  /** Reloads both case layers, the counts, the queue and the key persons. */
+  async reloadAll(): Promise<void> {
+    await Promise.allSettled([this.load('hazard'), this.load('dispute'), this.loadCounts(), this.loadQueue(), this.loadPersons()]);
+  }
+
+  /** Loads one case layer with its server-side filters (status, reported time). */
+  async load(kind: CaseKind): Promise<void> {
+    this.#loads[kind]?.abort();
+    const filter = this.filters[kind];
+    if (filter.statuses.length === 0) {
+      this.data = { ...this.data, [kind]: { type: 'FeatureCollection', features: [] } };
+      return;
+    }
+    const controller = new AbortController();
+    this.#loads[kind] = controller;
+    const all = filter.statuses.length === STATUSES_OF[kind].length;
+    try {
+      const collection = await casesApi.items(kind, { statuses: all ? [] : filter.statuses, from: filter.from, to: filter.to }, controller.signal);
+      const features = collection.features.map((feature) => ({ ...feature, id: Number(feature.id) }));
+      this.data = { ...this.data, [kind]: { ...collection, features } };
+    } catch {
+      // The request helper has shown the error; the previous data stays.
+    } finally {
+      if (this.#loads[kind] === controller) this.#loads[kind] = null;
+    }
+  }
+
+  /** Loads the legend counts. */
+  async loadCounts(): Promise<void> {
+    try {
+      this.counts = await casesApi.counts();
+    } catch {
+      // Legend counts stay as they were.
+    }
+  }
+
+  /** Loads the routing rules (categories). */
+  async loadRules(): Promise<void> {
+    try {
+      this.rules = await casesApi.routingRules();
+    } catch {
+      this.rules = [];
+    }
+  }
+
+  /** Loads the dispatch queue for the roles that have one. */
+  async loadQueue(): Promise<void> {
+    if (!this.#role || !QUEUE_ROLES.includes(this.#role)) return;
+    try {
+      this.queue = await casesApi.queue();
+    } catch {
+      // Keep the last queue.
+    }
+  }
+
+  /** Loads key persons: household points for identity roles, grid counts for the others. */
+  async loadPersons(): Promise<void> {
+    const jobs: Promise<unknown>[] = [
+      casesApi.personSummary().then((summary) => (this.personSummary = summary)),
+      casesApi.personCategories().then((categories) => (this.personCategories = categories)),
+    ];
+    if (this.identities) jobs.push(casesApi.persons().then((persons) => (this.persons = persons)));
+    else jobs.push(casesApi.heat().then((heat) => (this.heat = heat)));
+    await Promise.allSettled(jobs);
+  }
+
+  /** Changes a case filter; server-side ones reload the layer. */
+  setFilter<K extends keyof CaseFilter>(kind: CaseKind, key: K, value: CaseFilter[K]): void {
+    this.filters[kind][key] = value;
+    if (key === 'statuses' || key === 'from' || key === 'to') void this.load(kind);
+  }
+
+  /** Restores a kind's default filters (visibility kept). */
+  clearFilters(kind: CaseKind): void {
+    const visible = this.filters[kind].visible;
+    this.filters[kind] = { ...defaultFilter(kind), visible };
+    void this.load(kind);
+  }
+
+  /** The loaded cases of a kind after the client-side filters (category, severity/tier). */
+  shown(kind: CaseKind): CaseCollection | null {
+    const collection = this.data[kind];
+    if (!collection) return null;
+    const { categories, grades } = this.filters[kind];
+    if (categories.length === 0 && grades.length === 0) return collection;
+    const features = collection.features.filter((feature: CaseFeature) => {
+      const props = feature.properties;
+      const grade = kind === 'hazard' ? props.severity : props.tier;
+      return (categories.length === 0 || categories.includes(props.category)) && (grades.length === 0 || (grade !== null && grades.includes(grade)));
+    });
+    return { ...collection, features };
+  }
+
+  /** Opens a case's panel, optionally flying to it. */
+  openCase(kind: CaseKind, id: number, at?: [number, number]): void {
+    this.placing = false;
+    this.panel = { type: 'case', kind, id };
+    if (at) this.flyTo(at);
+  }
+
+  /** Opens a key person's panel. */
+  openPerson(id: number): void {
+    this.placing = false;
+    this.panel = { type: 'person', id };
+  }
+
+  /** Opens the dispatch queue and refreshes it. */
+  openQueue(): void {
+    this.placing = false;
+    this.panel = { type: 'queue' };
+    void this.loadQueue();
+  }
+
+  /** Closes the right-hand panel (and leaves registration). */
+  closePanel(): void {
+    this.panel = null;
+    this.placing = false;
+    this.draftPoint = null;
+  }
+
+  /** Enters registration: the next map click picks the point. */
+  startRegistration(): void {
+    this.panel = null;
+    this.draftPoint = null;
+    this.placing = true;
+  }
+
+  /** Sets the registration point and opens the form. */
+  placeDraft(point: [number, number]): void {
+    this.draftPoint = point;
+    this.placing = false;
+    this.panel = { type: 'register' };
+  }
+
+  /** Moves the camera to a point, keeping it clear of the panels. */
+  flyTo(point: [number, number]): void {
+    const map = this.#map;
+    if (!map) return;
+    const wide = window.innerWidth >= 900;
+    const padding = wide ? { top: 40, bottom: 40, left: 300, right: 420 } : { top: 60, bottom: Math.round(window.innerHeight * 0.5), left: 20, right: 20 };
+    map.flyTo({ center: point, zoom: Math.max(map.getZoom(), 15), padding, duration: 800 });
+  }
+
+  /** Puts a case the server just returned into its layer at once (before the live event's reload). */
+  upsert(feature: CaseFeature): void {
+    const kind = feature.properties.kind;
+    const collection = this.data[kind];
+    if (!collection) return;
+    const features = collection.features.filter((candidate) => candidate.id !== feature.id);
+    if (this.filters[kind].statuses.includes(feature.properties.status)) features.push({ ...feature, id: Number(feature.id) });
+    this.data = { ...this.data, [kind]: { ...collection, features } };
+  }
+
+  #onLive(event: LiveCaseEvent): void {
+    if (event.kind === 'lead') return;
+    this.#pending.add(event.kind);
+    const panel = this.panel;
+    if (panel?.type === 'case' && panel.kind === event.kind && panel.id === event.id) this.openCaseRevision++;
+    if (this.#debounce) return;
+    this.#debounce = setTimeout(() => {
+      this.#debounce = null;
+      const kinds = [...this.#pending];
+      this.#pending.clear();
+      for (const kind of kinds) void this.load(kind);
+      void this.loadCounts();
+      if (kinds.includes('dispute')) void this.loadQueue();
+    }, LIVE_DEBOUNCE_MS);
+  }
+}
+
+/** The application's single case-layer state. */
+export const cases = new CaseLayers();
