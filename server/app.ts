@@ -28,6 +28,7 @@ import keyPersonsSummaryRoutes from './routes/key-persons-summary.routes.ts'
 import keyPersonsRoutes from './routes/key-persons.routes.ts'
 import liveEventsRoutes from './routes/live-events.routes.ts'
 import metaRoutes from './routes/meta.routes.ts'
+import stationsRoutes from './routes/stations.routes.ts'
 import collectionsRoutes from './routes/ogc/collections.routes.ts'
 import itemsRoutes from './routes/ogc/items.routes.ts'
 import keyPersonsItemsRoutes from './routes/ogc/key-persons-items.routes.ts'
@@ -72,6 +73,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(usersRoutes)
   await app.register(areasRoutes)
   await app.register(metaRoutes)
+  await app.register(stationsRoutes)
   await app.register(keyPersonsRoutes)
   await app.register(keyPersonsSummaryRoutes)
   await app.register(keyPersonSettingsRoutes)

@@ -35,4 +35,15 @@ describe('area details', () => {
     expect(meta.township).toMatchObject({ name: '喜洲镇', code: '532901101000' })
     expect(meta.bbox).toHaveLength(4)
   })
+
+  it('lists the center and the seven stations with stable keys, named in the request language', async () => {
+    const zh = (await t.app.inject({ url: '/api/stations', headers: worker.headers })).json().stations
+    expect(zh.map((s: { key: string }) => s.key)).toEqual([
+      'center', 'litigation', 'procuratorate', 'police', 'legal-mediation', 'petition', 'social-work', 'women-children',
+    ])
+    expect(zh[4].name).toBe('法律服务及矛盾纠纷调处站')
+    const en = (await t.app.inject({ url: '/api/stations', headers: { ...worker.headers, 'accept-language': 'en' } })).json().stations
+    expect(en[4].name).toMatch(/mediation/i)
+    expect((await t.app.inject({ url: '/api/stations' })).statusCode).toBe(401)
+  })
 })
