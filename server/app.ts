@@ -27,10 +27,13 @@ import keyPersonSettingsRoutes from './routes/key-person-settings.routes.ts'
 import keyPersonsSummaryRoutes from './routes/key-persons-summary.routes.ts'
 import keyPersonsRoutes from './routes/key-persons.routes.ts'
 import liveEventsRoutes from './routes/live-events.routes.ts'
+import areaHistoryRoutes from './routes/area-history.routes.ts'
+import boundariesRoutes from './routes/boundaries.routes.ts'
 import metaRoutes from './routes/meta.routes.ts'
 import stationsRoutes from './routes/stations.routes.ts'
 import collectionsRoutes from './routes/ogc/collections.routes.ts'
 import itemsRoutes from './routes/ogc/items.routes.ts'
+import areaItemsEditRoutes from './routes/ogc/area-items-edit.routes.ts'
 import keyPersonsItemsRoutes from './routes/ogc/key-persons-items.routes.ts'
 import landingRoutes from './routes/ogc/landing.routes.ts'
 import usersRoutes from './routes/users.routes.ts'
@@ -74,6 +77,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(areasRoutes)
   await app.register(metaRoutes)
   await app.register(stationsRoutes)
+  await app.register(areaItemsEditRoutes)
+  await app.register(boundariesRoutes)
+  await app.register(areaHistoryRoutes)
   await app.register(keyPersonsRoutes)
   await app.register(keyPersonsSummaryRoutes)
   await app.register(keyPersonSettingsRoutes)

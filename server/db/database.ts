@@ -19,6 +19,8 @@ import type {
   KeyPersonVisitTable,
 } from './tables/key-person.table.ts'
 
+import type { AreaLineageTable, BoundaryChangeTable, BoundaryChangeVersionTable } from './tables/boundary.table.ts'
+
 /** The GridAtlas schema as Kysely sees it (tables and views from `migrations/`). */
 export interface Database {
   areas: AreaTable
@@ -44,6 +46,9 @@ export interface Database {
   leads: LeadTable
   case_routing_rules: CaseRoutingRuleTable
   case_deadline_settings: CaseDeadlineSettingTable
+  boundary_changes: BoundaryChangeTable
+  boundary_change_versions: BoundaryChangeVersionTable
+  area_lineage: AreaLineageTable
 }
 
 /** A Kysely handle on the GridAtlas schema (also a transaction). */

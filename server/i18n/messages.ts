@@ -1,5 +1,6 @@
 import { CASES_MESSAGES } from './cases.messages.ts'
 import { PERSONS_MESSAGES } from './persons.messages.ts'
+import { BOUNDARIES_MESSAGES } from './boundaries.messages.ts'
 
 /** Languages the API answers in. */
 export type Lang = 'zh' | 'en'
@@ -96,7 +97,7 @@ const CORE_MESSAGES = {
 } satisfies Record<string, Record<Lang, Template>>
 
 /** Error messages by code: the foundation's plus each module's own `*.messages.ts`. */
-export const MESSAGES = { ...CORE_MESSAGES, ...PERSONS_MESSAGES, ...CASES_MESSAGES }
+export const MESSAGES = { ...CORE_MESSAGES, ...PERSONS_MESSAGES, ...CASES_MESSAGES, ...BOUNDARIES_MESSAGES }
 
 /** Codes of the errors the API can answer with. */
 export type MessageCode = keyof typeof MESSAGES

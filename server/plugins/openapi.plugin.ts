@@ -29,6 +29,7 @@ export default fp(
           { name: 'Auth', description: 'Sign-in, sessions, API tokens' },
           { name: 'Users', description: 'User administration' },
           { name: 'Areas', description: 'Township, villages and grids' },
+          { name: 'Boundaries', description: 'Drawing and adjusting grid boundaries: validation, versioned edits, split, merge, lineage' },
         ],
       },
       hideUntagged: false,

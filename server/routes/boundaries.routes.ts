@@ -1,0 +1,213 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { BOUNDARY_BODY_LIMIT_BYTES } from '../boundaries/boundary.limits.ts'
+import { HttpError } from '../http-error.ts'
+import { currentUser, requireRole } from '../plugins/auth.plugin.ts'
+import { findChanges, findLineage } from '../repositories/boundary-history.repository.ts'
+import {
+  createArea,
+  mergeAreas,
+  retireArea,
+  saveAreaEdits,
+  splitArea,
+  type BoundarySaveResult,
+} from '../services/boundary-edit.service.ts'
+import { BatchBody, BoundaryResultSchema, CreateBody, MergeBody, RetireBody, SplitBody, ValidateBody } from './boundaries.schemas.ts'
+import { errorResponses } from './schemas.ts'
+
+const ADMIN = requireRole('admin')
+const SAVE_ERRORS = errorResponses(400, 401, 403, 404, 412, 422, 428)
+
+/** The API view of a save or validation outcome. */
+export function toBoundaryResultDto(result: BoundarySaveResult) {
+  return {
+    valid: result.problems.length === 0,
+    changeId: result.changeId,
+    problems: result.problems,
+    warnings: result.warnings,
+    areas: result.areas,
+    retired: result.retired,
+    normalised: Object.fromEntries(Object.entries(result.normalised).map(([key, value]) => [String(key), value])),
+  }
+}
+
+/**
+ * Boundary editing (issue 5): validation, batch edits of neighbours,
+ * split, merge, retire and create, lineage and the change log.
+ *
+ * Status codes: 400 for input hygiene (malformed GeoJSON, 3D, unclosed or
+ * self-intersecting rings, points outside the township…), 422 when a
+ * well-formed geometry breaks the grid rules (outside its parent, overlap
+ * with a sibling, a child left outside, spikes), both with `problems`
+ * (kind, message, areaId, geometry) for the map; 428 without If-Match,
+ * 412 with the current Feature when stale. Gaps are warnings, never refusals.
+ */
+const boundariesRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/api/boundaries/validate',
+    {
+      bodyLimit: BOUNDARY_BODY_LIMIT_BYTES,
+      preHandler: ADMIN,
+      schema: {
+        tags: ['Boundaries'],
+        summary: 'Check proposed geometries (existing areas and/or a new grid) without saving (admin)',
+        description:
+          'Answers 200 with `valid`, `problems` (would refuse a save with 422) and `warnings` (gaps). Input hygiene failures are 400. ' +
+          'Tolerance: `toleranceM2` (default 1 m², measured on the ellipsoid).',
+        body: ValidateBody,
+        response: { 200: BoundaryResultSchema, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const user = currentUser(request)
+      const options = { by: user.username, reason: 'validation', lang: request.lang, toleranceM2: request.body.toleranceM2, dryRun: true }
+      const { areas, create } = request.body
+      if (!areas && !create) throw new HttpError(400, 'bad_request', { detail: 'send areas and/or create' })
+      return app.db.transaction().execute(async (trx) => {
+        if (create) {
+          const result = await createArea(trx, { ...create, name: 'validation' }, options)
+          return toBoundaryResultDto(result)
+        }
+        return toBoundaryResultDto(await saveAreaEdits(trx, areas!, options))
+      })
+    },
+  )
+
+  app.patch(
+    '/api/boundaries/batch',
+    {
+      bodyLimit: BOUNDARY_BODY_LIMIT_BYTES,
+      preHandler: ADMIN,
+      schema: {
+        tags: ['Boundaries'],
+        summary: 'Save new geometries of several areas at once (a shared vertex moved in both neighbours): all or nothing (admin)',
+        description: 'Each area needs `ifMatch` (428 without, 412 when stale: nothing is saved).',
+        body: BatchBody,
+        response: { 200: BoundaryResultSchema, ...SAVE_ERRORS },
+      },
+    },
+    async (request) => {
+      const user = currentUser(request)
+      if (request.body.areas.some((area) => area.ifMatch === undefined)) throw new HttpError(428, 'boundary_if_match_required')
+      const result = await app.db.transaction().execute((trx) =>
+        saveAreaEdits(trx, request.body.areas, { by: user.username, reason: request.body.reason, lang: request.lang }),
+      )
+      return toBoundaryResultDto(result)
+    },
+  )
+
+  app.post(
+    '/api/boundaries/split',
+    {
+      bodyLimit: BOUNDARY_BODY_LIMIT_BYTES,
+      preHandler: ADMIN,
+      schema: {
+        tags: ['Boundaries'],
+        summary: 'Split a grid along a line into new grids; the old one is retired and codes renumbered (admin)',
+        body: SplitBody,
+        response: { 200: BoundaryResultSchema, ...SAVE_ERRORS },
+      },
+    },
+    async (request) => {
+      const user = currentUser(request)
+      const { reason, ...input } = request.body
+      const result = await app.db.transaction().execute((trx) => splitArea(trx, input, { by: user.username, reason, lang: request.lang }))
+      return toBoundaryResultDto(result)
+    },
+  )
+
+  app.post(
+    '/api/boundaries/merge',
+    {
+      preHandler: ADMIN,
+      schema: {
+        tags: ['Boundaries'],
+        summary: 'Merge adjacent sibling grids into one new grid; the old ones are retired and codes renumbered (admin)',
+        body: MergeBody,
+        response: { 200: BoundaryResultSchema, ...SAVE_ERRORS },
+      },
+    },
+    async (request) => {
+      const user = currentUser(request)
+      const { reason, ...input } = request.body
+      const result = await app.db.transaction().execute((trx) => mergeAreas(trx, input, { by: user.username, reason, lang: request.lang }))
+      return toBoundaryResultDto(result)
+    },
+  )
+
+  app.post(
+    '/api/boundaries/retire',
+    {
+      preHandler: ADMIN,
+      schema: {
+        tags: ['Boundaries'],
+        summary: 'Retire a grid by merging it into an adjacent sibling, which keeps its identity (admin)',
+        body: RetireBody,
+        response: { 200: BoundaryResultSchema, ...SAVE_ERRORS },
+      },
+    },
+    async (request) => {
+      const user = currentUser(request)
+      const { reason, ...input } = request.body
+      const result = await app.db.transaction().execute((trx) => retireArea(trx, input, { by: user.username, reason, lang: request.lang }))
+      return toBoundaryResultDto(result)
+    },
+  )
+
+  app.post(
+    '/api/boundaries/create',
+    {
+      bodyLimit: BOUNDARY_BODY_LIMIT_BYTES,
+      preHandler: ADMIN,
+      schema: {
+        tags: ['Boundaries'],
+        summary: 'Create a grid in uncovered space of a village or base grid; siblings are renumbered (admin)',
+        body: CreateBody,
+        response: { 200: BoundaryResultSchema, ...SAVE_ERRORS },
+      },
+    },
+    async (request) => {
+      const user = currentUser(request)
+      const { reason, ...input } = request.body
+      const result = await app.db.transaction().execute((trx) => createArea(trx, input, { by: user.username, reason, lang: request.lang }))
+      return toBoundaryResultDto(result)
+    },
+  )
+
+  app.get(
+    '/api/boundaries/lineage',
+    {
+      schema: {
+        tags: ['Boundaries'],
+        summary: 'How a code passed between areas (split, merge, renumber, create, retire)',
+        querystring: Type.Object({ code: Type.String({ pattern: '^[0-9]{12,18}$' }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ code: Type.String(), lineage: Type.Array(Type.Object({}, { additionalProperties: true })) }), ...errorResponses(400, 401) },
+      },
+    },
+    async (request) => {
+      const rows = await findLineage(app.db, request.query.code)
+      return { code: request.query.code, lineage: rows.map((row) => ({ ...row, at: row.at.toISOString() })) }
+    },
+  )
+
+  app.get(
+    '/api/boundaries/changes',
+    {
+      schema: {
+        tags: ['Boundaries'],
+        summary: 'Boundary changes, newest first: who, when, why and the versions written',
+        querystring: Type.Object(
+          { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })), offset: Type.Optional(Type.Integer({ minimum: 0 })) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ total: Type.Integer(), changes: Type.Array(Type.Object({}, { additionalProperties: true })) }), ...errorResponses(400, 401) },
+      },
+    },
+    async (request) => {
+      const { rows, total } = await findChanges(app.db, request.query.limit ?? 50, request.query.offset ?? 0)
+      return { total, changes: rows.map((row) => ({ ...row, at: new Date(row.at).toISOString() })) }
+    },
+  )
+}
+
+export default boundariesRoutes
