@@ -11,7 +11,15 @@ import langPlugin from './plugins/lang.plugin.ts'
 import livePlugin from './plugins/live.plugin.ts'
 import openapiPlugin from './plugins/openapi.plugin.ts'
 import { createValidatorCompiler } from './plugins/validator.compiler.ts'
+import areaHistoryRoutes from './routes/area-history.routes.ts'
+import analyticsSettingsRoutes from './routes/analytics/analytics-settings.routes.ts'
+import binsRoutes from './routes/analytics/bins.routes.ts'
+import disputeClustersRoutes from './routes/analytics/dispute-clusters.routes.ts'
+import kpisRoutes from './routes/analytics/kpis.routes.ts'
+import riskRoutes from './routes/analytics/risk.routes.ts'
+import tilesRoutes from './routes/analytics/tiles.routes.ts'
 import areasRoutes from './routes/areas.routes.ts'
+import boundariesRoutes from './routes/boundaries.routes.ts'
 import auditRoutes from './routes/audit.routes.ts'
 import authRoutes from './routes/auth.routes.ts'
 import caseCountsRoutes from './routes/cases/case-counts.routes.ts'
@@ -27,13 +35,11 @@ import keyPersonSettingsRoutes from './routes/key-person-settings.routes.ts'
 import keyPersonsSummaryRoutes from './routes/key-persons-summary.routes.ts'
 import keyPersonsRoutes from './routes/key-persons.routes.ts'
 import liveEventsRoutes from './routes/live-events.routes.ts'
-import areaHistoryRoutes from './routes/area-history.routes.ts'
-import boundariesRoutes from './routes/boundaries.routes.ts'
 import metaRoutes from './routes/meta.routes.ts'
 import stationsRoutes from './routes/stations.routes.ts'
+import areaItemsEditRoutes from './routes/ogc/area-items-edit.routes.ts'
 import collectionsRoutes from './routes/ogc/collections.routes.ts'
 import itemsRoutes from './routes/ogc/items.routes.ts'
-import areaItemsEditRoutes from './routes/ogc/area-items-edit.routes.ts'
 import keyPersonsItemsRoutes from './routes/ogc/key-persons-items.routes.ts'
 import landingRoutes from './routes/ogc/landing.routes.ts'
 import usersRoutes from './routes/users.routes.ts'
@@ -75,11 +81,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(authRoutes, { secureCookies: options.secureCookies ?? false })
   await app.register(usersRoutes)
   await app.register(areasRoutes)
-  await app.register(metaRoutes)
-  await app.register(stationsRoutes)
   await app.register(areaItemsEditRoutes)
   await app.register(boundariesRoutes)
   await app.register(areaHistoryRoutes)
+  await app.register(metaRoutes)
+  await app.register(stationsRoutes)
   await app.register(keyPersonsRoutes)
   await app.register(keyPersonsSummaryRoutes)
   await app.register(keyPersonSettingsRoutes)
@@ -96,6 +102,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(caseSettingsRoutes)
   await app.register(caseExportsRoutes)
   await app.register(liveEventsRoutes)
+  await app.register(analyticsSettingsRoutes)
+  await app.register(riskRoutes)
+  await app.register(binsRoutes)
+  await app.register(disputeClustersRoutes)
+  await app.register(kpisRoutes)
+  await app.register(tilesRoutes)
 
   if (options.clientDir && options.geodataDir) {
     await app.register(clientPlugin, { clientDir: options.clientDir, geodataDir: options.geodataDir })

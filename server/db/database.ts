@@ -11,6 +11,8 @@ import type {
   LeadTable,
 } from './tables/case.table.ts'
 import type { AuditLogTable } from './tables/audit.table.ts'
+import type { AreaLineageTable, BoundaryChangeTable, BoundaryChangeVersionTable } from './tables/boundary.table.ts'
+import type { AnalyticsSettingsTable, JointCaseDisputeTable, JointCaseStationTable, JointCaseTable } from './tables/analytics.table.ts'
 import type {
   KeyPersonCategoryTable,
   KeyPersonColourTable,
@@ -18,8 +20,6 @@ import type {
   KeyPersonTable,
   KeyPersonVisitTable,
 } from './tables/key-person.table.ts'
-
-import type { AreaLineageTable, BoundaryChangeTable, BoundaryChangeVersionTable } from './tables/boundary.table.ts'
 
 /** The GridAtlas schema as Kysely sees it (tables and views from `migrations/`). */
 export interface Database {
@@ -46,6 +46,10 @@ export interface Database {
   leads: LeadTable
   case_routing_rules: CaseRoutingRuleTable
   case_deadline_settings: CaseDeadlineSettingTable
+  analytics_settings: AnalyticsSettingsTable
+  joint_cases: JointCaseTable
+  joint_case_disputes: JointCaseDisputeTable
+  joint_case_stations: JointCaseStationTable
   boundary_changes: BoundaryChangeTable
   boundary_change_versions: BoundaryChangeVersionTable
   area_lineage: AreaLineageTable

@@ -1,6 +1,7 @@
+import { ANALYTICS_MESSAGES } from './analytics.messages.ts'
+import { BOUNDARIES_MESSAGES } from './boundaries.messages.ts'
 import { CASES_MESSAGES } from './cases.messages.ts'
 import { PERSONS_MESSAGES } from './persons.messages.ts'
-import { BOUNDARIES_MESSAGES } from './boundaries.messages.ts'
 
 /** Languages the API answers in. */
 export type Lang = 'zh' | 'en'
@@ -97,7 +98,7 @@ const CORE_MESSAGES = {
 } satisfies Record<string, Record<Lang, Template>>
 
 /** Error messages by code: the foundation's plus each module's own `*.messages.ts`. */
-export const MESSAGES = { ...CORE_MESSAGES, ...PERSONS_MESSAGES, ...CASES_MESSAGES, ...BOUNDARIES_MESSAGES }
+export const MESSAGES = { ...CORE_MESSAGES, ...PERSONS_MESSAGES, ...CASES_MESSAGES, ...ANALYTICS_MESSAGES, ...BOUNDARIES_MESSAGES }
 
 /** Codes of the errors the API can answer with. */
 export type MessageCode = keyof typeof MESSAGES

@@ -30,6 +30,7 @@ export default fp(
           { name: 'Users', description: 'User administration' },
           { name: 'Areas', description: 'Township, villages and grids' },
           { name: 'Boundaries', description: 'Drawing and adjusting grid boundaries: validation, versioned edits, split, merge, lineage' },
+          { name: 'Analytics', description: 'Leadership risk map (风险一张图): risk scores, bins, dispute clusters, KPIs, trends, vector tiles' },
         ],
       },
       hideUntagged: false,

@@ -1,0 +1,36 @@
+import type { preHandlerAsyncHookHandler } from 'fastify'
+import type { Role } from '../db/tables/auth.table.ts'
+import { HttpError } from '../http-error.ts'
+
+/**
+ * Who may use the analytics (risk map) routes.
+ *
+ * | route                                             | leader | dispatcher | station | grid_worker | admin |
+ * |---------------------------------------------------|--------|------------|---------|-------------|-------|
+ * | risk, explain, change, bins, clusters, arcs, KPIs, trend | yes | yes     | yes     | 403         | yes   |
+ * | bins/cases (cases of one bin)                     | yes    | yes        | yes     | 403         | yes   |
+ * | settings: read ("how is this computed")           | yes    | yes        | yes     | yes         | yes   |
+ * | settings: change                                  | –      | –          | –       | –           | yes   |
+ * | open a joint case (联调) on a cluster             | –      | yes        | –       | –           | yes   |
+ * | vector tiles of hazards and disputes              | all    | all        | all     | own grids + cases they registered | all |
+ *
+ * Grid workers are refused (403) rather than given a partial picture: a risk
+ * score, a bin count or a KPI computed over only their grids would look like
+ * the township's and mislead. The vector tiles are a rendering of the case
+ * layers, so they follow the case-read rule instead. Key persons appear only
+ * as counts (per colour, per area or bin) for every role, never as identities.
+ */
+export const ANALYTICS_ROLES = {
+  read: ['leader', 'dispatcher', 'station', 'admin'],
+  settingsWrite: ['admin'],
+  jointCase: ['dispatcher', 'admin'],
+} as const satisfies Record<string, readonly Role[]>
+
+/** A preHandler that refuses grid workers (403 with an explanation) and any role not in `roles`. */
+export function requireAnalyticsRole(roles: readonly Role[] = ANALYTICS_ROLES.read): preHandlerAsyncHookHandler {
+  return async (request) => {
+    if (!request.user) throw new HttpError(401, 'unauthenticated')
+    if (request.user.role === 'grid_worker') throw new HttpError(403, 'analytics_grid_worker')
+    if (!roles.includes(request.user.role)) throw new HttpError(403, 'forbidden', { roles: roles.join(', ') })
+  }
+}

@@ -1,0 +1,44 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { ANALYTICS_ROLES, requireAnalyticsRole } from '../../analytics/analytics-access.policy.ts'
+import { HttpError } from '../../http-error.ts'
+import { toRiskSettingsDto } from '../../mappers/analytics.mapper.ts'
+import { findRiskSettings, updateRiskSettings } from '../../repositories/analytics-settings.repository.ts'
+import { errorResponses } from '../schemas.ts'
+import { RiskSettingsBodySchema, RiskSettingsSchema } from './analytics.schemas.ts'
+
+/** The risk-score weights, half-life and colour thresholds: read by every role, changed by admins. */
+const analyticsSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/api/analytics/settings',
+    {
+      schema: {
+        tags: ['Analytics'],
+        summary: 'How the risk score is computed: weights, half-life, colour thresholds and the formula (every role)',
+        response: { 200: RiskSettingsSchema, ...errorResponses(401) },
+      },
+    },
+    async () => toRiskSettingsDto(await findRiskSettings(app.db)),
+  )
+
+  app.put(
+    '/api/analytics/settings',
+    {
+      preHandler: requireAnalyticsRole(ANALYTICS_ROLES.settingsWrite),
+      schema: {
+        tags: ['Analytics'],
+        summary: 'Change the risk-score weights, half-life and colour thresholds (admin); applies to every score computed afterwards',
+        body: RiskSettingsBodySchema,
+        response: { 200: RiskSettingsSchema, ...errorResponses(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const { thresholds } = request.body
+      if (!(thresholds.yellow < thresholds.orange && thresholds.orange < thresholds.red)) {
+        throw new HttpError(400, 'bad_risk_thresholds', thresholds)
+      }
+      return toRiskSettingsDto(await updateRiskSettings(app.db, request.body, request.user!.id))
+    },
+  )
+}
+
+export default analyticsSettingsRoutes

@@ -1,0 +1,168 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { requireAnalyticsRole } from '../../analytics/analytics-access.policy.ts'
+import { collectionText, featureText } from '../../analytics/geojson-text.util.ts'
+import { METRIC_SRID } from '../../analytics/metric-crs.ts'
+import { parseWindow, windowDto, WindowQuery } from '../../analytics/time-window.util.ts'
+import { HttpError } from '../../http-error.ts'
+import { GEOJSON } from '../../ogc/links.util.ts'
+import { findAreaBins, findBinCases, findBins, type BinFilter, type BinRow } from '../../repositories/bins.repository.ts'
+import { errorResponses } from '../schemas.ts'
+import { featureCollectionSchema, WindowSchema } from './analytics.schemas.ts'
+
+/** Smallest cell for key persons, so that a count cannot single out a household. */
+export const KEY_PERSON_MIN_CELL_METERS = 200
+
+const BinQuery = {
+  layer: Type.Enum(['hazards', 'disputes', 'key-persons']),
+  shape: Type.Optional(Type.Enum(['hex', 'square'], { default: 'hex' })),
+  cellMeters: Type.Optional(
+    Type.Number({
+      minimum: 20,
+      maximum: 20000,
+      default: 500,
+      description: `Cell size in real metres (computed in EPSG:${METRIC_SRID}, UTM 47N): hexagon edge length (= circumradius), or square side`,
+    }),
+  ),
+  ...WindowQuery,
+  status: Type.Optional(Type.String({ maxLength: 200, description: 'Comma-separated statuses (cases, or key-person statuses; default in_management,away)' })),
+  category: Type.Optional(Type.String({ maxLength: 40 })),
+}
+
+const ByColourSchema = Type.Object({ red: Type.Integer(), orange: Type.Integer(), yellow: Type.Integer(), green: Type.Integer() })
+
+const BinPropertiesSchema = Type.Object({
+  cell: Type.Union([Type.String(), Type.Null()], { description: '"i,j" of the cell (null when grouped by area)' }),
+  i: Type.Union([Type.Integer(), Type.Null()]),
+  j: Type.Union([Type.Integer(), Type.Null()]),
+  areaId: Type.Union([Type.Integer(), Type.Null()]),
+  name: Type.Union([Type.String(), Type.Null()]),
+  count: Type.Integer(),
+  byColour: Type.Union([ByColourSchema, Type.Null()], { description: 'Key persons only: counts per management colour' }),
+})
+
+function filterOf(query: { from?: string; to?: string; status?: string; category?: string }): BinFilter {
+  const statuses = query.status?.split(',').map((status) => status.trim()).filter((status) => status.length > 0)
+  return { window: parseWindow(query), statuses, category: query.category }
+}
+
+function parseCell(cell: string): { i: number; j: number } {
+  const match = /^(-?\d{1,9}),(-?\d{1,9})$/.exec(cell.trim())
+  if (!match) throw new HttpError(400, 'bad_cell', { cell })
+  return { i: Number(match[1]), j: Number(match[2]) }
+}
+
+function binFeature(row: BinRow): string {
+  return featureText(row.key, row.geometry, {
+    cell: row.i === null ? null : row.key,
+    i: row.i,
+    j: row.j,
+    areaId: row.areaId,
+    name: row.name,
+    count: row.count,
+    byColour: row.byColour,
+  })
+}
+
+/**
+ * Hexagonal or square bins of hazards, disputes or key persons, counted by
+ * the server in UTM 47N so that the cell size is in real metres; or counts per
+ * village or base grid. Only non-empty cells; whole cells (not clipped to the
+ * township). Key persons as counts only. Leaders, center, stations, admins.
+ */
+const binsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const readers = requireAnalyticsRole()
+
+  app.get(
+    '/api/analytics/bins',
+    {
+      preHandler: readers,
+      schema: {
+        tags: ['Analytics'],
+        summary: 'Counts per hexagon or square of a metric grid, or per village / base grid (GeoJSON; non-empty cells only)',
+        querystring: Type.Object(
+          { ...BinQuery, groupBy: Type.Optional(Type.Enum(['grid', 'village'], { description: 'Count per area polygon instead of cells (grid = base grid)' })) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: featureCollectionSchema(BinPropertiesSchema, 'non-empty cells (whole, unclipped Polygons) or areas', {
+            layer: Type.String(),
+            shape: Type.Union([Type.String(), Type.Null()]),
+            cellMeters: Type.Union([Type.Number(), Type.Null()]),
+            groupBy: Type.Union([Type.String(), Type.Null()]),
+            crs: Type.String({ description: 'CRS the cells are computed in' }),
+            window: WindowSchema,
+            total: Type.Integer(),
+          }),
+          ...errorResponses(400, 401, 403),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { layer, shape = 'hex', cellMeters = 500, groupBy } = request.query
+      const filter = filterOf(request.query)
+      if (layer === 'key-persons' && !groupBy && cellMeters < KEY_PERSON_MIN_CELL_METERS) {
+        throw new HttpError(400, 'key_person_cell_too_small', { min: KEY_PERSON_MIN_CELL_METERS })
+      }
+      const rows = groupBy
+        ? await findAreaBins(app.db, layer, groupBy === 'grid' ? 'base_grid' : 'village', filter)
+        : await findBins(app.db, layer, shape, cellMeters, filter)
+      const members = {
+        layer,
+        shape: groupBy ? null : shape,
+        cellMeters: groupBy ? null : cellMeters,
+        groupBy: groupBy ?? null,
+        crs: `EPSG:${METRIC_SRID}`,
+        window: windowDto(filter.window),
+        total: rows.reduce((sum, row) => sum + row.count, 0),
+      }
+      return reply.type(GEOJSON).send(collectionText(rows.map(binFeature), members) as never)
+    },
+  )
+
+  app.get(
+    '/api/analytics/bins/cases',
+    {
+      preHandler: readers,
+      schema: {
+        tags: ['Analytics'],
+        summary: 'The hazards or disputes counted in one cell (same parameters as /api/analytics/bins plus cell=i,j); never key persons',
+        querystring: Type.Object({ ...BinQuery, cell: Type.String({ maxLength: 30, description: '"i,j" as in the cell property of a bin' }) }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({
+            cell: Type.String(),
+            window: WindowSchema,
+            cases: Type.Array(
+              Type.Object({
+                id: Type.Integer(),
+                kind: Type.String(),
+                category: Type.String(),
+                status: Type.String(),
+                grade: Type.String(),
+                reportedAt: Type.String(),
+                lon: Type.Number(),
+                lat: Type.Number(),
+                villageId: Type.Integer(),
+              }),
+            ),
+          }),
+          ...errorResponses(400, 401, 403),
+        },
+      },
+    },
+    async (request) => {
+      const { layer, shape = 'hex', cellMeters = 500 } = request.query
+      if (layer === 'key-persons') throw new HttpError(400, 'key_person_bin_listing')
+      const cell = parseCell(request.query.cell)
+      const filter = filterOf(request.query)
+      const rows = await findBinCases(app.db, layer, shape, cellMeters, cell, filter)
+      return {
+        cell: `${cell.i},${cell.j}`,
+        window: windowDto(filter.window),
+        cases: rows.map((row) => ({ ...row, reportedAt: row.reportedAt.toISOString() })),
+      }
+    },
+  )
+}
+
+export default binsRoutes

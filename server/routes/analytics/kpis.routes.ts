@@ -1,0 +1,146 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type, type Static } from 'typebox'
+import { requireAnalyticsRole } from '../../analytics/analytics-access.policy.ts'
+import { parseWindow, windowDto, WindowQuery } from '../../analytics/time-window.util.ts'
+import { toXlsx } from '../../exports/table-export.ts'
+import { HttpError } from '../../http-error.ts'
+import { findTrend } from '../../repositories/kpis.repository.ts'
+import { computeKpis, kpiTable } from '../../services/kpis.service.ts'
+import { errorResponses } from '../schemas.ts'
+import { WindowSchema } from './analytics.schemas.ts'
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+const DAY_MS = 86_400_000
+/** Most steps a trend series may have. */
+export const MAX_TREND_STEPS = 800
+/** Default length of a trend window. */
+const DEFAULT_TREND_DAYS = 30
+
+const LayerSchema = Type.Optional(Type.Enum(['hazards', 'disputes'], { description: 'Only hazards or only disputes (default both)' }))
+const KIND = { hazards: 'hazard', disputes: 'dispute' } as const
+
+const KpiQuery = Type.Object(
+  { ...WindowQuery, groupBy: Type.Optional(Type.Enum(['village', 'station'], { default: 'village' })), layer: LayerSchema },
+  { additionalProperties: false },
+)
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()])
+const KpiSchema = Type.Object({
+  key: Type.String({ description: 'Village area id, station key ("" = not dispatched), or "all"' }),
+  label: Type.String(),
+  open: Type.Integer({ description: 'Open at `to`' }),
+  new: Type.Integer({ description: 'Reported in [from, to)' }),
+  newThisWeek: Type.Integer({ description: 'Reported in [to − 7 days, to)' }),
+  overdue: Type.Integer({ description: 'Open and past the deadline at `to`' }),
+  resolved: Type.Integer({ description: 'Reported in the window and finished (resolved / rectified / closed) before `to`' }),
+  resolvedRate: Nullable(Type.Number({ description: 'resolved ÷ new (null when nothing is new)' })),
+  meanHoursToResolve: Nullable(Type.Number()),
+  satisfactionMean: Nullable(Type.Number({ description: 'Mean 1–5 satisfaction of the evaluated disputes reported in the window' })),
+  visitsOverdue: Nullable(Type.Integer({ description: 'Key persons whose visit was due before `to` (per village and township; null per station)' })),
+})
+
+/** KPIs per village or station (JSON and .xlsx) and trend series. Leaders, center, stations, admins. */
+const kpisRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const readers = requireAnalyticsRole()
+
+  app.get(
+    '/api/analytics/kpis',
+    {
+      preHandler: readers,
+      schema: {
+        tags: ['Analytics'],
+        summary: 'KPIs per village or station: open, new, new this week, overdue, resolved rate, mean time to resolve, satisfaction, visits overdue',
+        querystring: KpiQuery,
+        response: {
+          200: Type.Object({ groupBy: Type.String(), window: WindowSchema, groups: Type.Array(KpiSchema), total: KpiSchema }),
+          ...errorResponses(400, 401, 403),
+        },
+      },
+    },
+    async (request) => {
+      const { groupBy = 'village', layer } = request.query
+      const window = parseWindow(request.query)
+      const { groups, total } = await computeKpis(app.db, groupBy, window, request.lang, layer ? KIND[layer] : undefined)
+      return { groupBy, window: windowDto(window), groups, total }
+    },
+  )
+
+  app.get(
+    '/api/analytics/kpis.xlsx',
+    {
+      preHandler: readers,
+      schema: {
+        tags: ['Analytics'],
+        summary: 'The KPIs as an .xlsx sheet (headers in the request’s language)',
+        produces: [XLSX],
+        querystring: KpiQuery,
+        response: { 200: Type.String({ description: 'xlsx file' }), ...errorResponses(400, 401, 403) },
+      },
+    },
+    async (request, reply) => {
+      const query: Static<typeof KpiQuery> = request.query
+      const groupBy = query.groupBy ?? 'village'
+      const window = parseWindow(query)
+      const { groups, total } = await computeKpis(app.db, groupBy, window, request.lang, query.layer ? KIND[query.layer] : undefined)
+      const table = kpiTable(groups, total, request.lang)
+      const sheet = request.lang === 'zh' ? '考核指标' : 'KPIs'
+      reply.header('content-disposition', `attachment; filename="kpis-${groupBy}.xlsx"; filename*=UTF-8''${encodeURIComponent(`${sheet}-${groupBy}.xlsx`)}`)
+      reply.header('cache-control', 'no-store')
+      return reply.type(XLSX).send((await toXlsx(sheet, table.columns, table.rows)) as never)
+    },
+  )
+
+  app.get(
+    '/api/analytics/trend',
+    {
+      preHandler: readers,
+      schema: {
+        tags: ['Analytics'],
+        summary: 'A series per day, week or month (township time, UTC+8): new, resolved, open and overdue at each step’s end',
+        querystring: Type.Object(
+          {
+            from: Type.Optional(Type.String({ format: 'date-time', description: 'Start, INCLUSIVE (default: 30 days before `to`)' })),
+            to: WindowQuery.to,
+            step: Type.Optional(Type.Enum(['day', 'week', 'month'], { default: 'day' })),
+            layer: LayerSchema,
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            step: Type.String(),
+            window: WindowSchema,
+            series: Type.Array(
+              Type.Object({
+                start: Type.String({ description: 'Step start, INCLUSIVE (the first step starts at `from`)' }),
+                end: Type.String({ description: 'Step end, EXCLUSIVE (the last step ends at `to`)' }),
+                new: Type.Integer(),
+                resolved: Type.Integer(),
+                openAtEnd: Type.Integer(),
+                overdueAtEnd: Type.Integer(),
+              }),
+            ),
+          }),
+          ...errorResponses(400, 401, 403),
+        },
+      },
+    },
+    async (request) => {
+      const { step = 'day', layer } = request.query
+      const to = request.query.to ? new Date(request.query.to) : new Date()
+      const from = request.query.from ?? new Date(to.getTime() - DEFAULT_TREND_DAYS * DAY_MS).toISOString()
+      const window = parseWindow({ from, to: to.toISOString() }) as { from: Date; to: Date }
+      const days = (window.to.getTime() - window.from.getTime()) / DAY_MS
+      const count = Math.ceil(step === 'day' ? days : step === 'week' ? days / 7 : days / 28)
+      if (count > MAX_TREND_STEPS) throw new HttpError(400, 'too_many_buckets', { count, max: MAX_TREND_STEPS })
+      const rows = await findTrend(app.db, step, window, layer ? KIND[layer] : undefined)
+      return {
+        step,
+        window: windowDto(window),
+        series: rows.map((row) => ({ ...row, start: row.start.toISOString(), end: row.end.toISOString() })),
+      }
+    },
+  )
+}
+
+export default kpisRoutes

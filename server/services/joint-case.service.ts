@@ -1,0 +1,59 @@
+import type { Db } from '../db/database.ts'
+import { HttpError } from '../http-error.ts'
+import { insertCaseEvent } from '../repositories/case-events.repository.ts'
+import { listStationKeys } from '../repositories/case-settings.repository.ts'
+import { findLinkedCaseIds, insertJointCase, lockDisputes, touchCase, type JointCaseRow } from '../repositories/joint-cases.repository.ts'
+import type { UserRecord } from '../repositories/users.repository.ts'
+
+/** What opening a joint case needs. */
+export interface JointCaseInput {
+  title: string
+  note?: string
+  caseIds: number[]
+  stationKeys: string[]
+  cluster?: Record<string, unknown>
+}
+
+/**
+ * Opens a joint mediation case (联调) on the disputes of a cluster, dispatched
+ * to several stations at once, in one transaction: checks that every id is a
+ * dispute (400), that none is in another joint case (409) and that the
+ * stations exist (400); inserts the joint case with its links; and appends a
+ * `joint-case` entry to each dispute's ledger (status unchanged, version
+ * bumped). Nothing is kept if any step fails.
+ */
+export async function openJointCase(db: Db, user: UserRecord, input: JointCaseInput): Promise<JointCaseRow> {
+  const caseIds = [...new Set(input.caseIds)].sort((a, b) => a - b)
+  const stationKeys = [...new Set(input.stationKeys)]
+  return db.transaction().execute(async (trx) => {
+    const known = new Set(await listStationKeys(trx))
+    const unknown = stationKeys.filter((key) => !known.has(key))
+    if (unknown.length > 0) throw new HttpError(400, 'joint_case_stations_unknown', { keys: unknown.join(', ') })
+    const disputes = await lockDisputes(trx, caseIds)
+    const missing = caseIds.filter((id) => !disputes.some((row) => row.id === id))
+    if (missing.length > 0) throw new HttpError(400, 'joint_case_not_disputes', { ids: missing.join(', ') })
+    const linked = await findLinkedCaseIds(trx, caseIds)
+    if (linked.length > 0) throw new HttpError(409, 'joint_case_already_linked', { ids: linked.join(', ') })
+    const note = input.note ?? ''
+    const cluster = input.cluster ?? {}
+    const { id, openedAt } = await insertJointCase(trx, { title: input.title, note, cluster, openedBy: user.id, caseIds, stationKeys })
+    for (const dispute of disputes) {
+      const version = await touchCase(trx, dispute.id)
+      await insertCaseEvent(trx, {
+        subject: { caseId: dispute.id },
+        user,
+        action: 'joint-case',
+        statusFrom: dispute.status,
+        statusTo: dispute.status,
+        version,
+        changes: {
+          jointCaseId: { before: null, after: id },
+          jointStations: { before: null, after: stationKeys },
+          jointMembers: { before: null, after: caseIds },
+        },
+        reason: note ? `${input.title}：${note}` : input.title,
+      })
+    }
+    return { id, title: input.title, note, status: 'open', cluster, openedAt, openedBy: user.id, caseIds, stationKeys }
+  })
+}

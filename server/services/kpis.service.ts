@@ -1,0 +1,85 @@
+import type { Db } from '../db/database.ts'
+import type { CaseKind } from '../db/tables/case.table.ts'
+import type { Lang } from '../i18n/messages.ts'
+import type { TimeWindow } from '../analytics/time-window.util.ts'
+import type { ExportCell, ExportColumn } from '../exports/table-export.ts'
+import { findCaseKpis, findKpiLabels, findVisitsOverdue, type KpiRow } from '../repositories/kpis.repository.ts'
+
+/** KPIs of one group with its label and derived rates. */
+export interface KpiGroup extends KpiRow {
+  label: string
+  resolvedRate: number | null
+}
+
+const round = (value: number | null, digits: number) => (value === null ? null : Math.round(value * 10 ** digits) / 10 ** digits)
+
+function derive(row: KpiRow, label: string): KpiGroup {
+  return {
+    ...row,
+    label,
+    resolvedRate: row.new > 0 ? round(row.resolved / row.new, 4) : null,
+    meanHoursToResolve: round(row.meanHoursToResolve, 2),
+    satisfactionMean: round(row.satisfactionMean, 2),
+  }
+}
+
+/** KPIs per village or station plus the township total, labelled in `lang`. */
+export async function computeKpis(db: Db, groupBy: 'village' | 'station', window: TimeWindow, lang: Lang, kind?: CaseKind) {
+  const [groups, [total], labels] = await Promise.all([
+    findCaseKpis(db, groupBy, window, kind),
+    findCaseKpis(db, 'all', window, kind),
+    findKpiLabels(db),
+  ])
+  const visits = kind === 'dispute' || kind === 'hazard' ? new Map<string, number>() : await findVisitsOverdue(db, groupBy === 'village' ? 'village' : 'all', window.to)
+  const totalVisits = kind ? null : (await findVisitsOverdue(db, 'all', window.to)).get('all') ?? 0
+  const unassigned = lang === 'zh' ? '未分流到站所' : 'Not dispatched to a station'
+  const labelOf = (key: string) => {
+    const entry = groupBy === 'village' ? labels.villages.get(key) : key === '' ? undefined : labels.stations.get(key)
+    return entry ? entry[lang] : groupBy === 'station' && key === '' ? unassigned : key
+  }
+  const rows = groups.map((row) => derive({ ...row, visitsOverdue: groupBy === 'village' && !kind ? (visits.get(row.key) ?? 0) : null }, labelOf(row.key)))
+  if (groupBy === 'village' && !kind) {
+    for (const [key, n] of visits) {
+      if (!groups.some((row) => row.key === key)) {
+        rows.push(derive({ key, open: 0, new: 0, newThisWeek: 0, overdue: 0, resolved: 0, meanHoursToResolve: null, satisfactionMean: null, visitsOverdue: n }, labelOf(key)))
+      }
+    }
+    rows.sort((a, b) => Number(a.key) - Number(b.key))
+  }
+  const empty: KpiRow = { key: 'all', open: 0, new: 0, newThisWeek: 0, overdue: 0, resolved: 0, meanHoursToResolve: null, satisfactionMean: null, visitsOverdue: null }
+  const township = derive({ ...(total ?? empty), visitsOverdue: totalVisits }, lang === 'zh' ? '全镇' : 'Township')
+  return { groups: rows, total: township }
+}
+
+const KPI_COLUMNS: Array<[zh: string, en: string, width: number]> = [
+  ['分组', 'Group', 22],
+  ['在办', 'Open', 8],
+  ['新增', 'New', 8],
+  ['近 7 天新增', 'New in last 7 days', 12],
+  ['超期', 'Overdue', 8],
+  ['已办结', 'Resolved', 8],
+  ['办结率', 'Resolved rate', 10],
+  ['平均办理时长（小时）', 'Mean hours to resolve', 14],
+  ['满意度均值', 'Mean satisfaction', 12],
+  ['走访超期', 'Visits overdue', 10],
+]
+
+/** Headers and rows of the KPI sheet (groups, then the township total). */
+export function kpiTable(groups: KpiGroup[], total: KpiGroup, lang: Lang): { columns: ExportColumn[]; rows: ExportCell[][] } {
+  const cells = (row: KpiGroup): ExportCell[] => [
+    row.label,
+    row.open,
+    row.new,
+    row.newThisWeek,
+    row.overdue,
+    row.resolved,
+    row.resolvedRate,
+    row.meanHoursToResolve,
+    row.satisfactionMean,
+    row.visitsOverdue,
+  ]
+  return {
+    columns: KPI_COLUMNS.map(([zh, en, width]) => ({ header: lang === 'zh' ? zh : en, width })),
+    rows: [...groups.map(cells), cells(total)],
+  }
+}

@@ -1,0 +1,145 @@
+import type { Db } from '../db/database.ts'
+import type { Colour } from '../db/tables/key-person.table.ts'
+import { COLOURS } from '../db/tables/key-person.table.ts'
+import { HttpError } from '../http-error.ts'
+import {
+  caseContribution,
+  riskBreakdown,
+  riskColour,
+  riskScore,
+  type RiskBreakdown,
+  type RiskColour,
+  type RiskSettings,
+} from '../analytics/risk.formula.ts'
+import type { TimeWindow } from '../analytics/time-window.util.ts'
+import { findRiskSettings } from '../repositories/analytics-settings.repository.ts'
+import {
+  countKeyPersonsInManagement,
+  findAreaLevel,
+  findRiskAreas,
+  findRiskCases,
+  type RiskAreaRow,
+  type RiskCaseRow,
+  type RiskLevel,
+} from '../repositories/risk.repository.ts'
+
+/** Counts behind a score. */
+export interface RiskCounts {
+  openHazards: number
+  activeDisputes: number
+  keyPersons: number
+  overdue: number
+}
+
+/** The score of one area. */
+export interface AreaRisk {
+  area: RiskAreaRow
+  score: number
+  colour: RiskColour
+  breakdown: RiskBreakdown
+  counts: RiskCounts
+}
+
+/** One case behind a score, with what it adds. */
+export interface ExplainedCase {
+  case: RiskCaseRow
+  weight: number
+  decay: number
+  overduePenalty: number
+  contribution: number
+}
+
+/** A score with the events behind it (key persons as counts by colour only). */
+export interface RiskExplanation extends AreaRisk {
+  settings: RiskSettings
+  cases: ExplainedCase[]
+  keyPersons: Record<Colour, { count: number; weight: number; contribution: number }>
+}
+
+function keyPersonsByArea(rows: Array<{ areaId: number; colour: Colour; n: number }>): Map<number, Partial<Record<Colour, number>>> {
+  const byArea = new Map<number, Partial<Record<Colour, number>>>()
+  for (const row of rows) {
+    const entry = byArea.get(row.areaId) ?? {}
+    entry[row.colour] = (entry[row.colour] ?? 0) + row.n
+    byArea.set(row.areaId, entry)
+  }
+  return byArea
+}
+
+function areaRisk(settings: RiskSettings, area: RiskAreaRow, cases: RiskCaseRow[], persons: Partial<Record<Colour, number>>, at: Date): AreaRisk {
+  const breakdown = riskBreakdown(settings, cases, persons, at)
+  const score = riskScore(breakdown)
+  return {
+    area,
+    score,
+    colour: riskColour(score, settings.thresholds),
+    breakdown,
+    counts: {
+      openHazards: cases.filter((row) => row.kind === 'hazard').length,
+      activeDisputes: cases.filter((row) => row.kind === 'dispute').length,
+      keyPersons: Object.values(persons).reduce((sum, n) => sum + (n ?? 0), 0),
+      overdue: cases.filter((row) => row.overdue).length,
+    },
+  }
+}
+
+/** The score of every current area of `level` as of `window.to` (cases reported inside the window). */
+export async function computeRisk(
+  db: Db,
+  level: RiskLevel,
+  window: TimeWindow,
+  options: { withGeometry?: boolean; settings?: RiskSettings } = {},
+): Promise<AreaRisk[]> {
+  const settings = options.settings ?? (await findRiskSettings(db))
+  const [areas, cases, persons] = await Promise.all([
+    findRiskAreas(db, level, { withGeometry: options.withGeometry }),
+    findRiskCases(db, level, window),
+    countKeyPersonsInManagement(db, level, window.to),
+  ])
+  const casesByArea = new Map<number, RiskCaseRow[]>()
+  for (const row of cases) casesByArea.set(row.areaId, [...(casesByArea.get(row.areaId) ?? []), row])
+  const personsByArea = keyPersonsByArea(persons)
+  return areas.map((area) => areaRisk(settings, area, casesByArea.get(area.id) ?? [], personsByArea.get(area.id) ?? {}, window.to))
+}
+
+/** The score of one area (village, base or fine grid) with each case's contribution; 404 when it is not a current area of those levels. */
+export async function explainRisk(db: Db, areaId: number, window: TimeWindow): Promise<RiskExplanation> {
+  const level = await findAreaLevel(db, areaId)
+  if (level !== 'village' && level !== 'base_grid' && level !== 'fine_grid') throw new HttpError(404, 'area_not_found', { id: areaId })
+  const settings = await findRiskSettings(db)
+  const [[area], cases, persons] = await Promise.all([
+    findRiskAreas(db, level, { areaId }),
+    findRiskCases(db, level, window, areaId),
+    countKeyPersonsInManagement(db, level, window.to, areaId),
+  ])
+  const byColour = keyPersonsByArea(persons).get(areaId) ?? {}
+  const risk = areaRisk(settings, area, cases, byColour, window.to)
+  const explained = cases
+    .map((row) => {
+      const part = caseContribution(settings, row, window.to)
+      return { case: row, weight: part.weight, decay: part.decay, overduePenalty: part.overduePenalty, contribution: part.total }
+    })
+    .sort((a, b) => b.contribution - a.contribution || a.case.id - b.case.id)
+  const keyPersons = Object.fromEntries(
+    COLOURS.map((colour) => {
+      const count = byColour[colour] ?? 0
+      const weight = settings.keyPersonWeights[colour]
+      return [colour, { count, weight, contribution: count * weight }]
+    }),
+  ) as RiskExplanation['keyPersons']
+  return { ...risk, settings, cases: explained, keyPersons }
+}
+
+/** Per-area scores in two windows and their difference, sorted by the largest rise first. */
+export async function riskChange(db: Db, level: RiskLevel, window: TimeWindow, compare: TimeWindow) {
+  const settings = await findRiskSettings(db)
+  const [now, before] = await Promise.all([computeRisk(db, level, window, { settings }), computeRisk(db, level, compare, { settings })])
+  const previous = new Map(before.map((risk) => [risk.area.id, risk]))
+  return now
+    .map((risk) => {
+      const then = previous.get(risk.area.id)
+      const compareScore = then?.score ?? 0
+      return { risk, compareScore, compareColour: then?.colour ?? riskColour(0, settings.thresholds), delta: risk.score - compareScore }
+    })
+    .sort((a, b) => b.delta - a.delta || a.risk.area.code.localeCompare(b.risk.area.code))
+}
