@@ -121,6 +121,10 @@ export const BOUNDARIES_MESSAGES = {
     zh: (p) => `分割线未能把区域分成至少两块：${p.detail}`,
     en: (p) => `The line does not cut the area into two or more pieces: ${p.detail}`,
   },
+  boundary_impact_one_change: {
+    zh: () => '请只提交 edit、split、merge 三者之一',
+    en: () => 'Send exactly one of edit, split or merge',
+  },
   boundary_sequence_full: {
     zh: () => '上级区域内的网格序号已用尽（最多 999 个）',
     en: () => 'No grid sequence number left in the parent (at most 999)',

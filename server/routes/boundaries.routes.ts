@@ -12,10 +12,23 @@ import {
   splitArea,
   type BoundarySaveResult,
 } from '../services/boundary-edit.service.ts'
-import { BatchBody, BoundaryResultSchema, CreateBody, MergeBody, RetireBody, SplitBody, ValidateBody } from './boundaries.schemas.ts'
+import { previewBoundaryImpact } from '../services/boundary-impact.service.ts'
+import {
+  BatchBody,
+  BoundaryResultSchema,
+  CreateBody,
+  ImpactBody,
+  ImpactResultSchema,
+  MergeBody,
+  RetireBody,
+  SplitBody,
+  ValidateBody,
+} from './boundaries.schemas.ts'
 import { errorResponses } from './schemas.ts'
 
 const ADMIN = requireRole('admin')
+/** The impact preview is read-only: the dispatcher, who re-dispatches the cases it moves, may run it too. */
+const IMPACT_READERS = requireRole('admin', 'dispatcher')
 const SAVE_ERRORS = errorResponses(400, 401, 403, 404, 412, 422, 428)
 
 /** The API view of a save or validation outcome. */
@@ -171,6 +184,36 @@ const boundariesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { reason, ...input } = request.body
       const result = await app.db.transaction().execute((trx) => createArea(trx, input, { by: user.username, reason, lang: request.lang }))
       return toBoundaryResultDto(result)
+    },
+  )
+
+  app.post(
+    '/api/boundaries/impact',
+    {
+      bodyLimit: BOUNDARY_BODY_LIMIT_BYTES,
+      preHandler: IMPACT_READERS,
+      schema: {
+        tags: ['Boundaries'],
+        summary: 'Preview what a boundary edit, split or merge would move, without saving (admin, dispatcher)',
+        description:
+          'Send exactly one of `edit` ({ areas: [{ areaId, geometry }] } as the batch), `split` ({ areaId, line }) or `merge` ({ areaIds }); ' +
+          'versions are not needed, nothing is saved (the dry-run planning of the edit routes). Answers the validation outcome and, per area ' +
+          'reshaped, created or retired, households and population before and after. After is an area-weighted estimate: each current area ' +
+          'shares its figures among the proposed areas of its level in proportion to the m² of it each one covers (whole numbers, largest ' +
+          'remainders; a share falling into a gap is lost). Then open cases (status not final in its workflow) whose point would lie in another ' +
+          'area, per from→to with the case ids; active key persons (in management or away, not archived) per from→to as counts only, never ids ' +
+          'or names; the load (open cases + key persons) of each grid worker serving a changed area (staff with duty worker, users of role ' +
+          'grid_worker through their grids), now and after; and `changes`, the changed part of each area (old △ new) as GeoJSON for the map. ' +
+          'A negative id is an area the change would create.',
+        body: ImpactBody,
+        response: { 200: ImpactResultSchema, ...errorResponses(400, 401, 403, 404, 422) },
+      },
+    },
+    async (request) => {
+      const user = currentUser(request)
+      const impact = await app.db.transaction().execute((trx) => previewBoundaryImpact(trx, request.body, user.username, request.lang))
+      const { preview, ...rest } = impact
+      return { valid: preview.problems.length === 0, problems: preview.problems, warnings: preview.warnings, ...rest }
     },
   )
 

@@ -127,3 +127,70 @@ export const BoundaryResultSchema = Type.Object(
   },
   { description: 'areas: written (or, for validation, that would be written); a negative id is an area the save would create' },
 )
+
+/** `POST /api/boundaries/impact`: exactly one of `edit`, `split`, `merge` (the bodies of the edit routes without reason and versions). */
+export const ImpactBody = Type.Object(
+  {
+    edit: Type.Optional(Type.Object({ areas: Type.Array(AreaEditSchema, { minItems: 1, maxItems: 50 }) }, { additionalProperties: false })),
+    split: Type.Optional(
+      Type.Object(
+        { areaId: Type.Integer({ minimum: 1 }), line: Type.Unsafe<unknown>({ description: 'GeoJSON LineString crossing the area' }) },
+        { additionalProperties: false },
+      ),
+    ),
+    merge: Type.Optional(
+      Type.Object({ areaIds: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 2, maxItems: 20 }) }, { additionalProperties: false }),
+    ),
+    toleranceM2: Tolerance,
+  },
+  { additionalProperties: false },
+)
+
+const AreaRef = Type.Object({ id: Type.Integer(), code: Type.Union([Type.String(), Type.Null()]), name: Type.Union([Type.String(), Type.Null()]) })
+const Figures = Type.Union([Type.Object({ households: Type.Integer(), population: Type.Integer() }), Type.Null()])
+const Load = Type.Object({ openCases: Type.Integer(), keyPersons: Type.Integer(), total: Type.Integer() })
+
+/** Outcome of an impact preview. */
+export const ImpactResultSchema = Type.Object(
+  {
+    valid: Type.Boolean(),
+    problems: Type.Array(Problem),
+    warnings: Type.Array(Problem),
+    areas: Type.Array(
+      Type.Object({
+        id: Type.Integer(),
+        code: Type.Union([Type.String(), Type.Null()]),
+        name: Type.Union([Type.String(), Type.Null()]),
+        level: Type.String(),
+        action: Type.String(),
+        before: Figures,
+        after: Figures,
+      }),
+      { description: 'Areas reshaped, created or retired; after = area-weighted estimate (see the route description)' },
+    ),
+    cases: Type.Array(
+      Type.Object({ level: Type.String(), from: Type.Union([AreaRef, Type.Null()]), to: Type.Union([AreaRef, Type.Null()]), count: Type.Integer(), caseIds: Type.Array(Type.Integer()) }),
+    ),
+    keyPersons: Type.Array(
+      Type.Object(
+        { level: Type.String(), from: Type.Union([AreaRef, Type.Null()]), to: Type.Union([AreaRef, Type.Null()]), count: Type.Integer() },
+        { additionalProperties: false, description: 'Counts only: no id, name or other personal field' },
+      ),
+    ),
+    workers: Type.Array(
+      Type.Object({
+        kind: Type.Union([Type.Literal('staff'), Type.Literal('user')]),
+        id: Type.Integer(),
+        name: Type.String(),
+        areaIds: Type.Array(Type.Integer()),
+        before: Load,
+        after: Load,
+      }),
+    ),
+    changes: Type.Object({
+      type: Type.Literal('FeatureCollection'),
+      features: Type.Array(Type.Object({ type: Type.Literal('Feature'), geometry: Type.Unknown(), properties: Type.Record(Type.String(), Type.Unknown()) })),
+    }),
+  },
+  { additionalProperties: false },
+)
