@@ -1,4 +1,5 @@
 import { casesEn } from './cases.en';
+import { analyticsEn } from './analytics.en';
 import type { Dictionary } from './zh';
 
 /**
@@ -7,6 +8,7 @@ import type { Dictionary } from './zh';
  */
 export const en: Dictionary = {
   ...casesEn,
+  ...analyticsEn,
   'app.title': 'Grid Governance Map',
   'app.sample': 'Sample data',
   'app.sampleTooltip': 'Sample (synthetic) data is loaded: boundaries, people and figures are not real',

@@ -1,4 +1,5 @@
 import { casesZh } from './cases.zh';
+import { analyticsZh } from './analytics.zh';
 
 /**
  * Simplified Chinese dictionary: the reference set of message keys.
@@ -9,6 +10,7 @@ import { casesZh } from './cases.zh';
  */
 export const zh = {
   ...casesZh,
+  ...analyticsZh,
   'app.title': '网格治理一张图',
   'app.sample': '示例数据',
   'app.sampleTooltip': '当前加载的是示例（合成）数据，边界、人员与数字均不代表真实情况',
