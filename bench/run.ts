@@ -6,11 +6,14 @@ import { prepareDatabase } from '../server/bootstrap.ts'
 import { createUser } from '../server/services/users.service.ts'
 import { issueApiToken } from '../server/services/tokens.service.ts'
 import { benchItems } from './items.bench.ts'
+import { benchCases } from './cases.bench.ts'
+import { printCasesBench } from './cases-report.util.ts'
 import { benchStartup } from './startup.bench.ts'
 import { ms } from './stats.util.ts'
 
 const GEODATA_DIR = new URL('../geodata/xizhou', import.meta.url).pathname
 const RUNS = Number(process.env.BENCH_RUNS ?? 300)
+const CASE_RUNS = Number(process.env.BENCH_CASE_RUNS ?? 100)
 const TARGET_RATIO = 1.5
 
 async function withServerDatabase<T>(url: string, body: (databaseUrl: string) => Promise<T>): Promise<T> {
@@ -28,7 +31,7 @@ async function withServerDatabase<T>(url: string, body: (databaseUrl: string) =>
   }
 }
 
-async function benchEngine(label: string, engine: DbEngine): Promise<boolean> {
+async function benchEngine(label: string, engine: DbEngine, options: { estimateAll: boolean }): Promise<boolean> {
   await prepareDatabase(engine, { geodataDir: GEODATA_DIR, loadSample: true, adminPassword: 'bench-password-123' })
   const user = await engine.db.transaction().execute((trx) =>
     createUser(trx, { username: `bench-${Date.now()}`, password: 'bench-password-123', role: 'leader' }, null),
@@ -42,7 +45,9 @@ async function benchEngine(label: string, engine: DbEngine): Promise<boolean> {
     console.log(`  API over HTTP   p50 ${ms(result.api.p50)}   p95 ${ms(result.api.p95)}`)
     console.log(`  same SQL direct p50 ${ms(result.sql.p50)}   p95 ${ms(result.sql.p95)}`)
     console.log(`  API p95 / SQL p95 = ${ratio.toFixed(2)}  (target ≤ ${TARGET_RATIO})  ${ratio <= TARGET_RATIO ? 'OK' : 'MISSED'}`)
-    return ratio <= TARGET_RATIO
+    const cases = await benchCases(app, engine, { runs: CASE_RUNS, estimateAll: options.estimateAll })
+    const casesOk = printCasesBench(label, cases, CASE_RUNS, TARGET_RATIO)
+    return ratio <= TARGET_RATIO && casesOk
   } finally {
     await app.close()
   }
@@ -50,12 +55,12 @@ async function benchEngine(label: string, engine: DbEngine): Promise<boolean> {
 
 console.log('GridAtlas benchmarks (figures vary with machine load; compare within one run)')
 const startup = await benchStartup()
-console.log(`\n[embedded] cold start to ready (new data folder: PostGIS, schema, sample township): ${(startup.coldMs / 1000).toFixed(1)} s`)
+console.log(`\n[embedded] cold start to ready (new data folder: PostGIS, schema, sample township and its sample year): ${(startup.coldMs / 1000).toFixed(1)} s`)
 console.log(`[embedded] warm start to ready (existing data folder): ${(startup.warmMs / 1000).toFixed(1)} s`)
 
 const embedded = await openEngine({})
 try {
-  await benchEngine('embedded PGlite', embedded)
+  await benchEngine('embedded PGlite', embedded, { estimateAll: true })
 } finally {
   await embedded.close()
 }
@@ -65,7 +70,7 @@ if (serverUrl) {
   await withServerDatabase(serverUrl, async (databaseUrl) => {
     const engine = await openEngine({ databaseUrl })
     try {
-      await benchEngine('PostgreSQL + PostGIS', engine)
+      await benchEngine('PostgreSQL + PostGIS', engine, { estimateAll: false })
     } finally {
       await engine.close()
     }

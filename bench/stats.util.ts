@@ -29,3 +29,21 @@ export async function timeRuns(fn: () => Promise<unknown>, runs: number, warmup 
 export function ms(value: number): string {
   return `${value.toFixed(2)} ms`
 }
+
+/**
+ * Times several functions in turns (a, b, a, b, …) after `warmup` untimed
+ * turns, so that background work (autovacuum, GC, other processes) weighs on
+ * each the same; returns the samples of each, in order.
+ */
+export async function timeInterleaved(fns: ReadonlyArray<() => Promise<unknown>>, runs: number, warmup = 20): Promise<number[][]> {
+  for (let i = 0; i < warmup; i += 1) for (const fn of fns) await fn()
+  const samples = fns.map(() => [] as number[])
+  for (let i = 0; i < runs; i += 1) {
+    for (const [index, fn] of fns.entries()) {
+      const start = performance.now()
+      await fn()
+      samples[index].push(performance.now() - start)
+    }
+  }
+  return samples
+}

@@ -3,32 +3,45 @@ import { openEngine, type DbEngine } from './db/engine.ts'
 import { migrate } from './db/migrate.ts'
 import { ensureAdmin, type AdminSeedResult } from './seed/admin.seed.ts'
 import { seedSampleTownship, type SampleSeedReport } from './seed/sample-township.seed.ts'
+import { seedSampleActivity, type SampleActivityReport } from './seed/sample-activity.seed.ts'
 
 /** What {@link prepareDatabase} did. */
 export interface PrepareReport {
   migrationsApplied: string[]
   sample?: SampleSeedReport
+  /** The year of sample activity loaded with the sample township. */
+  activity?: SampleActivityReport
   admin: AdminSeedResult
 }
 
-/** Migrates, loads the sample township into an empty database (if wanted) and ensures `admin`. */
+/**
+ * Migrates, loads the sample township with a year of sample activity up to
+ * now into an empty database (if wanted) and ensures `admin`.
+ */
 export async function prepareDatabase(
   engine: DbEngine,
   options: { geodataDir: string; loadSample: boolean; adminPassword?: string },
 ): Promise<PrepareReport> {
   const { applied } = await migrate(engine)
-  const sample = options.loadSample ? await seedIfEmpty(engine, options.geodataDir) : undefined
+  const loaded = options.loadSample ? await seedIfEmpty(engine, options.geodataDir) : undefined
   const admin = await ensureAdmin(engine.db, options.adminPassword)
-  return { migrationsApplied: applied, sample, admin }
+  return { migrationsApplied: applied, sample: loaded?.sample, activity: loaded?.activity, admin }
 }
 
-async function seedIfEmpty(engine: DbEngine, geodataDir: string): Promise<SampleSeedReport | undefined> {
+async function seedIfEmpty(
+  engine: DbEngine,
+  geodataDir: string,
+): Promise<{ sample: SampleSeedReport; activity: SampleActivityReport } | undefined> {
   const row = await engine.db
     .selectFrom('areas')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow()
   if (Number(row.n) > 0) return undefined
-  return engine.db.transaction().execute((trx) => seedSampleTownship(trx, geodataDir))
+  return engine.db.transaction().execute(async (trx) => {
+    const sample = await seedSampleTownship(trx, geodataDir)
+    const activity = await seedSampleActivity(trx, { asOf: new Date(), geodataDir })
+    return { sample, activity }
+  })
 }
 
 /** Opens the configured database and prepares it. */

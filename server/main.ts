@@ -12,6 +12,13 @@ if (report.migrationsApplied.length > 0) console.log(`GridAtlas: applied migrati
 if (report.sample) {
   console.log(`GridAtlas: loaded sample township ${report.sample.townName} (${report.sample.areas} areas, ${report.sample.staff} staff)`)
 }
+if (report.activity) {
+  const a = report.activity
+  console.log(
+    `GridAtlas: loaded a year of sample activity (${a.hazards + a.disputes + a.convertedLeads} cases, ${a.leads} leads, ` +
+      `${a.keyPersons} key persons, ${a.visits} visits; synthetic, by the sample users "sample-*" who cannot sign in)`,
+  )
+}
 
 const app = await buildApp({
   engine,

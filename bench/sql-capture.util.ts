@@ -1,0 +1,38 @@
+import type { CompiledQuery } from 'kysely'
+import type { Db } from '../server/db/database.ts'
+
+/**
+ * Runs `body` on a handle that records every statement it executes, compiled
+ * exactly as the driver receives it (SQL text and parameters), so that the
+ * same statements can be timed on the driver without the API around them.
+ */
+export async function captureStatements<T>(db: Db, body: (spy: Db) => Promise<T>): Promise<{ result: T; statements: CompiledQuery[] }> {
+  const statements: CompiledQuery[] = []
+  const compiled = new Map<unknown, CompiledQuery>()
+  const executor = db.getExecutor()
+  const spy = db.withPlugin({
+    // Kysely also transforms subqueries as they are built; only executed queries reach transformResult.
+    transformQuery(args) {
+      compiled.set(args.queryId, executor.compileQuery(args.node, args.queryId))
+      return args.node
+    },
+    async transformResult(args) {
+      const statement = compiled.get(args.queryId)
+      if (statement) statements.push(statement)
+      return args.result
+    },
+  })
+  const result = await body(spy)
+  return { result, statements }
+}
+
+/** Executes recorded statements one after the other, in a transaction when asked. */
+export async function replayStatements(db: Db, statements: readonly CompiledQuery[], transaction = false): Promise<void> {
+  if (transaction) {
+    await db.transaction().execute(async (trx) => {
+      for (const statement of statements) await trx.executeQuery(statement)
+    })
+    return
+  }
+  for (const statement of statements) await db.executeQuery(statement)
+}
