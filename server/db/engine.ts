@@ -47,7 +47,9 @@ export async function openEngine(options: EngineOptions): Promise<DbEngine> {
 }
 
 async function openPostgres(connectionString: string, max: number): Promise<DbEngine> {
-  const pool = new pg.Pool({ connectionString, max })
+  // JIT compilation costs ~30 ms per statement and our statements are short
+  // (measured on 100k cases: a bbox page went from ~240 ms to ~60 ms without it).
+  const pool = new pg.Pool({ connectionString, max, options: '-c jit=off' })
   // An idle client losing its connection (server restart, dropped database) must
   // not crash the process; the pool replaces it on the next checkout.
   pool.on('error', (error) => console.warn(`GridAtlas: idle database connection lost: ${error.message}`))
