@@ -138,6 +138,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('cases on the map in headless Chromium', () 
     await form.locator('[data-testid="action-submit"]').click()
     await panel.locator('[data-testid="case-status"][data-status="dispatched"]').waitFor({ timeout: 10_000 })
     await expect(panel.locator('[data-testid="case-station"]').textContent()).resolves.toContain('法律服务及矛盾纠纷调处站')
+    await panel.locator('[data-testid="case-timeline"] li').nth(1).waitFor({ timeout: 10_000 })
     await expect(panel.locator('[data-testid="case-timeline"] li').count()).resolves.toBe(2)
 
     const mine = await waitForDispute(page, disputeId, 'dispatched')

@@ -61,7 +61,9 @@ describe.skipIf(!BROWSER_AVAILABLE)('the map in headless Chromium', () => {
     await page.mouse.click(point.x, point.y)
     const panel = page.locator('[data-testid="area-panel"]')
     await panel.waitFor({ state: 'visible', timeout: 10_000 })
-    await expect(panel.textContent()).resolves.toMatch(/5329011012\d{2}/)
+    const code = panel.locator('[data-testid="area-code"]')
+    await code.waitFor({ state: 'visible', timeout: 10_000 })
+    await expect(code.textContent()).resolves.toMatch(/5329011012\d{2}/)
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'map-panel-zh.png') })
   })
 
