@@ -38,7 +38,7 @@ export async function createTestApp(options: { withClient?: boolean } = {}): Pro
   const database = await openTestDatabase()
   const app = await buildApp({
     engine: database.engine,
-    clientDir: options.withClient ? `${ROOT}dist/client` : undefined,
+    clientDir: options.withClient ? (process.env.TEST_CLIENT_DIR ?? `${ROOT}dist/client`) : undefined,
     geodataDir: options.withClient ? GEODATA_DIR : undefined,
     logLevel: 'silent',
   })
