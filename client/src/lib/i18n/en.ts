@@ -14,6 +14,11 @@ export const en: Dictionary = {
   'app.sampleTooltip': 'Sample (synthetic) data is loaded: boundaries, people and figures are not real',
   'app.loading': 'Loading…',
 
+  'mode.label': 'View',
+  'mode.map': 'Map',
+  'mode.dashboard': 'Dashboard',
+  'mode.boundaries': 'Boundaries',
+
   'lang.label': 'Language',
   'lang.zh': '中文',
   'lang.en': 'English',

@@ -16,6 +16,11 @@ export const zh = {
   'app.sampleTooltip': '当前加载的是示例（合成）数据，边界、人员与数字均不代表真实情况',
   'app.loading': '正在加载…',
 
+  'mode.label': '视图',
+  'mode.map': '一张图',
+  'mode.dashboard': '态势看板',
+  'mode.boundaries': '边界编辑',
+
   'lang.label': '语言',
   'lang.zh': '中文',
   'lang.en': 'English',
