@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import Fastify, { type FastifyInstance } from 'fastify'
 import cookie from '@fastify/cookie'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
@@ -15,16 +17,20 @@ import areaHistoryRoutes from './routes/area-history.routes.ts'
 import analyticsSettingsRoutes from './routes/analytics/analytics-settings.routes.ts'
 import binsRoutes from './routes/analytics/bins.routes.ts'
 import disputeClustersRoutes from './routes/analytics/dispute-clusters.routes.ts'
+import jointCasesRoutes from './routes/analytics/joint-cases.routes.ts'
 import kpisRoutes from './routes/analytics/kpis.routes.ts'
 import riskRoutes from './routes/analytics/risk.routes.ts'
 import tilesRoutes from './routes/analytics/tiles.routes.ts'
 import areasRoutes from './routes/areas.routes.ts'
 import boundariesRoutes from './routes/boundaries.routes.ts'
+import boundaryIoRoutes from './routes/boundary-io.routes.ts'
 import auditRoutes from './routes/audit.routes.ts'
 import authRoutes from './routes/auth.routes.ts'
 import caseCountsRoutes from './routes/cases/case-counts.routes.ts'
 import caseExportsRoutes from './routes/cases/case-exports.routes.ts'
 import caseItemsRoutes from './routes/cases/case-items.routes.ts'
+import casePhotosRoutes from './routes/cases/case-photos.routes.ts'
+import caseRevealRoutes from './routes/cases/case-reveal.routes.ts'
 import caseSettingsRoutes from './routes/cases/case-settings.routes.ts'
 import caseTimelineRoutes from './routes/cases/case-timeline.routes.ts'
 import dispatchQueueRoutes from './routes/cases/dispatch-queue.routes.ts'
@@ -55,6 +61,8 @@ export interface BuildAppOptions {
   logLevel?: string
   secureCookies?: boolean
   trustProxy?: boolean
+  /** Folder of uploaded case photos (default: a `gridatlas-photos` folder in the OS temp dir, for tests). */
+  photoDir?: string
 }
 
 /** Builds the GridAtlas HTTP application on an open, migrated database. */
@@ -83,6 +91,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(areasRoutes)
   await app.register(areaItemsEditRoutes)
   await app.register(boundariesRoutes)
+  await app.register(boundaryIoRoutes)
   await app.register(areaHistoryRoutes)
   await app.register(metaRoutes)
   await app.register(stationsRoutes)
@@ -101,11 +110,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(dispatchQueueRoutes)
   await app.register(caseSettingsRoutes)
   await app.register(caseExportsRoutes)
+  await app.register(casePhotosRoutes, { photoDir: options.photoDir ?? join(tmpdir(), 'gridatlas-photos') })
+  await app.register(caseRevealRoutes)
   await app.register(liveEventsRoutes)
   await app.register(analyticsSettingsRoutes)
   await app.register(riskRoutes)
   await app.register(binsRoutes)
   await app.register(disputeClustersRoutes)
+  await app.register(jointCasesRoutes)
   await app.register(kpisRoutes)
   await app.register(tilesRoutes)
 

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 
 /** Runtime settings, read from the environment. */
 export interface AppConfig {
@@ -8,6 +8,8 @@ export interface AppConfig {
   databaseUrl?: string
   /** Folder for the embedded database. */
   dataDir: string
+  /** Folder of uploaded case photos (`PHOTO_DIR`, default `<DATA_DIR>/photos`, on either database). */
+  photoDir: string
   /** Password for the first `admin` when it is created. */
   adminPassword?: string
   /** Whether to load the sample township into an empty database. */
@@ -34,6 +36,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     host: env.HOST ?? '127.0.0.1',
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: resolve(env.DATA_DIR ?? 'data'),
+    photoDir: resolve(env.PHOTO_DIR ?? join(env.DATA_DIR ?? 'data', 'photos')),
     adminPassword: env.ADMIN_PASSWORD || undefined,
     loadSample: !['0', 'false', 'no', 'off'].includes((env.SAMPLE_DATA ?? 'on').toLowerCase()),
     clientDir: resolve(ROOT, 'dist/client'),

@@ -26,6 +26,7 @@ const app = await buildApp({
   geodataDir: config.geodataDir,
   logLevel: config.logLevel,
   secureCookies: config.secureCookies,
+  photoDir: config.photoDir,
   trustProxy: process.env.TRUST_PROXY === '1',
 })
 await app.listen({ port: config.port, host: config.host })

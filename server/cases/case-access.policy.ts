@@ -21,7 +21,10 @@ import type { UserRecord } from '../repositories/users.repository.ts'
  * | routing rules and deadline settings: read        | yes    | yes        | yes                      | yes                                 | yes   |
  * | routing rules and deadline settings: change      | –      | –          | –                        | –                                   | yes   |
  * | monthly exports                                  | yes    | yes        | yes                      | rows of own grids only              | yes   |
- * | live event stream                                | any signed-in user (events carry no personal data) |
+ * | photos: list, stream                             | as read cases                                                                  |
+ * | photos: add (POST /api/cases/{id}/photos)        | –      | yes        | only their own station's | own grids + cases they registered   | yes   |
+ * | reveal phones (POST /api/cases/{id}/reveal)      | – (403, audited) | yes | only their own station's | own grids + cases they registered | yes   |
+ * | live event stream                                | filtered per subscriber as read cases; key persons as counts for leader/station |
  *
  * "Own grids" are the base- or fine-grid ids in `user.gridIds`; a case is in
  * them when its base or fine grid (recorded at registration) is one of them.

@@ -36,6 +36,7 @@ export const ACTION_LABELS: Labels = {
   close: { zh: '销号', en: 'close' },
   convert: { zh: '转化', en: 'convert' },
   dismiss: { zh: '排除', en: 'dismiss' },
+  'add-photo': { zh: '添加照片', en: 'add photos' },
 }
 
 /** Kinds. */

@@ -6,6 +6,7 @@ import type {
   CaseDeadlineSettingTable,
   CaseEventTable,
   CasePartyTable,
+  CasePhotoTable,
   CaseRoutingRuleTable,
   CaseTable,
   LeadTable,
@@ -43,6 +44,7 @@ export interface Database {
   cases: CaseTable
   case_parties: CasePartyTable
   case_events: CaseEventTable
+  case_photos: CasePhotoTable
   leads: LeadTable
   case_routing_rules: CaseRoutingRuleTable
   case_deadline_settings: CaseDeadlineSettingTable

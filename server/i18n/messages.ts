@@ -1,6 +1,8 @@
 import { ANALYTICS_MESSAGES } from './analytics.messages.ts'
 import { BOUNDARIES_MESSAGES } from './boundaries.messages.ts'
+import { BOUNDARY_IO_MESSAGES } from './boundary-io.messages.ts'
 import { CASES_MESSAGES } from './cases.messages.ts'
+import { CASES_SRV_MESSAGES } from './cases-srv.messages.ts'
 import { PERSONS_MESSAGES } from './persons.messages.ts'
 
 /** Languages the API answers in. */
@@ -98,7 +100,7 @@ const CORE_MESSAGES = {
 } satisfies Record<string, Record<Lang, Template>>
 
 /** Error messages by code: the foundation's plus each module's own `*.messages.ts`. */
-export const MESSAGES = { ...CORE_MESSAGES, ...PERSONS_MESSAGES, ...CASES_MESSAGES, ...ANALYTICS_MESSAGES, ...BOUNDARIES_MESSAGES }
+export const MESSAGES = { ...CORE_MESSAGES, ...PERSONS_MESSAGES, ...CASES_MESSAGES, ...CASES_SRV_MESSAGES, ...ANALYTICS_MESSAGES, ...BOUNDARIES_MESSAGES, ...BOUNDARY_IO_MESSAGES }
 
 /** Codes of the errors the API can answer with. */
 export type MessageCode = keyof typeof MESSAGES

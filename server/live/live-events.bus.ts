@@ -1,11 +1,25 @@
-/** A change to a case or lead that open maps and lists should know about. */
+/**
+ * Where a changed record lies and who registered it: what the stream needs to
+ * decide who may hear about it. Never sent to browsers as such.
+ */
+export interface LiveScope {
+  villageId: number | null
+  baseGridId: number | null
+  fineGridId: number | null
+  /** User who registered the case (grid workers also see the cases they registered). */
+  registeredBy?: number | null
+}
+
+/** A change to a case, lead or key person that open maps and lists should know about. */
 export interface LiveEvent {
-  kind: 'hazard' | 'dispute' | 'lead'
+  kind: 'hazard' | 'dispute' | 'lead' | 'key_person'
   id: number
   status: string
   action: string
   /** ISO 8601 time of the change. */
   at: string
+  /** Where it lies; events without a scope reach only the roles that see everything. */
+  scope?: LiveScope
 }
 
 /** Receives live events. */

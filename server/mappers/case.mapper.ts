@@ -2,6 +2,7 @@ import { allowedActions } from '../cases/case.workflow.ts'
 import { DISPUTE_WORKFLOW, type DisputeStatus } from '../cases/dispute.workflow.ts'
 import { HAZARD_WORKFLOW, type HazardStatus } from '../cases/hazard.workflow.ts'
 import type { CaseRow } from '../repositories/cases.repository.ts'
+import { maskPhone } from '../security/mask.util.ts'
 import type { CaseDto } from '../routes/cases/case.schemas.ts'
 
 const iso = (value: Date | null): string | null => (value ? value.toISOString() : null)
@@ -13,7 +14,12 @@ export function caseAllowedActions(kind: CaseRow['kind'], status: string): strin
     : allowedActions(DISPUTE_WORKFLOW, status as DisputeStatus)
 }
 
-/** The API view of a case. */
+const masked = (phone: string | null): string | null => (phone === null ? null : maskPhone(phone))
+
+/**
+ * The API view of a case. Reporter and party phones are always masked
+ * (`138****1234`); revealing them is POST /api/cases/{id}/reveal, audited.
+ */
 export function toCaseDto(row: CaseRow): CaseDto {
   return {
     id: row.id,
@@ -26,7 +32,7 @@ export function toCaseDto(row: CaseRow): CaseDto {
     tier: row.tier,
     source: row.source,
     reporterName: row.reporter_name,
-    reporterPhone: row.reporter_phone,
+    reporterPhone: masked(row.reporter_phone),
     photos: (row.photos as CaseDto['photos']) ?? [],
     leadId: row.lead_id,
     crossVillage: row.cross_village,
@@ -63,7 +69,7 @@ export function toCaseDto(row: CaseRow): CaseDto {
     rectificationNote: row.rectification_note,
     rectifiedAt: iso(row.rectified_at),
     closedAt: iso(row.closed_at),
-    parties: row.parties,
+    parties: row.parties.map((party) => ({ ...party, phone: masked(party.phone) })),
     version: row.version,
     updatedAt: row.updated_at.toISOString(),
   }

@@ -1,54 +1,22 @@
-import { Type } from 'typebox'
 import type { Db } from '../db/database.ts'
 import type { CaseKind } from '../db/tables/case.table.ts'
-import { HttpError } from '../http-error.ts'
 import type { Lang } from '../i18n/messages.ts'
 import { canRead } from '../cases/case-access.policy.ts'
-import { DISPUTE_STATUSES } from '../cases/dispute.workflow.ts'
-import { HAZARD_STATUSES } from '../cases/hazard.workflow.ts'
+import { DISPUTE_EXTRA_QUERY, HAZARD_EXTRA_QUERY, parseCaseFilters } from '../cases/case-filters.parse.ts'
 import { toCaseFeature } from '../mappers/case.mapper.ts'
 import { findAreaExtent } from '../repositories/areas.repository.ts'
 import { findCase, findCaseExtent, findCasePage } from '../repositories/cases.repository.ts'
-import type { CollectionProvider, ItemsQuery } from './collections.registry.ts'
-import { parseDatetime } from './datetime.parse.ts'
-
-/** Query parameters the case collections accept besides bbox/limit/offset/f. */
-export const CASE_EXTRA_QUERY = {
-  datetime: Type.Optional(
-    Type.String({ description: 'Reported time: RFC 3339 instant or interval a/b, ../b, a/.. (ends inclusive)' }),
-  ),
-  status: Type.Optional(Type.String({ description: 'Comma-separated statuses, e.g. reported,verified' })),
-}
-
-function parseFilters(kind: CaseKind, extra: ItemsQuery['extra']) {
-  const filters: { reportedFrom?: Date; reportedTo?: Date; statuses?: string[] } = {}
-  const datetime = extra?.datetime as string | undefined
-  if (datetime !== undefined) {
-    const parsed = parseDatetime(datetime)
-    if (!parsed.valid) throw new HttpError(400, 'bad_datetime', { reason: parsed.reason })
-    filters.reportedFrom = parsed.from
-    filters.reportedTo = parsed.to
-  }
-  const status = extra?.status as string | undefined
-  if (status !== undefined) {
-    const allowed: readonly string[] = kind === 'hazard' ? HAZARD_STATUSES : DISPUTE_STATUSES
-    const statuses = status.split(',').map((part) => part.trim()).filter(Boolean)
-    const unknown = statuses.find((candidate) => !allowed.includes(candidate))
-    if (unknown !== undefined) throw new HttpError(400, 'bad_status_filter', { status: unknown, allowed: allowed.join(', ') })
-    filters.statuses = statuses
-  }
-  return filters
-}
+import type { CollectionProvider } from './collections.registry.ts'
 
 function caseCollection(id: string, kind: CaseKind, title: Record<Lang, string>, description: Record<Lang, string>): CollectionProvider {
   return {
     id,
     title,
     description,
-    extraQuery: CASE_EXTRA_QUERY,
+    extraQuery: kind === 'hazard' ? HAZARD_EXTRA_QUERY : DISPUTE_EXTRA_QUERY,
     creatable: true,
     async items(db: Db, user, query) {
-      const page = await findCasePage(db, user, { kind, bbox: query.bbox, limit: query.limit, offset: query.offset, ...parseFilters(kind, query.extra) })
+      const page = await findCasePage(db, user, { kind, bbox: query.bbox, limit: query.limit, offset: query.offset, ...(await parseCaseFilters(db, kind, query.extra)) })
       return {
         featuresJson: page.rows.map((row) => JSON.stringify(toCaseFeature(row))).join(','),
         numberMatched: page.matched,

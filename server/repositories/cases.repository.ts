@@ -43,6 +43,13 @@ export interface CasePageQuery {
   reportedFrom?: Date
   reportedTo?: Date
   statuses?: string[]
+  categories?: string[]
+  severities?: string[]
+  tiers?: string[]
+  /** Station the case is dispatched to. */
+  stationKeys?: string[]
+  /** Village recorded on the case. */
+  villageId?: number
   limit: number
   offset: number
 }
@@ -83,12 +90,22 @@ export async function findCase(db: Db, kind: CaseKind, id: number): Promise<Case
   return (await selectCases(db).where('c.kind', '=', kind).where('c.id', '=', id).executeTakeFirst()) as CaseRow | undefined
 }
 
+/** One case of either kind by id, or undefined. */
+export async function findCaseById(db: Db, id: number): Promise<CaseRow | undefined> {
+  return (await selectCases(db).where('c.id', '=', id).executeTakeFirst()) as CaseRow | undefined
+}
+
 function filteredCases(db: Db, user: UserRecord, query: Omit<CasePageQuery, 'limit' | 'offset'>) {
   let q = db.selectFrom('cases as c').where('c.kind', '=', query.kind).where(visibleCases(user))
   if (query.bbox) q = q.where(stIntersectsBbox(sql.ref('c.geom'), query.bbox))
   if (query.reportedFrom) q = q.where('c.reported_at', '>=', query.reportedFrom)
   if (query.reportedTo) q = q.where('c.reported_at', '<=', query.reportedTo)
   if (query.statuses && query.statuses.length > 0) q = q.where('c.status', 'in', query.statuses)
+  if (query.categories && query.categories.length > 0) q = q.where('c.category', 'in', query.categories)
+  if (query.severities && query.severities.length > 0) q = q.where('c.severity', 'in', query.severities as never)
+  if (query.tiers && query.tiers.length > 0) q = q.where('c.tier', 'in', query.tiers as never)
+  if (query.stationKeys && query.stationKeys.length > 0) q = q.where('c.station_key', 'in', query.stationKeys)
+  if (query.villageId !== undefined) q = q.where('c.village_id', '=', query.villageId)
   return q
 }
 
@@ -220,10 +237,12 @@ export async function updateCaseIfVersion(db: Db, id: number, expectedVersion: n
 }
 
 /** Per-status counts (index-only on `(kind, status)`) and the open cases' deadline states, for the legend. */
-export async function countCases(db: Db, user: UserRecord, bbox?: Bbox) {
+export async function countCases(db: Db, user: UserRecord, bbox?: Bbox, reported: { from?: Date; to?: Date } = {}) {
   const base = () => {
     let q = db.selectFrom('cases as c').where(visibleCases(user))
     if (bbox) q = q.where(stIntersectsBbox(sql.ref('c.geom'), bbox))
+    if (reported.from) q = q.where('c.reported_at', '>=', reported.from)
+    if (reported.to) q = q.where('c.reported_at', '<=', reported.to)
     return q
   }
   const byStatus = await base()

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { HttpError } from '../http-error.ts'
+import { publishKeyPersonEvent } from '../live/key-person-live.util.ts'
 import { toKeyPersonDto, toVisitDto } from '../mappers/key-person.mapper.ts'
 import { baseUrl } from '../ogc/links.util.ts'
 import { currentUser } from '../plugins/auth.plugin.ts'
@@ -168,7 +169,9 @@ const keyPersonsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .transaction()
         .execute((trx) => registerKeyPerson(trx, user, auditActor(request), request.body, new Date()))
       reply.header('location', `${baseUrl(request)}/api/key-persons/${row.id}`).header('etag', `"${row.version}"`)
-      return reply.code(201).send(toKeyPersonDto(row, request.lang))
+      const person = toKeyPersonDto(row, request.lang)
+      publishKeyPersonEvent(app, person, 'register')
+      return reply.code(201).send(person)
     },
   )
 
@@ -215,7 +218,9 @@ const keyPersonsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { version: bodyVersion, ...patch } = request.body
       const row = await applyKeyPersonChange(app.db, user, actor, request.params.id, patch, { ifMatch, bodyVersion }, request.lang)
       reply.header('etag', `"${row.version}"`)
-      return toKeyPersonDto(row, request.lang)
+      const person = toKeyPersonDto(row, request.lang)
+      publishKeyPersonEvent(app, person, 'update')
+      return person
     },
   )
 
@@ -304,6 +309,7 @@ const keyPersonsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return { visit: toVisitDto(visit), person: toKeyPersonDto(person, request.lang) }
       })
       reply.header('etag', `"${result.person.version}"`)
+      publishKeyPersonEvent(app, result.person, 'visit')
       return reply.code(201).send(result)
     },
   )

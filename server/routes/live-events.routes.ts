@@ -1,16 +1,21 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
+import { liveMessageFor } from '../live/live-access.policy.ts'
+import { currentUser } from '../plugins/auth.plugin.ts'
 import { errorResponses } from './schemas.ts'
 
 /** How often a comment line keeps idle proxies from closing the stream. */
 export const HEARTBEAT_MS = 15_000
 
 /**
- * `GET /api/events/stream`: Server-Sent Events of case and lead changes
- * (`event: case`, data `{ kind, id, status, action, at }`), a heartbeat
- * comment every 15 s, closed cleanly when the client goes or the server stops.
- * Any signed-in user may listen: events carry no personal data, and reading
- * the case itself still goes through the permission checks.
+ * `GET /api/events/stream`: Server-Sent Events of case, lead and key-person
+ * changes, filtered per subscriber by the read rules (see
+ * {@link liveMessageFor}): `event: case` data `{ kind, id, status, action, at }`
+ * (grid workers: their grids' only), `event: key_person` data
+ * `{ id, status, action, at }` (roles with identity access, in scope) or
+ * `event: key_person_count` data `{ action, at, villageId, baseGridId,
+ * fineGridId }` (leaders, station staff); a heartbeat comment every 15 s;
+ * closed cleanly when the client goes or the server stops.
  */
 const liveEventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const open = new Set<() => void>()
@@ -24,12 +29,20 @@ const liveEventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['Cases'],
-        summary: 'Live case and lead events (Server-Sent Events, event name "case")',
+        summary: 'Live case, lead and key-person events (Server-Sent Events "case", "key_person", "key_person_count"), filtered by what the user may read',
         produces: ['text/event-stream'],
-        response: { 200: Type.String({ description: 'text/event-stream: "event: case" + "data: {kind, id, status, action, at}"' }), ...errorResponses(401) },
+        response: {
+          200: Type.String({
+            description:
+              'text/event-stream: "event: case" + "data: {kind, id, status, action, at}"; "event: key_person" + "data: {id, status, action, at}"; ' +
+              '"event: key_person_count" + "data: {action, at, villageId, baseGridId, fineGridId}"',
+          }),
+          ...errorResponses(401),
+        },
       },
     },
     async (request, reply) => {
+      const user = currentUser(request)
       reply.hijack()
       const raw = reply.raw
       raw.writeHead(200, {
@@ -40,7 +53,8 @@ const liveEventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       })
       raw.write('retry: 5000\n: connected\n\n')
       const unsubscribe = app.live.subscribe((event) => {
-        raw.write(`event: case\ndata: ${JSON.stringify(event)}\n\n`)
+        const message = liveMessageFor(user, event)
+        if (message) raw.write(`event: ${message.event}\ndata: ${JSON.stringify(message.data)}\n\n`)
       })
       const heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), HEARTBEAT_MS)
       heartbeat.unref()

@@ -119,6 +119,91 @@ describe('hazards and disputes as OGC API collections', () => {
   })
 })
 
+describe('server-side filters of the case collections', () => {
+  const span = 'datetime=2025-10-01/2025-10-10'
+  const filterIds: Record<string, number> = {}
+  const idsOf = async (collection: string, query: string) => {
+    const response = await c.get(dispatcher, `/api/collections/${collection}/items?${span}&${query}`)
+    expect(response.statusCode, `${query}: ${response.body}`).toBe(200)
+    return response.json().features.map((f: { id: number }) => f.id).sort((a: number, b: number) => a - b)
+  }
+  const idsFor = (...names: string[]) => names.map((name) => filterIds[name]).sort((a, b) => a - b)
+
+  beforeAll(async () => {
+    const hazard = async (name: string, point: GridPoint, properties: Record<string, unknown>) => {
+      const response = await c.register(dispatcher, 'hazards', hazardFeature(point, { reportedAt: '2025-10-05T08:00:00Z', ...properties }))
+      expect(response.statusCode, response.body).toBe(201)
+      filterIds[name] = response.json().id
+    }
+    const dispute = async (name: string, point: GridPoint, properties: Record<string, unknown>) => {
+      const response = await c.register(dispatcher, 'disputes', disputeFeature(point, [point.villageId], { reportedAt: '2025-10-06T08:00:00Z', ...properties }))
+      expect(response.statusCode, response.body).toBe(201)
+      filterIds[name] = response.json().id
+    }
+    await hazard('fireHigh', points[0], { category: 'fire', severity: 'high' })
+    await hazard('floodLow', points[50], { category: 'flood', severity: 'low' })
+    await hazard('floodCritical', points[300], { category: 'flood', severity: 'critical' })
+    await dispute('landGeneral', points[0], { category: 'land', tier: 'general' })
+    await dispute('debtComplex', points[300], { category: 'debt', tier: 'complex' })
+    const dispatched = await c.act(dispatcher, 'disputes', filterIds.debtComplex, 'dispatch', { stationKey: 'litigation', mediatorName: '王调解' })
+    expect(dispatched.statusCode, dispatched.body).toBe(200)
+  })
+
+  it('filters hazards by category, severity and village, combined', async () => {
+    expect(await idsOf('hazards', 'category=flood')).toEqual(idsFor('floodLow', 'floodCritical'))
+    expect(await idsOf('hazards', 'category=fire,flood&severity=high,critical')).toEqual(idsFor('fireHigh', 'floodCritical'))
+    expect(await idsOf('hazards', `villageId=${points[300].villageId}&category=flood`)).toEqual(
+      points[50].villageId === points[300].villageId ? idsFor('floodLow', 'floodCritical') : idsFor('floodCritical'),
+    )
+    const page = (await c.get(dispatcher, `/api/collections/hazards/items?${span}&severity=low&limit=1`)).json()
+    expect(page.numberMatched).toBe(1)
+  })
+
+  it('filters disputes by tier, category and the station they are dispatched to', async () => {
+    expect(await idsOf('disputes', 'tier=complex')).toEqual(idsFor('debtComplex'))
+    expect(await idsOf('disputes', 'category=land,debt&tier=general')).toEqual(idsFor('landGeneral'))
+    expect(await idsOf('disputes', 'stationKey=litigation')).toEqual(idsFor('debtComplex'))
+    expect(await idsOf('disputes', 'stationKey=police')).toEqual([])
+  })
+
+  it('answers 400 in the request language for unknown values and for the other kind’s grade', async () => {
+    const bad = async (collection: string, query: string) => {
+      const response = await c.get(dispatcher, `/api/collections/${collection}/items?${query}`, { 'accept-language': 'en' })
+      expect(response.statusCode, query).toBe(400)
+      return response.json()
+    }
+    expect(await bad('hazards', 'category=land')).toMatchObject({ code: 'bad_filter_value', message: expect.stringContaining('"land"') })
+    expect(await bad('hazards', 'severity=extreme')).toMatchObject({ code: 'bad_filter_value', message: expect.stringContaining('severity') })
+    expect(await bad('disputes', 'tier=huge')).toMatchObject({ code: 'bad_filter_value' })
+    expect(await bad('disputes', 'stationKey=moon')).toMatchObject({ code: 'bad_filter_value' })
+    expect(await bad('disputes', 'category=,')).toMatchObject({ code: 'bad_filter_value' })
+    expect(await bad('hazards', 'tier=general')).toMatchObject({ code: 'unknown_parameter' })
+    expect(await bad('disputes', 'severity=high')).toMatchObject({ code: 'unknown_parameter' })
+    expect((await bad('hazards', 'villageId=abc')).code).toBe('validation_failed')
+    const zh = await c.get(dispatcher, '/api/collections/hazards/items?severity=extreme')
+    expect(zh.json().message).toContain('无效')
+  })
+
+  it('counts the legend within a reported time range, with 400 for a bad datetime', async () => {
+    const counts = (await c.get(dispatcher, `/api/cases/counts?${span}`)).json()
+    expect(counts.hazard.byStatus).toEqual({ reported: 3 })
+    expect(counts.dispute.byStatus).toEqual({ registered: 1, dispatched: 1 })
+    const all = (await c.get(dispatcher, '/api/cases/counts')).json()
+    expect(all.hazard.byStatus.reported).toBeGreaterThan(3)
+    const bad = await c.get(dispatcher, '/api/cases/counts?datetime=soon')
+    expect(bad.statusCode).toBe(400)
+    expect(bad.json().code).toBe('bad_datetime')
+  })
+
+  it('documents the filters in the OpenAPI document', async () => {
+    const doc = (await t.app.inject({ url: '/api/openapi.json' })).json()
+    const names = (path: string) => doc.paths[path].get.parameters.map((p: { name: string }) => p.name)
+    expect(names('/api/collections/hazards/items')).toEqual(expect.arrayContaining(['category', 'severity', 'stationKey', 'villageId']))
+    expect(names('/api/collections/disputes/items')).toEqual(expect.arrayContaining(['category', 'tier', 'stationKey', 'villageId']))
+    expect(names('/api/cases/counts')).toEqual(expect.arrayContaining(['bbox', 'datetime']))
+  })
+})
+
 /** Reads Server-Sent Events from a streaming fetch body until `stop` says so. */
 async function readEvents(body: ReadableStream<Uint8Array>, stop: (events: LiveEvent[]) => boolean, timeoutMs = 10_000) {
   const reader = body.getReader()

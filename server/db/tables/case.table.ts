@@ -139,3 +139,15 @@ export interface CaseDeadlineSettingTable {
   updated_at: ColumnType<Date, Date | undefined, Date>
   updated_by: ColumnType<string, string | undefined, string>
 }
+
+/** A photo of a case; the bytes are in the photo folder under `file_name`. */
+export interface CasePhotoTable {
+  id: Generated<number>
+  case_id: number
+  file_name: string
+  content_type: 'image/jpeg' | 'image/png' | 'image/webp'
+  size_bytes: number
+  original_name: string | null
+  uploaded_at: ColumnType<Date, Date | undefined, never>
+  uploaded_by: number
+}

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { HttpError } from '../../http-error.ts'
 import { parseBbox } from '../../ogc/bbox.parse.ts'
+import { DatetimeQuery, parseDatetimeFilter } from '../../cases/case-filters.parse.ts'
 import { countCases } from '../../repositories/cases.repository.ts'
 import { errorResponses } from '../schemas.ts'
 
@@ -15,8 +16,8 @@ const caseCountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['Cases'],
-        summary: 'Hazards and disputes per status, and open ones per deadline state (legend), optionally within a bbox',
-        querystring: Type.Object({ bbox: Type.Optional(Type.String()) }, { additionalProperties: false }),
+        summary: 'Hazards and disputes per status, and open ones per deadline state (legend), optionally within a bbox and a reported time (datetime)',
+        querystring: Type.Object({ bbox: Type.Optional(Type.String()), datetime: DatetimeQuery }, { additionalProperties: false }),
         response: { 200: Type.Object({ hazard: KindCounts, dispute: KindCounts }), ...errorResponses(400, 401) },
       },
     },
@@ -27,7 +28,8 @@ const caseCountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (!parsed.valid) throw new HttpError(400, 'bad_bbox', { reason: parsed.reason })
         bbox = parsed.bbox
       }
-      const { byStatus, byDeadline } = await countCases(app.db, request.user!, bbox)
+      const { reportedFrom, reportedTo } = parseDatetimeFilter(request.query.datetime)
+      const { byStatus, byDeadline } = await countCases(app.db, request.user!, bbox, { from: reportedFrom, to: reportedTo })
       const result = { hazard: { byStatus: {}, openByDeadlineState: {} }, dispute: { byStatus: {}, openByDeadlineState: {} } } as Record<
         'hazard' | 'dispute',
         { byStatus: Record<string, number>; openByDeadlineState: Record<string, number> }

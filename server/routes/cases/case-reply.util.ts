@@ -10,5 +10,12 @@ export function replyWithCase(reply: FastifyReply, row: CaseRow) {
 
 /** Tells live listeners that a case was registered or changed (call after commit). */
 export function publishCaseEvent(app: FastifyInstance, row: CaseRow, action: string): void {
-  app.live.publish({ kind: row.kind, id: row.id, status: row.status, action, at: row.updated_at.toISOString() })
+  app.live.publish({
+    kind: row.kind,
+    id: row.id,
+    status: row.status,
+    action,
+    at: row.updated_at.toISOString(),
+    scope: { villageId: row.village_id, baseGridId: row.base_grid_id, fineGridId: row.fine_grid_id, registeredBy: row.registered_by },
+  })
 }

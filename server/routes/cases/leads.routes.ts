@@ -53,7 +53,14 @@ const leadsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   function publishLead(row: LeadRow, action: string) {
-    app.live.publish({ kind: 'lead', id: row.id, status: row.status, action, at: row.updated_at.toISOString() })
+    app.live.publish({
+      kind: 'lead',
+      id: row.id,
+      status: row.status,
+      action,
+      at: row.updated_at.toISOString(),
+      scope: { villageId: row.village_id, baseGridId: row.base_grid_id, fineGridId: row.fine_grid_id },
+    })
   }
 
   app.post(

@@ -5,7 +5,9 @@ const MAX_RETRY_MS = 15_000;
 
 /**
  * The live case feed (`GET /api/events/stream`, Server-Sent Events with the
- * session cookie). On error it closes the stream and reconnects itself with a
+ * session cookie, filtered by the server to what the user may read). Key-person
+ * events (`key_person` with an id for identity roles, `key_person_count` with
+ * only the grid for the others) are reported through `onperson`. On error it closes the stream and reconnects itself with a
  * growing delay (1 s to 15 s); after a reconnect it reports `onresync`, since
  * events may have been missed meanwhile.
  */
@@ -19,12 +21,14 @@ export class LiveFeed {
   #hadError = false;
   #onevent: ((event: LiveCaseEvent) => void) | null = null;
   #onresync: (() => void) | null = null;
+  #onperson: (() => void) | null = null;
 
-  /** Opens the stream; `onevent` gets each case event, `onresync` each reconnection. */
-  start(onevent: (event: LiveCaseEvent) => void, onresync: () => void): void {
+  /** Opens the stream; `onevent` gets each case event, `onresync` each reconnection, `onperson` each key-person change. */
+  start(onevent: (event: LiveCaseEvent) => void, onresync: () => void, onperson?: () => void): void {
     this.stop();
     this.#onevent = onevent;
     this.#onresync = onresync;
+    this.#onperson = onperson ?? null;
     this.#connect();
   }
 
@@ -36,6 +40,7 @@ export class LiveFeed {
     this.#source = null;
     this.#onevent = null;
     this.#onresync = null;
+    this.#onperson = null;
     this.connected = false;
   }
 
@@ -55,6 +60,8 @@ export class LiveFeed {
         // A malformed event is skipped; the next one or a resync repairs the view.
       }
     });
+    source.addEventListener('key_person', () => this.#onperson?.());
+    source.addEventListener('key_person_count', () => this.#onperson?.());
     source.onerror = () => {
       if (this.#source !== source) return;
       source.close();

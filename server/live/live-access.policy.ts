@@ -1,0 +1,44 @@
+import { inOwnGrids, seesAllCases } from '../cases/case-access.policy.ts'
+import type { UserRecord } from '../repositories/users.repository.ts'
+import { inScope, personScope } from '../services/key-person-access.service.ts'
+import type { LiveEvent, LiveScope } from './live-events.bus.ts'
+
+/** One Server-Sent Event as written to a subscriber. */
+export interface LiveMessage {
+  event: 'case' | 'key_person' | 'key_person_count'
+  data: Record<string, unknown>
+}
+
+function inUserGrids(user: UserRecord, scope: LiveScope | undefined): boolean {
+  if (!scope) return false
+  return inOwnGrids(user, { base_grid_id: scope.baseGridId, fine_grid_id: scope.fineGridId })
+}
+
+/**
+ * What `user` may hear of `event`, by the same rules as the read routes, or
+ * undefined when nothing:
+ * - hazards and disputes (`case`): everyone but grid workers; a grid worker
+ *   those in their grids or registered by them;
+ * - leads (`case`, kind lead): everyone but grid workers; a grid worker those in their grids;
+ * - key persons: roles with identity access within their scope get
+ *   `key_person` with the id; leaders and station staff (counts only) get
+ *   `key_person_count`: "something changed in grid X", without id or status;
+ *   a grid worker hears nothing of other grids' persons.
+ * Payloads never carry the scope's user ids or any personal data.
+ */
+export function liveMessageFor(user: UserRecord, event: LiveEvent): LiveMessage | undefined {
+  const { kind, id, status, action, at, scope } = event
+  if (kind === 'key_person') {
+    const persons = personScope(user)
+    if (!persons) {
+      if (!scope) return undefined
+      return { event: 'key_person_count', data: { action, at, villageId: scope.villageId, baseGridId: scope.baseGridId, fineGridId: scope.fineGridId } }
+    }
+    const visible = persons.kind === 'all' || (scope !== undefined && inScope(persons, { baseGridId: scope.baseGridId, fineGridId: scope.fineGridId }))
+    return visible ? { event: 'key_person', data: { id, status, action, at } } : undefined
+  }
+  const data = { kind, id, status, action, at }
+  if (seesAllCases(user)) return { event: 'case', data }
+  const registeredByUser = kind !== 'lead' && scope?.registeredBy != null && scope.registeredBy === user.id
+  return inUserGrids(user, scope) || registeredByUser ? { event: 'case', data } : undefined
+}

@@ -1,0 +1,96 @@
+import { randomBytes } from 'node:crypto'
+import { mkdir, rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Db } from '../db/database.ts'
+import { HttpError } from '../http-error.ts'
+import { inOwnGrids } from '../cases/case-access.policy.ts'
+import { PHOTO_TYPES, sniffPhotoType } from '../cases/photo-type.util.ts'
+import { insertCaseEvent } from '../repositories/case-events.repository.ts'
+import { insertCasePhotos, lockCaseAndCountPhotos, type NewCasePhoto } from '../repositories/case-photos.repository.ts'
+import type { CaseRow } from '../repositories/cases.repository.ts'
+import type { UserRecord } from '../repositories/users.repository.ts'
+
+/** Largest photo accepted, in bytes (10 MB). */
+export const MAX_PHOTO_BYTES = 10 * 1024 * 1024
+
+/** Most photos a case may have (a phone's picker grid). */
+export const MAX_PHOTOS_PER_CASE = 9
+
+/** An uploaded file as received, before any check. */
+export interface UploadedPhoto {
+  bytes: Buffer
+  originalName: string
+}
+
+/**
+ * Whether `user` may add photos to a case they can read: admin and
+ * dispatcher any; a grid worker cases in their grids or registered by them;
+ * station staff cases dispatched to their station (rectification or
+ * mediation evidence); leaders never.
+ */
+export function mayAddPhotos(user: UserRecord, row: CaseRow): boolean {
+  if (user.role === 'admin' || user.role === 'dispatcher') return true
+  if (user.role === 'grid_worker') return inOwnGrids(user, row) || row.registered_by === user.id
+  if (user.role === 'station') return user.stationKey !== null && row.station_key === user.stationKey
+  return false
+}
+
+/** Refuses (415) the first file that is not a JPEG, PNG or WebP by its bytes; returns each file's type. */
+function checkedTypes(files: UploadedPhoto[]) {
+  return files.map((file) => {
+    const type = sniffPhotoType(file.bytes)
+    if (!type) throw new HttpError(415, 'photo_bad_type', { fileName: file.originalName || '—' })
+    return type
+  })
+}
+
+/**
+ * Stores photos of a case: checks every file first (type by magic bytes,
+ * size, the per-case limit under a row lock), writes each under a random
+ * name in `photoDir`, records them and one `add-photo` ledger entry in one
+ * transaction. If anything fails nothing is kept (written files are
+ * removed). Returns the new photo ids.
+ */
+export async function storeCasePhotos(db: Db, user: UserRecord, row: CaseRow, files: UploadedPhoto[], photoDir: string): Promise<number[]> {
+  if (files.length === 0) throw new HttpError(400, 'photo_required')
+  const tooLarge = files.find((file) => file.bytes.length > MAX_PHOTO_BYTES)
+  if (tooLarge) throw new HttpError(413, 'photo_too_large', { maxMegabytes: MAX_PHOTO_BYTES / 1024 / 1024 })
+  const types = checkedTypes(files)
+  await mkdir(photoDir, { recursive: true })
+  const written: string[] = []
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const existing = await lockCaseAndCountPhotos(trx, row.id)
+      if (existing + files.length > MAX_PHOTOS_PER_CASE) throw new HttpError(400, 'photo_limit', { max: MAX_PHOTOS_PER_CASE, existing })
+      const photos: NewCasePhoto[] = []
+      for (const [index, file] of files.entries()) {
+        const fileName = `${randomBytes(16).toString('hex')}.${PHOTO_TYPES[types[index]]}`
+        await writeFile(join(photoDir, fileName), file.bytes, { flag: 'wx' })
+        written.push(fileName)
+        photos.push({
+          caseId: row.id,
+          fileName,
+          contentType: types[index],
+          sizeBytes: file.bytes.length,
+          originalName: file.originalName ? file.originalName.slice(0, 200) : null,
+          uploadedBy: user.id,
+        })
+      }
+      const ids = await insertCasePhotos(trx, photos)
+      await insertCaseEvent(trx, {
+        subject: { caseId: row.id },
+        user,
+        action: 'add-photo',
+        statusFrom: row.status,
+        statusTo: row.status,
+        version: row.version,
+        changes: { photos: { before: existing, after: existing + files.length } },
+        reason: null,
+      })
+      return ids
+    })
+  } catch (error) {
+    await Promise.all(written.map((fileName) => rm(join(photoDir, fileName), { force: true })))
+    throw error
+  }
+}
