@@ -4,6 +4,7 @@ import { visibleCases } from '../cases/case-access.policy.ts'
 import { deadlineStateSql } from '../cases/deadline-state.sql.ts'
 import { MVT_BUFFER, MVT_EXTENT } from '../analytics/mvt-encode.util.ts'
 import type { TimeWindow } from '../analytics/time-window.util.ts'
+import type { CaseTileFilter } from '../analytics/case-tile-query.util.ts'
 import type { UserRecord } from './users.repository.ts'
 
 /** Layers served as vector tiles. */
@@ -42,9 +43,9 @@ function envelope4326(tile: TileAddress): RawBuilder<unknown> {
 /**
  * The rows of a tile layer: `geom` (CRS84), `id` and the properties, the same
  * for both encoders. Cases: those the user may read, optionally reported in
- * the window; areas: current villages and base and fine grids.
+ * the window and matching the filter; areas: current villages and base and fine grids.
  */
-function layerRows(db: Db, layer: TileLayer, tile: TileAddress, user: UserRecord, window?: TimeWindow) {
+export function layerRows(db: Db, layer: TileLayer, tile: TileAddress, user: UserRecord, window?: TimeWindow, filter: CaseTileFilter = {}) {
   const env = envelope4326(tile)
   if (layer === 'areas') {
     return db
@@ -66,6 +67,9 @@ function layerRows(db: Db, layer: TileLayer, tile: TileAddress, user: UserRecord
     .where(sql<boolean>`c.geom && ${env} AND ST_Intersects(c.geom, ${env})`)
   if (window?.from) q = q.where('c.reported_at', '>=', window.from)
   if (window) q = q.where('c.reported_at', '<', window.to)
+  if (filter.statuses) q = filter.statuses.length > 0 ? q.where('c.status', 'in', filter.statuses) : q.where(sql<boolean>`false`)
+  if (filter.categories) q = filter.categories.length > 0 ? q.where('c.category', 'in', filter.categories) : q.where(sql<boolean>`false`)
+  if (filter.grades) q = filter.grades.length > 0 ? q.where(sql<string>`coalesce(c.severity, c.tier)`, 'in', filter.grades) : q.where(sql<boolean>`false`)
   return q.select([
     'c.geom as g',
     'c.id',
@@ -78,8 +82,8 @@ function layerRows(db: Db, layer: TileLayer, tile: TileAddress, user: UserRecord
 }
 
 /** A tile encoded by PostGIS (`ST_AsMVTGeom` + `ST_AsMVT`; needs protobuf support): empty when nothing is in it. */
-export async function findTileMvt(db: Db, layer: TileLayer, tile: TileAddress, user: UserRecord, window?: TimeWindow): Promise<Buffer> {
-  const rows = layerRows(db, layer, tile, user, window)
+export async function findTileMvt(db: Db, layer: TileLayer, tile: TileAddress, user: UserRecord, window?: TimeWindow, filter?: CaseTileFilter): Promise<Buffer> {
+  const rows = layerRows(db, layer, tile, user, window, filter)
   const { rows: result } = await sql<{ mvt: Buffer | Uint8Array | null }>`
     SELECT ST_AsMVT(t.*, ${layer}, ${MVT_EXTENT}::int, 'geom', 'id') AS mvt FROM (
       SELECT ST_AsMVTGeom(ST_Transform(r.g, 3857), ST_TileEnvelope(${tile.z}::int, ${tile.x}::int, ${tile.y}::int), ${MVT_EXTENT}::int, ${MVT_BUFFER}::int, true) AS geom,
@@ -90,8 +94,8 @@ export async function findTileMvt(db: Db, layer: TileLayer, tile: TileAddress, u
 }
 
 /** The features of a tile for encoding in the server (CRS84 GeoJSON geometry text). */
-export async function findTileFeatures(db: Db, layer: TileLayer, tile: TileAddress, user: UserRecord, window?: TimeWindow): Promise<TileFeatureRow[]> {
-  const rows = layerRows(db, layer, tile, user, window)
+export async function findTileFeatures(db: Db, layer: TileLayer, tile: TileAddress, user: UserRecord, window?: TimeWindow, filter?: CaseTileFilter): Promise<TileFeatureRow[]> {
+  const rows = layerRows(db, layer, tile, user, window, filter)
   const { rows: result } = await sql<Record<string, unknown> & { id: number; geojson: string }>`
     SELECT ST_AsGeoJSON(r.g, 9) AS geojson, r.id, ${propertyColumns(layer)} FROM (${rows}) r ORDER BY r.id`.execute(db)
   return result.map(({ geojson, id, ...properties }) => ({

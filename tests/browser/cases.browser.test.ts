@@ -21,14 +21,14 @@ async function signInThroughForm(page: Page, baseUrl: string, user: TestUser): P
   await page.fill('input[name="username"]', user.username)
   await page.fill('input[name="password"]', TEST_PASSWORD)
   await page.click('button[type="submit"]')
-  await page.waitForFunction(() => window.__gridatlas?.ready === true, undefined, { timeout: 60_000 })
+  await page.waitForFunction(() => window.__gridatlas?.ready === true, undefined, { timeout: 120_000 })
 }
 
-/** The dispute `id` as rendered in the `disputes-point` layer, or null while it is not drawn. */
+/** The dispute `id` as rendered in the `disputes-point` layer (vector-tile feature id), or null while it is not drawn. */
 async function drawnDispute(page: Page, id: number): Promise<DrawnCase | null> {
   return page.evaluate((caseId) => {
     const map = window.__gridatlas!.map
-    const hit = map.queryRenderedFeatures({ layers: ['disputes-point'] }).find((feature) => Number(feature.properties.id) === caseId)
+    const hit = map.queryRenderedFeatures({ layers: ['disputes-point'] }).find((feature) => Number(feature.id) === caseId)
     if (!hit) return null
     const color = (hit.layer.paint as Record<string, unknown> | undefined)?.['circle-color'] as { r: number; g: number; b: number } | undefined
     const hex = color ? '#' + [color.r, color.g, color.b].map((c) => Math.round(c * 255).toString(16).padStart(2, '0')).join('') : ''
@@ -36,7 +36,7 @@ async function drawnDispute(page: Page, id: number): Promise<DrawnCase | null> {
   }, id)
 }
 
-async function waitForDispute(page: Page, id: number, status: string, timeout = 10_000): Promise<DrawnCase> {
+async function waitForDispute(page: Page, id: number, status: string, timeout = 30_000): Promise<DrawnCase> {
   const until = Date.now() + timeout
   for (;;) {
     const drawn = await drawnDispute(page, id)
@@ -46,7 +46,7 @@ async function waitForDispute(page: Page, id: number, status: string, timeout = 
   }
 }
 
-describe.skipIf(!BROWSER_AVAILABLE)('cases on the map in headless Chromium', () => {
+describe.skipIf(!BROWSER_AVAILABLE)('cases on the map in headless Chromium', { timeout: 240_000 }, () => {
   let t: TestApp
   let browser: Browser
   let dispatcherContext: BrowserContext
@@ -74,7 +74,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('cases on the map in headless Chromium', () 
       dispatcherPage.waitForSelector('[data-testid="live-status"][data-live="true"]', { timeout: 10_000 }),
       leaderPage.waitForSelector('[data-testid="live-status"][data-live="true"]', { timeout: 10_000 }),
     ])
-  })
+  }, 240_000)
 
   afterAll(async () => {
     await browser?.close()
@@ -121,7 +121,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('cases on the map in headless Chromium', () 
   })
 
   it('shows the new dispute to a leader through the live feed, without reloading', async () => {
-    const drawn = await waitForDispute(leaderPage, disputeId, 'registered', 5_000)
+    const drawn = await waitForDispute(leaderPage, disputeId, 'registered', 20_000)
     expect(drawn.color).toBe(registeredColor)
     const persons = await leaderPage.evaluate(() => window.__gridatlas!.map.getLayer('key-persons-heat-fill') !== undefined)
     expect(persons).toBe(true)
@@ -145,7 +145,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('cases on the map in headless Chromium', () 
     expect(mine.color).not.toBe(registeredColor)
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'cases-dispatched.png') })
 
-    const theirs = await waitForDispute(leaderPage, disputeId, 'dispatched', 5_000)
+    const theirs = await waitForDispute(leaderPage, disputeId, 'dispatched', 20_000)
     expect(theirs.color).toBe(mine.color)
     await leaderPage.mouse.move(10, 500)
     await leaderPage.screenshot({ path: join(ARTIFACTS_DIR, 'cases-leader-live.png') })
@@ -155,7 +155,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('cases on the map in headless Chromium', () 
     const page = leaderPage
     const point = await page.evaluate((caseId) => {
       const map = window.__gridatlas!.map
-      const hit = map.queryRenderedFeatures({ layers: ['disputes-point'] }).find((feature) => Number(feature.properties.id) === caseId)!
+      const hit = map.queryRenderedFeatures({ layers: ['disputes-point'] }).find((feature) => Number(feature.id) === caseId)!
       const [lon, lat] = (hit.geometry as GeoJSON.Point).coordinates
       const pixel = map.project([lon, lat])
       const canvas = map.getCanvas().getBoundingClientRect()

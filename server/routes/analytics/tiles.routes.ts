@@ -5,6 +5,8 @@ import { encodeTile, MVT_BUFFER, MVT_EXTENT } from '../../analytics/mvt-encode.u
 import { parseWindow, WindowQuery } from '../../analytics/time-window.util.ts'
 import { HttpError } from '../../http-error.ts'
 import { findTileFeatures, findTileMvt, TILE_PROPERTIES } from '../../repositories/tiles.repository.ts'
+import { CaseTileQuery, parseCaseTileFilter } from '../../analytics/case-tile-query.util.ts'
+import { CLUSTER_PROPERTIES, findClusterTileFeatures, findClusterTileMvt } from '../../repositories/case-cluster-tiles.repository.ts'
 import { errorResponses } from '../schemas.ts'
 
 /** Media type of a Mapbox Vector Tile. */
@@ -26,7 +28,8 @@ const tilesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Mapbox Vector Tile of hazards, disputes or areas (one layer named like the path; 204 when empty)',
         description:
           `Extent ${MVT_EXTENT}, buffer ${MVT_BUFFER}, EPSG:3857 tile grid. Feature id = case or area id. Properties: ` +
-          `cases ${TILE_PROPERTIES.hazards.join(', ')}; areas ${TILE_PROPERTIES.areas.join(', ')}.`,
+          `cases ${TILE_PROPERTIES.hazards.join(', ')}; areas ${TILE_PROPERTIES.areas.join(', ')}. ` +
+          `Case layers take status/category/grade filters and cluster=<zoom> (clustered below that zoom; properties ${CLUSTER_PROPERTIES.join(', ')}).`,
         produces: [MVT],
         params: Type.Object({
           layer: Type.Enum(['hazards', 'disputes', 'areas']),
@@ -34,7 +37,7 @@ const tilesRoutes: FastifyPluginAsyncTypebox = async (app) => {
           x: Type.Integer({ minimum: 0 }),
           y: Type.Integer({ minimum: 0 }),
         }),
-        querystring: Type.Object(WindowQuery, { additionalProperties: false }),
+        querystring: Type.Object({ ...WindowQuery, ...CaseTileQuery }, { additionalProperties: false }),
         response: { 200: Type.String({ description: 'Mapbox Vector Tile (protobuf)' }), 204: Type.Null({ description: 'Nothing in this tile' }), ...errorResponses(400, 401) },
       },
     },
@@ -44,12 +47,21 @@ const tilesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (x > max || y > max) throw new HttpError(400, 'bad_tile', { z, max })
       const window = request.query.from || request.query.to ? parseWindow(request.query) : undefined
       const tile = { z, x, y }
+      const filter = parseCaseTileFilter(request.query)
       let body: Buffer | undefined
-      if (app.engine.kind === 'postgres') {
-        const mvt = await findTileMvt(app.db, layer, tile, request.user!, window)
+      if (layer !== 'areas' && request.query.cluster !== undefined && z < request.query.cluster) {
+        if (app.engine.kind === 'postgres') {
+          const mvt = await findClusterTileMvt(app.db, layer, tile, request.user!, window, filter)
+          body = mvt.length > 0 ? mvt : undefined
+        } else {
+          const rows = await findClusterTileFeatures(app.db, layer, tile, request.user!, window, filter)
+          body = encodeTile(layer, z, x, y, rows.map((row) => ({ id: row.id, geometry: JSON.parse(row.geometry) as Geometry, properties: row.properties })))
+        }
+      } else if (app.engine.kind === 'postgres') {
+        const mvt = await findTileMvt(app.db, layer, tile, request.user!, window, filter)
         body = mvt.length > 0 ? mvt : undefined
       } else {
-        const rows = await findTileFeatures(app.db, layer, tile, request.user!, window)
+        const rows = await findTileFeatures(app.db, layer, tile, request.user!, window, filter)
         body = encodeTile(layer, z, x, y, rows.map((row) => ({ id: row.id, geometry: JSON.parse(row.geometry) as Geometry, properties: row.properties })))
       }
       reply.header('cache-control', 'private, max-age=60')

@@ -1,12 +1,20 @@
-import type { ExpressionSpecification, GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
-import type { CaseCollection, CaseKind } from '../api/cases.types';
+import type { ExpressionSpecification, Map as MapLibreMap, VectorTileSource } from 'maplibre-gl';
+import type { CaseKind } from '../api/cases.types';
 import { COLLECTION_OF } from '../api/cases.client';
 import { DEADLINE_COLORS, DISPUTE_STATUS_COLORS, HAZARD_STATUS_COLORS, KIND_CLUSTER_COLORS } from './case-theme.style';
 import { addOrderedLayer } from './layer-order.util';
 import { FONT_BOLD } from './map-theme.style';
 
-/** Zoom above which a case layer no longer clusters. */
-export const CLUSTER_MAX_ZOOM = 14;
+/**
+ * Zoom from which case tiles carry every case; below it the server clusters
+ * them (`?cluster=16`: cells of 64 px, a lone case kept as itself). At 100k
+ * sample cases z14 still drew thousands of overlapping points, hence 16. Also
+ * the source's maxzoom: deeper zooms reuse the z16 tiles.
+ */
+export const CLUSTER_MAX_ZOOM = 16;
+
+/** Cluster bubbles of the two kinds share the server's cells: hazards sit left, disputes right, so both stay readable. */
+const CLUSTER_OFFSET_PX: Record<CaseKind, [number, number]> = { hazard: [-11, 0], dispute: [11, 0] };
 
 /** The source and layer ids of a case kind (`hazards-*`, `disputes-*`). */
 export function caseLayerIds(kind: CaseKind) {
@@ -22,9 +30,18 @@ export function caseLayerIds(kind: CaseKind) {
   };
 }
 
-const isCluster: ExpressionSpecification = ['has', 'point_count'];
-const notCluster: ExpressionSpecification = ['!', ['has', 'point_count']];
+const count: ExpressionSpecification = ['coalesce', ['get', 'point_count'], 1];
+const isCluster: ExpressionSpecification = ['>', count, 1];
+const notCluster: ExpressionSpecification = ['<=', count, 1];
 const deadline: ExpressionSpecification = ['get', 'deadlineState'];
+const abbreviated: ExpressionSpecification = [
+  'case',
+  ['>=', count, 10000],
+  ['concat', ['to-string', ['round', ['/', count, 1000]]], 'k'],
+  ['>=', count, 1000],
+  ['concat', ['to-string', ['/', ['round', ['/', count, 100]], 10]], 'k'],
+  ['to-string', count],
+];
 
 function statusColor(kind: CaseKind): ExpressionSpecification {
   const colors: Record<string, string> = kind === 'hazard' ? HAZARD_STATUS_COLORS : DISPUTE_STATUS_COLORS;
@@ -32,29 +49,26 @@ function statusColor(kind: CaseKind): ExpressionSpecification {
   return ['match', ['get', 'status'], ...pairs, '#868e96'] as unknown as ExpressionSpecification;
 }
 
+/** The cluster bubbles' label: the glyph and the abbreviated count (隐 1.2k). */
+export function clusterLabel(glyph: string): ExpressionSpecification {
+  return ['concat', glyph, ' ', abbreviated];
+}
+
 /**
- * Adds a clustered point source for a case kind and its layers: a pulsing halo
- * under overdue cases, cluster bubbles with counts (red ring when a cluster
- * holds an overdue case), and status-coloured points with a short glyph
- * (隐 / 纠) whose ring shows the deadline state (yellow near, red overdue).
+ * Adds a vector-tile source for a case kind (`tiles`: the `/api/tiles/…` URL
+ * with the filters and `cluster=16`) and its layers: a pulsing halo under
+ * overdue cases, cluster bubbles with counts (red ring when a cluster holds an
+ * overdue case, yellow when one is near its deadline), and status-coloured
+ * points with a short glyph (隐 / 纠) whose ring shows the deadline state.
  */
-export function addCaseLayers(map: MapLibreMap, kind: CaseKind, glyph: string): void {
+export function addCaseLayers(map: MapLibreMap, kind: CaseKind, glyph: string, tiles: string): void {
   const ids = caseLayerIds(kind);
-  map.addSource(ids.source, {
-    type: 'geojson',
-    data: { type: 'FeatureCollection', features: [] },
-    cluster: true,
-    clusterRadius: 42,
-    clusterMaxZoom: CLUSTER_MAX_ZOOM,
-    clusterProperties: {
-      overdue: ['+', ['case', ['==', deadline, 'overdue'], 1, 0]],
-      near: ['+', ['case', ['==', deadline, 'near'], 1, 0]],
-    },
-  });
+  map.addSource(ids.source, { type: 'vector', tiles: [tiles], minzoom: 0, maxzoom: CLUSTER_MAX_ZOOM });
+  const layer = { source: ids.source, 'source-layer': ids.source };
   addOrderedLayer(map, {
     id: ids.halo,
     type: 'circle',
-    source: ids.source,
+    ...layer,
     filter: ['all', notCluster, ['==', deadline, 'overdue']],
     paint: {
       'circle-color': DEADLINE_COLORS.overdue,
@@ -66,12 +80,13 @@ export function addCaseLayers(map: MapLibreMap, kind: CaseKind, glyph: string): 
   addOrderedLayer(map, {
     id: ids.cluster,
     type: 'circle',
-    source: ids.source,
+    ...layer,
     filter: isCluster,
     paint: {
       'circle-color': KIND_CLUSTER_COLORS[kind],
       'circle-opacity': 0.88,
-      'circle-radius': ['step', ['get', 'point_count'], 14, 10, 18, 50, 23, 200, 28],
+      'circle-translate': CLUSTER_OFFSET_PX[kind],
+      'circle-radius': ['step', count, 13, 10, 16, 50, 20, 200, 24],
       'circle-stroke-color': ['case', ['>', ['get', 'overdue'], 0], DEADLINE_COLORS.overdue, ['>', ['get', 'near'], 0], DEADLINE_COLORS.near, '#ffffff'],
       'circle-stroke-width': ['case', ['>', ['+', ['get', 'overdue'], ['get', 'near']], 0], 3, 2],
     },
@@ -79,21 +94,21 @@ export function addCaseLayers(map: MapLibreMap, kind: CaseKind, glyph: string): 
   addOrderedLayer(map, {
     id: ids.clusterCount,
     type: 'symbol',
-    source: ids.source,
+    ...layer,
     filter: isCluster,
     layout: {
-      'text-field': ['concat', glyph, ' ', ['get', 'point_count_abbreviated']],
+      'text-field': clusterLabel(glyph),
       'text-font': FONT_BOLD,
       'text-size': 12,
       'text-allow-overlap': true,
       'text-ignore-placement': true,
     },
-    paint: { 'text-color': '#ffffff' },
+    paint: { 'text-color': '#ffffff', 'text-translate': CLUSTER_OFFSET_PX[kind] },
   });
   addOrderedLayer(map, {
     id: ids.point,
     type: 'circle',
-    source: ids.source,
+    ...layer,
     filter: notCluster,
     paint: {
       'circle-color': statusColor(kind),
@@ -105,7 +120,7 @@ export function addCaseLayers(map: MapLibreMap, kind: CaseKind, glyph: string): 
   addOrderedLayer(map, {
     id: ids.glyph,
     type: 'symbol',
-    source: ids.source,
+    ...layer,
     filter: notCluster,
     layout: {
       'text-field': glyph,
@@ -118,9 +133,10 @@ export function addCaseLayers(map: MapLibreMap, kind: CaseKind, glyph: string): 
   });
 }
 
-/** Replaces a case layer's points. */
-export function setCaseData(map: MapLibreMap, kind: CaseKind, collection: CaseCollection): void {
-  void map.getSource<GeoJSONSource>(caseLayerIds(kind).source)?.setData(collection);
+/** Points a case source at new tiles (new filters, or a new revision after a change): MapLibre refetches the visible tiles. */
+export function setCaseTiles(map: MapLibreMap, kind: CaseKind, tiles: string): void {
+  const source = map.getSource<VectorTileSource>(caseLayerIds(kind).source);
+  if (source && source.tiles?.[0] !== tiles) source.setTiles([tiles]);
 }
 
 /**

@@ -1,11 +1,10 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
-import { casesApi } from '../api/cases.client';
+import { casesApi, COLLECTION_OF } from '../api/cases.client';
 import type { Role } from '../api/api.types';
 import {
   COLOURS,
   DISPUTE_STATUSES,
   HAZARD_STATUSES,
-  type CaseCollection,
   type CaseCounts,
   type CaseFeature,
   type CaseKind,
@@ -18,23 +17,26 @@ import {
   type QueueItem,
   type RoutingRule,
 } from '../api/cases.types';
+import { CLUSTER_MAX_ZOOM } from '../map/case-layer.util';
 import { LiveFeed } from './live-feed.svelte';
 
 /** Roles that see key persons' (masked) identities; the others see counts per grid only. */
 export const IDENTITY_ROLES: readonly Role[] = ['admin', 'dispatcher', 'grid_worker'];
 /** Roles that may register hazards and disputes. */
 export const REGISTER_ROLES: readonly Role[] = ['admin', 'dispatcher', 'grid_worker'];
+/** Roles that register and act on leads (the others read them). */
+export const LEAD_WRITE_ROLES: readonly Role[] = ['admin', 'dispatcher'];
 /** Roles that see the dispatch queue. */
 export const QUEUE_ROLES: readonly Role[] = ['admin', 'dispatcher'];
 
 /** Statuses of each kind, in workflow order. */
 export const STATUSES_OF: Record<CaseKind, readonly string[]> = { hazard: HAZARD_STATUSES, dispute: DISPUTE_STATUSES };
 
-/** Filters of one case layer. */
+/** Filters of one case layer (all applied by the tile server, in the tile URL). */
 export interface CaseFilter {
   /** Whether the layer is drawn. */
   visible: boolean;
-  /** Statuses shown (server-side filter). */
+  /** Statuses shown. */
   statuses: string[];
   /** Categories shown; all when empty. */
   categories: string[];
@@ -60,10 +62,19 @@ export type CasePanel =
   | { type: 'case'; kind: CaseKind; id: number }
   | { type: 'person'; id: number }
   | { type: 'queue' }
+  | { type: 'leads' }
   | { type: 'register' }
   | null;
 
 const LIVE_DEBOUNCE_MS = 250;
+/** The township's offset from UTC: date filters are whole local days. */
+const LOCAL_OFFSET = '+08:00';
+
+function nextDay(date: string): string {
+  const next = new Date(`${date}T00:00:00Z`);
+  next.setUTCDate(next.getUTCDate() + 1);
+  return next.toISOString().slice(0, 10);
+}
 
 function defaultFilter(kind: CaseKind): CaseFilter {
   return { visible: true, statuses: [...STATUSES_OF[kind]], categories: [], grades: [], from: '', to: '' };
@@ -77,8 +88,8 @@ function defaultFilter(kind: CaseKind): CaseFilter {
 export class CaseLayers {
   /** Filters per kind. */
   filters = $state<Record<CaseKind, CaseFilter>>({ hazard: defaultFilter('hazard'), dispute: defaultFilter('dispute') });
-  /** Loaded cases per kind (server filters applied), `null` until loaded. */
-  data = $state.raw<Record<CaseKind, CaseCollection | null>>({ hazard: null, dispute: null });
+  /** Bumped per kind when its cases changed: part of the tile URL, so the map refetches its tiles. */
+  revisions = $state<Record<CaseKind, number>>({ hazard: 0, dispute: 0 });
   /** Legend counts. */
   counts = $state.raw<CaseCounts | null>(null);
   /** Categories and their default stations. */
@@ -101,6 +112,8 @@ export class CaseLayers {
   placing = $state(false);
   /** The point picked for registration, `[lon, lat]`. */
   draftPoint = $state<[number, number] | null>(null);
+  /** Bumped when a lead changed on the server (the lead list reloads). */
+  leadsRevision = $state(0);
   /** Bumped when the open case changed on the server (the panel reloads). */
   openCaseRevision = $state(0);
   /** The live feed. */
@@ -108,7 +121,6 @@ export class CaseLayers {
 
   #role = $state<Role | null>(null);
   #map: MapLibreMap | null = null;
-  #loads: Record<CaseKind, AbortController | null> = { hazard: null, dispute: null };
   #pending = new Set<CaseKind>();
   #debounce: ReturnType<typeof setTimeout> | null = null;
 
@@ -125,6 +137,7 @@ export class CaseLayers {
     this.live.start(
       (event) => this.#onLive(event),
       () => void this.reloadAll(),
+      () => void this.loadPersons(),
     );
   }
 
@@ -134,7 +147,6 @@ export class CaseLayers {
     if (this.#debounce) clearTimeout(this.#debounce);
     this.#map = null;
     this.#role = null;
-    this.data = { hazard: null, dispute: null };
     this.persons = null;
     this.heat = null;
     this.queue = null;
@@ -148,31 +160,41 @@ export class CaseLayers {
     this.#map = map;
   }
 
-  /** Reloads both case layers, the counts, the queue and the key persons. */
+  /** Refetches both case layers' tiles, the counts, the queue and the key persons. */
   async reloadAll(): Promise<void> {
-    await Promise.allSettled([this.load('hazard'), this.load('dispute'), this.loadCounts(), this.loadQueue(), this.loadPersons()]);
+    this.refresh('hazard');
+    this.refresh('dispute');
+    await Promise.allSettled([this.loadCounts(), this.loadQueue(), this.loadPersons()]);
   }
 
-  /** Loads one case layer with its server-side filters (status, reported time). */
-  async load(kind: CaseKind): Promise<void> {
-    this.#loads[kind]?.abort();
+  /** Makes the map refetch a kind's tiles (its cases changed). */
+  refresh(kind: CaseKind): void {
+    this.revisions[kind]++;
+  }
+
+  /**
+   * The tile URL template of a case layer: its filters (statuses unless all,
+   * categories, grades, reported days as local whole days), server-side
+   * clustering below {@link CLUSTER_MAX_ZOOM} and the revision (a new revision is a new URL, so
+   * neither MapLibre nor the HTTP cache reuses the old tiles).
+   */
+  tileUrl(kind: CaseKind): string {
     const filter = this.filters[kind];
-    if (filter.statuses.length === 0) {
-      this.data = { ...this.data, [kind]: { type: 'FeatureCollection', features: [] } };
-      return;
-    }
-    const controller = new AbortController();
-    this.#loads[kind] = controller;
-    const all = filter.statuses.length === STATUSES_OF[kind].length;
-    try {
-      const collection = await casesApi.items(kind, { statuses: all ? [] : filter.statuses, from: filter.from, to: filter.to }, controller.signal);
-      const features = collection.features.map((feature) => ({ ...feature, id: Number(feature.id) }));
-      this.data = { ...this.data, [kind]: { ...collection, features } };
-    } catch {
-      // The request helper has shown the error; the previous data stays.
-    } finally {
-      if (this.#loads[kind] === controller) this.#loads[kind] = null;
-    }
+    const params = new URLSearchParams({ cluster: String(CLUSTER_MAX_ZOOM) });
+    if (filter.statuses.length !== STATUSES_OF[kind].length) params.set('status', filter.statuses.join(','));
+    if (filter.categories.length > 0) params.set('category', filter.categories.join(','));
+    if (filter.grades.length > 0) params.set('grade', filter.grades.join(','));
+    if (filter.from) params.set('from', `${filter.from}T00:00:00${LOCAL_OFFSET}`);
+    if (filter.to) params.set('to', `${nextDay(filter.to)}T00:00:00${LOCAL_OFFSET}`);
+    params.set('v', String(this.revisions[kind]));
+    return `${window.location.origin}/api/tiles/${COLLECTION_OF[kind]}/{z}/{x}/{y}.mvt?${params.toString()}`;
+  }
+
+  /** Cases of a kind in the shown statuses, from the counts route (category, grade and date filters not applied), or `null` until loaded. */
+  statusTotal(kind: CaseKind): number | null {
+    const counts = this.counts?.[kind].byStatus;
+    if (!counts) return null;
+    return this.filters[kind].statuses.reduce((sum, status) => sum + (counts[status] ?? 0), 0);
   }
 
   /** Loads the legend counts. */
@@ -214,31 +236,15 @@ export class CaseLayers {
     await Promise.allSettled(jobs);
   }
 
-  /** Changes a case filter; server-side ones reload the layer. */
+  /** Changes a case filter (the tile URL follows). */
   setFilter<K extends keyof CaseFilter>(kind: CaseKind, key: K, value: CaseFilter[K]): void {
     this.filters[kind][key] = value;
-    if (key === 'statuses' || key === 'from' || key === 'to') void this.load(kind);
   }
 
   /** Restores a kind's default filters (visibility kept). */
   clearFilters(kind: CaseKind): void {
     const visible = this.filters[kind].visible;
     this.filters[kind] = { ...defaultFilter(kind), visible };
-    void this.load(kind);
-  }
-
-  /** The loaded cases of a kind after the client-side filters (category, severity/tier). */
-  shown(kind: CaseKind): CaseCollection | null {
-    const collection = this.data[kind];
-    if (!collection) return null;
-    const { categories, grades } = this.filters[kind];
-    if (categories.length === 0 && grades.length === 0) return collection;
-    const features = collection.features.filter((feature: CaseFeature) => {
-      const props = feature.properties;
-      const grade = kind === 'hazard' ? props.severity : props.tier;
-      return (categories.length === 0 || categories.includes(props.category)) && (grades.length === 0 || (grade !== null && grades.includes(grade)));
-    });
-    return { ...collection, features };
   }
 
   /** Opens a case's panel, optionally flying to it. */
@@ -259,6 +265,12 @@ export class CaseLayers {
     this.placing = false;
     this.panel = { type: 'queue' };
     void this.loadQueue();
+  }
+
+  /** Opens the lead list (线索清单). */
+  openLeads(): void {
+    this.placing = false;
+    this.panel = { type: 'leads' };
   }
 
   /** Closes the right-hand panel (and leaves registration). */
@@ -282,6 +294,12 @@ export class CaseLayers {
     this.panel = { type: 'register' };
   }
 
+  /** The map centre `[lon, lat]`, or `null` without a map. */
+  mapCenter(): [number, number] | null {
+    const center = this.#map?.getCenter();
+    return center ? [center.lng, center.lat] : null;
+  }
+
   /** Moves the camera to a point, keeping it clear of the panels. */
   flyTo(point: [number, number]): void {
     const map = this.#map;
@@ -291,18 +309,16 @@ export class CaseLayers {
     map.flyTo({ center: point, zoom: Math.max(map.getZoom(), 15), padding, duration: 800 });
   }
 
-  /** Puts a case the server just returned into its layer at once (before the live event's reload). */
+  /** Shows a case the server just returned at once (before the live event): refetches its kind's tiles. */
   upsert(feature: CaseFeature): void {
-    const kind = feature.properties.kind;
-    const collection = this.data[kind];
-    if (!collection) return;
-    const features = collection.features.filter((candidate) => candidate.id !== feature.id);
-    if (this.filters[kind].statuses.includes(feature.properties.status)) features.push({ ...feature, id: Number(feature.id) });
-    this.data = { ...this.data, [kind]: { ...collection, features } };
+    this.refresh(feature.properties.kind);
   }
 
   #onLive(event: LiveCaseEvent): void {
-    if (event.kind === 'lead') return;
+    if (event.kind === 'lead') {
+      this.leadsRevision++;
+      return;
+    }
     this.#pending.add(event.kind);
     const panel = this.panel;
     if (panel?.type === 'case' && panel.kind === event.kind && panel.id === event.id) this.openCaseRevision++;
@@ -311,7 +327,7 @@ export class CaseLayers {
       this.#debounce = null;
       const kinds = [...this.#pending];
       this.#pending.clear();
-      for (const kind of kinds) void this.load(kind);
+      for (const kind of kinds) this.refresh(kind);
       void this.loadCounts();
       if (kinds.includes('dispute')) void this.loadQueue();
     }, LIVE_DEBOUNCE_MS);
