@@ -46,6 +46,18 @@ export const ANALYTICS_MESSAGES = {
     zh: (p) => `以下站所不存在：${p.keys}`,
     en: (p) => `No such stations: ${p.keys}`,
   },
+  joint_case_not_found: {
+    zh: (p) => `联调案件 ${p.id} 不存在`,
+    en: (p) => `Joint case ${p.id} does not exist`,
+  },
+  joint_case_closed: {
+    zh: (p) => `联调案件 ${p.id} 已经结案`,
+    en: (p) => `Joint case ${p.id} is already closed`,
+  },
+  joint_case_close_reason: {
+    zh: () => '请填写结案原因',
+    en: () => 'Give a reason for closing the joint case',
+  },
   bad_tile: {
     zh: (p) => `瓦片编号无效：第 ${p.z} 级的 x、y 应在 0～${p.max} 之间`,
     en: (p) => `Invalid tile: at zoom ${p.z}, x and y must be in 0..${p.max}`,

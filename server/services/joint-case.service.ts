@@ -2,7 +2,15 @@ import type { Db } from '../db/database.ts'
 import { HttpError } from '../http-error.ts'
 import { insertCaseEvent } from '../repositories/case-events.repository.ts'
 import { listStationKeys } from '../repositories/case-settings.repository.ts'
-import { findLinkedCaseIds, insertJointCase, lockDisputes, touchCase, type JointCaseRow } from '../repositories/joint-cases.repository.ts'
+import {
+  closeJointCaseRow,
+  findLinkedCaseIds,
+  insertJointCase,
+  lockDisputes,
+  lockJointCase,
+  touchCase,
+  type JointCaseRow,
+} from '../repositories/joint-cases.repository.ts'
 import type { UserRecord } from '../repositories/users.repository.ts'
 
 /** What opening a joint case needs. */
@@ -55,5 +63,48 @@ export async function openJointCase(db: Db, user: UserRecord, input: JointCaseIn
       })
     }
     return { id, title: input.title, note, status: 'open', cluster, openedAt, openedBy: user.id, caseIds, stationKeys }
+  })
+}
+
+/** What closing a joint case answers. */
+export interface ClosedJointCase {
+  id: number
+  status: 'closed'
+  closedAt: Date
+  closedBy: number
+  closeReason: string
+  caseIds: number[]
+}
+
+/**
+ * Closes a joint mediation case (联调) with a reason, in one transaction: 404
+ * when it does not exist, 409 when it is already closed; appends a
+ * `joint-case-close` entry to each linked dispute's ledger (status unchanged,
+ * version bumped). The disputes stay linked (a dispute belongs to at most one
+ * joint case, even a closed one) and keep their own workflow.
+ */
+export async function closeJointCase(db: Db, user: UserRecord, id: number, reason: string): Promise<ClosedJointCase> {
+  const text = reason.trim()
+  if (text.length === 0) throw new HttpError(400, 'joint_case_close_reason')
+  return db.transaction().execute(async (trx) => {
+    const joint = await lockJointCase(trx, id)
+    if (!joint) throw new HttpError(404, 'joint_case_not_found', { id })
+    if (joint.status === 'closed') throw new HttpError(409, 'joint_case_closed', { id })
+    const closedAt = await closeJointCaseRow(trx, id, user.id, text)
+    const disputes = await lockDisputes(trx, joint.caseIds)
+    for (const dispute of disputes) {
+      const version = await touchCase(trx, dispute.id)
+      await insertCaseEvent(trx, {
+        subject: { caseId: dispute.id },
+        user,
+        action: 'joint-case-close',
+        statusFrom: dispute.status,
+        statusTo: dispute.status,
+        version,
+        changes: { jointCaseStatus: { before: 'open', after: 'closed' }, jointCaseId: { before: id, after: id } },
+        reason: text,
+      })
+    }
+    return { id, status: 'closed', closedAt, closedBy: user.id, closeReason: text, caseIds: joint.caseIds }
   })
 }

@@ -160,7 +160,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('risk map in headless Chromium', () => {
     await page.click(`[data-testid="risk-rising"] [data-area-id="${spot.baseGridId}"]`)
     await page.waitForTimeout(1200)
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'risk-change-clusters.png') })
-  })
+  }, 180_000)
 
   it('offers no risk map to grid workers', async () => {
     const worker = await t.signIn('grid_worker', { gridIds: [spot.baseGridId] })

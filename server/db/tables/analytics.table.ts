@@ -33,6 +33,8 @@ export interface JointCaseTable {
   opened_at: ColumnType<Date, Date | undefined, never>
   opened_by: number
   closed_at: Date | null
+  closed_by: number | null
+  close_reason: string | null
 }
 
 /** A dispute linked to a joint case. */

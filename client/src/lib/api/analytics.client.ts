@@ -1,9 +1,13 @@
 import { request } from './api.client';
 import type {
+  BinCases,
   BinCollection,
   BinLayer,
+  BinOptions,
   ClusterCollection,
   DisputeArcs,
+  JointCase,
+  OpenedJointCase,
   RiskChange,
   RiskCollection,
   RiskExplanation,
@@ -49,6 +53,36 @@ export const analyticsApi = {
   /** Hexagonal bins of hazards or disputes (non-empty cells only). */
   bins: (layer: BinLayer, cellMeters: number, window: WindowQuery, signal?: AbortSignal) =>
     request<BinCollection>(`/api/analytics/bins?${query({ layer, shape: 'hex', cellMeters, ...window })}`, { signal }),
+
+  /** Hexagon or square cells, or counts per village / base grid (non-empty only). */
+  binsBy: (options: BinOptions, window: WindowQuery, signal?: AbortSignal) =>
+    request<BinCollection>(
+      `/api/analytics/bins?${query({
+        layer: options.layer,
+        ...(options.groupBy ? { groupBy: options.groupBy } : { shape: options.shape, cellMeters: options.cellMeters }),
+        ...window,
+      })}`,
+      { signal },
+    ),
+
+  /** The hazards or disputes counted in one cell (never key persons). */
+  binCases: (options: BinOptions, cell: string, window: WindowQuery, signal?: AbortSignal) =>
+    request<BinCases>(
+      `/api/analytics/bins/cases?${query({ layer: options.layer, shape: options.shape, cellMeters: options.cellMeters, cell, ...window })}`,
+      { signal },
+    ),
+
+  /** Joint mediation cases (联调), newest first. */
+  jointCases: (signal?: AbortSignal) =>
+    request<{ jointCases: JointCase[] }>('/api/analytics/joint-cases', { signal }).then((body) => body.jointCases),
+
+  /** Opens a joint case on a cluster's disputes, dispatched to several stations (dispatcher, admin). */
+  openJointCase: (body: { title: string; note?: string; caseIds: number[]; stationKeys: string[]; cluster?: Record<string, unknown> }) =>
+    request<OpenedJointCase>('/api/analytics/dispute-clusters/joint-case', { method: 'POST', body, handled: [400, 409] }),
+
+  /** Closes a joint case with a reason (dispatcher, admin). */
+  closeJointCase: (id: number, reason: string) =>
+    request<{ id: number; status: 'closed'; closedAt: string }>(`/api/analytics/joint-cases/${id}/close`, { method: 'POST', body: { reason }, handled: [400, 404, 409] }),
 
   /** Dispute cluster hulls, largest first. */
   clusters: (window: WindowQuery, signal?: AbortSignal) =>

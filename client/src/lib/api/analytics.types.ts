@@ -132,8 +132,77 @@ export interface RiskChange {
   areas: RiskChangeArea[];
 }
 
-/** Layers that can be binned. */
-export type BinLayer = 'hazards' | 'disputes';
+/** Layers that can be binned (key persons as counts only, cells ≥ 200 m). */
+export type BinLayer = 'hazards' | 'disputes' | 'key-persons';
+
+/** Shape of bin cells. */
+export type BinShape = 'hex' | 'square';
+
+/** Count per area polygon instead of cells (`grid` = base grid). */
+export type BinGroupBy = 'grid' | 'village';
+
+/** How bins are requested. */
+export interface BinOptions {
+  layer: BinLayer;
+  shape: BinShape;
+  cellMeters: number;
+  groupBy: BinGroupBy | null;
+}
+
+/** One case of a bin (`GET /api/analytics/bins/cases`). */
+export interface BinCase {
+  id: number;
+  kind: 'hazard' | 'dispute';
+  category: string;
+  status: string;
+  grade: string;
+  reportedAt: string;
+  lon: number;
+  lat: number;
+  villageId: number;
+}
+
+/** `GET /api/analytics/bins/cases`. */
+export interface BinCases {
+  cell: string;
+  window: RiskWindow;
+  cases: BinCase[];
+}
+
+/** A dispute of a joint case. */
+export interface JointCaseDispute {
+  id: number;
+  category: string;
+  status: string;
+  reportedAt: string;
+}
+
+/** A joint mediation case (联调) as listed by `GET /api/analytics/joint-cases`. */
+export interface JointCase {
+  id: number;
+  title: string;
+  note: string;
+  status: 'open' | 'closed';
+  openedAt: string;
+  openedBy: number;
+  openedByName: string;
+  closedAt: string | null;
+  closedBy: number | null;
+  closeReason: string | null;
+  caseIds: number[];
+  stationKeys: string[];
+  disputes: JointCaseDispute[];
+}
+
+/** What `POST /api/analytics/dispute-clusters/joint-case` answers. */
+export interface OpenedJointCase {
+  id: number;
+  title: string;
+  status: string;
+  openedAt: string;
+  caseIds: number[];
+  stationKeys: string[];
+}
 
 /** Properties of one non-empty bin. */
 export interface BinProperties {
@@ -143,6 +212,8 @@ export interface BinProperties {
   areaId: number | null;
   name: string | null;
   count: number;
+  /** Key persons only: counts per management colour. */
+  byColour?: Record<'red' | 'orange' | 'yellow' | 'green', number> | null;
 }
 
 /** `GET /api/analytics/bins`. */

@@ -91,6 +91,8 @@ export const casesEn: Record<CasesMessageKey, string> = {
   'action.start-rectification': 'Start rectification',
   'action.rectify': 'Rectified',
   'action.close': 'Close',
+  'action.joint-case': 'Joint case',
+  'action.joint-case-close': 'Joint case closed',
 
   'colour.red': 'Red',
   'colour.orange': 'Orange',

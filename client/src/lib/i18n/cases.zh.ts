@@ -91,6 +91,8 @@ export const casesZh = {
   'action.start-rectification': '开始整改',
   'action.rectify': '整改完成',
   'action.close': '销号',
+  'action.joint-case': '联调',
+  'action.joint-case-close': '联调结案',
 
   'colour.red': '红色',
   'colour.orange': '橙色',
