@@ -34,8 +34,19 @@ export interface TrendRow {
 /** Trend steps. */
 export type TrendStep = 'day' | 'week' | 'month'
 
-function kindFilter(kind: CaseKind | undefined): RawBuilder<boolean> {
-  return kind ? sql<boolean>`c.kind = ${kind}` : sql<boolean>`true`
+/** Which cases count: one kind, one recorded village, one station ('' = not dispatched to a station); all when absent. */
+export interface KpiFilter {
+  kind?: CaseKind
+  villageId?: number
+  stationKey?: string
+}
+
+function caseFilter(filter: KpiFilter): RawBuilder<boolean> {
+  const parts: RawBuilder<boolean>[] = [sql<boolean>`true`]
+  if (filter.kind) parts.push(sql<boolean>`c.kind = ${filter.kind}`)
+  if (filter.villageId !== undefined) parts.push(sql<boolean>`c.village_id = ${filter.villageId}`)
+  if (filter.stationKey !== undefined) parts.push(sql<boolean>`coalesce(c.station_key, '') = ${filter.stationKey}`)
+  return sql<boolean>`(${sql.join(parts, sql` AND `)})`
 }
 
 /**
@@ -43,14 +54,14 @@ function kindFilter(kind: CaseKind | undefined): RawBuilder<boolean> {
  * ('' = not dispatched to a station) or for the township ('all'), for the
  * window [from, to):
  * open / overdue = open at `to`; new = reported in the window; newThisWeek =
- * reported in [to − 7 days, to); resolved = reported in the window and
+ * reported in [weekStart, to) (weekStart: Monday 00:00 township time of the
+ * week holding `to`, see `kpi-week.util.ts`); resolved = reported in the window and
  * finished before `to`; mean hours to resolve over those; satisfaction = mean
  * of the evaluated disputes reported in the window.
  */
-export async function findCaseKpis(db: Db, groupBy: KpiGroupBy, window: TimeWindow, kind?: CaseKind): Promise<KpiRow[]> {
+export async function findCaseKpis(db: Db, groupBy: KpiGroupBy, window: TimeWindow, weekStart: Date, filter: KpiFilter = {}): Promise<KpiRow[]> {
   const key = groupBy === 'village' ? sql`c.village_id::text` : groupBy === 'station' ? sql`coalesce(c.station_key, '')` : sql`'all'`
   const t = window.to
-  const weekAgo = new Date(t.getTime() - 7 * 86_400_000)
   const inWindow = reportedInSql(window.from, t)
   const finished = sql`(${finishedAtSql()} IS NOT NULL AND ${finishedAtSql()} < ${t}::timestamptz)`
   const { rows } = await sql<{
@@ -66,13 +77,13 @@ export async function findCaseKpis(db: Db, groupBy: KpiGroupBy, window: TimeWind
     SELECT ${key} AS key,
       count(*) FILTER (WHERE ${openAtSql(t)}) AS open,
       count(*) FILTER (WHERE ${inWindow}) AS new,
-      count(*) FILTER (WHERE c.reported_at >= ${weekAgo}::timestamptz) AS new_this_week,
+      count(*) FILTER (WHERE c.reported_at >= ${weekStart}::timestamptz) AS new_this_week,
       count(*) FILTER (WHERE ${openAtSql(t)} AND ${overdueAtSql(t)}) AS overdue,
       count(*) FILTER (WHERE ${inWindow} AND ${finished}) AS resolved,
       avg(extract(epoch FROM (${finishedAtSql()} - c.reported_at)) / 3600.0) FILTER (WHERE ${inWindow} AND ${finished}) AS mean_hours,
       avg(c.satisfaction::float8) FILTER (WHERE ${inWindow} AND c.kind = 'dispute' AND c.evaluated_at < ${t}::timestamptz AND c.satisfaction IS NOT NULL) AS satisfaction
     FROM cases c
-    WHERE c.reported_at < ${t}::timestamptz AND ${kindFilter(kind)}
+    WHERE c.reported_at < ${t}::timestamptz AND ${caseFilter(filter)}
     GROUP BY 1 ORDER BY 1`.execute(db)
   return rows.map((row) => ({
     key: String(row.key),
@@ -92,12 +103,13 @@ export async function findCaseKpis(db: Db, groupBy: KpiGroupBy, window: TimeWind
  * registration, plus the colour's interval), per recorded village or for the
  * township; persons registered before `at`, not released or archived.
  */
-export async function findVisitsOverdue(db: Db, groupBy: 'village' | 'all', at: Date): Promise<Map<string, number>> {
+export async function findVisitsOverdue(db: Db, groupBy: 'village' | 'all', at: Date, villageId?: number): Promise<Map<string, number>> {
   const key = groupBy === 'village' ? sql`p.village_id::text` : sql`'all'`
+  const village = villageId === undefined ? sql`true` : sql`p.village_id = ${villageId}`
   const { rows } = await sql<{ key: string; n: number }>`
     SELECT ${key} AS key, count(*) AS n
     FROM key_persons p JOIN key_person_colours k ON k.colour = p.colour
-    WHERE p.status <> 'released' AND p.archived_at IS NULL AND p.created_at < ${at}::timestamptz
+    WHERE p.status <> 'released' AND p.archived_at IS NULL AND p.created_at < ${at}::timestamptz AND ${village}
       AND coalesce((SELECT max(v.visited_at) FROM key_person_visits v WHERE v.person_id = p.id AND v.visited_at < ${at}::timestamptz), p.created_at)
           + k.visit_interval_days * interval '1 day' < ${at}::timestamptz
     GROUP BY 1`.execute(db)
@@ -109,7 +121,8 @@ export async function findVisitsOverdue(db: Db, groupBy: 'village' | 'all', at: 
  * the township's time zone (the first and last steps are cut to the window):
  * cases reported and finished in each step, and open / overdue at its end.
  */
-export async function findTrend(db: Db, step: TrendStep, window: { from: Date; to: Date }, kind?: CaseKind): Promise<TrendRow[]> {
+export async function findTrend(db: Db, step: TrendStep, window: { from: Date; to: Date }, filter: KpiFilter = {}): Promise<TrendRow[]> {
+  const only = caseFilter(filter)
   const zone = sql.lit(TOWNSHIP_TIME_ZONE)
   const unit = sql.lit(step)
   const interval = sql.lit(`1 ${step}`)
@@ -123,10 +136,10 @@ export async function findTrend(db: Db, step: TrendStep, window: { from: Date; t
                            ${interval}::interval) AS g
     )
     SELECT s.step_start, s.step_end,
-      (SELECT count(*) FROM cases c WHERE ${kindFilter(kind)} AND c.reported_at >= s.step_start AND c.reported_at < s.step_end) AS new,
-      (SELECT count(*) FROM cases c WHERE ${kindFilter(kind)} AND ${finishedAtSql()} >= s.step_start AND ${finishedAtSql()} < s.step_end) AS resolved,
-      (SELECT count(*) FROM cases c WHERE ${kindFilter(kind)} AND ${openAtSql(end)}) AS open_at_end,
-      (SELECT count(*) FROM cases c WHERE ${kindFilter(kind)} AND ${openAtSql(end)} AND ${overdueAtSql(end)}) AS overdue_at_end
+      (SELECT count(*) FROM cases c WHERE ${only} AND c.reported_at >= s.step_start AND c.reported_at < s.step_end) AS new,
+      (SELECT count(*) FROM cases c WHERE ${only} AND ${finishedAtSql()} >= s.step_start AND ${finishedAtSql()} < s.step_end) AS resolved,
+      (SELECT count(*) FROM cases c WHERE ${only} AND ${openAtSql(end)}) AS open_at_end,
+      (SELECT count(*) FROM cases c WHERE ${only} AND ${openAtSql(end)} AND ${overdueAtSql(end)}) AS overdue_at_end
     FROM s ORDER BY s.step_start`.execute(db)
   return rows.map((row) => ({
     start: new Date(row.step_start),

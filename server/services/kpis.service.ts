@@ -1,9 +1,9 @@
 import type { Db } from '../db/database.ts'
-import type { CaseKind } from '../db/tables/case.table.ts'
 import type { Lang } from '../i18n/messages.ts'
 import type { TimeWindow } from '../analytics/time-window.util.ts'
 import type { ExportCell, ExportColumn } from '../exports/table-export.ts'
-import { findCaseKpis, findKpiLabels, findVisitsOverdue, type KpiRow } from '../repositories/kpis.repository.ts'
+import { weekStartBefore } from '../analytics/kpi-week.util.ts'
+import { findCaseKpis, findKpiLabels, findVisitsOverdue, type KpiFilter, type KpiRow } from '../repositories/kpis.repository.ts'
 
 /** KPIs of one group with its label and derived rates. */
 export interface KpiGroup extends KpiRow {
@@ -23,22 +23,30 @@ function derive(row: KpiRow, label: string): KpiGroup {
   }
 }
 
-/** KPIs per village or station plus the township total, labelled in `lang`. */
-export async function computeKpis(db: Db, groupBy: 'village' | 'station', window: TimeWindow, lang: Lang, kind?: CaseKind) {
+/**
+ * KPIs per village or station plus the total of the filtered cases (the
+ * township when unfiltered), labelled in `lang`; `weekStart` is where
+ * "new this week" starts. Visits overdue concern key persons, not cases: per
+ * village and in the total, limited to the village filter; null when filtered
+ * by kind or station (persons have neither) and per station.
+ */
+export async function computeKpis(db: Db, groupBy: 'village' | 'station', window: TimeWindow, lang: Lang, filter: KpiFilter = {}) {
+  const weekStart = weekStartBefore(window.to)
   const [groups, [total], labels] = await Promise.all([
-    findCaseKpis(db, groupBy, window, kind),
-    findCaseKpis(db, 'all', window, kind),
+    findCaseKpis(db, groupBy, window, weekStart, filter),
+    findCaseKpis(db, 'all', window, weekStart, filter),
     findKpiLabels(db),
   ])
-  const visits = kind === 'dispute' || kind === 'hazard' ? new Map<string, number>() : await findVisitsOverdue(db, groupBy === 'village' ? 'village' : 'all', window.to)
-  const totalVisits = kind ? null : (await findVisitsOverdue(db, 'all', window.to)).get('all') ?? 0
+  const withVisits = !filter.kind && filter.stationKey === undefined
+  const visits = withVisits && groupBy === 'village' ? await findVisitsOverdue(db, 'village', window.to, filter.villageId) : new Map<string, number>()
+  const totalVisits = withVisits ? ((await findVisitsOverdue(db, 'all', window.to, filter.villageId)).get('all') ?? 0) : null
   const unassigned = lang === 'zh' ? '未分流到站所' : 'Not dispatched to a station'
   const labelOf = (key: string) => {
     const entry = groupBy === 'village' ? labels.villages.get(key) : key === '' ? undefined : labels.stations.get(key)
     return entry ? entry[lang] : groupBy === 'station' && key === '' ? unassigned : key
   }
-  const rows = groups.map((row) => derive({ ...row, visitsOverdue: groupBy === 'village' && !kind ? (visits.get(row.key) ?? 0) : null }, labelOf(row.key)))
-  if (groupBy === 'village' && !kind) {
+  const rows = groups.map((row) => derive({ ...row, visitsOverdue: groupBy === 'village' && withVisits ? (visits.get(row.key) ?? 0) : null }, labelOf(row.key)))
+  if (groupBy === 'village' && withVisits) {
     for (const [key, n] of visits) {
       if (!groups.some((row) => row.key === key)) {
         rows.push(derive({ key, open: 0, new: 0, newThisWeek: 0, overdue: 0, resolved: 0, meanHoursToResolve: null, satisfactionMean: null, visitsOverdue: n }, labelOf(key)))
@@ -47,15 +55,16 @@ export async function computeKpis(db: Db, groupBy: 'village' | 'station', window
     rows.sort((a, b) => Number(a.key) - Number(b.key))
   }
   const empty: KpiRow = { key: 'all', open: 0, new: 0, newThisWeek: 0, overdue: 0, resolved: 0, meanHoursToResolve: null, satisfactionMean: null, visitsOverdue: null }
-  const township = derive({ ...(total ?? empty), visitsOverdue: totalVisits }, lang === 'zh' ? '全镇' : 'Township')
-  return { groups: rows, total: township }
+  const villageLabel = filter.villageId === undefined ? undefined : labels.villages.get(String(filter.villageId))?.[lang]
+  const township = derive({ ...(total ?? empty), visitsOverdue: totalVisits }, villageLabel ?? (lang === 'zh' ? '全镇' : 'Township'))
+  return { groups: rows, total: township, weekStart }
 }
 
 const KPI_COLUMNS: Array<[zh: string, en: string, width: number]> = [
   ['分组', 'Group', 22],
   ['在办', 'Open', 8],
   ['新增', 'New', 8],
-  ['近 7 天新增', 'New in last 7 days', 12],
+  ['本周新增（周一起）', 'New this week (from Monday)', 14],
   ['超期', 'Overdue', 8],
   ['已办结', 'Resolved', 8],
   ['办结率', 'Resolved rate', 10],

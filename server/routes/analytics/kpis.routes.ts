@@ -4,7 +4,7 @@ import { requireAnalyticsRole } from '../../analytics/analytics-access.policy.ts
 import { parseWindow, windowDto, WindowQuery } from '../../analytics/time-window.util.ts'
 import { toXlsx } from '../../exports/table-export.ts'
 import { HttpError } from '../../http-error.ts'
-import { findTrend } from '../../repositories/kpis.repository.ts'
+import { findTrend, type KpiFilter } from '../../repositories/kpis.repository.ts'
 import { computeKpis, kpiTable } from '../../services/kpis.service.ts'
 import { errorResponses } from '../schemas.ts'
 import { WindowSchema } from './analytics.schemas.ts'
@@ -18,9 +18,21 @@ const DEFAULT_TREND_DAYS = 30
 
 const LayerSchema = Type.Optional(Type.Enum(['hazards', 'disputes'], { description: 'Only hazards or only disputes (default both)' }))
 const KIND = { hazards: 'hazard', disputes: 'dispute' } as const
+const FilterQuery = {
+  layer: LayerSchema,
+  villageId: Type.Optional(Type.Integer({ minimum: 1, description: 'Only cases recorded in this village (area id) at registration' })),
+  stationKey: Type.Optional(
+    Type.String({ maxLength: 40, pattern: '^[a-z-]*$', description: 'Only cases dispatched to this station (key); empty = not dispatched to a station' }),
+  ),
+}
+
+/** The case filter of a KPI or trend query. */
+function filterOf(query: { layer?: 'hazards' | 'disputes'; villageId?: number; stationKey?: string }): KpiFilter {
+  return { kind: query.layer ? KIND[query.layer] : undefined, villageId: query.villageId, stationKey: query.stationKey }
+}
 
 const KpiQuery = Type.Object(
-  { ...WindowQuery, groupBy: Type.Optional(Type.Enum(['village', 'station'], { default: 'village' })), layer: LayerSchema },
+  { ...WindowQuery, groupBy: Type.Optional(Type.Enum(['village', 'station'], { default: 'village' })), ...FilterQuery },
   { additionalProperties: false },
 )
 
@@ -30,7 +42,7 @@ const KpiSchema = Type.Object({
   label: Type.String(),
   open: Type.Integer({ description: 'Open at `to`' }),
   new: Type.Integer({ description: 'Reported in [from, to)' }),
-  newThisWeek: Type.Integer({ description: 'Reported in [to − 7 days, to)' }),
+  newThisWeek: Type.Integer({ description: 'Reported in [weekStart, to): since Monday 00:00 township time (UTC+8) of the week holding `to`' }),
   overdue: Type.Integer({ description: 'Open and past the deadline at `to`' }),
   resolved: Type.Integer({ description: 'Reported in the window and finished (resolved / rectified / closed) before `to`' }),
   resolvedRate: Nullable(Type.Number({ description: 'resolved ÷ new (null when nothing is new)' })),
@@ -52,16 +64,22 @@ const kpisRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'KPIs per village or station: open, new, new this week, overdue, resolved rate, mean time to resolve, satisfaction, visits overdue',
         querystring: KpiQuery,
         response: {
-          200: Type.Object({ groupBy: Type.String(), window: WindowSchema, groups: Type.Array(KpiSchema), total: KpiSchema }),
+          200: Type.Object({
+            groupBy: Type.String(),
+            window: WindowSchema,
+            weekStart: Type.String({ description: 'Start of "new this week" (Monday 00:00 UTC+8), INCLUSIVE' }),
+            groups: Type.Array(KpiSchema),
+            total: KpiSchema,
+          }),
           ...errorResponses(400, 401, 403),
         },
       },
     },
     async (request) => {
-      const { groupBy = 'village', layer } = request.query
+      const { groupBy = 'village' } = request.query
       const window = parseWindow(request.query)
-      const { groups, total } = await computeKpis(app.db, groupBy, window, request.lang, layer ? KIND[layer] : undefined)
-      return { groupBy, window: windowDto(window), groups, total }
+      const { groups, total, weekStart } = await computeKpis(app.db, groupBy, window, request.lang, filterOf(request.query))
+      return { groupBy, window: windowDto(window), weekStart: weekStart.toISOString(), groups, total }
     },
   )
 
@@ -81,7 +99,7 @@ const kpisRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const query: Static<typeof KpiQuery> = request.query
       const groupBy = query.groupBy ?? 'village'
       const window = parseWindow(query)
-      const { groups, total } = await computeKpis(app.db, groupBy, window, request.lang, query.layer ? KIND[query.layer] : undefined)
+      const { groups, total } = await computeKpis(app.db, groupBy, window, request.lang, filterOf(query))
       const table = kpiTable(groups, total, request.lang)
       const sheet = request.lang === 'zh' ? '考核指标' : 'KPIs'
       reply.header('content-disposition', `attachment; filename="kpis-${groupBy}.xlsx"; filename*=UTF-8''${encodeURIComponent(`${sheet}-${groupBy}.xlsx`)}`)
@@ -102,7 +120,7 @@ const kpisRoutes: FastifyPluginAsyncTypebox = async (app) => {
             from: Type.Optional(Type.String({ format: 'date-time', description: 'Start, INCLUSIVE (default: 30 days before `to`)' })),
             to: WindowQuery.to,
             step: Type.Optional(Type.Enum(['day', 'week', 'month'], { default: 'day' })),
-            layer: LayerSchema,
+            ...FilterQuery,
           },
           { additionalProperties: false },
         ),
@@ -126,14 +144,14 @@ const kpisRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const { step = 'day', layer } = request.query
+      const { step = 'day' } = request.query
       const to = request.query.to ? new Date(request.query.to) : new Date()
       const from = request.query.from ?? new Date(to.getTime() - DEFAULT_TREND_DAYS * DAY_MS).toISOString()
       const window = parseWindow({ from, to: to.toISOString() }) as { from: Date; to: Date }
       const days = (window.to.getTime() - window.from.getTime()) / DAY_MS
       const count = Math.ceil(step === 'day' ? days : step === 'week' ? days / 7 : days / 28)
       if (count > MAX_TREND_STEPS) throw new HttpError(400, 'too_many_buckets', { count, max: MAX_TREND_STEPS })
-      const rows = await findTrend(app.db, step, window, layer ? KIND[layer] : undefined)
+      const rows = await findTrend(app.db, step, window, filterOf(request.query))
       return {
         step,
         window: windowDto(window),
