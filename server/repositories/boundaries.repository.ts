@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import type { Db } from '../db/database.ts'
 import type { AreaKind, AreaLevel } from '../db/tables/area.table.ts'
 import type { BoundaryChangeKind, BoundaryVersionAction, LineageKind } from '../db/tables/boundary.table.ts'
+import { OVERLAY_GRID_DEG } from '../boundaries/boundary.limits.ts'
 
 const EMPTY = sql`'SRID=4326;MULTIPOLYGON EMPTY'::geometry`
 
@@ -34,11 +35,20 @@ function currentVersionColumns() {
 }
 
 /**
- * Current versions of `ids`, locked (`FOR UPDATE`) until the transaction
- * ends, so two saves of the same area run one after the other.
+ * Current versions of `ids`, locked until the transaction ends, so two saves
+ * of the same area run one after the other.
+ *
+ * The stable identities (`areas`) are locked first, in a statement of their
+ * own: a save waiting there reads the current versions afterwards, in a new
+ * snapshot (READ COMMITTED), so it sees the version the other save committed
+ * and answers 412. Locking the version rows alone would make it skip the row
+ * the other save closed and find no current version (404).
+ * `FOR NO KEY UPDATE` leaves foreign-key checks (cases registering in the
+ * area) unblocked.
  */
 export async function lockCurrentVersions(db: Db, ids: number[]): Promise<CurrentVersionRow[]> {
   if (ids.length === 0) return []
+  await sql`SELECT id FROM areas WHERE id IN (${sql.join(ids)}) ORDER BY id FOR NO KEY UPDATE`.execute(db)
   const { rows } = await sql<CurrentVersionRow>`
     SELECT ${currentVersionColumns()}
     FROM areas l JOIN area_versions a ON a.area_id = l.id AND a.valid_to IS NULL
@@ -141,7 +151,8 @@ function proposedStateCtes(json: string) {
  * still inside it (`child_outside`), each beyond `toleranceM2` in total; and,
  * as warnings, every gap larger than `toleranceM2` that the save would open in
  * a parent (the parent minus its exempt water minus its children, less the
- * gaps that were already there).
+ * gaps that were already there). Overlays run on the {@link OVERLAY_GRID_DEG}
+ * precision grid.
  */
 export async function findTopologyIssues(
   db: Db,
@@ -149,20 +160,21 @@ export async function findTopologyIssues(
   retired: number[],
   toleranceM2: number,
 ): Promise<TopologyIssueRow[]> {
+  const grid = sql`${OVERLAY_GRID_DEG}::float8`
   const { rows } = await sql<TopologyIssueRow>`
     WITH ${proposedStateCtes(proposalJson(areas, retired))},
     outside AS (
       SELECT 'outside_parent' AS kind, p.key AS area_key, par.key AS other_key, p.name, par.name AS other_name,
-        ST_Difference(p.geom, par.geom) AS g
+        ST_Difference(p.geom, par.geom, ${grid}) AS g
       FROM prop p JOIN state par ON par.key = p.parent_id
     ),
     overlap AS (
-      SELECT 'overlap' AS kind, p.key, s.key, p.name, s.name, ST_Intersection(p.geom, s.geom)
+      SELECT 'overlap' AS kind, p.key, s.key, p.name, s.name, ST_Intersection(p.geom, s.geom, ${grid})
       FROM prop p JOIN state s ON s.parent_id = p.parent_id AND s.key <> p.key AND s.geom && p.geom
       WHERE ST_Intersects(s.geom, p.geom) AND NOT (s.key IN (SELECT key FROM prop) AND s.key < p.key)
     ),
     child_outside AS (
-      SELECT 'child_outside' AS kind, c.key, p.key, c.name, p.name, ST_Difference(c.geom, p.geom)
+      SELECT 'child_outside' AS kind, c.key, p.key, c.name, p.name, ST_Difference(c.geom, p.geom, ${grid})
       FROM prop p JOIN state c ON c.parent_id = p.key
       WHERE c.key NOT IN (SELECT key FROM prop)
     ),
@@ -171,21 +183,21 @@ export async function findTopologyIssues(
     ),
     gap_after AS (
       SELECT par.key, par.name,
-        ST_Difference(ST_Difference(par.geom, coalesce(par.exempt_geom, ${EMPTY})), ST_Union(c.geom)) AS g
+        ST_Difference(ST_Difference(par.geom, coalesce(par.exempt_geom, ${EMPTY}), ${grid}), ST_Union(c.geom, ${grid}), ${grid}) AS g
       FROM state par JOIN state c ON c.parent_id = par.key
       WHERE par.key IN (SELECT key FROM parents)
       GROUP BY par.key, par.name, par.geom, par.exempt_geom
     ),
     gap_before AS (
-      SELECT coalesce(ST_Union(g), ${EMPTY}) AS g FROM (
-        SELECT ST_Difference(ST_Difference(par.geom, coalesce(par.exempt_geom, ${EMPTY})), ST_Union(c.geom)) AS g
+      SELECT coalesce(ST_Union(g, ${grid}), ${EMPTY}) AS g FROM (
+        SELECT ST_Difference(ST_Difference(par.geom, coalesce(par.exempt_geom, ${EMPTY}), ${grid}), ST_Union(c.geom, ${grid}), ${grid}) AS g
         FROM current_areas par JOIN current_areas c ON c.parent_id = par.area_id
         WHERE par.area_id IN (SELECT key FROM parents UNION SELECT key FROM retired)
         GROUP BY par.area_id, par.geom, par.exempt_geom) x
     ),
     gaps AS (
       SELECT 'gap' AS kind, a.key, NULL::bigint, a.name, NULL::text,
-        (ST_Dump(ST_CollectionExtract(ST_Difference(a.g, gap_before.g), 3))).geom
+        (ST_Dump(ST_CollectionExtract(ST_Difference(a.g, gap_before.g, ${grid}), 3))).geom
       FROM gap_after a, gap_before
     ),
     found AS (
