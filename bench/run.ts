@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { parseArgs } from 'node:util'
 import pg from 'pg'
 import { buildApp } from '../server/app.ts'
 import { openEngine, type DbEngine } from '../server/db/engine.ts'
@@ -10,11 +11,23 @@ import { benchCases } from './cases.bench.ts'
 import { printCasesBench } from './cases-report.util.ts'
 import { benchStartup } from './startup.bench.ts'
 import { ms } from './stats.util.ts'
+import { PGLITE_ANALYTICS_CASES, runAnalyticsBench, runServerAnalyticsBench } from './analytics-run.util.ts'
+import { benchBoundaries, printBoundaryBench } from './boundaries.bench.ts'
+import { benchBoundaryImport, printBoundaryImportBench } from './boundaries-import.bench.ts'
+import { runClientDecodeBench } from './client-decode.bench.ts'
 
 const GEODATA_DIR = new URL('../geodata/xizhou', import.meta.url).pathname
 const RUNS = Number(process.env.BENCH_RUNS ?? 300)
 const CASE_RUNS = Number(process.env.BENCH_CASE_RUNS ?? 100)
+const BOUNDARY_RUNS = Number(process.env.BENCH_BOUNDARY_RUNS ?? 50)
+const IMPORT_RUNS = Number(process.env.BENCH_IMPORT_RUNS ?? 5)
 const TARGET_RATIO = 1.5
+/** `--only startup,items,cases,analytics,boundaries,boundary-import,client` runs just those benchmarks (default: all). */
+/** `--engine embedded` or `--engine server` runs the engine benchmarks on that engine only (default: both). */
+const ARGS = parseArgs({ options: { only: { type: 'string' }, engine: { type: 'string' } } }).values
+const ONLY = ARGS.only?.split(',').map((name) => name.trim())
+const selected = (name: string) => !ONLY || ONLY.includes(name)
+const onEngine = (name: 'embedded' | 'server') => !ARGS.engine || ARGS.engine === name
 
 async function withServerDatabase<T>(url: string, body: (databaseUrl: string) => Promise<T>): Promise<T> {
   const name = `gridatlas_bench_${randomBytes(4).toString('hex')}`
@@ -39,34 +52,50 @@ async function benchEngine(label: string, engine: DbEngine, options: { estimateA
   const { token } = await issueApiToken(engine.db, user.id, 'bench')
   const app = await buildApp({ engine, logLevel: 'silent' })
   try {
-    const result = await benchItems(app, engine, token, RUNS)
-    const ratio = result.api.p95 / result.sql.p95
-    console.log(`\n[${label}] GET /api/collections/fine-grids/items?bbox=…&limit=1000  (${result.features} features, ${(result.payloadBytes / 1024).toFixed(0)} KiB, ${RUNS} requests)`)
-    console.log(`  API over HTTP   p50 ${ms(result.api.p50)}   p95 ${ms(result.api.p95)}`)
-    console.log(`  same SQL direct p50 ${ms(result.sql.p50)}   p95 ${ms(result.sql.p95)}`)
-    console.log(`  API p95 / SQL p95 = ${ratio.toFixed(2)}  (target ≤ ${TARGET_RATIO})  ${ratio <= TARGET_RATIO ? 'OK' : 'MISSED'}`)
-    const cases = await benchCases(app, engine, { runs: CASE_RUNS, estimateAll: options.estimateAll })
-    const casesOk = printCasesBench(label, cases, CASE_RUNS, TARGET_RATIO)
-    return ratio <= TARGET_RATIO && casesOk
+    let ok = true
+    if (selected('items')) {
+      const result = await benchItems(app, engine, token, RUNS)
+      const ratio = result.api.p95 / result.sql.p95
+      console.log(`\n[${label}] GET /api/collections/fine-grids/items?bbox=…&limit=1000  (${result.features} features, ${(result.payloadBytes / 1024).toFixed(0)} KiB, ${RUNS} requests)`)
+      console.log(`  API over HTTP   p50 ${ms(result.api.p50)}   p95 ${ms(result.api.p95)}`)
+      console.log(`  same SQL direct p50 ${ms(result.sql.p50)}   p95 ${ms(result.sql.p95)}`)
+      console.log(`  API p95 / SQL p95 = ${ratio.toFixed(2)}  (target ≤ ${TARGET_RATIO})  ${ratio <= TARGET_RATIO ? 'OK' : 'MISSED'}`)
+      ok = ratio <= TARGET_RATIO
+    }
+    if (selected('cases')) {
+      const cases = await benchCases(app, engine, { runs: CASE_RUNS, estimateAll: options.estimateAll })
+      ok = printCasesBench(label, cases, CASE_RUNS, TARGET_RATIO) && ok
+    }
+    if (selected('boundaries')) {
+      const boundaries = await benchBoundaries(app, engine, { runs: BOUNDARY_RUNS })
+      ok = printBoundaryBench(label, boundaries, BOUNDARY_RUNS) && ok
+    }
+    if (selected('boundary-import')) printBoundaryImportBench(label, await benchBoundaryImport(app, engine, { runs: IMPORT_RUNS }))
+    return ok
   } finally {
     await app.close()
   }
 }
 
 console.log('GridAtlas benchmarks (figures vary with machine load; compare within one run)')
-const startup = await benchStartup()
-console.log(`\n[embedded] cold start to ready (new data folder: PostGIS, schema, sample township and its sample year): ${(startup.coldMs / 1000).toFixed(1)} s`)
-console.log(`[embedded] warm start to ready (existing data folder): ${(startup.warmMs / 1000).toFixed(1)} s`)
-
-const embedded = await openEngine({})
-try {
-  await benchEngine('embedded PGlite', embedded, { estimateAll: true })
-} finally {
-  await embedded.close()
+if (selected('startup')) {
+  const startup = await benchStartup()
+  console.log(`\n[embedded] cold start to ready (new data folder: PostGIS, schema, sample township and its sample year): ${(startup.coldMs / 1000).toFixed(1)} s`)
+  console.log(`[embedded] warm start to ready (existing data folder): ${(startup.warmMs / 1000).toFixed(1)} s`)
 }
 
-const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL
-if (serverUrl) {
+const embedded = onEngine('embedded') ? await openEngine({}) : undefined
+if (embedded) {
+  try {
+    if (selected('items') || selected('cases') || selected('boundaries') || selected('boundary-import')) await benchEngine('embedded PGlite', embedded, { estimateAll: true })
+    if (selected('analytics')) await runAnalyticsBench('embedded PGlite', embedded, PGLITE_ANALYTICS_CASES)
+  } finally {
+    await embedded.close()
+  }
+}
+
+const serverUrl = onEngine('server') ? (process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL) : undefined
+if (serverUrl && (selected('items') || selected('cases') || selected('boundaries') || selected('boundary-import'))) {
   await withServerDatabase(serverUrl, async (databaseUrl) => {
     const engine = await openEngine({ databaseUrl })
     try {
@@ -75,6 +104,9 @@ if (serverUrl) {
       await engine.close()
     }
   })
-} else {
+}
+if (serverUrl && selected('analytics')) await runServerAnalyticsBench(serverUrl)
+if (selected('client')) await runClientDecodeBench(serverUrl)
+if (!serverUrl && onEngine('server')) {
   console.log('\n(set BENCH_DATABASE_URL=postgres://… to benchmark a PostgreSQL + PostGIS server too)')
 }

@@ -18,9 +18,11 @@ import {
   findAreaLevel,
   findRiskAreas,
   findRiskCases,
+  sumRiskCases,
   type RiskAreaRow,
   type RiskCaseRow,
   type RiskLevel,
+  type RiskSumRow,
 } from '../repositories/risk.repository.ts'
 
 /** Counts behind a score. */
@@ -91,15 +93,33 @@ export async function computeRisk(
   options: { withGeometry?: boolean; settings?: RiskSettings } = {},
 ): Promise<AreaRisk[]> {
   const settings = options.settings ?? (await findRiskSettings(db))
-  const [areas, cases, persons] = await Promise.all([
+  const [areas, sums, persons] = await Promise.all([
     findRiskAreas(db, level, { withGeometry: options.withGeometry }),
-    findRiskCases(db, level, window),
+    sumRiskCases(db, level, window, settings),
     countKeyPersonsInManagement(db, level, window.to),
   ])
-  const casesByArea = new Map<number, RiskCaseRow[]>()
-  for (const row of cases) casesByArea.set(row.areaId, [...(casesByArea.get(row.areaId) ?? []), row])
+  const sumsByArea = new Map(sums.map((row) => [row.areaId, row]))
   const personsByArea = keyPersonsByArea(persons)
-  return areas.map((area) => areaRisk(settings, area, casesByArea.get(area.id) ?? [], personsByArea.get(area.id) ?? {}, window.to))
+  return areas.map((area) => areaRiskFromSums(settings, area, sumsByArea.get(area.id), personsByArea.get(area.id) ?? {}))
+}
+
+/** {@link areaRisk} from the per-area sums of the database (same parts, same score). */
+function areaRiskFromSums(settings: RiskSettings, area: RiskAreaRow, sums: RiskSumRow | undefined, persons: Partial<Record<Colour, number>>): AreaRisk {
+  const keyPersons = riskBreakdown(settings, [], persons, new Date(0)).keyPersons
+  const breakdown: RiskBreakdown = { hazards: sums?.hazards ?? 0, disputes: sums?.disputes ?? 0, keyPersons, overdue: (sums?.overdue ?? 0) * settings.overduePenalty }
+  const score = riskScore(breakdown)
+  return {
+    area,
+    score,
+    colour: riskColour(score, settings.thresholds),
+    breakdown,
+    counts: {
+      openHazards: sums?.openHazards ?? 0,
+      activeDisputes: sums?.activeDisputes ?? 0,
+      keyPersons: Object.values(persons).reduce((sum, n) => sum + (n ?? 0), 0),
+      overdue: sums?.overdue ?? 0,
+    },
+  }
 }
 
 /** The score of one area (village, base or fine grid) with each case's contribution; 404 when it is not a current area of those levels. */

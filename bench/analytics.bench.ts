@@ -1,0 +1,163 @@
+import { sql, type CompiledQuery } from 'kysely'
+import type { FastifyInstance } from 'fastify'
+import type { DbEngine } from '../server/db/engine.ts'
+import type { TimeWindow } from '../server/analytics/time-window.util.ts'
+import { findUserById, type UserRecord } from '../server/repositories/users.repository.ts'
+import { findBins } from '../server/repositories/bins.repository.ts'
+import { findDisputeClusters, findVillagePoints } from '../server/repositories/dispute-clusters.repository.ts'
+import { findTileFeatures, findTileMvt, type TileAddress } from '../server/repositories/tiles.repository.ts'
+import { computeRisk } from '../server/services/risk.service.ts'
+import { createUser } from '../server/services/users.service.ts'
+import { issueApiToken } from '../server/services/tokens.service.ts'
+import { listenOnce } from './listen-once.util.ts'
+import { captureStatements } from './sql-capture.util.ts'
+import { summarise, timeInterleaved, type Timing } from './stats.util.ts'
+
+const DAY_MS = 86_400_000
+
+/** Days of the analytics window (issue 4: "90 days"). */
+export const ANALYTICS_WINDOW_DAYS = 90
+/** Hexagon edge of the heatmap bins (issue 4: "250 m"). */
+export const HEX_CELL_METERS = 250
+/** Zoom of the vector tile (issue 4: "a z14 vector tile"). */
+export const TILE_ZOOM = 14
+
+/** Time allowed to each analytic's timed turns: slow ones get fewer turns (at least {@link MIN_TURNS}). */
+const TURN_BUDGET_MS = Number(process.env.BENCH_ANALYTICS_BUDGET_MS ?? 60_000)
+const MIN_TURNS = 5
+
+/** One analytic over HTTP beside the statements it runs, replayed on the driver. */
+export interface AnalyticsBenchRow {
+  label: string
+  api: Timing
+  sql: Timing
+  /** Statements the SQL baseline replays (stages run one after another, statements of a stage at once). */
+  statements: number
+  /** Bytes of the answer's body. */
+  payloadBytes: number
+  /** Features / cells / clusters in the answer (0 for a tile). */
+  items: number
+}
+
+/** Figures of {@link benchAnalytics}. */
+export interface AnalyticsBench {
+  cases: number
+  window: TimeWindow
+  tile: TileAddress & { layer: 'hazards'; cases: number }
+  rows: AnalyticsBenchRow[]
+}
+
+async function leaderToken(engine: DbEngine): Promise<{ user: UserRecord; token: string }> {
+  const created = await engine.db.transaction().execute((trx) =>
+    createUser(trx, { username: `bench-leader-${Date.now()}`, password: 'bench-password-123', role: 'leader' }, null),
+  )
+  const { token } = await issueApiToken(engine.db, created.id, 'bench')
+  return { user: (await findUserById(engine.db, created.id))!, token }
+}
+
+/** The last `days` days of the data: [latest report − days, latest report + 1 ms). */
+async function dataWindow(engine: DbEngine, days: number): Promise<TimeWindow> {
+  const { rows } = await sql<{ at: Date }>`SELECT max(reported_at) AS at FROM cases`.execute(engine.db)
+  const to = new Date(new Date(rows[0].at).getTime() + 1)
+  return { from: new Date(to.getTime() - days * DAY_MS), to }
+}
+
+/** The z-`zoom` tile holding the most hazards reported in the window. */
+async function busiestTile(engine: DbEngine, window: TimeWindow, zoom: number): Promise<AnalyticsBench['tile']> {
+  const n = 2 ** zoom
+  const { rows } = await sql<{ x: number; y: number; cases: number }>`
+    SELECT floor((ST_X(geom) + 180) / 360 * ${n}::float8)::int AS x,
+      floor((1 - ln(tan(radians(ST_Y(geom))) + 1 / cos(radians(ST_Y(geom)))) / pi()) / 2 * ${n}::float8)::int AS y,
+      count(*)::int AS cases
+    FROM cases WHERE kind = 'hazard' AND reported_at >= ${window.from}::timestamptz AND reported_at < ${window.to}::timestamptz
+    GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2 LIMIT 1`.execute(engine.db)
+  return { layer: 'hazards', z: zoom, x: Number(rows[0].x), y: Number(rows[0].y), cases: Number(rows[0].cases) }
+}
+
+/** Replays stages one after another, the statements of a stage concurrently (as the route's `Promise.all`). */
+function replayStages(engine: DbEngine, stages: CompiledQuery[][]) {
+  return async () => {
+    for (const stage of stages) await Promise.all(stage.map((statement) => engine.db.executeQuery(statement)))
+  }
+}
+
+function countItems(body: Buffer, contentType: string | null): number {
+  if (!contentType?.includes('json')) return 0
+  return (JSON.parse(body.toString()) as { features?: unknown[] }).features?.length ?? 0
+}
+
+async function measure(
+  label: string,
+  url: string,
+  token: string,
+  stages: CompiledQuery[][],
+  engine: DbEngine,
+  runs: number,
+  warmup: number,
+): Promise<AnalyticsBenchRow> {
+  let payload = Buffer.alloc(0)
+  let contentType: string | null = null
+  const api = async () => {
+    const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } })
+    payload = Buffer.from(await response.arrayBuffer())
+    contentType = response.headers.get('content-type')
+    if (response.status !== 200) throw new Error(`${label}: API answered ${response.status}: ${payload.toString().slice(0, 300)}`)
+  }
+  const probeStart = performance.now()
+  await api()
+  const turns = Math.max(MIN_TURNS, Math.min(runs, Math.floor(TURN_BUDGET_MS / (2 * (performance.now() - probeStart)))))
+  const [apiSamples, sqlSamples] = await timeInterleaved([api, replayStages(engine, stages)], turns, Math.min(warmup, turns))
+  return {
+    label,
+    api: summarise(apiSamples),
+    sql: summarise(sqlSamples),
+    statements: stages.flat().length,
+    payloadBytes: payload.byteLength,
+    items: countItems(payload, contentType),
+  }
+}
+
+/**
+ * Issue 4's analytics over HTTP (`app.listen`, bearer token of a leader),
+ * each beside the very statements its route runs — recorded from the same
+ * repository/service calls and replayed on the driver — timed in turns:
+ * risk of every base grid, 250 m hexbins of hazards, dispute clusters (the
+ * route's defaults: 300 m, 3 points) and the z14 hazard tile holding the most
+ * cases, all over the last 90 days of the data.
+ */
+export async function benchAnalytics(app: FastifyInstance, engine: DbEngine, options: { runs: number; warmup?: number }): Promise<AnalyticsBench> {
+  const warmup = options.warmup ?? 3
+  const { user, token } = await leaderToken(engine)
+  const base = await listenOnce(app)
+  const window = await dataWindow(engine, ANALYTICS_WINDOW_DAYS)
+  const tile = await busiestTile(engine, window, TILE_ZOOM)
+  const range = `from=${window.from!.toISOString()}&to=${window.to.toISOString()}`
+  const rows: AnalyticsBenchRow[] = []
+  const run = async (label: string, path: string, capture: (spy: DbEngine['db']) => Promise<unknown>, stages: (statements: CompiledQuery[]) => CompiledQuery[][]) => {
+    const { statements } = await captureStatements(engine.db, capture)
+    rows.push(await measure(label, `${base}${path}`, token, stages(statements), engine, options.runs, warmup))
+  }
+  const sequential = (statements: CompiledQuery[]) => statements.map((statement) => [statement])
+
+  // computeRisk: the settings, then areas, cases and key persons under Promise.all.
+  await run('GET /api/analytics/risk (all base grids)', `/api/analytics/risk?level=grid&${range}`, (spy) => computeRisk(spy, 'base_grid', window, { withGeometry: true }), (s) => [
+    s.slice(0, 1),
+    s.slice(1),
+  ])
+  const filter = { window, statuses: undefined, category: undefined }
+  await run(`GET /api/analytics/bins (hex ${HEX_CELL_METERS} m, hazards)`, `/api/analytics/bins?layer=hazards&shape=hex&cellMeters=${HEX_CELL_METERS}&${range}`, (spy) => findBins(spy, 'hazards', 'hex', HEX_CELL_METERS, filter), sequential)
+  await run(
+    'GET /api/analytics/dispute-clusters',
+    `/api/analytics/dispute-clusters?${range}`,
+    async (spy) => {
+      const clusters = await findDisputeClusters(spy, { window, distanceMeters: 300, minPoints: 3 })
+      await findVillagePoints(spy, [...new Set(clusters.flatMap((cluster) => [...cluster.villageIds, ...cluster.partyVillageIds]))])
+    },
+    sequential,
+  )
+  const tilePath = `/api/tiles/hazards/${tile.z}/${tile.x}/${tile.y}.mvt?${range}`
+  const tileLabel = `GET /api/tiles/hazards/z${tile.z} (${engine.kind === 'postgres' ? 'ST_AsMVT' : 'server-encoded'})`
+  await run(tileLabel, tilePath, (spy) => (engine.kind === 'postgres' ? findTileMvt(spy, 'hazards', tile, user, window) : findTileFeatures(spy, 'hazards', tile, user, window)), sequential)
+  const total = Number((await sql<{ n: number }>`SELECT count(*) AS n FROM cases`.execute(engine.db)).rows[0].n)
+  return { cases: total, window, tile, rows }
+}
