@@ -1,5 +1,10 @@
 import { casesEn } from './cases.en';
+import { leadsEn } from './leads.en';
 import { analyticsEn } from './analytics.en';
+import { editorEn } from './editor.en';
+import { dashboardEn } from './dashboard.en';
+import { boundaryIoEn } from './boundary-io.en';
+import { casePhotosEn } from './case-photos.en';
 import type { Dictionary } from './zh';
 
 /**
@@ -8,7 +13,12 @@ import type { Dictionary } from './zh';
  */
 export const en: Dictionary = {
   ...casesEn,
+  ...leadsEn,
   ...analyticsEn,
+  ...editorEn,
+  ...dashboardEn,
+  ...boundaryIoEn,
+  ...casePhotosEn,
   'app.title': 'Grid Governance Map',
   'app.sample': 'Sample data',
   'app.sampleTooltip': 'Sample (synthetic) data is loaded: boundaries, people and figures are not real',

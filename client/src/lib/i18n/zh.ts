@@ -1,5 +1,10 @@
 import { casesZh } from './cases.zh';
+import { leadsZh } from './leads.zh';
 import { analyticsZh } from './analytics.zh';
+import { editorZh } from './editor.zh';
+import { dashboardZh } from './dashboard.zh';
+import { boundaryIoZh } from './boundary-io.zh';
+import { casePhotosZh } from './case-photos.zh';
 
 /**
  * Simplified Chinese dictionary: the reference set of message keys.
@@ -10,7 +15,12 @@ import { analyticsZh } from './analytics.zh';
  */
 export const zh = {
   ...casesZh,
+  ...leadsZh,
   ...analyticsZh,
+  ...editorZh,
+  ...dashboardZh,
+  ...boundaryIoZh,
+  ...casePhotosZh,
   'app.title': '网格治理一张图',
   'app.sample': '示例数据',
   'app.sampleTooltip': '当前加载的是示例（合成）数据，边界、人员与数字均不代表真实情况',
