@@ -318,7 +318,11 @@ export async function closeCurrentVersions(db: Db, areaIds: number[]): Promise<v
   await db.updateTable('area_versions').set({ valid_to: sql<Date>`now()` as never }).where('area_id', 'in', areaIds).where('valid_to', 'is', null).execute()
 }
 
-/** Inserts a version valid from now. */
+/**
+ * Inserts a version valid from now. Throws (so the caller's transaction rolls
+ * back) if no row was written, which an overlay that silently returns no rows
+ * would otherwise turn into an area with its old version closed and no successor.
+ */
 export async function insertAreaVersion(db: Db, row: NewVersion): Promise<void> {
   const source = row.copyFrom === null
     ? sql`(SELECT NULL::geometry AS geom, NULL::geometry AS exempt_geom)`
@@ -328,13 +332,14 @@ export async function insertAreaVersion(db: Db, row: NewVersion): Promise<void> 
     ? sql`src.geom, src.exempt_geom`
     : sql`${geometry}, CASE WHEN ST_IsEmpty(ST_Intersection(src.exempt_geom, ${geometry})) THEN NULL
         ELSE ST_Multi(ST_CollectionExtract(ST_Intersection(src.exempt_geom, ${geometry}), 3)) END`
-  await sql`
+  const result = await sql`
     INSERT INTO area_versions (area_id, version, valid_from, valid_to, parent_id, county_code, township_seq, village_seq, grid_seq,
       fine_seq, name, name_en, kind, households, population, geom, exempt_geom, synthetic, changed_by, change_reason)
     SELECT ${row.areaId}, ${row.version}, now(), NULL, ${row.parentId}, ${row.countyCode}, ${row.townshipSeq}, ${row.villageSeq},
       ${row.gridSeq}, ${row.fineSeq}, ${row.name}, ${row.nameEn}, ${row.kind}, ${row.households}, ${row.population},
       ${shape}, ${row.synthetic}, ${row.changedBy}, ${row.changeReason}
     FROM ${source} src`.execute(db)
+  if (Number(result.numAffectedRows ?? 0) !== 1) throw new Error(`version ${row.version} of area ${row.areaId} was not written`)
 }
 
 /** Records one boundary save and returns its id. */
