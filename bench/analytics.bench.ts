@@ -5,6 +5,7 @@ import type { TimeWindow } from '../server/analytics/time-window.util.ts'
 import { findUserById, type UserRecord } from '../server/repositories/users.repository.ts'
 import { findBins } from '../server/repositories/bins.repository.ts'
 import { findDisputeClusters, findVillagePoints } from '../server/repositories/dispute-clusters.repository.ts'
+import { findClusterTileFeatures, findClusterTileMvt } from '../server/repositories/case-cluster-tiles.repository.ts'
 import { findTileFeatures, findTileMvt, type TileAddress } from '../server/repositories/tiles.repository.ts'
 import { computeRisk } from '../server/services/risk.service.ts'
 import { createUser } from '../server/services/users.service.ts'
@@ -158,6 +159,9 @@ export async function benchAnalytics(app: FastifyInstance, engine: DbEngine, opt
   const tilePath = `/api/tiles/hazards/${tile.z}/${tile.x}/${tile.y}.mvt?${range}`
   const tileLabel = `GET /api/tiles/hazards/z${tile.z} (${engine.kind === 'postgres' ? 'ST_AsMVT' : 'server-encoded'})`
   await run(tileLabel, tilePath, (spy) => (engine.kind === 'postgres' ? findTileMvt(spy, 'hazards', tile, user, window) : findTileFeatures(spy, 'hazards', tile, user, window)), sequential)
+  const clusteredPath = `/api/tiles/hazards/${tile.z}/${tile.x}/${tile.y}.mvt?cluster=16&${range}`
+  await run(`GET /api/tiles/hazards/z${tile.z}?cluster=16 (map)`, clusteredPath, (spy) =>
+    engine.kind === 'postgres' ? findClusterTileMvt(spy, 'hazards', tile, user, window) : findClusterTileFeatures(spy, 'hazards', tile, user, window), sequential)
   const total = Number((await sql<{ n: number }>`SELECT count(*) AS n FROM cases`.execute(engine.db)).rows[0].n)
   return { cases: total, window, tile, rows }
 }
