@@ -4,6 +4,11 @@ import { BOUNDARY_IO_MESSAGES } from './boundary-io.messages.ts'
 import { CASES_MESSAGES } from './cases.messages.ts'
 import { CASES_SRV_MESSAGES } from './cases-srv.messages.ts'
 import { PERSONS_MESSAGES } from './persons.messages.ts'
+import { CREDENTIALS_MESSAGES } from './credentials.messages.ts'
+import { FAULTS_MESSAGES } from './faults.messages.ts'
+import { HARDENING_MESSAGES } from './hardening.messages.ts'
+import { PRIVACY_MESSAGES } from './privacy.messages.ts'
+import { SECURITY_MESSAGES } from './security.messages.ts'
 
 /** Languages the API answers in. */
 export type Lang = 'zh' | 'en'
@@ -100,7 +105,14 @@ const CORE_MESSAGES = {
 } satisfies Record<string, Record<Lang, Template>>
 
 /** Error messages by code: the foundation's plus each module's own `*.messages.ts`. */
-export const MESSAGES = { ...CORE_MESSAGES, ...PERSONS_MESSAGES, ...CASES_MESSAGES, ...CASES_SRV_MESSAGES, ...ANALYTICS_MESSAGES, ...BOUNDARIES_MESSAGES, ...BOUNDARY_IO_MESSAGES }
+export const MESSAGES = {
+  ...CORE_MESSAGES, ...PERSONS_MESSAGES, ...CASES_MESSAGES, ...CASES_SRV_MESSAGES, ...ANALYTICS_MESSAGES, ...BOUNDARIES_MESSAGES, ...BOUNDARY_IO_MESSAGES,
+  ...SECURITY_MESSAGES,
+  ...PRIVACY_MESSAGES,
+  ...FAULTS_MESSAGES,
+  ...HARDENING_MESSAGES,
+  ...CREDENTIALS_MESSAGES,
+}
 
 /** Codes of the errors the API can answer with. */
 export type MessageCode = keyof typeof MESSAGES

@@ -13,6 +13,8 @@ export const RoleSchema = Type.Union([
   Type.Literal('station'),
   Type.Literal('grid_worker'),
   Type.Literal('admin'),
+  Type.Literal('security_admin'),
+  Type.Literal('audit_admin'),
 ])
 
 /** A user as the API shows it (never with a password hash). */

@@ -1,7 +1,14 @@
 import type { ColumnType, Generated } from 'kysely'
 
-/** Roles of GridAtlas users. */
-export const ROLES = ['leader', 'dispatcher', 'station', 'grid_worker', 'admin'] as const
+/**
+ * Roles of GridAtlas users. `admin` is the system administrator (系统管理员: users,
+ * boundaries, settings); `security_admin` (安全管理员) manages credentials, lockouts and
+ * roles; `audit_admin` (审计管理员) reads the audit log and changes nothing (三员分立).
+ */
+export const ROLES = ['leader', 'dispatcher', 'station', 'grid_worker', 'admin', 'security_admin', 'audit_admin'] as const
+
+/** The three administrator roles, which must sign in with a second factor. */
+export const ADMIN_ROLES = ['admin', 'security_admin', 'audit_admin'] as const satisfies readonly Role[]
 export type Role = (typeof ROLES)[number]
 
 export interface UserTable {
