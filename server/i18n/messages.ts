@@ -7,6 +7,7 @@ import { PERSONS_MESSAGES } from './persons.messages.ts'
 import { CREDENTIALS_MESSAGES } from './credentials.messages.ts'
 import { FAULTS_MESSAGES } from './faults.messages.ts'
 import { HARDENING_MESSAGES } from './hardening.messages.ts'
+import { LOGIN_MESSAGES } from './login.messages.ts'
 import { PRIVACY_MESSAGES } from './privacy.messages.ts'
 import { SECURITY_MESSAGES } from './security.messages.ts'
 
@@ -112,6 +113,7 @@ export const MESSAGES = {
   ...FAULTS_MESSAGES,
   ...HARDENING_MESSAGES,
   ...CREDENTIALS_MESSAGES,
+  ...LOGIN_MESSAGES,
 }
 
 /** Codes of the errors the API can answer with. */
