@@ -1,6 +1,7 @@
 import { readConfig } from './config.ts'
 import { buildApp } from './app.ts'
 import { openPreparedEngine } from './bootstrap.ts'
+import { missingAdministratorRoles } from './repositories/users.repository.ts'
 
 const started = performance.now()
 const config = readConfig()
@@ -43,6 +44,13 @@ if (report.admin.created && 'generatedPassword' in report.admin && report.admin.
   console.log('Sign in as "admin" with the password from ADMIN_PASSWORD.')
 } else {
   console.log('Sign in as "admin" (password printed at the first start; reset it with: npm run user:create -- --username admin --reset-password)')
+}
+const missingAdmins = await missingAdministratorRoles(engine.db)
+if (missingAdmins.length > 0) {
+  console.log(
+    `Separation of duties (三员分立): "admin" is the system administrator; there is no ${missingAdmins.join(' or ')} yet. Create them with:`,
+  )
+  for (const role of missingAdmins) console.log(`  npm run user:create -- --username ${role.replace('_admin', '')}-admin --role ${role}`)
 }
 console.log(`OGC API – Features: http://${shownHost}:${port}/api   (Ctrl+C to stop)`)
 

@@ -1,6 +1,5 @@
-import type { preHandlerAsyncHookHandler } from 'fastify'
 import type { Role } from '../db/tables/auth.table.ts'
-import { HttpError } from '../http-error.ts'
+import type { Access } from '../security/access.ts'
 
 /**
  * Who may use the analytics (risk map) routes.
@@ -26,11 +25,10 @@ export const ANALYTICS_ROLES = {
   jointCase: ['dispatcher', 'admin'],
 } as const satisfies Record<string, readonly Role[]>
 
-/** A preHandler that refuses grid workers (403 with an explanation) and any role not in `roles`. */
-export function requireAnalyticsRole(roles: readonly Role[] = ANALYTICS_ROLES.read): preHandlerAsyncHookHandler {
-  return async (request) => {
-    if (!request.user) throw new HttpError(401, 'unauthenticated')
-    if (request.user.role === 'grid_worker') throw new HttpError(403, 'analytics_grid_worker')
-    if (!roles.includes(request.user.role)) throw new HttpError(403, 'forbidden', { roles: roles.join(', ') })
-  }
+/** Access of an analytics route: `roles`, with grid workers told why they are refused. */
+export function analyticsAccess(roles: readonly Role[] = ANALYTICS_ROLES.read): Access {
+  return { roles, refusals: { grid_worker: 'analytics_grid_worker' } }
 }
+
+/** Access of the risk-map reading routes. */
+export const ANALYTICS_ACCESS: Access = analyticsAccess()

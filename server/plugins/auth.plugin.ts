@@ -1,47 +1,94 @@
 import fp from 'fastify-plugin'
-import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
-import type { Role } from '../db/tables/auth.table.ts'
+import type { FastifyRequest } from 'fastify'
 import { HttpError } from '../http-error.ts'
+import { insertAuditEntry } from '../repositories/audit.repository.ts'
 import { findSessionUser, findTokenUser, touchApiToken } from '../repositories/credentials.repository.ts'
 import type { Db } from '../db/database.ts'
 import type { UserRecord } from '../repositories/users.repository.ts'
 import { CredentialCache } from '../security/credential.cache.ts'
 import { API_TOKEN_PREFIX, hashSecret } from '../security/token.util.ts'
+import { declaredAccess, type Access } from '../security/access.ts'
 
 /** Name of the session cookie. */
 export const SESSION_COOKIE = 'ga_session'
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The signed-in user; set on every non-public `/api` route. */
+    /** The signed-in user; set on every route whose access is not `'public'`. */
     user: UserRecord | null
-  }
-  interface FastifyContextConfig {
-    /** Routes that answer without a session or token. */
-    public?: boolean
   }
   interface FastifyInstance {
     /** Recently resolved sessions and tokens. */
     credentials: CredentialCache
+    /** Every registered route with its access declaration (for the access test and the docs). */
+    routeAccess: RouteAccess[]
   }
 }
 
+/** A registered route and who may call it. */
+export interface RouteAccess {
+  method: string
+  url: string
+  access: Access
+}
+
 /**
- * Resolves the caller from a Bearer token or the session cookie and refuses
- * any `/api` route not marked `config.public` without one (401).
+ * Deny by default. Every route must declare `config.access` (see {@link Access}):
+ * registering one without it throws, so a forgotten declaration stops the
+ * server instead of opening a route. On each request the declaration of the
+ * MATCHED route is checked in `onRequest` — after the router has decoded and
+ * matched the path (so `/%61pi/…` is checked like `/api/…`) and before the
+ * body is parsed or validated (so a refused role gets 403 whatever it sends).
  */
 export default fp(
   async (app) => {
     app.decorateRequest('user', null)
     app.decorate('credentials', new CredentialCache())
+    app.decorate('routeAccess', [] as RouteAccess[])
+    app.addHook('onRoute', (route) => {
+      const access = declaredAccess(route.config)
+      if (access === undefined) {
+        throw new Error(`Route ${String(route.method)} ${route.url} declares no access (config.access): every route must say who may call it`)
+      }
+      for (const method of [route.method].flat()) app.routeAccess.push({ method, url: route.url, access })
+    })
     app.addHook('onRequest', async (request) => {
-      if (!request.url.startsWith('/api') || request.routeOptions.config?.public) return
+      // The not-found handler has no route: it answers 404 to everyone.
       if (!request.routeOptions.url) return
+      const access = declaredAccess(request.routeOptions.config)
+      if (access === undefined) throw new HttpError(500, 'internal')
+      if (access === 'public') return
       request.user = await authenticate(request)
+      if (access === 'signed-in') return
+      const role = request.user.role
+      if (access.roles.includes(role)) return
+      await auditRefusal(request, access.audit ?? 'route')
+      const refusal = access.refusals?.[role]
+      if (refusal) throw new HttpError(403, refusal)
+      throw new HttpError(403, 'forbidden', { roles: access.roles.join(', ') })
     })
   },
   { name: 'auth', dependencies: ['database', 'lang'] },
 )
+
+/**
+ * Writes the `denied` audit entry of a refused role: the subject is the route's
+ * `:id` when it has one, and the detail names the route it tried.
+ */
+async function auditRefusal(request: FastifyRequest, subjectKind: string): Promise<void> {
+  const user = request.user!
+  const id = Number((request.params as Record<string, string> | undefined)?.id)
+  await insertAuditEntry(
+    request.server.db,
+    { userId: user.id, username: user.username, role: user.role, ip: request.ip ?? null },
+    {
+      action: 'denied',
+      subjectKind,
+      subjectIds: Number.isSafeInteger(id) && id > 0 ? [id] : [],
+      detail: { method: request.method, route: request.routeOptions.url },
+    },
+  )
+}
 
 /** How often a token's last use is written (at most). */
 const TOKEN_TOUCH_MS = 60_000
@@ -78,14 +125,6 @@ async function tokenUser(db: Db, hash: string): Promise<UserRecord | undefined> 
   if (!found) return undefined
   if (!found.lastUsedAt || Date.now() - found.lastUsedAt.getTime() > TOKEN_TOUCH_MS) await touchApiToken(db, found.tokenId)
   return found.user
-}
-
-/** A preHandler that lets only `roles` through (403 otherwise). */
-export function requireRole(...roles: Role[]): preHandlerAsyncHookHandler {
-  return async (request) => {
-    if (!request.user) throw new HttpError(401, 'unauthenticated')
-    if (!roles.includes(request.user.role)) throw new HttpError(403, 'forbidden', { roles: roles.join(', ') })
-  }
 }
 
 /** The signed-in user of a protected route (they always have one). */

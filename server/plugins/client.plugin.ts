@@ -18,7 +18,7 @@ export interface ClientPluginOptions {
 export default fp<ClientPluginOptions>(
   async (app, options) => {
     const basemapFile = join(options.geodataDir, 'basemap.geojson')
-    app.get('/basemap/xizhou.geojson', { schema: { hide: true }, config: { public: true } }, async (_request, reply) => {
+    app.get('/basemap/xizhou.geojson', { schema: { hide: true }, config: { access: 'public' } }, async (_request, reply) => {
       reply.header('cache-control', 'public, max-age=3600')
       return reply.type('application/geo+json').sendFile('basemap.geojson', options.geodataDir)
     })
@@ -31,7 +31,7 @@ export default fp<ClientPluginOptions>(
       index: false,
     })
     if (!existsSync(basemapFile)) app.log.warn(`basemap missing: ${basemapFile}`)
-    app.get('/*', { schema: { hide: true }, config: { public: true } }, async (request, reply) => {
+    app.get('/*', { schema: { hide: true }, config: { access: 'public' } }, async (request, reply) => {
       const path = request.url.split('?')[0]
       if (path.startsWith('/api')) return reply.callNotFound()
       if (!hasClient) {

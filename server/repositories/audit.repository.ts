@@ -29,6 +29,10 @@ export interface AuditQuery {
   subjectId?: number
   from?: Date
   to?: Date
+  /** Only entries written by users acting in one of these roles. */
+  onlyRoles?: readonly string[]
+  /** No entries written by users acting in one of these roles. */
+  exceptRoles?: readonly string[]
   limit: number
   offset: number
 }
@@ -77,6 +81,8 @@ function filtered(db: Db, query: Omit<AuditQuery, 'limit' | 'offset'>) {
   if (query.subjectId !== undefined) select = select.where(sql<boolean>`subject_ids @> ARRAY[${query.subjectId}::bigint]`)
   if (query.from !== undefined) select = select.where('at', '>=', query.from)
   if (query.to !== undefined) select = select.where('at', '<=', query.to)
+  if (query.onlyRoles !== undefined) select = select.where('role', 'in', [...query.onlyRoles])
+  if (query.exceptRoles !== undefined) select = select.where('role', 'not in', [...query.exceptRoles])
   return select
 }
 

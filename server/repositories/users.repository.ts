@@ -115,3 +115,16 @@ export async function listUsers(db: Db): Promise<UserRecord[]> {
   const rows = await selectUsers(db).orderBy('users.username').execute()
   return rows.map(toUserRecord)
 }
+
+/** The security and audit administrator roles that no enabled user holds yet (三员分立 needs all three). */
+export async function missingAdministratorRoles(db: Db): Promise<Array<'security_admin' | 'audit_admin'>> {
+  const held = await db
+    .selectFrom('users')
+    .select('role')
+    .distinct()
+    .where('role', 'in', ['security_admin', 'audit_admin'])
+    .where('disabled', '=', false)
+    .execute()
+  const roles = new Set(held.map((row) => row.role))
+  return (['security_admin', 'audit_admin'] as const).filter((role) => !roles.has(role))
+}

@@ -1,12 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { HttpError } from '../http-error.ts'
-import { currentUser, requireRole } from '../plugins/auth.plugin.ts'
+import { currentUser } from '../plugins/auth.plugin.ts'
 import { findAreaVersions, findVersionGeometry } from '../repositories/boundary-history.repository.ts'
 import { saveAreaEdits } from '../services/boundary-edit.service.ts'
 import { toBoundaryResultDto } from './boundaries.routes.ts'
 import { BoundaryResultSchema } from './boundaries.schemas.ts'
 import { errorResponses } from './schemas.ts'
+import { roles, STAFF } from '../security/access.ts'
 
 const Params = Type.Object({ id: Type.Integer({ minimum: 1 }) })
 
@@ -15,6 +16,7 @@ const areaHistoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/areas/:id/versions',
     {
+      config: { access: STAFF },
       schema: {
         tags: ['Areas'],
         summary: 'Every version of an area, oldest first, with author, time, reason and geometry',
@@ -40,7 +42,7 @@ const areaHistoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/areas/:id/restore',
     {
-      preHandler: requireRole('admin'),
+      config: { access: roles('admin') },
       schema: {
         tags: ['Areas'],
         summary: 'Restore the geometry of an earlier version as a new version, validated like any edit (admin)',

@@ -6,12 +6,14 @@ import { findAreaDetail } from '../repositories/areas.repository.ts'
 import { findAreaStaff } from '../repositories/staff.repository.ts'
 import { AreaDetailSchema } from './areas.schemas.ts'
 import { errorResponses } from './schemas.ts'
+import { STAFF } from '../security/access.ts'
 
 /** Area details for the map's side panel. */
 const areasRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/areas/:id',
     {
+      config: { access: STAFF },
       schema: {
         tags: ['Areas'],
         summary: 'An area (town, village or grid) with its parent, grid leader, workers and figures',

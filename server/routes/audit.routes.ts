@@ -3,20 +3,33 @@ import { Type } from 'typebox'
 import { AUDIT_ACTIONS } from '../db/tables/audit.table.ts'
 import { HttpError } from '../http-error.ts'
 import { toAuditEntryDto } from '../mappers/key-person.mapper.ts'
-import { requireRole } from '../plugins/auth.plugin.ts'
-import { findAuditEntries } from '../repositories/audit.repository.ts'
+import { currentUser } from '../plugins/auth.plugin.ts'
+import { findAuditEntries, insertAuditEntry } from '../repositories/audit.repository.ts'
+import { auditActor } from '../services/audit.service.ts'
 import { AuditEntrySchema } from './key-persons.schemas.ts'
 import { errorResponses } from './schemas.ts'
+import { roles } from '../security/access.ts'
 
-/** The audit log (admin only, read only: it is append-only in the database too). */
+/**
+ * Which entries each reader sees (三员分立: nobody reads the record of their own duty alone).
+ * The audit administrator reviews everyone but the audit administrators; the
+ * security administrator reviews the audit administrators (their reads of the log
+ * included). Each read of the log is itself an audit entry.
+ */
+const AUDIT_VIEWS = {
+  audit_admin: { exceptRoles: ['audit_admin'] },
+  security_admin: { onlyRoles: ['audit_admin'] },
+} as const
+
+/** The audit log (audit and security administrators, read only: it is append-only in the database too). */
 const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/audit',
     {
-      preHandler: requireRole('admin'),
+      config: { access: roles('audit_admin', 'security_admin') },
       schema: {
         tags: ['Audit'],
-        summary: 'Browse the audit log, newest first (admin)',
+        summary: 'Browse the audit log, newest first (audit administrator: everyone else; security administrator: the audit administrators)',
         querystring: Type.Object(
           {
             userId: Type.Optional(Type.Integer({ minimum: 1 })),
@@ -42,8 +55,18 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const fromDate = from === undefined ? undefined : new Date(from)
       const toDate = to === undefined ? undefined : new Date(to)
       if (fromDate && toDate && fromDate > toDate) throw new HttpError(400, 'bad_time_range')
-      const { rows, total } = await findAuditEntries(app.db, { ...filters, from: fromDate, to: toDate, limit, offset })
-      return { entries: rows.map(toAuditEntryDto), total, limit, offset }
+      const user = currentUser(request)
+      const view = user.role === 'audit_admin' ? AUDIT_VIEWS.audit_admin : AUDIT_VIEWS.security_admin
+      return app.db.transaction().execute(async (trx) => {
+        const { rows, total } = await findAuditEntries(trx, { ...filters, ...view, from: fromDate, to: toDate, limit, offset })
+        await insertAuditEntry(trx, auditActor(request), {
+          action: 'read',
+          subjectKind: 'audit_log',
+          subjectIds: [],
+          detail: { filters: request.query, total },
+        })
+        return { entries: rows.map(toAuditEntryDto), total, limit, offset }
+      })
     },
   )
 }

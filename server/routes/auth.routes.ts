@@ -27,7 +27,7 @@ const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, opt
   app.post(
     '/api/auth/login',
     {
-      config: { public: true },
+      config: { access: 'public' },
       schema: {
         tags: ['Auth'],
         summary: 'Sign in; sets an HttpOnly session cookie',
@@ -64,6 +64,7 @@ const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, opt
   app.post(
     '/api/auth/logout',
     {
+      config: { access: 'signed-in' },
       schema: { tags: ['Auth'], summary: 'Sign out (ends this session)', response: { 204: Type.Null(), ...errorResponses(401) } },
     },
     async (request, reply) => {
@@ -81,6 +82,7 @@ const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, opt
   app.get(
     '/api/auth/me',
     {
+      config: { access: 'signed-in' },
       schema: { tags: ['Auth'], summary: 'The signed-in user', response: { 200: Type.Object({ user: UserSchema }), ...errorResponses(401) } },
     },
     async (request) => ({ user: toUserDto(currentUser(request)) }),
@@ -89,6 +91,7 @@ const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, opt
   app.post(
     '/api/auth/tokens',
     {
+      config: { access: 'signed-in' },
       schema: {
         tags: ['Auth'],
         summary: 'Create a personal API token for the signed-in user; the token is shown only in this answer',

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { BOUNDARY_BODY_LIMIT_BYTES } from '../boundaries/boundary.limits.ts'
 import { HttpError } from '../http-error.ts'
-import { currentUser, requireRole } from '../plugins/auth.plugin.ts'
+import { currentUser } from '../plugins/auth.plugin.ts'
 import { findChanges, findLineage } from '../repositories/boundary-history.repository.ts'
 import {
   createArea,
@@ -25,10 +25,9 @@ import {
   ValidateBody,
 } from './boundaries.schemas.ts'
 import { errorResponses } from './schemas.ts'
+import { roles, STAFF } from '../security/access.ts'
 
-const ADMIN = requireRole('admin')
 /** The impact preview is read-only: the dispatcher, who re-dispatches the cases it moves, may run it too. */
-const IMPACT_READERS = requireRole('admin', 'dispatcher')
 const SAVE_ERRORS = errorResponses(400, 401, 403, 404, 412, 422, 428)
 
 /** The API view of a save or validation outcome. */
@@ -59,8 +58,8 @@ const boundariesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/boundaries/validate',
     {
+      config: { access: roles('admin') },
       bodyLimit: BOUNDARY_BODY_LIMIT_BYTES,
-      preHandler: ADMIN,
       schema: {
         tags: ['Boundaries'],
         summary: 'Check proposed geometries (existing areas and/or a new grid) without saving (admin)',
@@ -89,8 +88,8 @@ const boundariesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.patch(
     '/api/boundaries/batch',
     {
+      config: { access: roles('admin') },
       bodyLimit: BOUNDARY_BODY_LIMIT_BYTES,
-      preHandler: ADMIN,
       schema: {
         tags: ['Boundaries'],
         summary: 'Save new geometries of several areas at once (a shared vertex moved in both neighbours): all or nothing (admin)',
@@ -112,8 +111,8 @@ const boundariesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/boundaries/split',
     {
+      config: { access: roles('admin') },
       bodyLimit: BOUNDARY_BODY_LIMIT_BYTES,
-      preHandler: ADMIN,
       schema: {
         tags: ['Boundaries'],
         summary: 'Split a grid along a line into new grids; the old one is retired and codes renumbered (admin)',
@@ -132,7 +131,7 @@ const boundariesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/boundaries/merge',
     {
-      preHandler: ADMIN,
+      config: { access: roles('admin') },
       schema: {
         tags: ['Boundaries'],
         summary: 'Merge adjacent sibling grids into one new grid; the old ones are retired and codes renumbered (admin)',
@@ -151,7 +150,7 @@ const boundariesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/boundaries/retire',
     {
-      preHandler: ADMIN,
+      config: { access: roles('admin') },
       schema: {
         tags: ['Boundaries'],
         summary: 'Retire a grid by merging it into an adjacent sibling, which keeps its identity (admin)',
@@ -170,8 +169,8 @@ const boundariesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/boundaries/create',
     {
+      config: { access: roles('admin') },
       bodyLimit: BOUNDARY_BODY_LIMIT_BYTES,
-      preHandler: ADMIN,
       schema: {
         tags: ['Boundaries'],
         summary: 'Create a grid in uncovered space of a village or base grid; siblings are renumbered (admin)',
@@ -190,8 +189,8 @@ const boundariesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/boundaries/impact',
     {
+      config: { access: roles('admin', 'dispatcher') },
       bodyLimit: BOUNDARY_BODY_LIMIT_BYTES,
-      preHandler: IMPACT_READERS,
       schema: {
         tags: ['Boundaries'],
         summary: 'Preview what a boundary edit, split or merge would move, without saving (admin, dispatcher)',
@@ -220,6 +219,7 @@ const boundariesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/boundaries/lineage',
     {
+      config: { access: STAFF },
       schema: {
         tags: ['Boundaries'],
         summary: 'How a code passed between areas (split, merge, renumber, create, retire)',
@@ -236,6 +236,7 @@ const boundariesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/boundaries/changes',
     {
+      config: { access: STAFF },
       schema: {
         tags: ['Boundaries'],
         summary: 'Boundary changes, newest first: who, when, why and the versions written',

@@ -9,11 +9,12 @@ import { parseBoundaryFile } from '../boundary-io/boundary-file.parse.ts'
 import { toFeatureCollection, toKml, toShapefileZip, type ExportFormat } from '../boundary-io/boundary-export.format.ts'
 import { ImportJobRegistry } from '../boundary-io/import-jobs.registry.ts'
 import { sendError } from '../plugins/errors.plugin.ts'
-import { currentUser, requireRole } from '../plugins/auth.plugin.ts'
+import { currentUser } from '../plugins/auth.plugin.ts'
 import { findExportAreas } from '../repositories/boundary-io.repository.ts'
 import { importBoundaries, type ImportLevel } from '../services/boundary-import.service.ts'
 import { ImportJobSchema, ImportQuery } from './boundary-io.schemas.ts'
 import { errorResponses } from './schemas.ts'
+import { roles, STAFF } from '../security/access.ts'
 
 const LEVELS = { villages: 'village', 'base-grids': 'base_grid', 'fine-grids': 'fine_grid' } as const satisfies Record<string, ImportLevel>
 const CONTENT_TYPES: Record<ExportFormat, string> = {
@@ -21,7 +22,6 @@ const CONTENT_TYPES: Record<ExportFormat, string> = {
   zip: 'application/zip',
   kml: 'application/vnd.google-earth.kml+xml; charset=utf-8',
 }
-const ADMIN = requireRole('admin')
 
 /**
  * Boundary import and export (issue 5).
@@ -46,7 +46,7 @@ const boundaryIoRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/boundaries/imports',
     {
-      preHandler: ADMIN,
+      config: { access: roles('admin') },
       bodyLimit: IMPORT_LIMIT_BYTES,
       schema: {
         tags: ['Boundaries'],
@@ -92,7 +92,7 @@ const boundaryIoRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/boundaries/imports/:id',
     {
-      preHandler: ADMIN,
+      config: { access: roles('admin') },
       schema: {
         tags: ['Boundaries'],
         summary: 'Progress and, when done, the report of an import job (admin)',
@@ -112,6 +112,7 @@ const boundaryIoRoutes: FastifyPluginAsyncTypebox = async (app) => {
       app.get(
         `/api/boundaries/export/${levelName}.${format}`,
         {
+          config: { access: STAFF },
           schema: {
             tags: ['Boundaries'],
             summary: `Current ${levelName} as ${format === 'zip' ? 'a zipped Shapefile' : format.toUpperCase()}`,

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { HttpError } from '../http-error.ts'
-import { requireRole } from '../plugins/auth.plugin.ts'
 import { insertAuditEntry } from '../repositories/audit.repository.ts'
 import {
   findCategory,
@@ -17,6 +16,7 @@ import { auditActor } from '../services/audit.service.ts'
 import { archiveReleasedPersons } from '../services/key-person-retention.service.ts'
 import { CategorySchema, ColourSchema, ColourSettingSchema } from './key-persons.schemas.ts'
 import { errorResponses } from './schemas.ts'
+import { roles, STAFF } from '../security/access.ts'
 
 const SettingsSchema = Type.Object({
   categories: Type.Array(CategorySchema),
@@ -29,7 +29,6 @@ const SETTINGS_SUBJECT = 'key_person_settings'
 
 /** Categories, colour frequencies, retention (admin changes them) and the archive run. */
 const keyPersonSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const adminOnly = requireRole('admin')
 
   async function readSettings() {
     const [categories, colours, settings] = await Promise.all([listCategories(app.db), listColours(app.db), getKeyPersonSettings(app.db)])
@@ -43,6 +42,7 @@ const keyPersonSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/key-persons/settings',
     {
+      config: { access: STAFF },
       schema: {
         tags: ['Key persons'],
         summary: 'Categories, colours with their visit frequencies, and retention',
@@ -55,7 +55,7 @@ const keyPersonSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.put(
     '/api/key-persons/settings',
     {
-      preHandler: adminOnly,
+      config: { access: roles('admin') },
       schema: {
         tags: ['Key persons'],
         summary: 'Change the retention period or the due-soon window (admin)',
@@ -82,7 +82,7 @@ const keyPersonSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.put(
     '/api/key-persons/colours/:colour',
     {
-      preHandler: adminOnly,
+      config: { access: roles('admin') },
       schema: {
         tags: ['Key persons'],
         summary: 'Set the visit frequency of a colour (admin)',
@@ -109,7 +109,7 @@ const keyPersonSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/key-persons/categories',
     {
-      preHandler: adminOnly,
+      config: { access: roles('admin') },
       schema: {
         tags: ['Key persons'],
         summary: 'Add a category (admin)',
@@ -140,7 +140,7 @@ const keyPersonSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.patch(
     '/api/key-persons/categories/:key',
     {
-      preHandler: adminOnly,
+      config: { access: roles('admin') },
       schema: {
         tags: ['Key persons'],
         summary: 'Rename, reorder or deactivate a category (admin); persons keep their category',
@@ -174,7 +174,7 @@ const keyPersonSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/key-persons/archive-run',
     {
-      preHandler: adminOnly,
+      config: { access: roles('admin') },
       schema: {
         tags: ['Key persons'],
         summary: 'Archive persons released longer ago than the retention period now (admin; also runs at start)',

@@ -8,6 +8,7 @@ import { listCategories, listColours } from '../repositories/key-person-settings
 import type { Db } from '../db/database.ts'
 import { ColourSchema, StatusSchema, SummaryGroupSchema, type SummaryGroupDto } from './key-persons.schemas.ts'
 import { errorResponses } from './schemas.ts'
+import { STAFF } from '../security/access.ts'
 
 /** Heat weight of each colour (red needs the most attention). */
 export const COLOUR_WEIGHTS = { red: 4, orange: 3, yellow: 2, green: 1 } as const
@@ -76,6 +77,7 @@ const keyPersonsSummaryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/key-persons/summary',
     {
+      config: { access: STAFF },
       schema: {
         tags: ['Key persons'],
         summary: 'Counts of key persons per grid, village, category or colour (no identities; every role)',
@@ -115,6 +117,7 @@ const keyPersonsSummaryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/key-persons/heat',
     {
+      config: { access: STAFF },
       schema: {
         tags: ['Key persons'],
         summary: 'Heat layer: grid or village outlines with counts and a colour-weighted score (GeoJSON; every role)',

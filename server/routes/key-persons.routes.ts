@@ -9,7 +9,7 @@ import { currentUser } from '../plugins/auth.plugin.ts'
 import { insertAuditEntry } from '../repositories/audit.repository.ts'
 import { findAreaLabels, findKeyPerson, findKeyPersons, findVisits } from '../repositories/key-persons.repository.ts'
 import { auditActor, runAudited } from '../services/audit.service.ts'
-import { identitiesForbidden, personScope } from '../services/key-person-access.service.ts'
+import { IDENTITY_ACCESS, identitiesForbidden, personScope } from '../services/key-person-access.service.ts'
 import {
   applyKeyPersonChange,
   KEY_PERSON_SUBJECT,
@@ -44,17 +44,12 @@ export function parseIfMatch(request: FastifyRequest): number | undefined {
   return Number(match[1])
 }
 
-/** A preHandler refusing roles that see key persons as counts only. */
-export async function requireIdentityRole(request: FastifyRequest): Promise<void> {
-  if (!personScope(currentUser(request))) throw identitiesForbidden()
-}
-
 /** Key persons (重点人员): register, list, read, change, reveal, visit. */
 const keyPersonsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/key-persons',
     {
-      preHandler: requireIdentityRole,
+      config: { access: IDENTITY_ACCESS },
       schema: {
         tags: ['Key persons'],
         summary: 'Key persons the caller may see (grid workers: their grids), masked; audited',
@@ -85,7 +80,7 @@ const keyPersonsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/key-persons/overdue',
     {
-      preHandler: requireIdentityRole,
+      config: { access: IDENTITY_ACCESS },
       schema: {
         tags: ['Key persons'],
         summary: 'Persons overdue (and optionally due soon) for a visit, per base grid; audited',
@@ -155,7 +150,7 @@ const keyPersonsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/key-persons',
     {
-      preHandler: requireIdentityRole,
+      config: { access: IDENTITY_ACCESS },
       schema: {
         tags: ['Key persons'],
         summary: 'Register a key person at their registered household (grid workers: in their grids only)',
@@ -178,6 +173,7 @@ const keyPersonsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/key-persons/:id',
     {
+      config: { access: IDENTITY_ACCESS },
       schema: {
         tags: ['Key persons'],
         summary: 'One key person, masked; the ETag carries its version; audited',
@@ -202,6 +198,7 @@ const keyPersonsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.patch(
     '/api/key-persons/:id',
     {
+      config: { access: IDENTITY_ACCESS },
       schema: {
         tags: ['Key persons'],
         summary: 'Change a key person; send If-Match with the ETag (stale: 412 with the current state)',
@@ -227,6 +224,7 @@ const keyPersonsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/key-persons/:id/reveal',
     {
+      config: { access: IDENTITY_ACCESS },
       schema: {
         tags: ['Key persons'],
         summary: 'Reveal masked fields with a reason (admin, dispatcher, the person’s grid worker); audited',
@@ -266,6 +264,7 @@ const keyPersonsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/key-persons/:id/visits',
     {
+      config: { access: IDENTITY_ACCESS },
       schema: {
         tags: ['Key persons'],
         summary: 'Visits of a key person, newest first; audited',
@@ -288,6 +287,7 @@ const keyPersonsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/key-persons/:id/visits',
     {
+      config: { access: IDENTITY_ACCESS },
       schema: {
         tags: ['Key persons'],
         summary: 'Record a visit (走访); the person’s next due date follows from their colour',

@@ -3,6 +3,7 @@ import { Type } from 'typebox'
 import { liveMessageFor } from '../live/live-access.policy.ts'
 import { currentUser } from '../plugins/auth.plugin.ts'
 import { errorResponses } from './schemas.ts'
+import { STAFF_GRID_SCOPED } from '../security/access.ts'
 
 /** How often a comment line keeps idle proxies from closing the stream. */
 export const HEARTBEAT_MS = 15_000
@@ -27,6 +28,7 @@ const liveEventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/events/stream',
     {
+      config: { access: STAFF_GRID_SCOPED },
       schema: {
         tags: ['Cases'],
         summary: 'Live case, lead and key-person events (Server-Sent Events "case", "key_person", "key_person_count"), filtered by what the user may read',

@@ -15,6 +15,7 @@ const metaRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/meta',
     {
+      config: { access: 'signed-in' },
       schema: {
         tags: ['Areas'],
         summary: 'The township shown, whether it is sample data, and its extent',

@@ -15,6 +15,7 @@ const stationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/stations',
     {
+      config: { access: 'signed-in' },
       schema: {
         tags: ['Areas'],
         summary: 'The center and the seven stations, in their fixed order',

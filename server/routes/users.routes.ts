@@ -2,22 +2,22 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { HttpError } from '../http-error.ts'
 import { toUserDto } from '../mappers/user.mapper.ts'
-import { currentUser, requireRole } from '../plugins/auth.plugin.ts'
+import { currentUser } from '../plugins/auth.plugin.ts'
 import { findUserById, listUsers } from '../repositories/users.repository.ts'
 import { issueApiToken } from '../services/tokens.service.ts'
 import { createUser, MIN_PASSWORD_LENGTH } from '../services/users.service.ts'
 import { errorResponses, RoleSchema, TokenSchema, UserSchema } from './schemas.ts'
+import { roles } from '../security/access.ts'
 
 const UNIQUE_VIOLATION = '23505'
 
 /** User administration (admin only). */
 const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const adminOnly = requireRole('admin')
 
   app.post(
     '/api/users',
     {
-      preHandler: adminOnly,
+      config: { access: roles('admin') },
       schema: {
         tags: ['Users'],
         summary: 'Create a user (admin)',
@@ -52,7 +52,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/users',
     {
-      preHandler: adminOnly,
+      config: { access: roles('admin') },
       schema: { tags: ['Users'], summary: 'List users (admin)', response: { 200: Type.Object({ users: Type.Array(UserSchema) }), ...errorResponses(401, 403) } },
     },
     async () => ({ users: (await listUsers(app.db)).map(toUserDto) }),
@@ -61,7 +61,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/users/:userId/tokens',
     {
-      preHandler: adminOnly,
+      config: { access: roles('admin') },
       schema: {
         tags: ['Users'],
         summary: 'Create an API token for a user (admin); the token is shown only in this answer',

@@ -19,10 +19,12 @@ export type Access =
   | 'signed-in'
   | {
       roles: readonly Role[]
-      /** Message code answered (403) to a signed-in user whose role is not in `roles`. */
-      refusal?: MessageCode
+      /** Message answered (403) to a refused role instead of the generic `forbidden`, by role. */
+      refusals?: Partial<Record<Role, MessageCode>>
       /** The handler narrows a grid worker's answer to their own grids (documentation; shown in OpenAPI). */
       gridScoped?: boolean
+      /** Subject kind of the `denied` audit entry a refusal writes (default `route`); the `:id` path parameter becomes its subject. */
+      audit?: string
     }
 
 declare module 'fastify' {
@@ -35,4 +37,27 @@ declare module 'fastify' {
 /** `{ roles }` access for the given roles. */
 export function roles(...allowed: Role[]): Access {
   return { roles: allowed }
+}
+
+/**
+ * The roles that work with the township's cases, people and map. The security and audit
+ * administrators are not among them: separation of duties keeps them out of the data.
+ */
+export const STAFF_ROLES = ['leader', 'dispatcher', 'station', 'grid_worker', 'admin'] as const satisfies readonly Role[]
+
+/** Access for every staff role (see {@link STAFF_ROLES}). */
+export const STAFF: Access = { roles: STAFF_ROLES }
+
+/** Access for every staff role, where the handler narrows a grid worker's answer to their own grids. */
+export const STAFF_GRID_SCOPED: Access = { roles: STAFF_ROLES, gridScoped: true }
+
+/** Where access is declared on a route (`config.access`), or undefined. */
+export function declaredAccess(config: unknown): Access | undefined {
+  return (config as { access?: Access } | undefined)?.access
+}
+
+/** A readable form of an access declaration (for errors and the OpenAPI description). */
+export function describeAccess(access: Access): string {
+  if (typeof access === 'string') return access
+  return `roles: ${access.roles.join(', ')}${access.gridScoped ? ' (grid workers: own grids)' : ''}`
 }

@@ -1,4 +1,5 @@
 import type { Role } from '../db/tables/auth.table.ts'
+import type { Access } from '../security/access.ts'
 import { HttpError } from '../http-error.ts'
 import type { PersonScope } from '../repositories/key-persons.repository.ts'
 import type { UserRecord } from '../repositories/users.repository.ts'
@@ -9,6 +10,17 @@ import type { UserRecord } from '../repositories/users.repository.ts'
  * tying a person to a station, so least privilege keeps them on counts.
  */
 export const IDENTITY_ROLES: readonly Role[] = ['admin', 'dispatcher', 'grid_worker']
+
+/**
+ * Access of the routes that show or change identities: counts-only roles get the
+ * 403 that points them to the aggregates, and the refusal is audited against the person.
+ */
+export const IDENTITY_ACCESS: Access = {
+  roles: IDENTITY_ROLES,
+  refusals: { leader: 'key_person_identities_forbidden', station: 'key_person_identities_forbidden' },
+  gridScoped: true,
+  audit: 'key_person',
+}
 
 /** Whether `user` may see key persons' identities at all. */
 export function mayReadIdentities(user: UserRecord): boolean {

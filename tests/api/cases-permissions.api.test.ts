@@ -60,11 +60,11 @@ const BODIES: Record<string, object> = {
 
 /** Expected status per role for each workflow action (cases in the grid worker's grid, dispatched to legal-mediation). */
 const MATRIX: Array<{ kind: 'hazards' | 'disputes'; action: string; from: string; expect: Record<Who, number> }> = [
-  { kind: 'disputes', action: 'dispatch', from: 'registered', expect: { leader: 403, dispatcher: 200, station: 403, otherStation: 403, gridWorker: 403, otherGridWorker: 404, admin: 200 } },
-  { kind: 'disputes', action: 'escalate', from: 'dispatched', expect: { leader: 403, dispatcher: 200, station: 403, otherStation: 403, gridWorker: 403, otherGridWorker: 404, admin: 200 } },
-  { kind: 'disputes', action: 'resolve', from: 'dispatched', expect: { leader: 403, dispatcher: 200, station: 200, otherStation: 403, gridWorker: 403, otherGridWorker: 404, admin: 200 } },
-  { kind: 'disputes', action: 'feedback', from: 'resolved', expect: { leader: 403, dispatcher: 200, station: 200, otherStation: 403, gridWorker: 403, otherGridWorker: 404, admin: 200 } },
-  { kind: 'disputes', action: 'evaluate', from: 'fed_back', expect: { leader: 403, dispatcher: 200, station: 403, otherStation: 403, gridWorker: 403, otherGridWorker: 404, admin: 200 } },
+  { kind: 'disputes', action: 'dispatch', from: 'registered', expect: { leader: 403, dispatcher: 200, station: 403, otherStation: 403, gridWorker: 403, otherGridWorker: 403, admin: 200 } },
+  { kind: 'disputes', action: 'escalate', from: 'dispatched', expect: { leader: 403, dispatcher: 200, station: 403, otherStation: 403, gridWorker: 403, otherGridWorker: 403, admin: 200 } },
+  { kind: 'disputes', action: 'resolve', from: 'dispatched', expect: { leader: 403, dispatcher: 200, station: 200, otherStation: 403, gridWorker: 403, otherGridWorker: 403, admin: 200 } },
+  { kind: 'disputes', action: 'feedback', from: 'resolved', expect: { leader: 403, dispatcher: 200, station: 200, otherStation: 403, gridWorker: 403, otherGridWorker: 403, admin: 200 } },
+  { kind: 'disputes', action: 'evaluate', from: 'fed_back', expect: { leader: 403, dispatcher: 200, station: 403, otherStation: 403, gridWorker: 403, otherGridWorker: 403, admin: 200 } },
   { kind: 'hazards', action: 'verify', from: 'reported', expect: { leader: 403, dispatcher: 200, station: 403, otherStation: 403, gridWorker: 200, otherGridWorker: 404, admin: 200 } },
   { kind: 'hazards', action: 'reject', from: 'reported', expect: { leader: 403, dispatcher: 200, station: 403, otherStation: 403, gridWorker: 200, otherGridWorker: 404, admin: 200 } },
   { kind: 'hazards', action: 'start-rectification', from: 'verified', expect: { leader: 403, dispatcher: 200, station: 403, otherStation: 403, gridWorker: 200, otherGridWorker: 404, admin: 200 } },

@@ -14,6 +14,8 @@ const REPORTER = '13812341234'
 const PARTY_A = '13900001111'
 const PARTY_B = '0872-2671234'
 
+let auditor: TestUser
+
 beforeAll(async () => {
   t = await createTestApp()
   c = caseClient(t)
@@ -29,6 +31,7 @@ beforeAll(async () => {
     otherGridWorker: await t.signIn('grid_worker', { gridIds: [elsewhere.fineGridId] }),
     admin: await t.signIn('admin'),
   }
+  auditor = await t.signIn('audit_admin')
   const hazard = await c.register(users.dispatcher, 'hazards', hazardFeature(own, { reporterPhone: REPORTER }))
   expect(hazard.statusCode, hazard.body).toBe(201)
   hazardId = hazard.json().id
@@ -49,7 +52,7 @@ const reveal = (user: TestUser, id: number, body: object, lang = 'zh') =>
   t.app.inject({ method: 'POST', url: `/api/cases/${id}/reveal`, headers: { ...user.headers, 'accept-language': lang }, payload: body })
 
 const auditOf = async (id: number) => {
-  const response = await c.get(users.admin, `/api/audit?subjectKind=case&subjectId=${id}&limit=500`)
+  const response = await c.get(auditor, `/api/audit?subjectKind=case&subjectId=${id}&limit=500`)
   expect(response.statusCode, response.body).toBe(200)
   return response.json().entries as Array<{ action: string; username: string; fields: string[]; reason: string | null }>
 }

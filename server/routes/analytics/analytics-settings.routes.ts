@@ -1,16 +1,18 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { ANALYTICS_ROLES, requireAnalyticsRole } from '../../analytics/analytics-access.policy.ts'
+import { ANALYTICS_ACCESS, ANALYTICS_ROLES, analyticsAccess } from '../../analytics/analytics-access.policy.ts'
 import { HttpError } from '../../http-error.ts'
 import { toRiskSettingsDto } from '../../mappers/analytics.mapper.ts'
 import { findRiskSettings, updateRiskSettings } from '../../repositories/analytics-settings.repository.ts'
 import { errorResponses } from '../schemas.ts'
 import { RiskSettingsBodySchema, RiskSettingsSchema } from './analytics.schemas.ts'
+import { STAFF } from '../../security/access.ts'
 
 /** The risk-score weights, half-life and colour thresholds: read by every role, changed by admins. */
 const analyticsSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/analytics/settings',
     {
+      config: { access: STAFF },
       schema: {
         tags: ['Analytics'],
         summary: 'How the risk score is computed: weights, half-life, colour thresholds and the formula (every role)',
@@ -23,7 +25,7 @@ const analyticsSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.put(
     '/api/analytics/settings',
     {
-      preHandler: requireAnalyticsRole(ANALYTICS_ROLES.settingsWrite),
+      config: { access: analyticsAccess(ANALYTICS_ROLES.settingsWrite) },
       schema: {
         tags: ['Analytics'],
         summary: 'Change the risk-score weights, half-life and colour thresholds (admin); applies to every score computed afterwards',

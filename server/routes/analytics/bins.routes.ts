@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { requireAnalyticsRole } from '../../analytics/analytics-access.policy.ts'
+import { ANALYTICS_ACCESS } from '../../analytics/analytics-access.policy.ts'
 import { collectionText, featureText } from '../../analytics/geojson-text.util.ts'
 import { METRIC_SRID } from '../../analytics/metric-crs.ts'
 import { parseWindow, windowDto, WindowQuery } from '../../analytics/time-window.util.ts'
@@ -71,12 +71,11 @@ function binFeature(row: BinRow): string {
  * township). Key persons as counts only. Leaders, center, stations, admins.
  */
 const binsRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const readers = requireAnalyticsRole()
 
   app.get(
     '/api/analytics/bins',
     {
-      preHandler: readers,
+      config: { access: ANALYTICS_ACCESS },
       schema: {
         tags: ['Analytics'],
         summary: 'Counts per hexagon or square of a metric grid, or per village / base grid (GeoJSON; non-empty cells only)',
@@ -123,7 +122,7 @@ const binsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/analytics/bins/cases',
     {
-      preHandler: readers,
+      config: { access: ANALYTICS_ACCESS },
       schema: {
         tags: ['Analytics'],
         summary: 'The hazards or disputes counted in one cell (same parameters as /api/analytics/bins plus cell=i,j); never key persons',

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { ANALYTICS_ROLES, requireAnalyticsRole } from '../../analytics/analytics-access.policy.ts'
+import { ANALYTICS_ACCESS, ANALYTICS_ROLES, analyticsAccess } from '../../analytics/analytics-access.policy.ts'
 import { collectionText, featureText } from '../../analytics/geojson-text.util.ts'
 import { METRIC_SRID } from '../../analytics/metric-crs.ts'
 import { parseWindow, windowDto, WindowQuery } from '../../analytics/time-window.util.ts'
@@ -38,12 +38,11 @@ const round6 = (value: number) => Math.round(value * 1e6) / 1e6
  * cross-village disputes, and opening a joint mediation case (联调) on a cluster.
  */
 const disputeClustersRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const readers = requireAnalyticsRole()
 
   app.get(
     '/api/analytics/dispute-clusters',
     {
-      preHandler: readers,
+      config: { access: ANALYTICS_ACCESS },
       schema: {
         tags: ['Analytics'],
         summary: 'Clusters of disputes in space (and optionally time) as hulls, with their villages and a cross-village flag (GeoJSON)',
@@ -102,7 +101,7 @@ const disputeClustersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/analytics/dispute-arcs',
     {
-      preHandler: readers,
+      config: { access: ANALYTICS_ACCESS },
       schema: {
         tags: ['Analytics'],
         summary: 'Pairs of home villages of the parties of cross-village disputes, with counts and village points (for an arc layer)',
@@ -145,7 +144,7 @@ const disputeClustersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/analytics/dispute-clusters/joint-case',
     {
-      preHandler: requireAnalyticsRole(ANALYTICS_ROLES.jointCase),
+      config: { access: analyticsAccess(ANALYTICS_ROLES.jointCase) },
       schema: {
         tags: ['Analytics'],
         summary: 'Open a joint mediation case (联调) on the disputes of a cluster, dispatched to several stations at once (dispatcher, admin)',

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { ANALYTICS_ROLES, requireAnalyticsRole } from '../../analytics/analytics-access.policy.ts'
+import { ANALYTICS_ACCESS, ANALYTICS_ROLES, analyticsAccess } from '../../analytics/analytics-access.policy.ts'
 import { listJointCases } from '../../repositories/joint-cases.repository.ts'
 import { closeJointCase } from '../../services/joint-case.service.ts'
 import { errorResponses } from '../schemas.ts'
@@ -33,7 +33,7 @@ const jointCasesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/analytics/joint-cases',
     {
-      preHandler: requireAnalyticsRole(),
+      config: { access: ANALYTICS_ACCESS },
       schema: {
         tags: ['Analytics'],
         summary: 'Joint mediation cases (联调), newest first, with their disputes, stations and status',
@@ -63,7 +63,7 @@ const jointCasesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/analytics/joint-cases/:id/close',
     {
-      preHandler: requireAnalyticsRole(ANALYTICS_ROLES.jointCase),
+      config: { access: analyticsAccess(ANALYTICS_ROLES.jointCase) },
       schema: {
         tags: ['Analytics'],
         summary: 'Close a joint mediation case (联调) with a reason (dispatcher, admin)',

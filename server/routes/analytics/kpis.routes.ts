@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type, type Static } from 'typebox'
-import { requireAnalyticsRole } from '../../analytics/analytics-access.policy.ts'
+import { ANALYTICS_ACCESS } from '../../analytics/analytics-access.policy.ts'
 import { parseWindow, windowDto, WindowQuery } from '../../analytics/time-window.util.ts'
 import { toXlsx } from '../../exports/table-export.ts'
 import { HttpError } from '../../http-error.ts'
@@ -53,12 +53,11 @@ const KpiSchema = Type.Object({
 
 /** KPIs per village or station (JSON and .xlsx) and trend series. Leaders, center, stations, admins. */
 const kpisRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const readers = requireAnalyticsRole()
 
   app.get(
     '/api/analytics/kpis',
     {
-      preHandler: readers,
+      config: { access: ANALYTICS_ACCESS },
       schema: {
         tags: ['Analytics'],
         summary: 'KPIs per village or station: open, new, new this week, overdue, resolved rate, mean time to resolve, satisfaction, visits overdue',
@@ -86,7 +85,7 @@ const kpisRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/analytics/kpis.xlsx',
     {
-      preHandler: readers,
+      config: { access: ANALYTICS_ACCESS },
       schema: {
         tags: ['Analytics'],
         summary: 'The KPIs as an .xlsx sheet (headers in the request’s language)',
@@ -111,7 +110,7 @@ const kpisRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/analytics/trend',
     {
-      preHandler: readers,
+      config: { access: ANALYTICS_ACCESS },
       schema: {
         tags: ['Analytics'],
         summary: 'A series per day, week or month (township time, UTC+8): new, resolved, open and overdue at each step’s end',

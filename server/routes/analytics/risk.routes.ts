@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { requireAnalyticsRole } from '../../analytics/analytics-access.policy.ts'
+import { ANALYTICS_ACCESS } from '../../analytics/analytics-access.policy.ts'
 import { collectionText, featureText } from '../../analytics/geojson-text.util.ts'
 import { roundScore } from '../../analytics/risk.formula.ts'
 import { parseWindow, windowDto, WindowQuery } from '../../analytics/time-window.util.ts'
@@ -56,12 +56,11 @@ const KeyPersonPartSchema = Type.Object({ count: Type.Integer(), weight: Type.Nu
  * and admins; grid workers 403.
  */
 const riskRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const readers = requireAnalyticsRole()
 
   app.get(
     '/api/analytics/risk',
     {
-      preHandler: readers,
+      config: { access: ANALYTICS_ACCESS },
       schema: {
         tags: ['Analytics'],
         summary: 'Risk score and four-colour grade of every current grid or village (GeoJSON)',
@@ -87,7 +86,7 @@ const riskRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/analytics/risk/change',
     {
-      preHandler: readers,
+      config: { access: ANALYTICS_ACCESS },
       schema: {
         tags: ['Analytics'],
         summary: 'Change of each area’s risk score between two windows, largest rise first',
@@ -144,7 +143,7 @@ const riskRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/analytics/risk/:areaId/explain',
     {
-      preHandler: readers,
+      config: { access: ANALYTICS_ACCESS },
       schema: {
         tags: ['Analytics'],
         summary: 'The events behind one area’s score, each with its contribution (key persons as counts by colour only)',

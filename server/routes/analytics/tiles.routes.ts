@@ -8,6 +8,7 @@ import { findTileFeatures, findTileMvt, TILE_PROPERTIES } from '../../repositori
 import { CaseTileQuery, parseCaseTileFilter } from '../../analytics/case-tile-query.util.ts'
 import { CLUSTER_PROPERTIES, findClusterTileFeatures, findClusterTileMvt } from '../../repositories/case-cluster-tiles.repository.ts'
 import { errorResponses } from '../schemas.ts'
+import { STAFF_GRID_SCOPED } from '../../security/access.ts'
 
 /** Media type of a Mapbox Vector Tile. */
 export const MVT = 'application/vnd.mapbox-vector-tile'
@@ -23,6 +24,7 @@ const tilesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/tiles/:layer/:z/:x/:y.mvt',
     {
+      config: { access: STAFF_GRID_SCOPED },
       schema: {
         tags: ['Analytics'],
         summary: 'Mapbox Vector Tile of hazards, disputes or areas (one layer named like the path; 204 when empty)',

@@ -5,6 +5,7 @@ import { parseBbox } from '../../ogc/bbox.parse.ts'
 import { DatetimeQuery, parseDatetimeFilter } from '../../cases/case-filters.parse.ts'
 import { countCases } from '../../repositories/cases.repository.ts'
 import { errorResponses } from '../schemas.ts'
+import { STAFF_GRID_SCOPED } from '../../security/access.ts'
 
 const Counts = Type.Record(Type.String(), Type.Integer())
 const KindCounts = Type.Object({ byStatus: Counts, openByDeadlineState: Counts })
@@ -14,6 +15,7 @@ const caseCountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/cases/counts',
     {
+      config: { access: STAFF_GRID_SCOPED },
       schema: {
         tags: ['Cases'],
         summary: 'Hazards and disputes per status, and open ones per deadline state (legend), optionally within a bbox and a reported time (datetime)',

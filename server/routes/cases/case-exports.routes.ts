@@ -7,6 +7,7 @@ import { toCsv, toXlsx, type ExportCell, type ExportColumn } from '../../exports
 import { findMonthlyLeads, findMonthlyProblems, type MonthlyFilter } from '../../repositories/case-exports.repository.ts'
 import { listRoutingRules } from '../../repositories/case-settings.repository.ts'
 import { errorResponses } from '../schemas.ts'
+import { STAFF_GRID_SCOPED } from '../../security/access.ts'
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 const CSV = 'text/csv; charset=utf-8'
@@ -60,6 +61,7 @@ const caseExportsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     app.get(
       `/api/exports/problems.${format}`,
       {
+        config: { access: STAFF_GRID_SCOPED },
         schema: { tags: ['Cases'], summary: `Monthly problem list (问题清单) as ${format}`, produces, querystring: MonthlyQuery, response },
       },
       async (request, reply) => {
@@ -70,6 +72,7 @@ const caseExportsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     app.get(
       `/api/exports/leads.${format}`,
       {
+        config: { access: STAFF_GRID_SCOPED },
         schema: { tags: ['Leads'], summary: `Monthly lead list (线索清单) as ${format}`, produces, querystring: MonthlyQuery, response },
       },
       async (request, reply) => {

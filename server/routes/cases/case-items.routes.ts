@@ -1,3 +1,4 @@
+import { CASE_ROLES } from '../../cases/case-access.policy.ts'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { baseUrl } from '../../ogc/links.util.ts'
@@ -34,6 +35,7 @@ const caseItemsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/collections/hazards/items',
     {
+      config: { access: { roles: CASE_ROLES.register, gridScoped: true } },
       schema: {
         tags: ['OGC API – Features', 'Cases'],
         summary: 'Register a hazard (排查登记) — OGC API – Features – Part 4 create',
@@ -50,6 +52,7 @@ const caseItemsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/collections/disputes/items',
     {
+      config: { access: { roles: CASE_ROLES.register, gridScoped: true } },
       schema: {
         tags: ['OGC API – Features', 'Cases'],
         summary: 'Register a dispute (排查登记) with its parties — OGC API – Features – Part 4 create',

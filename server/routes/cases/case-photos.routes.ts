@@ -13,6 +13,7 @@ import { findCaseById, type CaseRow } from '../../repositories/cases.repository.
 import { MAX_PHOTO_BYTES, MAX_PHOTOS_PER_CASE, mayAddPhotos, storeCasePhotos, type UploadedPhoto } from '../../services/case-photos.service.ts'
 import { errorResponses } from '../schemas.ts'
 import { IdParams } from './case.schemas.ts'
+import { STAFF_GRID_SCOPED } from '../../security/access.ts'
 
 /** Options of {@link casePhotosRoutes}. */
 export interface CasePhotosOptions {
@@ -72,6 +73,7 @@ const casePhotosRoutes: FastifyPluginAsyncTypebox<CasePhotosOptions> = async (ap
   app.post(
     '/api/cases/:id/photos',
     {
+      config: { access: STAFF_GRID_SCOPED },
       schema: {
         tags: ['Cases'],
         summary: 'Add photos to a hazard or dispute (multipart/form-data, field "photo", one or more files)',
@@ -97,6 +99,7 @@ const casePhotosRoutes: FastifyPluginAsyncTypebox<CasePhotosOptions> = async (ap
   app.get(
     '/api/cases/:id/photos',
     {
+      config: { access: STAFF_GRID_SCOPED },
       schema: {
         tags: ['Cases'],
         summary: 'Photos of a hazard or dispute, oldest first (same permission as the case)',
@@ -113,6 +116,7 @@ const casePhotosRoutes: FastifyPluginAsyncTypebox<CasePhotosOptions> = async (ap
   app.get(
     '/api/cases/:id/photos/:photoId',
     {
+      config: { access: STAFF_GRID_SCOPED },
       schema: {
         tags: ['Cases'],
         summary: 'One photo of a case, streamed (same permission as the case: grid workers only their grids)',

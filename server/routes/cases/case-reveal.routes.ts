@@ -8,6 +8,7 @@ import { HttpError } from '../../http-error.ts'
 import { MIN_CASE_REVEAL_REASON, revealCaseFields } from '../../services/case-privacy.service.ts'
 import { errorResponses } from '../schemas.ts'
 import { IdParams } from './case.schemas.ts'
+import { STAFF_GRID_SCOPED } from '../../security/access.ts'
 
 const Phone = Type.Union([Type.String(), Type.Null()])
 
@@ -16,6 +17,7 @@ const caseRevealRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/cases/:id/reveal',
     {
+      config: { access: STAFF_GRID_SCOPED },
       schema: {
         tags: ['Cases'],
         summary: 'Reveal the masked reporter or party phones of a hazard or dispute with a reason; audited',

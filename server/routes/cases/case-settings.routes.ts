@@ -3,7 +3,6 @@ import { Type } from 'typebox'
 import { HttpError } from '../../http-error.ts'
 import { CASE_ROLES } from '../../cases/case-access.policy.ts'
 import { GRADE_LABELS, KIND_LABELS, label } from '../../cases/case.labels.ts'
-import { requireRole } from '../../plugins/auth.plugin.ts'
 import {
   listDeadlineSettings,
   listRoutingRules,
@@ -15,6 +14,7 @@ import {
 } from '../../repositories/case-settings.repository.ts'
 import { errorResponses } from '../schemas.ts'
 import { CategorySchema } from './case.schemas.ts'
+import { STAFF } from '../../security/access.ts'
 
 const KindSchema = Type.Enum(['hazard', 'dispute'])
 const RuleSchema = Type.Object({
@@ -43,11 +43,11 @@ const toDeadline = (row: DeadlineSettingRow) => ({ kind: row.kind, grade: row.gr
 
 /** Categories with their default stations (routing rules) and deadline settings; read by all, changed by admins. */
 const caseSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const adminOnly = requireRole(...CASE_ROLES.settingsWrite)
 
   app.get(
     '/api/routing-rules',
     {
+      config: { access: STAFF },
       schema: {
         tags: ['Cases'],
         summary: 'Case categories and the station each is dispatched to by default',
@@ -61,7 +61,7 @@ const caseSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.put(
     '/api/routing-rules/:kind/:category',
     {
-      preHandler: adminOnly,
+      config: { access: { roles: CASE_ROLES.settingsWrite } },
       schema: {
         tags: ['Cases'],
         summary: 'Create or change a category and its default station (admin)',
@@ -88,6 +88,7 @@ const caseSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/deadline-settings',
     {
+      config: { access: STAFF },
       schema: {
         tags: ['Cases'],
         summary: 'Hours allowed per dispute tier and hazard severity (defaults: general 72, complex 360, major 24 to escalate)',
@@ -100,7 +101,7 @@ const caseSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.put(
     '/api/deadline-settings/:kind/:grade',
     {
-      preHandler: adminOnly,
+      config: { access: { roles: CASE_ROLES.settingsWrite } },
       schema: {
         tags: ['Cases'],
         summary: 'Change the hours of a tier or severity (admin); applies to cases registered or re-tiered afterwards',

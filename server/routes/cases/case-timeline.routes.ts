@@ -9,12 +9,14 @@ import { findLead } from '../../repositories/leads.repository.ts'
 import { caseNotFound } from '../../services/case-action.service.ts'
 import { errorResponses } from '../schemas.ts'
 import { CaseEventSchema } from './case.schemas.ts'
+import { STAFF_GRID_SCOPED } from '../../security/access.ts'
 
 /** The ledger (台账) of a case or a lead. */
 const caseTimelineRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/cases/:kind/:id/timeline',
     {
+      config: { access: STAFF_GRID_SCOPED },
       schema: {
         tags: ['Cases'],
         summary: 'Every ledger entry (台账) of a hazard, dispute or lead, oldest first: who, role, when, action, changed fields, why',

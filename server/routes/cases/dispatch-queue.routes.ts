@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { CASE_ROLES } from '../../cases/case-access.policy.ts'
-import { requireRole } from '../../plugins/auth.plugin.ts'
 import { toCaseDto } from '../../mappers/case.mapper.ts'
 import { listRoutingRules } from '../../repositories/case-settings.repository.ts'
 import { selectCases, type CaseRow } from '../../repositories/cases.repository.ts'
@@ -13,7 +12,7 @@ const dispatchQueueRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/dispatch/queue',
     {
-      preHandler: requireRole(...CASE_ROLES.queue),
+      config: { access: { roles: CASE_ROLES.queue } },
       schema: {
         tags: ['Cases'],
         summary: 'Registered disputes awaiting dispatch, nearest deadline first, with the station suggested by the routing rules (dispatcher, admin)',

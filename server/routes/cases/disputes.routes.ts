@@ -34,6 +34,7 @@ const disputesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     app.post(
       `/api/disputes/:id/${action}`,
       {
+        config: { access: { roles: ROLES[action] } },
         schema: {
           tags: ['Cases'],
           summary: SUMMARIES[action],

@@ -23,6 +23,7 @@ const hazardsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     app.post(
       `/api/hazards/:id/${action}`,
       {
+        config: { access: { roles: CASE_ROLES.hazardStep, gridScoped: true } },
         schema: {
           tags: ['Cases'],
           summary: `${SUMMARIES[action]} (grid worker of its grid, dispatcher, admin)`,

@@ -4,7 +4,6 @@ import { Type } from 'typebox'
 import { HttpError } from '../../http-error.ts'
 import { CASE_ROLES, canRead } from '../../cases/case-access.policy.ts'
 import { parseIfMatch } from '../../cases/if-match.util.ts'
-import { requireRole } from '../../plugins/auth.plugin.ts'
 import { toCaseDto } from '../../mappers/case.mapper.ts'
 import { toLeadDto } from '../../mappers/lead.mapper.ts'
 import { findCase } from '../../repositories/cases.repository.ts'
@@ -24,6 +23,7 @@ import {
   TierSchema,
 } from './case.schemas.ts'
 import { publishCaseEvent } from './case-reply.util.ts'
+import { STAFF_GRID_SCOPED } from '../../security/access.ts'
 
 const ERRORS = errorResponses(400, 401, 403, 404, 409, 412)
 
@@ -45,7 +45,6 @@ const ConvertBody = Type.Object(
 
 /** The lead list (线索清单): departments' clues, verified, then converted into a hazard or dispute, or dismissed. */
 const leadsRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const writers = requireRole(...CASE_ROLES.leadWrite)
 
   function replyWithLead(reply: FastifyReply, row: LeadRow) {
     reply.header('etag', `"${row.version}"`)
@@ -66,7 +65,7 @@ const leadsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/leads',
     {
-      preHandler: writers,
+      config: { access: { roles: CASE_ROLES.leadWrite } },
       schema: {
         tags: ['Leads'],
         summary: 'Register a lead handed over by a department (dispatcher, admin)',
@@ -98,6 +97,7 @@ const leadsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/leads',
     {
+      config: { access: STAFF_GRID_SCOPED },
       schema: {
         tags: ['Leads'],
         summary: 'The lead list, newest first (grid workers: leads located in their grids)',
@@ -122,6 +122,7 @@ const leadsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/leads/:id',
     {
+      config: { access: STAFF_GRID_SCOPED },
       schema: { tags: ['Leads'], summary: 'One lead; the ETag carries its version', params: IdParams, response: { 200: LeadSchema, ...errorResponses(400, 401, 404) } },
     },
     async (request, reply) => {
@@ -134,7 +135,7 @@ const leadsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/leads/:id/verify',
     {
-      preHandler: writers,
+      config: { access: { roles: CASE_ROLES.leadWrite } },
       schema: {
         tags: ['Leads'],
         summary: 'Verify a pending lead (dispatcher, admin)',
@@ -160,7 +161,7 @@ const leadsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/leads/:id/dismiss',
     {
-      preHandler: writers,
+      config: { access: { roles: CASE_ROLES.leadWrite } },
       schema: {
         tags: ['Leads'],
         summary: 'Dismiss a lead with a reason (dispatcher, admin)',
@@ -186,7 +187,7 @@ const leadsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/leads/:id/convert',
     {
-      preHandler: writers,
+      config: { access: { roles: CASE_ROLES.leadWrite } },
       schema: {
         tags: ['Leads'],
         summary: 'Turn a verified lead into a hazard or a dispute (source "lead"), in one transaction (dispatcher, admin)',

@@ -5,12 +5,13 @@ import type { AreaLevel } from '../../db/tables/area.table.ts'
 import { HttpError } from '../../http-error.ts'
 import { parseIfMatch } from '../../cases/if-match.util.ts'
 import { BOUNDARY_BODY_LIMIT_BYTES } from '../../boundaries/boundary.limits.ts'
-import { currentUser, requireRole } from '../../plugins/auth.plugin.ts'
+import { currentUser } from '../../plugins/auth.plugin.ts'
 import { findAreaFeature } from '../../repositories/areas.repository.ts'
 import { saveAreaEdits, type EditableAreaProperties } from '../../services/boundary-edit.service.ts'
 import { GEOJSON } from '../../ogc/links.util.ts'
 import { EditablePropertiesSchema, GeometryInput } from '../boundaries.schemas.ts'
 import { errorResponses } from '../schemas.ts'
+import { roles } from '../../security/access.ts'
 
 /** Area collections whose features can be replaced (PUT) and updated (PATCH). */
 export const EDITABLE_AREA_COLLECTIONS: Array<{ id: string; level: AreaLevel }> = [
@@ -91,7 +92,7 @@ const areaItemsEditRoutes: FastifyPluginAsyncTypebox = async (app) => {
         method,
         url: `/api/collections/${collection.id}/items/:featureId`,
         bodyLimit: BOUNDARY_BODY_LIMIT_BYTES,
-        preHandler: requireRole('admin'),
+        config: { access: roles('admin') },
         schema: {
           tags: ['OGC API – Features'],
           summary:

@@ -47,6 +47,7 @@ const collectionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/collections',
     {
+      config: { access: 'signed-in' },
       schema: {
         tags: ['OGC API – Features'],
         summary: 'Feature collections',
@@ -72,6 +73,7 @@ const collectionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/collections/:collectionId',
     {
+      config: { access: 'signed-in' },
       schema: {
         tags: ['OGC API – Features'],
         summary: 'One feature collection',

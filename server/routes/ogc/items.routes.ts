@@ -7,6 +7,7 @@ import { COLLECTIONS, findCollection, type CollectionProvider } from '../../ogc/
 import { parseBbox } from '../../ogc/bbox.parse.ts'
 import { baseUrl, GEOJSON, type Link } from '../../ogc/links.util.ts'
 import { collectionNotFound } from './collections.routes.ts'
+import { STAFF_GRID_SCOPED } from '../../security/access.ts'
 
 /** Default page size of an items request. */
 export const DEFAULT_LIMIT = 100
@@ -107,6 +108,7 @@ const itemsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     app.get(
       `/api/collections/${collection.id}/items`,
       {
+        config: { access: STAFF_GRID_SCOPED },
         schema: {
           tags: ['OGC API – Features'],
           summary: `Features of ${collection.title.en} (GeoJSON), paged and filtered`,
@@ -121,6 +123,7 @@ const itemsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/collections/:collectionId/items',
     {
+      config: { access: STAFF_GRID_SCOPED },
       schema: {
         tags: ['OGC API – Features'],
         summary: 'Features of a collection (GeoJSON), paged',
@@ -139,6 +142,7 @@ const itemsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/collections/:collectionId/items/:featureId',
     {
+      config: { access: STAFF_GRID_SCOPED },
       schema: {
         tags: ['OGC API – Features'],
         summary: 'One feature (GeoJSON); the ETag carries its version',

@@ -8,7 +8,8 @@ import { currentUser } from '../../plugins/auth.plugin.ts'
 import type { KeyPersonRow } from '../../repositories/key-persons.repository.ts'
 import { auditActor } from '../../services/audit.service.ts'
 import { applyKeyPersonChange, registerKeyPerson, type KeyPersonPatch } from '../../services/key-persons.service.ts'
-import { parseIfMatch, requireIdentityRole } from '../key-persons.routes.ts'
+import { parseIfMatch } from '../key-persons.routes.ts'
+import { IDENTITY_ACCESS } from '../../services/key-person-access.service.ts'
 import {
   KeyPersonFeatureSchema,
   KeyPersonReplaceFeatureSchema,
@@ -84,7 +85,7 @@ const keyPersonsItemsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     `/api/collections/${COLLECTION}/items`,
     {
-      preHandler: requireIdentityRole,
+      config: { access: IDENTITY_ACCESS },
       schema: {
         tags: ['OGC API – Features', 'Key persons'],
         summary: 'Register a key person — OGC API – Features – Part 4 create',
@@ -109,6 +110,7 @@ const keyPersonsItemsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.put(
     `/api/collections/${COLLECTION}/items/:featureId`,
     {
+      config: { access: IDENTITY_ACCESS },
       schema: {
         tags: ['OGC API – Features', 'Key persons'],
         summary: 'Replace a key person — OGC API – Features – Part 4 replace; send If-Match (stale: 412 with the current state)',

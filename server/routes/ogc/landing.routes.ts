@@ -26,7 +26,7 @@ const landingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api',
     {
-      config: { public: true },
+      config: { access: 'public' },
       schema: {
         tags: ['OGC API – Features'],
         summary: 'Landing page',
@@ -59,7 +59,7 @@ const landingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/conformance',
     {
-      config: { public: true },
+      config: { access: 'public' },
       schema: {
         tags: ['OGC API – Features'],
         summary: 'Conformance classes',
@@ -74,7 +74,7 @@ const landingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/openapi.json',
     {
-      config: { public: true },
+      config: { access: 'public' },
       schema: { tags: ['OGC API – Features'], summary: 'OpenAPI 3.0 document of this service', security: [], querystring: FormatQuery },
     },
     async (_request, reply) => {
