@@ -23,12 +23,11 @@ export default fp<ClientPluginOptions>(
       return reply.type('application/geo+json').sendFile('basemap.geojson', options.geodataDir)
     })
     const hasClient = existsSync(join(options.clientDir, 'index.html'))
+    // Only `reply.sendFile`: the files are served by the public `/*` route below, so that
+    // no route is registered without an access declaration.
     await app.register(fastifyStatic, {
       root: hasClient ? options.clientDir : options.geodataDir,
-      prefix: '/',
-      serve: hasClient,
-      wildcard: false,
-      index: false,
+      serve: false,
     })
     if (!existsSync(basemapFile)) app.log.warn(`basemap missing: ${basemapFile}`)
     app.get('/*', { schema: { hide: true }, config: { access: 'public' } }, async (request, reply) => {
