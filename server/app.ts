@@ -74,7 +74,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     logger: {
       level: options.logLevel ?? 'warn',
       // Database errors carry bound parameters and row values; log only their safe fields.
-      serializers: { err: serializeLogError },
+      serializers: { err: (error: Error) => serializeLogError(error) },
       ...(options.logStream ? { stream: options.logStream } : {}),
     },
     bodyLimit: BODY_LIMIT_BYTES,

@@ -18,7 +18,7 @@ const MAX_CAUSE_DEPTH = 3
 export interface LogSafeError {
   type: string
   message: string
-  stack?: string
+  stack: string
   cause?: LogSafeError
   [field: string]: unknown
 }
@@ -28,16 +28,16 @@ export interface LogSafeError {
  * Used as the logger's `err` serializer, so every `log.error({ err })` goes through it.
  */
 export function serializeLogError(error: unknown, depth = 0): LogSafeError {
-  if (!(error instanceof Error)) return { type: typeof error, message: String(error).slice(0, 200) }
+  if (!(error instanceof Error)) return { type: typeof error, message: String(error).slice(0, 200), stack: '' }
   const record = error as unknown as Record<string, unknown>
   const code = typeof record.code === 'string' ? record.code : undefined
   const message = redactMessage(error.message, code)
-  const safe: LogSafeError = { type: error.constructor?.name ?? error.name, message }
+  const stack = (error.stack ?? '').replace(error.message, message)
+  const safe: LogSafeError = { type: error.constructor?.name ?? error.name, message, stack }
   for (const field of SAFE_FIELDS) {
     const value = record[field]
     if (typeof value === 'string' || typeof value === 'number') safe[field] = value
   }
-  if (error.stack) safe.stack = error.stack.replace(error.message, message)
   if (error.cause !== undefined && depth < MAX_CAUSE_DEPTH) safe.cause = serializeLogError(error.cause, depth + 1)
   return safe
 }
