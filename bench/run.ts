@@ -15,6 +15,7 @@ import { PGLITE_ANALYTICS_CASES, runAnalyticsBench, runServerAnalyticsBench } fr
 import { benchBoundaries, printBoundaryBench } from './boundaries.bench.ts'
 import { benchBoundaryImport, printBoundaryImportBench } from './boundaries-import.bench.ts'
 import { runClientDecodeBench } from './client-decode.bench.ts'
+import { benchLoad, printLoadBench } from './load.bench.ts'
 
 const GEODATA_DIR = new URL('../geodata/xizhou', import.meta.url).pathname
 const RUNS = Number(process.env.BENCH_RUNS ?? 300)
@@ -22,7 +23,10 @@ const CASE_RUNS = Number(process.env.BENCH_CASE_RUNS ?? 100)
 const BOUNDARY_RUNS = Number(process.env.BENCH_BOUNDARY_RUNS ?? 50)
 const IMPORT_RUNS = Number(process.env.BENCH_IMPORT_RUNS ?? 5)
 const TARGET_RATIO = 1.5
-/** `--only startup,items,cases,analytics,boundaries,boundary-import,client` runs just those benchmarks (default: all). */
+/** Mixed load: connections and seconds (BENCH_LOAD_SECONDS=5 for a quick run). */
+const LOAD_CONNECTIONS = Number(process.env.BENCH_LOAD_CONNECTIONS ?? 100)
+const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 60)
+/** `--only startup,items,cases,analytics,boundaries,boundary-import,load,client` runs just those benchmarks (default: all). */
 /** `--engine embedded` or `--engine server` runs the engine benchmarks on that engine only (default: both). */
 const ARGS = parseArgs({ options: { only: { type: 'string' }, engine: { type: 'string' } } }).values
 const ONLY = ARGS.only?.split(',').map((name) => name.trim())
@@ -71,6 +75,7 @@ async function benchEngine(label: string, engine: DbEngine, options: { estimateA
       ok = printBoundaryBench(label, boundaries, BOUNDARY_RUNS) && ok
     }
     if (selected('boundary-import')) printBoundaryImportBench(label, await benchBoundaryImport(app, engine, { runs: IMPORT_RUNS }))
+    if (selected('load')) ok = printLoadBench(label, await benchLoad(app, engine, { connections: LOAD_CONNECTIONS, seconds: LOAD_SECONDS })) && ok
     return ok
   } finally {
     await app.close()
@@ -87,7 +92,7 @@ if (selected('startup')) {
 const embedded = onEngine('embedded') ? await openEngine({}) : undefined
 if (embedded) {
   try {
-    if (selected('items') || selected('cases') || selected('boundaries') || selected('boundary-import')) await benchEngine('embedded PGlite', embedded, { estimateAll: true })
+    if (selected('items') || selected('cases') || selected('boundaries') || selected('boundary-import') || selected('load')) await benchEngine('embedded PGlite', embedded, { estimateAll: true })
     if (selected('analytics')) await runAnalyticsBench('embedded PGlite', embedded, PGLITE_ANALYTICS_CASES)
   } finally {
     await embedded.close()
@@ -95,7 +100,7 @@ if (embedded) {
 }
 
 const serverUrl = onEngine('server') ? (process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL) : undefined
-if (serverUrl && (selected('items') || selected('cases') || selected('boundaries') || selected('boundary-import'))) {
+if (serverUrl && (selected('items') || selected('cases') || selected('boundaries') || selected('boundary-import') || selected('load'))) {
   await withServerDatabase(serverUrl, async (databaseUrl) => {
     const engine = await openEngine({ databaseUrl })
     try {

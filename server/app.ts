@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import cookie from '@fastify/cookie'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { DbEngine } from './db/engine.ts'
+import { serializeLogError } from './logging/log-safe-error.ts'
 import authPlugin from './plugins/auth.plugin.ts'
 import clientPlugin from './plugins/client.plugin.ts'
 import databasePlugin from './plugins/database.plugin.ts'
@@ -63,12 +64,19 @@ export interface BuildAppOptions {
   trustProxy?: boolean
   /** Folder of uploaded case photos (default: a `gridatlas-photos` folder in the OS temp dir, for tests). */
   photoDir?: string
+  /** Where the log goes instead of stdout (tests read it back). */
+  logStream?: NodeJS.WritableStream
 }
 
 /** Builds the GridAtlas HTTP application on an open, migrated database. */
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { level: options.logLevel ?? 'warn' },
+    logger: {
+      level: options.logLevel ?? 'warn',
+      // Database errors carry bound parameters and row values; log only their safe fields.
+      serializers: { err: (error: Error) => serializeLogError(error) },
+      ...(options.logStream ? { stream: options.logStream } : {}),
+    },
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: options.trustProxy ?? false,
     routerOptions: { ignoreTrailingSlash: true },

@@ -34,6 +34,17 @@ export interface EngineOptions {
   poolSize?: number
 }
 
+/** How long opening a connection to PostgreSQL may take before the request fails (503). */
+const CONNECT_TIMEOUT_MS = 5000
+
+/** Logs a lost connection at most once a second (an outage drops every connection at once). */
+let lastConnectionWarningMs = 0
+function warnConnectionLost(error: Error): void {
+  if (Date.now() - lastConnectionWarningMs < 1000) return
+  lastConnectionWarningMs = Date.now()
+  console.warn(`GridAtlas: database connection lost: ${error.message}`)
+}
+
 const INT8_OID = 20
 const NUMERIC_OID = 1700
 
@@ -49,10 +60,22 @@ export async function openEngine(options: EngineOptions): Promise<DbEngine> {
 async function openPostgres(connectionString: string, max: number): Promise<DbEngine> {
   // JIT compilation costs ~30 ms per statement and our statements are short
   // (measured on 100k cases: a bbox page went from ~240 ms to ~60 ms without it).
-  const pool = new pg.Pool({ connectionString, max, options: '-c jit=off' })
+  const pool = new pg.Pool({
+    connectionString,
+    max,
+    options: '-c jit=off',
+    // While the server is unreachable a request fails fast (503) instead of waiting on a socket.
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    keepAlive: true,
+  })
   // An idle client losing its connection (server restart, dropped database) must
   // not crash the process; the pool replaces it on the next checkout.
-  pool.on('error', (error) => console.warn(`GridAtlas: idle database connection lost: ${error.message}`))
+  pool.on('error', (error) => warnConnectionLost(error))
+  // The pool listens for errors only on idle clients: a client checked out
+  // (a transaction, a running query) that loses its server emits 'error' with
+  // no listener, which kills the process. Every client gets its own listener;
+  // the query in flight fails on its own and the request answers 503.
+  pool.on('connect', (client) => client.on('error', (error) => warnConnectionLost(error)))
   const client = await pool.connect()
   client.release()
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
@@ -62,13 +85,15 @@ async function openPostgres(connectionString: string, max: number): Promise<DbEn
     connectionString,
     async exec(script) {
       const connection = await pool.connect()
+      let broken: Error | undefined
       try {
         await connection.query(`BEGIN;\n${script}\n;COMMIT;`)
       } catch (error) {
-        await connection.query('ROLLBACK')
+        // On a lost connection ROLLBACK fails too: the server rolled back already; report the first error.
+        await connection.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError))
         throw error
       } finally {
-        connection.release()
+        connection.release(broken)
       }
     },
     async close() {

@@ -1,8 +1,12 @@
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { isDatabaseUnavailable } from '../db/db-unavailable.ts'
 import { HttpError } from '../http-error.ts'
 import { message, type Lang, type MessageCode } from '../i18n/messages.ts'
 import { describeValidationErrors, firstUnknownProperty } from './validation.messages.ts'
+
+/** Seconds a client is told to wait (Retry-After) when the database is unavailable. */
+const DATABASE_RETRY_AFTER_SECONDS = 5
 
 /** Sends `{ code, message }` (plus `extra`) at `status`, in the request's language. */
 export function sendError(
@@ -55,6 +59,12 @@ export default fp(
       }
       if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
         return sendError(reply, request, error.statusCode, 'bad_request', { detail: error.message })
+      }
+      if (isDatabaseUnavailable(error)) {
+        // Down or restarting: the request can be retried; not a fault of the code (no 500).
+        request.log.warn({ err: error }, 'database unavailable')
+        reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS))
+        return sendError(reply, request, 503, 'database_unavailable', { retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS })
       }
       request.log.error({ err: error }, 'unhandled error')
       return sendError(reply, request, 500, 'internal')

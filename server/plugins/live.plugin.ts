@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import fp from 'fastify-plugin'
-import pg from 'pg'
 import { sql } from 'kysely'
 import { LiveEventBus, type LiveEvent } from '../live/live-events.bus.ts'
+import { PgListenConnection } from '../live/pg-listen.connection.ts'
 
 /** PostgreSQL channel that carries live events between server processes. */
 export const LIVE_CHANNEL = 'gridatlas_events'
@@ -23,7 +23,8 @@ interface Envelope {
  * Decorates `app.live`. On PostgreSQL each published event is also sent with
  * `pg_notify` and a dedicated client LISTENs, so that several server
  * processes on one database stay in step; PGlite is single-process, the
- * in-process bus is enough there.
+ * in-process bus is enough there. The LISTEN connection reconnects by
+ * itself when the database goes away and comes back.
  */
 export default fp(
   async (app) => {
@@ -32,19 +33,21 @@ export default fp(
     const url = app.engine.connectionString
     if (app.engine.kind !== 'postgres' || !url) return
     const origin = randomUUID()
-    const listener = new pg.Client({ connectionString: url })
-    listener.on('error', (error) => app.log.error({ err: error }, 'live LISTEN connection failed'))
-    await listener.connect()
-    listener.on('notification', (notification) => {
-      if (notification.channel !== LIVE_CHANNEL || !notification.payload) return
-      try {
-        const envelope = JSON.parse(notification.payload) as Envelope
-        if (envelope.origin !== origin) bus.deliver(envelope.event)
-      } catch (error) {
-        app.log.warn({ err: error }, 'bad live event payload')
-      }
+    const listener = new PgListenConnection({
+      connectionString: url,
+      channel: LIVE_CHANNEL,
+      onPayload(payload) {
+        try {
+          const envelope = JSON.parse(payload) as Envelope
+          if (envelope.origin !== origin) bus.deliver(envelope.event)
+        } catch (error) {
+          app.log.warn({ err: error }, 'bad live event payload')
+        }
+      },
+      onProblem: (text, error) => app.log.warn({ err: error }, text),
+      onRestored: () => app.log.info('live LISTEN connection restored'),
     })
-    await listener.query(`LISTEN ${LIVE_CHANNEL}`)
+    await listener.start()
     bus.setRelay(
       async (event) => {
         const payload = JSON.stringify({ origin, event } satisfies Envelope)
@@ -54,7 +57,7 @@ export default fp(
     )
     app.addHook('onClose', async () => {
       bus.setRelay(undefined)
-      await listener.end().catch(() => {})
+      await listener.stop()
     })
   },
   { name: 'live', dependencies: ['database'] },

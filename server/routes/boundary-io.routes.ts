@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyError } from 'fastify'
 import { Type } from 'typebox'
 import type { AreaLevel } from '../db/tables/area.table.ts'
+import { isDatabaseUnavailable } from '../db/db-unavailable.ts'
 import { HttpError } from '../http-error.ts'
-import { message } from '../i18n/messages.ts'
 import { IMPORT_LIMIT_BYTES } from '../boundary-io/boundary-io.limits.ts'
 import { parseBoundaryFile } from '../boundary-io/boundary-file.parse.ts'
 import { toFeatureCollection, toKml, toShapefileZip, type ExportFormat } from '../boundary-io/boundary-export.format.ts'
@@ -29,13 +29,19 @@ const CONTENT_TYPES: Record<ExportFormat, string> = {
  * Import is admin-only and runs as a job: POST answers 202 with the job at
  * once (a file that cannot be read is a 400 and nothing happens), the client
  * polls GET /api/boundaries/imports/{id} for `processed`/`total` and finally
- * the report. The job holds one transaction: on the embedded database other
+ * the report. Jobs are stored in the database (see ImportJobRegistry), so a
+ * job and its report outlive a restart. The job holds one transaction: on the embedded database other
  * requests that need the database wait until it ends. Export is open to every
  * signed-in role: boundaries are not personal data, and the OGC collections
  * already serve them.
  */
 const boundaryIoRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const jobs = new ImportJobRegistry()
+  const jobs = new ImportJobRegistry(app.db, app.engine.kind, (error, text) => app.log.error({ err: error }, text))
+  // Jobs a previous run left running were rolled back with it: mark them failed, with why.
+  app.addHook('onReady', async () => {
+    const failed = await jobs.failInterrupted()
+    if (failed > 0) app.log.warn({ failed }, 'boundary import jobs interrupted by a restart marked failed')
+  })
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: IMPORT_LIMIT_BYTES }, (_request, body, done) => done(null, body))
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -71,18 +77,24 @@ const boundaryIoRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!parsed.valid) throw new HttpError(400, parsed.reason, parsed.params)
       const { level: levelName, sourceCrs, reason, dryRun } = request.query
       const level = LEVELS[levelName]
-      const job = jobs.start({ total: parsed.features.length, format: parsed.format, level: levelName, sourceCrs })
+      const job = await jobs.start({ total: parsed.features.length, format: parsed.format, level: levelName, sourceCrs }, user.username)
       const lang = request.lang
-      const progress = (processed: number, phase: 'checking' | 'validating' | 'writing') => Object.assign(job, { processed, phase })
+      const progress = (processed: number, phase: 'checking' | 'validating' | 'writing') => jobs.progress(job.id, processed, phase)
       void app.db
         .transaction()
-        .execute((trx) => importBoundaries(trx, { features: parsed.features, level, sourceCrs, by: user.username, reason, lang, dryRun }, progress))
+        .execute(async (trx) => {
+          await jobs.claim(trx, job.id)
+          const report = await importBoundaries(trx, { features: parsed.features, level, sourceCrs, by: user.username, reason, lang, dryRun }, progress)
+          await jobs.finishIn(trx, job.id, report)
+          return report
+        })
         .then(
-          (report) => jobs.finish(job, report),
+          () => jobs.settled(job.id),
           (error: unknown) => {
-            if (error instanceof HttpError) return jobs.fail(job, { code: error.code, message: message(error.code, lang, error.params) })
+            if (error instanceof HttpError) return jobs.fail(job.id, error.code, error.params)
+            if (isDatabaseUnavailable(error)) return jobs.fail(job.id, 'database_unavailable', {})
             request.log.error({ err: error }, 'boundary import failed')
-            jobs.fail(job, { code: 'internal', message: message('internal', lang) })
+            return jobs.fail(job.id, 'internal')
           },
         )
       return reply.code(202).send(job)
@@ -101,7 +113,7 @@ const boundaryIoRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const job = jobs.get(request.params.id)
+      const job = await jobs.get(request.params.id, request.lang)
       if (!job) throw new HttpError(404, 'boundary_import_not_found')
       return job
     },

@@ -1,0 +1,199 @@
+import autocannon from 'autocannon'
+import { sql, type CompiledQuery } from 'kysely'
+import type { FastifyInstance } from 'fastify'
+import { buildApp } from '../server/app.ts'
+import type { Db } from '../server/db/database.ts'
+import type { DbEngine } from '../server/db/engine.ts'
+import { createUser } from '../server/services/users.service.ts'
+import { issueApiToken } from '../server/services/tokens.service.ts'
+import { BENCH_BBOX } from './items.bench.ts'
+import { listenOnce } from './listen-once.util.ts'
+import { replayStatements } from './sql-capture.util.ts'
+import { ms } from './stats.util.ts'
+
+/** Throughput may be at most this many times lower over HTTP than on the database alone. */
+export const LOAD_TARGET_RATIO = 1.3
+
+/** One request of the mix, and the statements it runs. */
+interface LoadStep {
+  label: string
+  method: 'GET' | 'POST'
+  path: string
+  body?: string
+  /** Whether the route runs its statements in one transaction (the baseline does the same). */
+  transactional: boolean
+  statements: CompiledQuery[]
+}
+
+/** Throughput and latency of one side of the comparison. */
+export interface LoadSide {
+  requests: number
+  perSecond: number
+  p50: number
+  p99: number
+  /** Failed requests (connection errors, resets), timeouts included. */
+  errors: number
+  /** Requests without an answer within 30 s. */
+  timeouts: number
+  non2xx: number
+}
+
+/** Figures of {@link benchLoad}. */
+export interface LoadBench {
+  connections: number
+  seconds: number
+  steps: Array<{ label: string; statements: number }>
+  api: LoadSide
+  baseline: LoadSide
+}
+
+/** The request mix every connection cycles through, in order. */
+function loadSteps(point: [number, number]): Array<Omit<LoadStep, 'statements'>> {
+  const bbox = BENCH_BBOX.join(',')
+  const feature = {
+    type: 'Feature',
+    geometry: { type: 'Point', coordinates: point },
+    properties: { category: 'fire', severity: 'medium', source: 'grid_worker', reporterName: '负载测试', description: '负载测试登记' },
+  }
+  return [
+    { label: 'GET fine-grids items (bbox, 100)', method: 'GET', path: `/api/collections/fine-grids/items?bbox=${bbox}&limit=100`, transactional: false },
+    { label: 'GET /api/cases/counts', method: 'GET', path: '/api/cases/counts', transactional: false },
+    { label: 'POST hazard registration', method: 'POST', path: '/api/collections/hazards/items', body: JSON.stringify(feature), transactional: true },
+    { label: 'GET /api/key-persons?limit=20 (audited)', method: 'GET', path: '/api/key-persons?limit=20', transactional: true },
+    { label: 'GET hazards items (bbox, 100)', method: 'GET', path: `/api/collections/hazards/items?bbox=${bbox}&limit=100`, transactional: false },
+  ]
+}
+
+/** A handle on `db` that records every statement executed through it, compiled as the driver receives it. */
+function recordingDb(db: Db): { spy: Db; recorded: CompiledQuery[] } {
+  const recorded: CompiledQuery[] = []
+  const compiled = new Map<unknown, CompiledQuery>()
+  const executor = db.getExecutor()
+  const spy = db.withPlugin({
+    transformQuery(args) {
+      compiled.set(args.queryId, executor.compileQuery(args.node, args.queryId))
+      return args.node
+    },
+    async transformResult(args) {
+      const statement = compiled.get(args.queryId)
+      if (statement) recorded.push(statement)
+      return args.result
+    },
+  })
+  return { spy, recorded }
+}
+
+/**
+ * Records the statements each step runs: the same app on a recording handle
+ * answers each request once to warm up (credential cache), then once recorded.
+ */
+async function recordSteps(engine: DbEngine, steps: Array<Omit<LoadStep, 'statements'>>, headers: Record<string, string>): Promise<LoadStep[]> {
+  const { spy, recorded } = recordingDb(engine.db)
+  const app = await buildApp({ engine: { ...engine, db: spy }, logLevel: 'silent' })
+  try {
+    const result: LoadStep[] = []
+    for (const step of steps) {
+      const inject = () => app.inject({ method: step.method, url: step.path, headers, payload: step.body })
+      await inject()
+      recorded.length = 0
+      const response = await inject()
+      if (response.statusCode >= 300) throw new Error(`${step.label} answered ${response.statusCode}: ${response.body.slice(0, 300)}`)
+      result.push({ ...step, statements: [...recorded] })
+    }
+    return result
+  } finally {
+    await app.close()
+  }
+}
+
+function percentile(sorted: number[], q: number): number {
+  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]
+}
+
+/** The steps' statements driven straight on the database by `connections` loops for `seconds`. */
+async function runBaseline(engine: DbEngine, steps: LoadStep[], connections: number, seconds: number): Promise<LoadSide> {
+  const samples: number[] = []
+  let errors = 0
+  const deadline = performance.now() + seconds * 1000
+  const loop = async () => {
+    for (let i = 0; performance.now() < deadline; i++) {
+      const step = steps[i % steps.length]
+      const started = performance.now()
+      try {
+        await replayStatements(engine.db, step.statements, step.transactional)
+        samples.push(performance.now() - started)
+      } catch {
+        errors += 1
+      }
+    }
+  }
+  const started = performance.now()
+  await Promise.all(Array.from({ length: connections }, loop))
+  const elapsedSeconds = (performance.now() - started) / 1000
+  samples.sort((a, b) => a - b)
+  return { requests: samples.length, perSecond: samples.length / elapsedSeconds, p50: percentile(samples, 0.5), p99: percentile(samples, 0.99), errors, timeouts: 0, non2xx: 0 }
+}
+
+/** The same mix over HTTP with autocannon (in a worker thread, so the load generator does not share the server's event loop). */
+async function runApi(base: string, steps: LoadStep[], token: string, connections: number, seconds: number): Promise<LoadSide> {
+  const result = await autocannon({
+    url: base,
+    connections,
+    duration: seconds,
+    workers: 1,
+    timeout: 30,
+    requests: steps.map((step) => ({
+      method: step.method,
+      path: step.path,
+      body: step.body,
+      headers: { authorization: `Bearer ${token}`, ...(step.body ? { 'content-type': 'application/geo+json' } : {}) },
+    })),
+  })
+  return {
+    requests: result.requests.total,
+    perSecond: result.requests.total / (result.duration || seconds),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    non2xx: result.non2xx,
+  }
+}
+
+/**
+ * Mixed load (issue 9): `connections` connections for `seconds` each
+ * cycling through a fine-grid page, the legend counts, a hazard
+ * registration, an (audited) key-person list and a hazard page, over HTTP
+ * against the server; beside it the very statements of those requests
+ * (recorded from the app) driven at the same concurrency straight on the
+ * database for as long.
+ */
+export async function benchLoad(app: FastifyInstance, engine: DbEngine, options: { connections: number; seconds: number }): Promise<LoadBench> {
+  const user = await engine.db.transaction().execute((trx) =>
+    createUser(trx, { username: `bench-load-${Date.now()}`, password: 'bench-password-123', role: 'dispatcher' }, null),
+  )
+  const { token } = await issueApiToken(engine.db, user.id, 'bench-load')
+  const { rows } = await sql<{ lon: number; lat: number }>`
+    SELECT ST_X(ST_PointOnSurface(geom)) AS lon, ST_Y(ST_PointOnSurface(geom)) AS lat
+    FROM current_areas WHERE level = 'fine_grid' ORDER BY code LIMIT 1`.execute(engine.db)
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/geo+json' }
+  const steps = await recordSteps(engine, loadSteps([Number(rows[0].lon), Number(rows[0].lat)]), headers)
+  const baseline = await runBaseline(engine, steps, options.connections, options.seconds)
+  const api = await runApi(await listenOnce(app), steps, token, options.connections, options.seconds)
+  return { ...options, steps: steps.map((step) => ({ label: step.label, statements: step.statements.length })), api, baseline }
+}
+
+/** Prints {@link benchLoad}'s figures with MET/MISSED; returns whether both targets were met. */
+export function printLoadBench(label: string, bench: LoadBench): boolean {
+  const line = (side: LoadSide) =>
+    `${side.perSecond.toFixed(1)} req/s (${side.requests})   p50 ${ms(side.p50)}   p99 ${ms(side.p99)}   errors ${side.errors} (timeouts ${side.timeouts})   non-2xx ${side.non2xx}`
+  const clean = bench.api.errors === 0 && bench.api.non2xx === 0
+  const ratio = bench.baseline.perSecond / bench.api.perSecond
+  console.log(`\n[${label}] mixed load: ${bench.connections} connections for ${bench.seconds} s, each cycling through:`)
+  for (const step of bench.steps) console.log(`    ${step.label}  (${step.statements} statements)`)
+  console.log(`  API over HTTP        ${line(bench.api)}`)
+  console.log(`  same SQL direct      ${line(bench.baseline)}`)
+  console.log(`  0 errors, 0 non-2xx: ${clean ? 'MET' : 'MISSED'}`)
+  console.log(`  throughput baseline / API = ${ratio.toFixed(2)}  (target ≤ ${LOAD_TARGET_RATIO})  ${ratio <= LOAD_TARGET_RATIO ? 'MET' : 'MISSED'}`)
+  return clean && ratio <= LOAD_TARGET_RATIO
+}
