@@ -22,7 +22,8 @@ function inUserGrids(user: UserRecord, scope: LiveScope | undefined): boolean {
  * - leads (`case`, kind lead): everyone but grid workers; a grid worker those in their grids;
  * - key persons: roles with identity access within their scope get
  *   `key_person` with the id; leaders and station staff (counts only) get
- *   `key_person_count`: "something changed in grid X", without id or status;
+ *   `key_person_count`: "key-person counts may have changed", with the time
+ *   only (no area, action, id or status: see `privacy/small-counts.ts`);
  *   a grid worker hears nothing of other grids' persons.
  * Payloads never carry the scope's user ids or any personal data.
  */
@@ -32,7 +33,9 @@ export function liveMessageFor(user: UserRecord, event: LiveEvent): LiveMessage 
     const persons = personScope(user)
     if (!persons) {
       if (!scope) return undefined
-      return { event: 'key_person_count', data: { action, at, villageId: scope.villageId, baseGridId: scope.baseGridId, fineGridId: scope.fineGridId } }
+      // Only "the counts may have changed": a grid (or even the action) with its time would tell a counts-only
+      // reader that a person in that grid was just registered or visited, which the protected counts hide.
+      return { event: 'key_person_count', data: { at } }
     }
     const visible = persons.kind === 'all' || (scope !== undefined && inScope(persons, { baseGridId: scope.baseGridId, fineGridId: scope.fineGridId }))
     return visible ? { event: 'key_person', data: { id, status, action, at } } : undefined

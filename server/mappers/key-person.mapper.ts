@@ -1,8 +1,8 @@
 import type { Lang } from '../i18n/messages.ts'
 import type { AuditRow } from '../repositories/audit.repository.ts'
 import type { KeyPersonRow, VisitRow } from '../repositories/key-persons.repository.ts'
-import type { AuditEntryDto, KeyPersonDto, RevealField, VisitDto } from '../routes/key-persons.schemas.ts'
-import { maskAddress, maskIdNumber, maskPhone } from '../security/mask.util.ts'
+import type { AuditEntryDto, KeyPersonDto, RevealedFields, RevealField, VisitDto } from '../routes/key-persons.schemas.ts'
+import { ageBand, maskAddress, maskIdNumber, maskPhone } from '../security/mask.util.ts'
 
 function iso(value: Date | null): string | null {
   return value === null ? null : new Date(value).toISOString()
@@ -19,19 +19,22 @@ function addressArea(row: KeyPersonRow, lang: Lang): string {
 }
 
 /**
- * The API view of a key person with the identity number, phone and address
- * masked (revealing them is a separate, audited action).
+ * The API view of a key person with the identity number (last four only),
+ * phone and address masked, an age band instead of the birth year, and the
+ * household shown at its fine grid (revealing the exact values is a separate,
+ * audited action).
  */
-export function toKeyPersonDto(row: KeyPersonRow, lang: Lang): KeyPersonDto {
+export function toKeyPersonDto(row: KeyPersonRow, lang: Lang, now = new Date()): KeyPersonDto {
   return {
     id: row.id,
     name: row.name,
     gender: row.gender,
-    birthYear: row.birthYear,
+    ageBand: ageBand(row.birthYear, now),
     idNumber: row.idNumber === null ? null : maskIdNumber(row.idNumber),
     phone: row.phone === null ? null : maskPhone(row.phone),
     address: row.address === null ? null : maskAddress(addressArea(row, lang), lang),
-    household: row.lon === null || row.lat === null ? null : { lon: row.lon, lat: row.lat },
+    household: row.shownLon === null || row.shownLat === null ? null : { lon: row.shownLon, lat: row.shownLat },
+    householdPrecision: row.shownPrecision,
     category: row.category,
     colour: row.colour,
     status: row.status,
@@ -54,14 +57,20 @@ export function toKeyPersonDto(row: KeyPersonRow, lang: Lang): KeyPersonDto {
 }
 
 /** The unmasked values of the fields asked for (null where the record has none). */
-export function toRevealedFields(row: KeyPersonRow, fields: RevealField[]): Partial<Record<RevealField, string | null>> {
-  const values: Record<RevealField, string | null> = { idNumber: row.idNumber, phone: row.phone, address: row.address }
+export function toRevealedFields(row: KeyPersonRow, fields: RevealField[]): RevealedFields {
+  const values: RevealedFields = {
+    idNumber: row.idNumber,
+    phone: row.phone,
+    address: row.address,
+    household: row.lon === null || row.lat === null ? null : { lon: row.lon, lat: row.lat },
+    birthYear: row.birthYear,
+  }
   return Object.fromEntries(fields.map((field) => [field, values[field]]))
 }
 
 /**
- * A key person as GeoJSON Feature text: the household point and the masked
- * properties of {@link toKeyPersonDto}.
+ * A key person as GeoJSON Feature text: the household at its fine grid and
+ * the masked properties of {@link toKeyPersonDto}.
  */
 export function toKeyPersonFeatureText(row: KeyPersonRow, lang: Lang): string {
   const { household, id, ...properties } = toKeyPersonDto(row, lang)

@@ -23,6 +23,8 @@ export interface ColourRow {
 export interface KeyPersonSettingsRow {
   retentionDays: number
   dueSoonDays: number
+  /** Smallest key-person count shown to roles that see counts only (k); also the rounding base. */
+  minAggregateCount: number
 }
 
 /** All categories, active or not, in display order. */
@@ -97,7 +99,7 @@ export async function updateColourInterval(db: Db, colour: Colour, days: number,
 export async function getKeyPersonSettings(db: Db): Promise<KeyPersonSettingsRow> {
   return db
     .selectFrom('key_person_settings')
-    .select(['retention_days as retentionDays', 'due_soon_days as dueSoonDays'])
+    .select(['retention_days as retentionDays', 'due_soon_days as dueSoonDays', 'min_aggregate_count as minAggregateCount'])
     .executeTakeFirstOrThrow()
 }
 
@@ -108,6 +110,7 @@ export async function updateKeyPersonSettings(db: Db, changes: Partial<KeyPerson
     .set({
       ...(changes.retentionDays !== undefined ? { retention_days: changes.retentionDays } : {}),
       ...(changes.dueSoonDays !== undefined ? { due_soon_days: changes.dueSoonDays } : {}),
+      ...(changes.minAggregateCount !== undefined ? { min_aggregate_count: changes.minAggregateCount } : {}),
       updated_at: new Date(),
       updated_by: userId,
     })

@@ -18,8 +18,14 @@ export interface KeyPersonRow {
   idNumber: string | null
   phone: string | null
   address: string | null
+  /** Exact household (shown only through an audited reveal). */
   lon: number | null
   lat: number | null
+  /** The household as shown: a point inside its fine grid (else base grid, else village), never the exact point. */
+  shownLon: number | null
+  shownLat: number | null
+  /** Which area `shownLon`/`shownLat` stand for. */
+  shownPrecision: 'fine_grid' | 'base_grid' | 'village' | null
   villageId: number
   villageVersion: number
   villageCode: string
@@ -64,7 +70,7 @@ export interface KeyPersonFilter {
   status?: PersonStatus
   visitState?: VisitState
   name?: string
-  /** Households inside [minLon, minLat, maxLon, maxLat]. */
+  /** Households shown inside [minLon, minLat, maxLon, maxLat] (by their shown, fine-grid point). */
   bbox?: Bbox
 }
 
@@ -132,6 +138,8 @@ function personsQuery(db: Db, now: Date) {
   const lastVisit = sql<Date | null>`(SELECT max(v.visited_at) FROM key_person_visits v WHERE v.person_id = p.id)`
   const nextDue = sql<Date>`(coalesce(${lastVisit}, p.created_at) + c.visit_interval_days * interval '1 day')`
   const at = sql`${now}::timestamptz`
+  // The point a household is shown at: one inside the area recorded at registration, the finest there is.
+  const shownPoint = sql`ST_PointOnSurface(coalesce(fv.geom, bv.geom, vv.geom))`
   return db
     .selectFrom('key_persons as p')
     .innerJoin('key_person_colours as c', 'c.colour', 'p.colour')
@@ -151,6 +159,11 @@ function personsQuery(db: Db, now: Date) {
       'p.address',
       stX(sql.ref('p.household_geom')).as('lon'),
       stY(sql.ref('p.household_geom')).as('lat'),
+      sql<number | null>`CASE WHEN p.household_geom IS NOT NULL THEN round(ST_X(${shownPoint})::numeric, 6)::float8 END`.as('shownLon'),
+      sql<number | null>`CASE WHEN p.household_geom IS NOT NULL THEN round(ST_Y(${shownPoint})::numeric, 6)::float8 END`.as('shownLat'),
+      sql<'fine_grid' | 'base_grid' | 'village' | null>`CASE
+        WHEN p.household_geom IS NULL THEN NULL
+        WHEN fv.geom IS NOT NULL THEN 'fine_grid' WHEN bv.geom IS NOT NULL THEN 'base_grid' ELSE 'village' END`.as('shownPrecision'),
       'p.village_id as villageId',
       'p.village_version as villageVersion',
       'vv.code as villageCode',
@@ -210,7 +223,12 @@ function scopedPersons(db: Db, now: Date, scope: PersonScope, filter: KeyPersonF
   if (filter.visitState !== undefined) query = query.where('kp.visitState', '=', filter.visitState)
   if (filter.bbox !== undefined) {
     const [minLon, minLat, maxLon, maxLat] = filter.bbox
-    query = query.where('kp.lon', '>=', minLon).where('kp.lon', '<=', maxLon).where('kp.lat', '>=', minLat).where('kp.lat', '<=', maxLat)
+    // On the shown point, not the exact one: a bbox search on the exact point would find the household by bisection.
+    query = query
+      .where('kp.shownLon', '>=', minLon)
+      .where('kp.shownLon', '<=', maxLon)
+      .where('kp.shownLat', '>=', minLat)
+      .where('kp.shownLat', '<=', maxLat)
   }
   if (filter.name !== undefined) query = query.where('kp.name', 'like', `%${filter.name.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
   return query
@@ -440,6 +458,12 @@ export async function findAreaLabels(
     ])
     .where('a.area_id', 'in', ids)
     .execute()
+}
+
+/** Ids of every current area of a level, so that a protected summary lists empty areas too (fixed shape). */
+export async function listCurrentAreaIds(db: Db, level: 'village' | 'base_grid' | 'fine_grid'): Promise<number[]> {
+  const rows = await db.selectFrom('current_areas').select('area_id as id').where('level', '=', level).orderBy('code').execute()
+  return rows.map((row) => Number(row.id))
 }
 
 /** Ids of released, not yet archived persons released before `before`. */

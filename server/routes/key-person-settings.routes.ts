@@ -23,6 +23,9 @@ const SettingsSchema = Type.Object({
   colours: Type.Array(ColourSettingSchema),
   retentionDays: Type.Integer({ description: 'Released persons are archived this many days after release' }),
   dueSoonDays: Type.Integer({ description: 'A visit is "due soon" this many days before it is due' }),
+  minAggregateCount: Type.Integer({
+    description: 'k: roles that see counts only get no key-person count below k (shown as suppressed), and counts from k up rounded to a multiple of k',
+  }),
 })
 
 const SETTINGS_SUBJECT = 'key_person_settings'
@@ -58,11 +61,12 @@ const keyPersonSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: roles('admin') },
       schema: {
         tags: ['Key persons'],
-        summary: 'Change the retention period or the due-soon window (admin)',
+        summary: 'Change the retention period, the due-soon window or the small-count threshold k (admin)',
         body: Type.Object(
           {
             retentionDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
             dueSoonDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 60 })),
+            minAggregateCount: Type.Optional(Type.Integer({ minimum: 3, maximum: 50 })),
           },
           { additionalProperties: false },
         ),

@@ -3,10 +3,12 @@ import { Type } from 'typebox'
 import type { PersonStatus } from '../db/tables/key-person.table.ts'
 import type { Lang } from '../i18n/messages.ts'
 import { GEOJSON } from '../ogc/links.util.ts'
-import { findAreaLabels, summarizeKeyPersons, type SummaryGroupBy, type SummaryGroupRow } from '../repositories/key-persons.repository.ts'
+import { currentUser } from '../plugins/auth.plugin.ts'
+import { countProtectionFor, protectCount, protectCounts, protectionNote, type CountProtection } from '../privacy/small-counts.ts'
+import { findAreaLabels, listCurrentAreaIds, summarizeKeyPersons, type SummaryGroupBy, type SummaryGroupRow } from '../repositories/key-persons.repository.ts'
 import { listCategories, listColours } from '../repositories/key-person-settings.repository.ts'
 import type { Db } from '../db/database.ts'
-import { ColourSchema, StatusSchema, SummaryGroupSchema, type SummaryGroupDto } from './key-persons.schemas.ts'
+import { ColourSchema, ProtectedCountSchema, ProtectionNoteSchema, StatusSchema, SummaryGroupSchema, type SummaryGroupDto } from './key-persons.schemas.ts'
 import { errorResponses } from './schemas.ts'
 import { STAFF } from '../security/access.ts'
 
@@ -34,8 +36,40 @@ function statusesOf(status: PersonStatus | undefined): PersonStatus[] {
   return status ? [status] : ACTIVE_STATUSES
 }
 
-async function labelGroups(db: Db, groupBy: SummaryGroupBy, rows: SummaryGroupRow[], lang: Lang): Promise<SummaryGroupDto[]> {
-  const byColour = (row: SummaryGroupRow) => ({ red: row.red, orange: row.orange, yellow: row.yellow, green: row.green })
+const ZERO_COUNTS = { total: 0, red: 0, orange: 0, yellow: 0, green: 0, overdue: 0, dueSoon: 0 }
+
+/**
+ * The rows of a protected summary in a fixed shape: every category, colour or
+ * current area of the level (and "outside any grid"), empty ones included.
+ * Listing only non-empty groups would tell a reader that a suppressed group
+ * holds somebody; with every group listed, a null says only "fewer than k".
+ */
+async function fixedShapeRows(db: Db, groupBy: SummaryGroupBy, rows: SummaryGroupRow[]): Promise<SummaryGroupRow[]> {
+  const keys: Array<string | number | null> =
+    groupBy === 'category'
+      ? (await listCategories(db)).map((c) => c.key)
+      : groupBy === 'colour'
+        ? (await listColours(db)).map((c) => c.colour)
+        : [...(await listCurrentAreaIds(db, groupBy)), ...(groupBy === 'village' ? [] : [null])]
+  const found = new Map(rows.map((row) => [String(row.key), row]))
+  const listed = keys.map((key) => found.get(String(key)) ?? { key, ...ZERO_COUNTS })
+  const listedKeys = new Set(keys.map(String))
+  return [...listed, ...rows.filter((row) => !listedKeys.has(String(row.key)))]
+}
+
+/** One summary group's counts as the caller may see them. */
+function groupCounts(row: SummaryGroupRow, protection: CountProtection) {
+  const total = protectCount(row.total, protection)
+  return {
+    total,
+    byColour: protectCounts({ red: row.red, orange: row.orange, yellow: row.yellow, green: row.green }, protection),
+    overdue: protectCount(row.overdue, protection),
+    dueSoon: protectCount(row.dueSoon, protection),
+    suppressed: total === null,
+  }
+}
+
+async function labelGroups(db: Db, groupBy: SummaryGroupBy, rows: SummaryGroupRow[], lang: Lang, protection: CountProtection): Promise<SummaryGroupDto[]> {
   if (groupBy === 'category' || groupBy === 'colour') {
     const labels = new Map<string, string>(
       groupBy === 'category'
@@ -46,10 +80,7 @@ async function labelGroups(db: Db, groupBy: SummaryGroupBy, rows: SummaryGroupRo
       key: row.key,
       area: null,
       label: labels.get(String(row.key)) ?? String(row.key),
-      total: row.total,
-      byColour: byColour(row),
-      overdue: row.overdue,
-      dueSoon: row.dueSoon,
+      ...groupCounts(row, protection),
     }))
   }
   const areas = new Map(
@@ -61,17 +92,24 @@ async function labelGroups(db: Db, groupBy: SummaryGroupBy, rows: SummaryGroupRo
       key: row.key === null ? null : Number(row.key),
       area: area ? { id: area.id, level: area.level, code: area.code, name: area.name, nameEn: area.nameEn } : null,
       label: area ? (lang === 'zh' ? area.name : (area.nameEn ?? area.name)) : lang === 'zh' ? '未划入网格' : 'Outside any grid',
-      total: row.total,
-      byColour: byColour(row),
-      overdue: row.overdue,
-      dueSoon: row.dueSoon,
+      ...groupCounts(row, protection),
     }
   })
+}
+
+/** Heat weight from counts as shown (suppressed counts weigh nothing), or null when the total is suppressed. */
+function heatWeight(counts: ReturnType<typeof groupCounts>): number | null {
+  if (counts.total === null) return null
+  const { red, orange, yellow, green } = counts.byColour
+  return (red ?? 0) * COLOUR_WEIGHTS.red + (orange ?? 0) * COLOUR_WEIGHTS.orange + (yellow ?? 0) * COLOUR_WEIGHTS.yellow + (green ?? 0) * COLOUR_WEIGHTS.green
 }
 
 /**
  * Aggregates of key persons for every role: counts per grid, village,
  * category or colour, and a heat layer of grid outlines. No names, no points.
+ * Roles that may not see every person get them with small-count protection
+ * (see `privacy/small-counts.ts`): every group listed, counts below k null,
+ * the others rounded to a multiple of k.
  */
 const keyPersonsSummaryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -97,7 +135,8 @@ const keyPersonsSummaryRoutes: FastifyPluginAsyncTypebox = async (app) => {
           200: Type.Object({
             groupBy: Type.String(),
             statuses: Type.Array(StatusSchema),
-            total: Type.Integer(),
+            total: ProtectedCountSchema,
+            protection: ProtectionNoteSchema,
             groups: Type.Array(SummaryGroupSchema),
           }),
           ...errorResponses(400, 401),
@@ -108,9 +147,12 @@ const keyPersonsSummaryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { groupBy = 'grid', status, ...filter } = request.query
       const statuses = statusesOf(status)
       const column = GROUP_BY[groupBy]
-      const rows = await summarizeKeyPersons(app.db, new Date(), column, { ...filter, statuses })
-      const groups = await labelGroups(app.db, column, rows, request.lang)
-      return { groupBy, statuses, total: rows.reduce((sum, row) => sum + row.total, 0), groups }
+      const protection = await countProtectionFor(app.db, currentUser(request))
+      const found = await summarizeKeyPersons(app.db, new Date(), column, { ...filter, statuses })
+      const rows = protection ? await fixedShapeRows(app.db, column, found) : found
+      const groups = await labelGroups(app.db, column, rows, request.lang, protection)
+      const total = protectCount(found.reduce((sum, row) => sum + row.total, 0), protection)
+      return { groupBy, statuses, total, protection: protectionNote(protection), groups }
     },
   )
 
@@ -140,31 +182,30 @@ const keyPersonsSummaryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { level = 'grid', status, ...filter } = request.query
       const column = level === 'village' ? 'village' : 'base_grid'
-      const rows = (await summarizeKeyPersons(app.db, new Date(), column, { ...filter, statuses: statusesOf(status) })).filter(
-        (row) => row.key !== null,
-      )
+      const protection = await countProtectionFor(app.db, currentUser(request))
+      const found = await summarizeKeyPersons(app.db, new Date(), column, { ...filter, statuses: statusesOf(status) })
+      const rows = (protection ? await fixedShapeRows(app.db, column, found) : found).filter((row) => row.key !== null)
       const areas = new Map((await findAreaLabels(app.db, rows.map((row) => Number(row.key)), true)).map((a) => [a.id, a]))
       const features = rows.flatMap((row) => {
         const area = areas.get(Number(row.key))
         if (!area?.geometry) return []
-        const weight = row.red * COLOUR_WEIGHTS.red + row.orange * COLOUR_WEIGHTS.orange + row.yellow * COLOUR_WEIGHTS.yellow + row.green * COLOUR_WEIGHTS.green
+        const counts = groupCounts(row, protection)
         const properties = {
           level: area.level,
           code: area.code,
           name: area.name,
           nameEn: area.nameEn,
-          total: row.total,
-          red: row.red,
-          orange: row.orange,
-          yellow: row.yellow,
-          green: row.green,
-          overdue: row.overdue,
-          dueSoon: row.dueSoon,
-          weight,
+          total: counts.total,
+          ...counts.byColour,
+          overdue: counts.overdue,
+          dueSoon: counts.dueSoon,
+          suppressed: counts.suppressed,
+          weight: heatWeight(counts),
         }
         return [`{"type":"Feature","id":${area.id},"geometry":${area.geometry},"properties":${JSON.stringify(properties)}}`]
       })
-      return reply.type(GEOJSON).send(`{"type":"FeatureCollection","features":[${features.join(',')}]}` as never)
+      const note = JSON.stringify(protectionNote(protection))
+      return reply.type(GEOJSON).send(`{"type":"FeatureCollection","protection":${note},"features":[${features.join(',')}]}` as never)
     },
   )
 }

@@ -25,6 +25,7 @@ import {
   KeyPersonListQuery,
   KeyPersonSchema,
   PatchKeyPersonSchema,
+  RevealedFieldsSchema,
   RevealFieldSchema,
   VisitSchema,
 } from './key-persons.schemas.ts'
@@ -231,7 +232,7 @@ const keyPersonsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: IdParams,
         body: Type.Object(
           {
-            fields: Type.Array(RevealFieldSchema, { minItems: 1, maxItems: 3 }),
+            fields: Type.Array(RevealFieldSchema, { minItems: 1, maxItems: 5 }),
             reason: Type.String({ minLength: MIN_REVEAL_REASON, maxLength: 500, description: 'Why you need it (at least 5 characters); kept in the audit log' }),
           },
           { additionalProperties: false },
@@ -239,11 +240,7 @@ const keyPersonsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: {
           200: Type.Object({
             id: Type.Integer(),
-            fields: Type.Object({
-              idNumber: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-              phone: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-              address: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-            }),
+            fields: RevealedFieldsSchema,
           }),
           ...errorResponses(400, 401, 403, 404),
         },

@@ -23,16 +23,30 @@ export const HouseholdSchema = Type.Object(
   { additionalProperties: false, description: 'Registered household (WGS84); never a live position' },
 )
 
-/** A key person as the API shows it: identity number, phone and address always masked. */
+/** Where a shown household point stands. */
+export const HouseholdPrecisionSchema = Type.Union([Type.Literal('fine_grid'), Type.Literal('base_grid'), Type.Literal('village')], {
+  description: 'The area `household` is a point of (the finest recorded): never the exact household',
+})
+
+/**
+ * A key person as the API shows it: identity number, phone and address
+ * always masked, an age band instead of the birth year, the household at its
+ * fine grid. The exact values come only from the audited reveal.
+ */
 export const KeyPersonSchema = Type.Object({
   id: Type.Integer(),
   name: Type.String(),
   gender: GenderSchema,
-  birthYear: Nullable(Type.Integer()),
-  idNumber: Nullable(Type.String({ description: 'Masked, e.g. 5329**********1234; reveal with POST …/reveal' })),
+  ageBand: Nullable(Type.String({ description: 'Ten-year age band, e.g. 40–49 (the birth year is not shown; reveal birthYear if needed)' })),
+  idNumber: Nullable(Type.String({ description: 'Masked to the last four characters, e.g. **************1234; reveal with POST …/reveal' })),
   phone: Nullable(Type.String({ description: 'Masked, e.g. 138****5678' })),
   address: Nullable(Type.String({ description: 'Reduced to the grid, e.g. 喜洲村第3网格 附近' })),
-  household: Nullable(HouseholdSchema),
+  household: Nullable(
+    Type.Object(HouseholdSchema.properties, {
+      description: 'A point inside the household’s fine grid (see householdPrecision), not the household; reveal `household` for the exact point',
+    }),
+  ),
+  householdPrecision: Nullable(HouseholdPrecisionSchema),
   category: Type.String(),
   colour: ColourSchema,
   status: StatusSchema,
@@ -176,18 +190,51 @@ export const CreateVisitSchema = Type.Object(
 )
 
 /** Fields that can be revealed. */
-export const RevealFieldSchema = Type.Union([Type.Literal('idNumber'), Type.Literal('phone'), Type.Literal('address')])
+export const RevealFieldSchema = Type.Union([
+  Type.Literal('idNumber'),
+  Type.Literal('phone'),
+  Type.Literal('address'),
+  Type.Literal('household'),
+  Type.Literal('birthYear'),
+])
 export type RevealField = Static<typeof RevealFieldSchema>
+
+/** The values a reveal answers (only the fields asked for). */
+export const RevealedFieldsSchema = Type.Object({
+  idNumber: Type.Optional(Nullable(Type.String())),
+  phone: Type.Optional(Nullable(Type.String())),
+  address: Type.Optional(Nullable(Type.String())),
+  household: Type.Optional(Nullable(Type.Object(HouseholdSchema.properties, { description: 'The exact registered household' }))),
+  birthYear: Type.Optional(Nullable(Type.Integer())),
+})
+export type RevealedFields = Static<typeof RevealedFieldsSchema>
+
+/**
+ * A key-person count: exact for roles that see every person, otherwise null
+ * below the threshold k (suppressed, never 0) and rounded to a multiple of k.
+ */
+export const ProtectedCountSchema = Nullable(
+  Type.Integer({ description: 'Null = suppressed (fewer than k persons, k in `protection`); otherwise exact or rounded to a multiple of k' }),
+)
+
+/** How the counts of an answer were protected; null when exact. */
+export const ProtectionNoteSchema = Nullable(
+  Type.Object(
+    { minCount: Type.Integer({ description: 'k: counts below it are null' }), roundedTo: Type.Integer({ description: 'Counts from k up are rounded to a multiple of this' }) },
+    { description: 'Small-count protection for roles that may not see identities' },
+  ),
+)
 
 /** Counts of a group of a summary. */
 export const SummaryGroupSchema = Type.Object({
   key: Type.Union([Type.String(), Type.Integer(), Type.Null()], { description: 'Area id, category key or colour; null: outside any grid' }),
   area: Nullable(Type.Object({ id: Type.Integer(), level: Type.String(), code: Type.String(), name: Type.String(), nameEn: Nullable(Type.String()) })),
   label: Type.String(),
-  total: Type.Integer(),
-  byColour: Type.Object({ red: Type.Integer(), orange: Type.Integer(), yellow: Type.Integer(), green: Type.Integer() }),
-  overdue: Type.Integer(),
-  dueSoon: Type.Integer(),
+  total: ProtectedCountSchema,
+  byColour: Type.Object({ red: ProtectedCountSchema, orange: ProtectedCountSchema, yellow: ProtectedCountSchema, green: ProtectedCountSchema }),
+  overdue: ProtectedCountSchema,
+  dueSoon: ProtectedCountSchema,
+  suppressed: Type.Boolean({ description: 'True when the total is below the threshold k and shown as null' }),
 })
 export type SummaryGroupDto = Static<typeof SummaryGroupSchema>
 

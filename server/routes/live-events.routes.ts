@@ -14,8 +14,8 @@ export const HEARTBEAT_MS = 15_000
  * {@link liveMessageFor}): `event: case` data `{ kind, id, status, action, at }`
  * (grid workers: their grids' only), `event: key_person` data
  * `{ id, status, action, at }` (roles with identity access, in scope) or
- * `event: key_person_count` data `{ action, at, villageId, baseGridId,
- * fineGridId }` (leaders, station staff); a heartbeat comment every 15 s;
+ * `event: key_person_count` data `{ at }` (leaders, station staff: the
+ * counts may have changed, nothing more); a heartbeat comment every 15 s;
  * closed cleanly when the client goes or the server stops.
  */
 const liveEventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -37,7 +37,7 @@ const liveEventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           200: Type.String({
             description:
               'text/event-stream: "event: case" + "data: {kind, id, status, action, at}"; "event: key_person" + "data: {id, status, action, at}"; ' +
-              '"event: key_person_count" + "data: {action, at, villageId, baseGridId, fineGridId}"',
+              '"event: key_person_count" + "data: {at}" (counts-only roles: the key-person counts may have changed)',
           }),
           ...errorResponses(401),
         },

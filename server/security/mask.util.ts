@@ -1,10 +1,24 @@
 /**
- * Masks an identity number keeping the first and last four characters:
- * `532901199001011234` → `5329**********1234`.
+ * Masks an identity number keeping only the last four characters:
+ * `532901199001011234` → `**************1234`. The leading digits are the
+ * county of registration and the birth date: with them and the last four the
+ * full number falls to a few dozen candidates.
  */
 export function maskIdNumber(value: string): string {
   if (value.length <= 8) return '*'.repeat(value.length)
-  return `${value.slice(0, 4)}${'*'.repeat(value.length - 8)}${value.slice(-4)}`
+  return `${'*'.repeat(value.length - 4)}${value.slice(-4)}`
+}
+
+/**
+ * A ten-year age band instead of the birth year (`40–49`), as of `now`'s
+ * year; null when the year is unknown. A birth year beside a masked identity
+ * number gives away the number's birth-date digits.
+ */
+export function ageBand(birthYear: number | null, now: Date): string | null {
+  if (birthYear === null) return null
+  const age = Math.max(0, now.getUTCFullYear() - birthYear)
+  const from = Math.floor(age / 10) * 10
+  return `${from}–${from + 9}`
 }
 
 /** Masks a phone number keeping the first three and last four digits: `13812345678` → `138****5678`. */

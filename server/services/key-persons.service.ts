@@ -16,7 +16,7 @@ import {
 } from '../repositories/key-persons.repository.ts'
 import { findCategory, listCategories } from '../repositories/key-person-settings.repository.ts'
 import type { UserRecord } from '../repositories/users.repository.ts'
-import type { KeyPersonFields, RevealField } from '../routes/key-persons.schemas.ts'
+import type { KeyPersonFields, RevealedFields, RevealField } from '../routes/key-persons.schemas.ts'
 import { runAudited } from './audit.service.ts'
 import { identitiesForbidden, inScope, personScope } from './key-person-access.service.ts'
 
@@ -123,9 +123,12 @@ export async function registerKeyPerson(db: Db, user: UserRecord, actor: AuditAc
 }
 
 /**
- * The person `id` if `user` may act on it; otherwise an error to answer with
- * (404 unknown or archived; 403 outside their grids or for a counts-only role,
- * after writing a `denied` audit entry that the caller commits).
+ * The person `id` if `user` may act on it; otherwise an error to answer with:
+ * 404 whether it is unknown, archived, outside the caller's grids or the
+ * caller's role sees counts only, so that the answer does not tell which ids
+ * exist (a 403 for existing ids would be an existence oracle). A refusal of
+ * an existing person still writes a `denied` audit entry that the caller
+ * commits.
  */
 export async function personFor(
   db: Db,
@@ -137,7 +140,7 @@ export async function personFor(
 ): Promise<KeyPersonRow | HttpError> {
   const scope = personScope(user)
   const row = await findKeyPerson(db, id, now)
-  if (!row || row.archivedAt !== null) return new HttpError(404, 'key_person_not_found', { id })
+  if (!row || row.archivedAt !== null) return new HttpError(404, 'key_person_not_visible', { id })
   if (scope && inScope(scope, row)) return row
   await insertAuditEntry(db, actor, {
     action: 'denied',
@@ -145,7 +148,7 @@ export async function personFor(
     subjectIds: [id],
     detail: { attempted },
   })
-  return scope ? new HttpError(403, 'key_person_not_in_your_grids', { id }) : identitiesForbidden()
+  return new HttpError(404, 'key_person_not_visible', { id })
 }
 
 /** Outcome of {@link changeKeyPerson}: the new record, or a stale version with the current record. */
@@ -276,7 +279,7 @@ export async function revealFields(
   person: KeyPersonRow,
   fields: RevealField[],
   reason: string,
-): Promise<Partial<Record<RevealField, string | null>>> {
+): Promise<RevealedFields> {
   const trimmed = reason.trim()
   if ([...trimmed].length < MIN_REVEAL_REASON) throw new HttpError(400, 'reveal_reason_required')
   const unique = [...new Set(fields)]

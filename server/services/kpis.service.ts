@@ -3,12 +3,15 @@ import type { Lang } from '../i18n/messages.ts'
 import type { TimeWindow } from '../analytics/time-window.util.ts'
 import type { ExportCell, ExportColumn } from '../exports/table-export.ts'
 import { weekStartBefore } from '../analytics/kpi-week.util.ts'
+import { protectCount, type CountProtection } from '../privacy/small-counts.ts'
 import { findCaseKpis, findKpiLabels, findVisitsOverdue, type KpiFilter, type KpiRow } from '../repositories/kpis.repository.ts'
 
 /** KPIs of one group with its label and derived rates. */
 export interface KpiGroup extends KpiRow {
   label: string
   resolvedRate: number | null
+  /** True when visitsOverdue is null because it is below the small-count threshold k (not because it does not apply). */
+  visitsOverdueSuppressed: boolean
 }
 
 const round = (value: number | null, digits: number) => (value === null ? null : Math.round(value * 10 ** digits) / 10 ** digits)
@@ -17,6 +20,7 @@ function derive(row: KpiRow, label: string): KpiGroup {
   return {
     ...row,
     label,
+    visitsOverdueSuppressed: false,
     resolvedRate: row.new > 0 ? round(row.resolved / row.new, 4) : null,
     meanHoursToResolve: round(row.meanHoursToResolve, 2),
     satisfactionMean: round(row.satisfactionMean, 2),
@@ -30,7 +34,14 @@ function derive(row: KpiRow, label: string): KpiGroup {
  * village and in the total, limited to the village filter; null when filtered
  * by kind or station (persons have neither) and per station.
  */
-export async function computeKpis(db: Db, groupBy: 'village' | 'station', window: TimeWindow, lang: Lang, filter: KpiFilter = {}) {
+export async function computeKpis(
+  db: Db,
+  groupBy: 'village' | 'station',
+  window: TimeWindow,
+  lang: Lang,
+  filter: KpiFilter = {},
+  protection: CountProtection = undefined,
+) {
   const weekStart = weekStartBefore(window.to)
   const [groups, [total], labels] = await Promise.all([
     findCaseKpis(db, groupBy, window, weekStart, filter),
@@ -45,19 +56,30 @@ export async function computeKpis(db: Db, groupBy: 'village' | 'station', window
     const entry = groupBy === 'village' ? labels.villages.get(key) : key === '' ? undefined : labels.stations.get(key)
     return entry ? entry[lang] : groupBy === 'station' && key === '' ? unassigned : key
   }
-  const rows = groups.map((row) => derive({ ...row, visitsOverdue: groupBy === 'village' && withVisits ? (visits.get(row.key) ?? 0) : null }, labelOf(row.key)))
+  /** A group with its visits overdue as the caller may see them (null + flag below k). */
+  const withVisitCount = (row: KpiRow, visitsOverdue: number | null, label: string): KpiGroup => {
+    const shown = visitsOverdue === null ? null : protectCount(visitsOverdue, protection)
+    return { ...derive({ ...row, visitsOverdue: shown }, label), visitsOverdueSuppressed: visitsOverdue !== null && shown === null }
+  }
+  const rows = groups.map((row) => withVisitCount(row, groupBy === 'village' && withVisits ? (visits.get(row.key) ?? 0) : null, labelOf(row.key)))
   if (groupBy === 'village' && withVisits) {
     for (const [key, n] of visits) {
-      if (!groups.some((row) => row.key === key)) {
-        rows.push(derive({ key, open: 0, new: 0, newThisWeek: 0, overdue: 0, resolved: 0, meanHoursToResolve: null, satisfactionMean: null, visitsOverdue: n }, labelOf(key)))
+      // A village listed only for its overdue visits would tell a protected reader that somebody is overdue there.
+      if (!groups.some((row) => row.key === key) && protectCount(n, protection) !== null) {
+        rows.push(withVisitCount({ key, open: 0, new: 0, newThisWeek: 0, overdue: 0, resolved: 0, meanHoursToResolve: null, satisfactionMean: null, visitsOverdue: n }, n, labelOf(key)))
       }
     }
     rows.sort((a, b) => Number(a.key) - Number(b.key))
   }
   const empty: KpiRow = { key: 'all', open: 0, new: 0, newThisWeek: 0, overdue: 0, resolved: 0, meanHoursToResolve: null, satisfactionMean: null, visitsOverdue: null }
   const villageLabel = filter.villageId === undefined ? undefined : labels.villages.get(String(filter.villageId))?.[lang]
-  const township = derive({ ...(total ?? empty), visitsOverdue: totalVisits }, villageLabel ?? (lang === 'zh' ? '全镇' : 'Township'))
+  const township = withVisitCount(total ?? empty, totalVisits, villageLabel ?? (lang === 'zh' ? '全镇' : 'Township'))
   return { groups: rows, total: township, weekStart }
+}
+
+/** A suppressed count in a sheet: "<k", never an empty cell or 0. */
+function suppressedCell(protection: CountProtection): string {
+  return `<${protection?.k ?? ''}`
 }
 
 const KPI_COLUMNS: Array<[zh: string, en: string, width: number]> = [
@@ -74,7 +96,12 @@ const KPI_COLUMNS: Array<[zh: string, en: string, width: number]> = [
 ]
 
 /** Headers and rows of the KPI sheet (groups, then the township total). */
-export function kpiTable(groups: KpiGroup[], total: KpiGroup, lang: Lang): { columns: ExportColumn[]; rows: ExportCell[][] } {
+export function kpiTable(
+  groups: KpiGroup[],
+  total: KpiGroup,
+  lang: Lang,
+  protection: CountProtection = undefined,
+): { columns: ExportColumn[]; rows: ExportCell[][] } {
   const cells = (row: KpiGroup): ExportCell[] => [
     row.label,
     row.open,
@@ -85,7 +112,7 @@ export function kpiTable(groups: KpiGroup[], total: KpiGroup, lang: Lang): { col
     row.resolvedRate,
     row.meanHoursToResolve,
     row.satisfactionMean,
-    row.visitsOverdue,
+    row.visitsOverdueSuppressed ? suppressedCell(protection) : row.visitsOverdue,
   ]
   return {
     columns: KPI_COLUMNS.map(([zh, en, width]) => ({ header: lang === 'zh' ? zh : en, width })),

@@ -12,6 +12,7 @@ import {
   type RiskSettings,
 } from '../analytics/risk.formula.ts'
 import type { TimeWindow } from '../analytics/time-window.util.ts'
+import { protectCount, type CountProtection } from '../privacy/small-counts.ts'
 import { findRiskSettings } from '../repositories/analytics-settings.repository.ts'
 import {
   countKeyPersonsInManagement,
@@ -19,6 +20,7 @@ import {
   findRiskAreas,
   findRiskCases,
   sumRiskCases,
+  type KeyPersonCountRow,
   type RiskAreaRow,
   type RiskCaseRow,
   type RiskLevel,
@@ -29,7 +31,8 @@ import {
 export interface RiskCounts {
   openHazards: number
   activeDisputes: number
-  keyPersons: number
+  /** Null when suppressed (fewer than k, for roles that see counts only). */
+  keyPersons: number | null
   overdue: number
 }
 
@@ -55,7 +58,24 @@ export interface ExplainedCase {
 export interface RiskExplanation extends AreaRisk {
   settings: RiskSettings
   cases: ExplainedCase[]
-  keyPersons: Record<Colour, { count: number; weight: number; contribution: number }>
+  keyPersons: Record<Colour, { count: number | null; weight: number; contribution: number }>
+}
+
+/**
+ * Key persons per area and colour as a caller may see them: for roles that
+ * see counts only, each count protected (below k → 0 in the score, rounded
+ * otherwise). The score must be computed from these, not hidden afterwards:
+ * a score minus its case parts (which `explain` lists) is the key-person part,
+ * and colour weights turn that back into counts.
+ */
+function protectedPersons(rows: KeyPersonCountRow[], protection: CountProtection): KeyPersonCountRow[] {
+  if (!protection) return rows
+  return rows.map((row) => ({ ...row, n: protectCount(row.n, protection) ?? 0 }))
+}
+
+/** Total key persons of an area as shown: exact, rounded, or null below k. */
+function personTotal(rows: KeyPersonCountRow[], areaId: number, protection: CountProtection): number | null {
+  return protectCount(rows.filter((row) => row.areaId === areaId).reduce((sum, row) => sum + row.n, 0), protection)
 }
 
 function keyPersonsByArea(rows: Array<{ areaId: number; colour: Colour; n: number }>): Map<number, Partial<Record<Colour, number>>> {
@@ -90,7 +110,7 @@ export async function computeRisk(
   db: Db,
   level: RiskLevel,
   window: TimeWindow,
-  options: { withGeometry?: boolean; settings?: RiskSettings } = {},
+  options: { withGeometry?: boolean; settings?: RiskSettings; protection?: CountProtection } = {},
 ): Promise<AreaRisk[]> {
   const settings = options.settings ?? (await findRiskSettings(db))
   const [areas, sums, persons] = await Promise.all([
@@ -99,8 +119,11 @@ export async function computeRisk(
     countKeyPersonsInManagement(db, level, window.to),
   ])
   const sumsByArea = new Map(sums.map((row) => [row.areaId, row]))
-  const personsByArea = keyPersonsByArea(persons)
-  return areas.map((area) => areaRiskFromSums(settings, area, sumsByArea.get(area.id), personsByArea.get(area.id) ?? {}))
+  const personsByArea = keyPersonsByArea(protectedPersons(persons, options.protection))
+  return areas.map((area) => {
+    const risk = areaRiskFromSums(settings, area, sumsByArea.get(area.id), personsByArea.get(area.id) ?? {})
+    return options.protection ? { ...risk, counts: { ...risk.counts, keyPersons: personTotal(persons, area.id, options.protection) } } : risk
+  })
 }
 
 /** {@link areaRisk} from the per-area sums of the database (same parts, same score). */
@@ -123,7 +146,7 @@ function areaRiskFromSums(settings: RiskSettings, area: RiskAreaRow, sums: RiskS
 }
 
 /** The score of one area (village, base or fine grid) with each case's contribution; 404 when it is not a current area of those levels. */
-export async function explainRisk(db: Db, areaId: number, window: TimeWindow): Promise<RiskExplanation> {
+export async function explainRisk(db: Db, areaId: number, window: TimeWindow, protection: CountProtection = undefined): Promise<RiskExplanation> {
   const level = await findAreaLevel(db, areaId)
   if (level !== 'village' && level !== 'base_grid' && level !== 'fine_grid') throw new HttpError(404, 'area_not_found', { id: areaId })
   const settings = await findRiskSettings(db)
@@ -132,8 +155,10 @@ export async function explainRisk(db: Db, areaId: number, window: TimeWindow): P
     findRiskCases(db, level, window, areaId),
     countKeyPersonsInManagement(db, level, window.to, areaId),
   ])
-  const byColour = keyPersonsByArea(persons).get(areaId) ?? {}
-  const risk = areaRisk(settings, area, cases, byColour, window.to)
+  const byColour = keyPersonsByArea(protectedPersons(persons, protection)).get(areaId) ?? {}
+  const exactByColour = keyPersonsByArea(persons).get(areaId) ?? {}
+  const scored = areaRisk(settings, area, cases, byColour, window.to)
+  const risk = protection ? { ...scored, counts: { ...scored.counts, keyPersons: personTotal(persons, areaId, protection) } } : scored
   const explained = cases
     .map((row) => {
       const part = caseContribution(settings, row, window.to)
@@ -142,18 +167,21 @@ export async function explainRisk(db: Db, areaId: number, window: TimeWindow): P
     .sort((a, b) => b.contribution - a.contribution || a.case.id - b.case.id)
   const keyPersons = Object.fromEntries(
     COLOURS.map((colour) => {
-      const count = byColour[colour] ?? 0
+      const scoredCount = byColour[colour] ?? 0
       const weight = settings.keyPersonWeights[colour]
-      return [colour, { count, weight, contribution: count * weight }]
+      return [colour, { count: protectCount(exactByColour[colour] ?? 0, protection), weight, contribution: scoredCount * weight }]
     }),
   ) as RiskExplanation['keyPersons']
   return { ...risk, settings, cases: explained, keyPersons }
 }
 
 /** Per-area scores in two windows and their difference, sorted by the largest rise first. */
-export async function riskChange(db: Db, level: RiskLevel, window: TimeWindow, compare: TimeWindow) {
+export async function riskChange(db: Db, level: RiskLevel, window: TimeWindow, compare: TimeWindow, protection: CountProtection = undefined) {
   const settings = await findRiskSettings(db)
-  const [now, before] = await Promise.all([computeRisk(db, level, window, { settings }), computeRisk(db, level, compare, { settings })])
+  const [now, before] = await Promise.all([
+    computeRisk(db, level, window, { settings, protection }),
+    computeRisk(db, level, compare, { settings, protection }),
+  ])
   const previous = new Map(before.map((risk) => [risk.area.id, risk]))
   return now
     .map((risk) => {

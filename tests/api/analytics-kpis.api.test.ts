@@ -68,10 +68,12 @@ const CASES: Record<string, Fixture> = {
 
 let t: TestApp
 let leader: TestUser
+/** Who reads the KPIs: a dispatcher sees every key person, so visits overdue are exact (a leader's are protected, see the last test). */
+let reader: TestUser
 const villageIds = { A: 0, B: 0 }
 
-async function get(path: string, lang = 'zh') {
-  return t.app.inject({ method: 'GET', url: path, headers: { ...leader.headers, 'accept-language': lang } })
+async function get(path: string, lang = 'zh', user = reader) {
+  return t.app.inject({ method: 'GET', url: path, headers: { ...user.headers, 'accept-language': lang } })
 }
 
 /** Status and state columns of a fixture, as the workflow would have left them. */
@@ -93,6 +95,7 @@ beforeAll(async () => {
   const db = t.database.engine.db
   const dispatcher = await t.signIn('dispatcher')
   leader = await t.signIn('leader')
+  reader = dispatcher
   const points = await gridPoints(db)
   const a = points[0]
   const b = points.find((point) => point.villageId !== a.villageId)!
@@ -157,6 +160,7 @@ describe('KPI correctness on hand-made cases', () => {
       meanHoursToResolve: 30, // (10 + 30 + 12 + 68) / 4
       satisfactionMean: 4.5, // D1 4, D2 5 (D5 not evaluated)
       visitsOverdue: 2, // P2, P4
+      visitsOverdueSuppressed: false,
     })
   })
 
@@ -225,5 +229,20 @@ describe('KPI correctness on hand-made cases', () => {
     expect(sheet.getRow(1).getCell(4).value).toBe('本周新增（周一起）')
     const last = sheet.getRow(sheet.rowCount)
     expect([2, 3, 4, 5, 6, 7, 8, 9, 10].map((column) => last.getCell(column).value)).toEqual([3, 4, 1, 1, 1, 0.25, 68, 5, 1])
+  })
+
+  it('gives a leader the same case figures but visits overdue below k suppressed ("<5" in the sheet), never 0', async () => {
+    const body = (await get(`/api/analytics/kpis?groupBy=village&${WINDOW}`, 'zh', leader)).json()
+    expect(body.total).toMatchObject({ open: 5, new: 8, overdue: 2, visitsOverdue: null, visitsOverdueSuppressed: true })
+    const a = body.groups.find((group: { key: string }) => group.key === String(villageIds.A))
+    expect(a).toMatchObject({ open: 2, new: 4, visitsOverdue: null, visitsOverdueSuppressed: true })
+    const station = (await get(`/api/analytics/kpis?${WINDOW}&stationKey=legal-mediation`, 'zh', leader)).json()
+    expect(station.total).toMatchObject({ visitsOverdue: null, visitsOverdueSuppressed: false })
+    const response = await get(`/api/analytics/kpis.xlsx?${WINDOW}&villageId=${villageIds.B}`, 'zh', leader)
+    const workbook = new ExcelJS.Workbook()
+    await workbook.xlsx.load(response.rawPayload as never)
+    const sheet = workbook.worksheets[0]
+    const last = sheet.getRow(sheet.rowCount)
+    expect([2, 3, 4, 5, 6, 7, 8, 9, 10].map((column) => last.getCell(column).value)).toEqual([3, 4, 1, 1, 1, 0.25, 68, 5, '<5'])
   })
 })

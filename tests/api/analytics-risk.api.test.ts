@@ -53,7 +53,8 @@ const q = (params: Record<string, string>) => new URLSearchParams(params).toStri
 
 describe('risk score', () => {
   it('matches the hand-computed score of a base grid: 6 + 1 + 3.5 + 3 = 13.5 (orange)', async () => {
-    const response = await c.get(users.leader, `/api/analytics/risk?${q({ level: 'grid', to: T.toISOString() })}`)
+    // A dispatcher sees every key person, so the key-person part is exact (a leader's is protected: see below).
+    const response = await c.get(users.dispatcher, `/api/analytics/risk?${q({ level: 'grid', to: T.toISOString() })}`)
     expect(response.statusCode).toBe(200)
     expect(response.headers['content-type']).toContain('application/geo+json')
     const body = response.json()
@@ -71,9 +72,9 @@ describe('risk score', () => {
   })
 
   it('scores villages and fine grids by the ids recorded at registration', async () => {
-    const village = (await c.get(users.leader, `/api/analytics/risk?${q({ level: 'village', to: T.toISOString() })}`)).json()
+    const village = (await c.get(users.dispatcher, `/api/analytics/risk?${q({ level: 'village', to: T.toISOString() })}`)).json()
     expect(village.features.find((f: { id: number }) => f.id === spot.villageId).properties.score).toBe(13.5)
-    const fine = (await c.get(users.leader, `/api/analytics/risk?${q({ level: 'fine_grid', to: T.toISOString() })}`)).json()
+    const fine = (await c.get(users.dispatcher, `/api/analytics/risk?${q({ level: 'fine_grid', to: T.toISOString() })}`)).json()
     expect(fine.features.find((f: { id: number }) => f.id === spot.fineGridId).properties.score).toBe(13.5)
   })
 
@@ -93,8 +94,25 @@ describe('risk score', () => {
     expect(bad.json().code).toBe('bad_time_window')
   })
 
+  it('gives a leader no key-person count below k, and no score that gives one away', async () => {
+    // Two persons in the grid (one red, weight 3): the score without them is 10.5; with them, score minus
+    // the listed case parts would be 3 = one red person, so the leader's score leaves them out.
+    for (const level of ['grid', 'fine_grid'] as const) {
+      const body = (await c.get(users.leader, `/api/analytics/risk?${q({ level, to: T.toISOString() })}`)).json()
+      const id = level === 'grid' ? spot.baseGridId : spot.fineGridId
+      const area = body.features.find((f: { id: number }) => f.id === id)
+      expect(area.properties.counts.keyPersons, level).toBeNull()
+      expect(area.properties.breakdown.keyPersons).toBe(0)
+      expect(area.properties.score).toBe(10.5)
+    }
+    const explained = (await c.get(users.leader, `/api/analytics/risk/${spot.baseGridId}/explain?${q({ to: T.toISOString() })}`)).json()
+    expect(explained.score).toBe(10.5)
+    expect(explained.counts.keyPersons).toBeNull()
+    expect(Object.values(explained.keyPersons).map((part) => (part as { count: number | null }).count)).toEqual([null, null, null, null])
+  })
+
   it('explains a score: each case with its contribution, key persons as counts by colour only', async () => {
-    const response = await c.get(users.leader, `/api/analytics/risk/${spot.baseGridId}/explain?${q({ to: T.toISOString() })}`)
+    const response = await c.get(users.dispatcher, `/api/analytics/risk/${spot.baseGridId}/explain?${q({ to: T.toISOString() })}`)
     expect(response.statusCode).toBe(200)
     const body = response.json()
     expect(body.score).toBe(13.5)
@@ -119,7 +137,7 @@ describe('risk score', () => {
 
   it('shows the change between two windows, largest rise first', async () => {
     const response = await c.get(
-      users.leader,
+      users.dispatcher,
       `/api/analytics/risk/change?${q({ level: 'grid', to: T.toISOString(), compareTo: daysBefore(T, 20).toISOString() })}`,
     )
     expect(response.statusCode).toBe(200)
@@ -155,7 +173,7 @@ describe('permissions and settings', () => {
     const put = await t.app.inject({ method: 'PUT', url: '/api/analytics/settings', headers: users.admin.headers, payload: changed })
     expect(put.statusCode).toBe(200)
     expect(put.json().updatedBy).toBe(users.admin.id)
-    const explained = (await c.get(users.leader, `/api/analytics/risk/${spot.baseGridId}/explain?to=${T.toISOString()}`)).json()
+    const explained = (await c.get(users.dispatcher, `/api/analytics/risk/${spot.baseGridId}/explain?to=${T.toISOString()}`)).json()
     expect(explained.score).toBe(19.5)
     await t.app.inject({ method: 'PUT', url: '/api/analytics/settings', headers: users.admin.headers, payload: body })
   })

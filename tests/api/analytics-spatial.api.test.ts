@@ -79,10 +79,16 @@ describe('bins', () => {
     expect(body.features[0].geometry.type).toBe('MultiPolygon')
   })
 
-  it('bins key persons as counts only, with a minimum cell size, and never lists them', async () => {
+  it('bins key persons as counts only, in fixed cell sizes, and never lists them', async () => {
     expect((await c.get(leader, `/api/analytics/bins?layer=key-persons&cellMeters=100`)).statusCode).toBe(400)
+    const odd = await c.get(leader, `/api/analytics/bins?layer=key-persons&cellMeters=300`)
+    expect(odd.statusCode).toBe(400)
+    expect(odd.json().code).toBe('key_person_cell_size')
     const body = await features(`/api/analytics/bins?layer=key-persons&cellMeters=500`)
-    expect(body.total).toBe(0)
+    // No persons: for a leader the total is below k and suppressed (null), not 0; a dispatcher sees the exact 0.
+    expect(body.total).toBeNull()
+    expect(body.features).toEqual([])
+    expect((await features(`/api/analytics/bins?layer=key-persons&cellMeters=500`, dispatcher)).total).toBe(0)
     const refused = await c.get(leader, `/api/analytics/bins/cases?layer=key-persons&cell=1,1`)
     expect(refused.statusCode).toBe(400)
     expect(refused.json().code).toBe('key_person_bin_listing')

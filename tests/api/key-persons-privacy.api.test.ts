@@ -54,16 +54,22 @@ describe('key persons: who sees whom', () => {
 
   it('refuses identities to leaders and station staff, pointing them to the counts', async () => {
     for (const user of [leader, station]) {
-      for (const url of ['/api/key-persons', `/api/key-persons/${personA.id}`, `/api/key-persons/${personA.id}/visits`, '/api/key-persons/overdue']) {
+      for (const url of ['/api/key-persons', '/api/key-persons/overdue']) {
         const response = await call(user, 'GET', url)
         expect(response.statusCode, `${user.role} ${url}`).toBe(403)
         expect(response.json().code).toBe('key_person_identities_forbidden')
         expect(response.json().message).toContain('/api/key-persons/summary')
       }
+      // One person's record answers 404 as for an id that does not exist (no existence oracle), pointing to the counts.
+      for (const url of [`/api/key-persons/${personA.id}`, `/api/key-persons/${personA.id}/visits`]) {
+        const response = await call(user, 'GET', url)
+        expect(response.statusCode, `${user.role} ${url}`).toBe(404)
+        expect(response.json().code).toBe('key_person_not_visible')
+      }
       expect((await call(user, 'POST', '/api/key-persons', personBody(spots[0]))).statusCode).toBe(403)
-      expect((await call(user, 'PATCH', `/api/key-persons/${personA.id}`, { colour: 'green' })).statusCode).toBe(403)
-      expect((await call(user, 'POST', `/api/key-persons/${personA.id}/visits`, { kind: 'home' })).statusCode).toBe(403)
-      expect((await call(user, 'POST', `/api/key-persons/${personA.id}/reveal`, { fields: ['phone'], reason: '领导需要了解情况' })).statusCode).toBe(403)
+      expect((await call(user, 'PATCH', `/api/key-persons/${personA.id}`, { colour: 'green' })).statusCode).toBe(404)
+      expect((await call(user, 'POST', `/api/key-persons/${personA.id}/visits`, { kind: 'home' })).statusCode).toBe(404)
+      expect((await call(user, 'POST', `/api/key-persons/${personA.id}/reveal`, { fields: ['phone'], reason: '领导需要了解情况' })).statusCode).toBe(404)
     }
   })
 
@@ -71,12 +77,12 @@ describe('key persons: who sees whom', () => {
     expect((await call(workerA, 'GET', `/api/key-persons/${personA.id}`)).statusCode).toBe(200)
     expect((await call(workerFine, 'GET', `/api/key-persons/${personA.id}`)).statusCode).toBe(200)
     const other = await call(workerA, 'GET', `/api/key-persons/${personB.id}`)
-    expect(other.statusCode).toBe(403)
-    expect(other.json().code).toBe('key_person_not_in_your_grids')
+    expect(other.statusCode).toBe(404)
+    expect(other.json().code).toBe('key_person_not_visible')
     expect(other.body).not.toContain('钱乙')
-    expect((await call(workerA, 'PATCH', `/api/key-persons/${personB.id}`, { colour: 'red' })).statusCode).toBe(403)
-    expect((await call(workerA, 'POST', `/api/key-persons/${personB.id}/visits`, { kind: 'home' })).statusCode).toBe(403)
-    expect((await call(workerA, 'GET', `/api/key-persons/${personB.id}/visits`)).statusCode).toBe(403)
+    expect((await call(workerA, 'PATCH', `/api/key-persons/${personB.id}`, { colour: 'red' })).statusCode).toBe(404)
+    expect((await call(workerA, 'POST', `/api/key-persons/${personB.id}/visits`, { kind: 'home' })).statusCode).toBe(404)
+    expect((await call(workerA, 'GET', `/api/key-persons/${personB.id}/visits`)).statusCode).toBe(404)
     expect((await call(workerA, 'POST', `/api/key-persons/${personA.id}/visits`, { kind: 'phone' })).statusCode).toBe(201)
     const elsewhere = await call(workerA, 'POST', '/api/key-persons', personBody(spots[1]))
     expect(elsewhere.statusCode).toBe(403)
@@ -106,7 +112,8 @@ describe('key persons: masking and reveal', () => {
       expect(response.body).not.toContain(FULL_ADDRESS)
     }
     const person = (await call(workerA, 'GET', `/api/key-persons/${personA.id}`)).json()
-    expect(person).toMatchObject({ idNumber: '5329**********1234', phone: '138****5678', address: `${spots[0].baseGridName} 附近` })
+    expect(person).toMatchObject({ idNumber: '**************1234', phone: '138****5678', address: `${spots[0].baseGridName} 附近` })
+    expect(person).not.toHaveProperty('birthYear')
   })
 
   it('reveals fields with a reason to the person’s grid worker, a dispatcher and an admin, auditing the reason', async () => {
@@ -134,10 +141,10 @@ describe('key persons: masking and reveal', () => {
     expect((await call(workerA, 'POST', `/api/key-persons/${personA.id}/reveal`, { fields: ['name'], reason: '入户核实身份' })).statusCode).toBe(400)
     expect((await call(workerA, 'POST', `/api/key-persons/${personA.id}/reveal`, { fields: [], reason: '入户核实身份' })).statusCode).toBe(400)
     const foreign = await call(workerB, 'POST', `/api/key-persons/${personA.id}/reveal`, { fields: ['phone'], reason: '入户核实身份' })
-    expect(foreign.statusCode).toBe(403)
+    expect(foreign.statusCode).toBe(404)
     expect(foreign.body).not.toContain(FULL_PHONE)
     const byLeader = await call(leader, 'POST', `/api/key-persons/${personA.id}/reveal`, { fields: ['phone'], reason: '领导需要了解情况' })
-    expect(byLeader.statusCode).toBe(403)
+    expect(byLeader.statusCode).toBe(404)
     expect((await auditRows(t)).filter((e) => e.action === 'reveal').length).toBe(before)
     const denied = (await auditRows(t)).filter((e) => e.action === 'denied').map((e) => e.username)
     expect(denied).toEqual(expect.arrayContaining([workerB.username, leader.username]))
@@ -192,36 +199,50 @@ describe('key persons: audit log', () => {
 })
 
 describe('key persons: counts for everyone', () => {
-  it('gives leaders counts per grid and village with colours and overdue, and no identities', async () => {
-    const response = await call(leader, 'GET', '/api/key-persons/summary?groupBy=grid')
+  it('gives counts per grid and village with colours and overdue, and no identities (exact for a dispatcher)', async () => {
+    const response = await call(dispatcher, 'GET', '/api/key-persons/summary?groupBy=grid')
     expect(response.statusCode).toBe(200)
     const summary = response.json()
     expect(summary.total).toBe(2)
+    expect(summary.protection).toBeNull()
     const gridA = summary.groups.find((g: { key: number }) => g.key === spots[0].baseGridId)
     expect(gridA).toMatchObject({ total: 1, byColour: { red: 1, orange: 0, yellow: 0, green: 0 }, area: { id: spots[0].baseGridId, level: 'base_grid' } })
     expect(gridA.label).toBe(spots[0].baseGridName)
     for (const text of ['赵甲', '钱乙', 'household', 'idNumber', '138', '**']) expect(response.body).not.toContain(text)
-    const villages = (await call(station, 'GET', '/api/key-persons/summary?groupBy=village')).json()
+    const villages = (await call(dispatcher, 'GET', '/api/key-persons/summary?groupBy=village')).json()
     expect(villages.groups.map((g: { area: { level: string } }) => g.area.level)).toContain('village')
     expect(villages.total).toBe(2)
-    const red = (await call(leader, 'GET', '/api/key-persons/summary?groupBy=village&colour=red')).json()
+    const red = (await call(dispatcher, 'GET', '/api/key-persons/summary?groupBy=village&colour=red')).json()
     expect(red.total).toBe(1)
-    const byCategory = (await call(leader, 'GET', '/api/key-persons/summary?groupBy=category&category=elderly_alone', undefined, { 'accept-language': 'en' })).json()
+    const byCategory = (await call(dispatcher, 'GET', '/api/key-persons/summary?groupBy=category&category=elderly_alone', undefined, { 'accept-language': 'en' })).json()
     expect(byCategory.groups).toEqual([expect.objectContaining({ key: 'elderly_alone', label: 'Elderly living alone', total: 1 })])
     expect((await call(leader, 'GET', '/api/key-persons/summary?groupBy=person')).statusCode).toBe(400)
+  })
+
+  it('gives leaders and stations the same groups with counts below k suppressed (null and flagged, never 0)', async () => {
+    const response = await call(leader, 'GET', '/api/key-persons/summary?groupBy=grid')
+    expect(response.statusCode).toBe(200)
+    const summary = response.json()
+    expect(summary).toMatchObject({ total: null, protection: { minCount: 5, roundedTo: 5 } })
+    const gridA = summary.groups.find((g: { key: number }) => g.key === spots[0].baseGridId)
+    expect(gridA).toMatchObject({ total: null, suppressed: true, byColour: { red: null, orange: null, yellow: null, green: null }, area: { id: spots[0].baseGridId } })
+    for (const text of ['赵甲', '钱乙', 'household', 'idNumber', '138', '**']) expect(response.body).not.toContain(text)
+    const byCategory = (await call(station, 'GET', '/api/key-persons/summary?groupBy=category&category=elderly_alone')).json()
+    expect(byCategory.groups.length).toBeGreaterThan(1)
+    expect(byCategory.groups.every((g: { total: number | null }) => g.total === null)).toBe(true)
   })
 
   it('counts an overdue person in the summary', async () => {
     const overdue = await registerPerson(t, admin, spots[0], { name: '孙丙', colour: 'red' })
     await sql`UPDATE key_persons SET created_at = now() - interval '30 days' WHERE id = ${overdue.id}`.execute(t.database.engine.db)
-    const summary = (await call(leader, 'GET', '/api/key-persons/summary?groupBy=grid')).json()
+    const summary = (await call(dispatcher, 'GET', '/api/key-persons/summary?groupBy=grid')).json()
     const gridA = summary.groups.find((g: { key: number }) => g.key === spots[0].baseGridId)
     expect(gridA.total).toBe(2)
     expect(gridA.overdue).toBeGreaterThanOrEqual(1)
   })
 
   it('serves a heat layer of grid outlines with counts and a colour-weighted score', async () => {
-    const response = await call(leader, 'GET', '/api/key-persons/heat')
+    const response = await call(dispatcher, 'GET', '/api/key-persons/heat')
     expect(response.statusCode).toBe(200)
     expect(response.headers['content-type']).toMatch(/geo\+json/)
     const heat = response.json()
@@ -230,6 +251,11 @@ describe('key persons: counts for everyone', () => {
     expect(gridA.geometry.type).toBe('MultiPolygon')
     expect(gridA.properties).toMatchObject({ level: 'base_grid', total: 2, red: 2, weight: 8 })
     expect(response.body).not.toContain('赵甲')
+    // A leader gets every grid, the one with two persons suppressed like an empty one.
+    const protectedHeat = (await call(leader, 'GET', '/api/key-persons/heat')).json()
+    const protectedA = protectedHeat.features.find((f: { id: number }) => f.id === spots[0].baseGridId)
+    expect(protectedA.properties).toMatchObject({ level: 'base_grid', total: null, red: null, suppressed: true, weight: null })
+    expect(protectedHeat.features.length).toBeGreaterThan(heat.features.length)
     const villages = (await call(leader, 'GET', '/api/key-persons/heat?level=village')).json()
     expect(villages.features.every((f: { properties: { level: string } }) => f.properties.level === 'village')).toBe(true)
   })
@@ -238,11 +264,11 @@ describe('key persons: counts for everyone', () => {
 describe('key persons: OGC collection permissions', () => {
   it('refuses the features to leaders and station staff, pointing to the aggregates', async () => {
     for (const user of [leader, station]) {
-      for (const url of ['/api/collections/key-persons/items', `/api/collections/key-persons/items/${personA.id}`]) {
-        const response = await call(user, 'GET', url)
-        expect(response.statusCode, `${user.role} ${url}`).toBe(403)
-        expect(response.json().message).toContain('/api/key-persons/heat')
-      }
+      const response = await call(user, 'GET', '/api/collections/key-persons/items')
+      expect(response.statusCode, `${user.role} items`).toBe(403)
+      expect(response.json().message).toContain('/api/key-persons/heat')
+      // One feature answers 404 as for an id that does not exist (no existence oracle).
+      expect((await call(user, 'GET', `/api/collections/key-persons/items/${personA.id}`)).statusCode).toBe(404)
       const feature = { type: 'Feature', geometry: { type: 'Point', coordinates: [spots[0].lon, spots[0].lat] }, properties: { name: '领导', category: 'hardship', colour: 'green' } }
       expect((await call(user, 'POST', '/api/collections/key-persons/items', feature)).statusCode).toBe(403)
     }
@@ -253,13 +279,13 @@ describe('key persons: OGC collection permissions', () => {
     expect(page.features.map((f: { id: number }) => f.id)).toEqual([personB.id])
     expect((await call(workerB, 'GET', `/api/collections/key-persons/items/${personB.id}`)).statusCode).toBe(200)
     const other = await call(workerB, 'GET', `/api/collections/key-persons/items/${personA.id}`)
-    expect(other.statusCode).toBe(403)
+    expect(other.statusCode).toBe(404)
     expect(other.body).not.toContain('赵甲')
     expect((await call(workerB, 'PUT', `/api/collections/key-persons/items/${personA.id}`, {
       type: 'Feature',
       geometry: { type: 'Point', coordinates: [spots[1].lon, spots[1].lat] },
       properties: { name: '抢走', category: 'hardship', colour: 'green' },
-    })).statusCode).toBe(403)
+    })).statusCode).toBe(404)
     const [denied] = (await auditRows(t)).filter((e) => e.action === 'denied')
     expect(denied).toMatchObject({ username: workerB.username, subject_ids: [personA.id] })
   })

@@ -37,6 +37,8 @@ export interface KeyPersonSettingsTable {
   id: ColumnType<boolean, boolean | undefined, never>
   retention_days: number
   due_soon_days: number
+  /** k of small-count suppression of key-person aggregates (migration 0014). */
+  min_aggregate_count: ColumnType<number, number | undefined, number>
   updated_at: ColumnType<Date, Date | undefined, Date>
   updated_by: number | null
 }

@@ -22,7 +22,11 @@ export const BreakdownSchema = Type.Object({
 export const RiskCountsSchema = Type.Object({
   openHazards: Type.Integer(),
   activeDisputes: Type.Integer(),
-  keyPersons: Type.Integer({ description: 'Key persons in management (a count; never identities)' }),
+  keyPersons: Nullable(
+    Type.Integer({
+      description: 'Key persons in management (a count; never identities). Roles that see counts only: null below k, else rounded to a multiple of k, and the score uses these',
+    }),
+  ),
   overdue: Type.Integer(),
 })
 

@@ -7,11 +7,21 @@ import { parseWindow, windowDto, WindowQuery } from '../../analytics/time-window
 import { HttpError } from '../../http-error.ts'
 import { GEOJSON } from '../../ogc/links.util.ts'
 import { findAreaBins, findBinCases, findBins, type BinFilter, type BinRow } from '../../repositories/bins.repository.ts'
+import { currentUser } from '../../plugins/auth.plugin.ts'
+import { countProtectionFor, protectCount, protectCounts, protectionNote, type CountProtection } from '../../privacy/small-counts.ts'
+import { ProtectedCountSchema, ProtectionNoteSchema } from '../key-persons.schemas.ts'
 import { errorResponses } from '../schemas.ts'
 import { featureCollectionSchema, WindowSchema } from './analytics.schemas.ts'
 
-/** Smallest cell for key persons, so that a count cannot single out a household. */
-export const KEY_PERSON_MIN_CELL_METERS = 200
+/**
+ * The only cell sizes of key-person bins, on the one fixed origin of the
+ * metric grid (0,0 of EPSG:32647). Free sizes let a caller intersect cells of
+ * many sizes down to one household. Squares of these sizes nest (each is
+ * exactly four of the next smaller size), so asking for all of them reveals
+ * no finer square than the smallest; hexagons do not nest, which is why a
+ * protected caller also never sees a cell below k nor an unrounded count.
+ */
+export const KEY_PERSON_CELL_METERS = [250, 500, 1000] as const
 
 const BinQuery = {
   layer: Type.Enum(['hazards', 'disputes', 'key-persons']),
@@ -29,7 +39,7 @@ const BinQuery = {
   category: Type.Optional(Type.String({ maxLength: 40 })),
 }
 
-const ByColourSchema = Type.Object({ red: Type.Integer(), orange: Type.Integer(), yellow: Type.Integer(), green: Type.Integer() })
+const ByColourSchema = Type.Object({ red: ProtectedCountSchema, orange: ProtectedCountSchema, yellow: ProtectedCountSchema, green: ProtectedCountSchema })
 
 const BinPropertiesSchema = Type.Object({
   cell: Type.Union([Type.String(), Type.Null()], { description: '"i,j" of the cell (null when grouped by area)' }),
@@ -37,8 +47,8 @@ const BinPropertiesSchema = Type.Object({
   j: Type.Union([Type.Integer(), Type.Null()]),
   areaId: Type.Union([Type.Integer(), Type.Null()]),
   name: Type.Union([Type.String(), Type.Null()]),
-  count: Type.Integer(),
-  byColour: Type.Union([ByColourSchema, Type.Null()], { description: 'Key persons only: counts per management colour' }),
+  count: Type.Integer({ description: 'Key persons for roles that see counts only: rounded to a multiple of k (cells below k are left out)' }),
+  byColour: Type.Union([ByColourSchema, Type.Null()], { description: 'Key persons only: counts per management colour (null per colour when below k)' }),
 })
 
 function filterOf(query: { from?: string; to?: string; status?: string; category?: string }): BinFilter {
@@ -50,6 +60,21 @@ function parseCell(cell: string): { i: number; j: number } {
   const match = /^(-?\d{1,9}),(-?\d{1,9})$/.exec(cell.trim())
   if (!match) throw new HttpError(400, 'bad_cell', { cell })
   return { i: Number(match[1]), j: Number(match[2]) }
+}
+
+/**
+ * Key-person bins as a caller who may not see every person may see them:
+ * cells (or areas) below k left out — the answer lists only non-empty cells,
+ * so a suppressed cell's mere presence would say "somebody lives here" — and
+ * the others' counts rounded to a multiple of k.
+ */
+function protectBins(rows: BinRow[], protection: CountProtection): BinRow[] {
+  if (!protection) return rows
+  return rows.flatMap((row) => {
+    const count = protectCount(row.count, protection)
+    if (count === null) return []
+    return [{ ...row, count, byColour: row.byColour && (protectCounts(row.byColour, protection) as unknown as BinRow['byColour']) }]
+  })
 }
 
 function binFeature(row: BinRow): string {
@@ -68,7 +93,9 @@ function binFeature(row: BinRow): string {
  * Hexagonal or square bins of hazards, disputes or key persons, counted by
  * the server in UTM 47N so that the cell size is in real metres; or counts per
  * village or base grid. Only non-empty cells; whole cells (not clipped to the
- * township). Key persons as counts only. Leaders, center, stations, admins.
+ * township). Key persons as counts only, in cells of 250, 500 or 1000 m only,
+ * and protected for roles that may not see every person (see
+ * `privacy/small-counts.ts`). Leaders, center, stations, admins.
  */
 const binsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
@@ -91,7 +118,8 @@ const binsRoutes: FastifyPluginAsyncTypebox = async (app) => {
             groupBy: Type.Union([Type.String(), Type.Null()]),
             crs: Type.String({ description: 'CRS the cells are computed in' }),
             window: WindowSchema,
-            total: Type.Integer(),
+            total: ProtectedCountSchema,
+            protection: ProtectionNoteSchema,
           }),
           ...errorResponses(400, 401, 403),
         },
@@ -100,12 +128,15 @@ const binsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { layer, shape = 'hex', cellMeters = 500, groupBy } = request.query
       const filter = filterOf(request.query)
-      if (layer === 'key-persons' && !groupBy && cellMeters < KEY_PERSON_MIN_CELL_METERS) {
-        throw new HttpError(400, 'key_person_cell_too_small', { min: KEY_PERSON_MIN_CELL_METERS })
+      const persons = layer === 'key-persons'
+      if (persons && !groupBy && !(KEY_PERSON_CELL_METERS as readonly number[]).includes(cellMeters)) {
+        throw new HttpError(400, 'key_person_cell_size', { size: cellMeters, allowed: KEY_PERSON_CELL_METERS.join(', ') })
       }
-      const rows = groupBy
+      const protection = persons ? await countProtectionFor(app.db, currentUser(request)) : undefined
+      const found = groupBy
         ? await findAreaBins(app.db, layer, groupBy === 'grid' ? 'base_grid' : 'village', filter)
         : await findBins(app.db, layer, shape, cellMeters, filter)
+      const rows = protectBins(found, protection)
       const members = {
         layer,
         shape: groupBy ? null : shape,
@@ -113,7 +144,8 @@ const binsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         groupBy: groupBy ?? null,
         crs: `EPSG:${METRIC_SRID}`,
         window: windowDto(filter.window),
-        total: rows.reduce((sum, row) => sum + row.count, 0),
+        total: protectCount(found.reduce((sum, row) => sum + row.count, 0), protection),
+        protection: protectionNote(protection),
       }
       return reply.type(GEOJSON).send(collectionText(rows.map(binFeature), members) as never)
     },

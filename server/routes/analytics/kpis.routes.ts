@@ -6,6 +6,8 @@ import { toXlsx } from '../../exports/table-export.ts'
 import { HttpError } from '../../http-error.ts'
 import { findTrend, type KpiFilter } from '../../repositories/kpis.repository.ts'
 import { computeKpis, kpiTable } from '../../services/kpis.service.ts'
+import { currentUser } from '../../plugins/auth.plugin.ts'
+import { countProtectionFor } from '../../privacy/small-counts.ts'
 import { errorResponses } from '../schemas.ts'
 import { WindowSchema } from './analytics.schemas.ts'
 
@@ -48,7 +50,13 @@ const KpiSchema = Type.Object({
   resolvedRate: Nullable(Type.Number({ description: 'resolved ÷ new (null when nothing is new)' })),
   meanHoursToResolve: Nullable(Type.Number()),
   satisfactionMean: Nullable(Type.Number({ description: 'Mean 1–5 satisfaction of the evaluated disputes reported in the window' })),
-  visitsOverdue: Nullable(Type.Integer({ description: 'Key persons whose visit was due before `to` (per village and township; null per station)' })),
+  visitsOverdue: Nullable(
+    Type.Integer({
+      description:
+        'Key persons whose visit was due before `to` (per village and township; null per station). For roles that may not see every person: rounded to a multiple of k, null below k',
+    }),
+  ),
+  visitsOverdueSuppressed: Type.Boolean({ description: 'True when visitsOverdue is null because it is below k (shown as "<k" in the sheet)' }),
 })
 
 /** KPIs per village or station (JSON and .xlsx) and trend series. Leaders, center, stations, admins. */
@@ -77,7 +85,8 @@ const kpisRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { groupBy = 'village' } = request.query
       const window = parseWindow(request.query)
-      const { groups, total, weekStart } = await computeKpis(app.db, groupBy, window, request.lang, filterOf(request.query))
+      const protection = await countProtectionFor(app.db, currentUser(request))
+      const { groups, total, weekStart } = await computeKpis(app.db, groupBy, window, request.lang, filterOf(request.query), protection)
       return { groupBy, window: windowDto(window), weekStart: weekStart.toISOString(), groups, total }
     },
   )
@@ -98,8 +107,9 @@ const kpisRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const query: Static<typeof KpiQuery> = request.query
       const groupBy = query.groupBy ?? 'village'
       const window = parseWindow(query)
-      const { groups, total } = await computeKpis(app.db, groupBy, window, request.lang, filterOf(query))
-      const table = kpiTable(groups, total, request.lang)
+      const protection = await countProtectionFor(app.db, currentUser(request))
+      const { groups, total } = await computeKpis(app.db, groupBy, window, request.lang, filterOf(query), protection)
+      const table = kpiTable(groups, total, request.lang, protection)
       const sheet = request.lang === 'zh' ? '考核指标' : 'KPIs'
       reply.header('content-disposition', `attachment; filename="kpis-${groupBy}.xlsx"; filename*=UTF-8''${encodeURIComponent(`${sheet}-${groupBy}.xlsx`)}`)
       reply.header('cache-control', 'no-store')

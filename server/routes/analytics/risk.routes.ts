@@ -8,6 +8,8 @@ import { toAreaRef, toExplainedCaseDto, roundBreakdown, toRiskProperties, toRisk
 import { GEOJSON } from '../../ogc/links.util.ts'
 import type { RiskLevel } from '../../repositories/risk.repository.ts'
 import { computeRisk, explainRisk, riskChange } from '../../services/risk.service.ts'
+import { currentUser } from '../../plugins/auth.plugin.ts'
+import { countProtectionFor } from '../../privacy/small-counts.ts'
 import { errorResponses } from '../schemas.ts'
 import {
   AreaRefSchema,
@@ -48,7 +50,11 @@ const ExplainedCaseSchema = Type.Object({
   contribution: Type.Number({ description: 'weight × decay + overduePenalty' }),
 })
 
-const KeyPersonPartSchema = Type.Object({ count: Type.Integer(), weight: Type.Number(), contribution: Type.Number() })
+const KeyPersonPartSchema = Type.Object({
+  count: Type.Union([Type.Integer(), Type.Null()], { description: 'Null = fewer than k (roles that see counts only); otherwise exact or rounded to a multiple of k' }),
+  weight: Type.Number(),
+  contribution: Type.Number({ description: 'From the count as shown (a suppressed count adds nothing)' }),
+})
 
 /**
  * The risk map (风险一张图): per-area scores as GeoJSON, the events behind one
@@ -77,7 +83,8 @@ const riskRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const level = LEVELS[request.query.level ?? 'grid']
       const window = parseWindow(request.query)
-      const risks = await computeRisk(app.db, level, window, { withGeometry: true })
+      const protection = await countProtectionFor(app.db, currentUser(request))
+      const risks = await computeRisk(app.db, level, window, { withGeometry: true, protection })
       const features = risks.map((risk) => featureText(risk.area.id, risk.area.geometry, toRiskProperties(risk)))
       return reply.type(GEOJSON).send(collectionText(features, { level: request.query.level ?? 'grid', window: windowDto(window) }) as never)
     },
@@ -123,7 +130,7 @@ const riskRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const level = LEVELS[request.query.level ?? 'grid']
       const window = parseWindow(request.query)
       const compare = parseWindow({ from: request.query.compareFrom, to: request.query.compareTo }, window.to, { from: 'compareFrom', to: 'compareTo' })
-      const rows = await riskChange(app.db, level, window, compare)
+      const rows = await riskChange(app.db, level, window, compare, await countProtectionFor(app.db, currentUser(request)))
       return {
         level: request.query.level ?? 'grid',
         window: windowDto(window),
@@ -170,7 +177,7 @@ const riskRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const window = parseWindow(request.query)
-      const explained = await explainRisk(app.db, request.params.areaId, window)
+      const explained = await explainRisk(app.db, request.params.areaId, window, await countProtectionFor(app.db, currentUser(request)))
       return {
         area: toAreaRef(explained.area),
         window: windowDto(window),

@@ -56,10 +56,14 @@ function replacementOf(body: KeyPersonReplaceFeatureBody, lang: Lang): (current:
       }
       return value
     }
+    const household = householdOf(body)
+    // The household and birth year are shown only as a fine-grid point and an age band: sent back as shown
+    // (or left out), they keep the stored values instead of moving the household or clearing the year.
+    const sameAsShown = shown.household !== null && household.lon === shown.household.lon && household.lat === shown.household.lat
     return {
       ...fields,
       gender: fields.gender ?? null,
-      birthYear: fields.birthYear ?? null,
+      birthYear: fields.birthYear === undefined ? undefined : fields.birthYear,
       idNumber: keepMasked('idNumber'),
       phone: keepMasked('phone'),
       address: keepMasked('address'),
@@ -67,7 +71,7 @@ function replacementOf(body: KeyPersonReplaceFeatureBody, lang: Lang): (current:
       responsibleUserId: fields.responsibleUserId ?? null,
       responsibleStaffId: fields.responsibleStaffId ?? null,
       note: fields.note ?? '',
-      household: householdOf(body),
+      household: sameAsShown ? undefined : household,
     }
   }
 }

@@ -24,7 +24,8 @@ export interface RiskBreakdown {
 export interface RiskCounts {
   openHazards: number;
   activeDisputes: number;
-  keyPersons: number;
+  /** Null = fewer than k (counts-only roles); otherwise exact or rounded to a multiple of k. */
+  keyPersons: number | null;
   overdue: number;
 }
 
@@ -82,7 +83,8 @@ export interface ExplainedCase {
 
 /** Key persons of one management colour: a count, never identities. */
 export interface KeyPersonPart {
-  count: number;
+  /** Null = fewer than k (counts-only roles). */
+  count: number | null;
   weight: number;
   contribution: number;
 }
@@ -132,7 +134,7 @@ export interface RiskChange {
   areas: RiskChangeArea[];
 }
 
-/** Layers that can be binned (key persons as counts only, cells ≥ 200 m). */
+/** Layers that can be binned (key persons as counts only, cells of 250, 500 or 1000 m). */
 export type BinLayer = 'hazards' | 'disputes' | 'key-persons';
 
 /** Shape of bin cells. */
@@ -213,7 +215,7 @@ export interface BinProperties {
   name: string | null;
   count: number;
   /** Key persons only: counts per management colour. */
-  byColour?: Record<'red' | 'orange' | 'yellow' | 'green', number> | null;
+  byColour?: Record<'red' | 'orange' | 'yellow' | 'green', number | null> | null;
 }
 
 /** `GET /api/analytics/bins`. */

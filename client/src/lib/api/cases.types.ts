@@ -245,16 +245,23 @@ export interface PersonArea {
   nameEn: string | null;
 }
 
-/** A key person as the API shows it: identity number, phone and address masked. */
+/**
+ * A key person as the API shows it: identity number (last four only), phone
+ * and address masked, an age band instead of the birth year, and the
+ * household as a point of its fine grid (never the exact household).
+ */
 export interface KeyPerson {
   id: number;
   name: string;
   gender: 'male' | 'female' | null;
-  birthYear: number | null;
+  /** Ten-year band, e.g. `40–49`. */
+  ageBand: string | null;
   idNumber: string | null;
   phone: string | null;
   address: string | null;
+  /** A point inside the area `householdPrecision` names, not the household itself. */
   household: { lon: number; lat: number } | null;
+  householdPrecision: 'fine_grid' | 'base_grid' | 'village' | null;
   category: string;
   colour: Colour;
   status: 'in_management' | 'away' | 'released';
@@ -296,14 +303,16 @@ export interface HeatProps {
   code: string;
   name: string;
   nameEn: string | null;
-  total: number;
-  red: number;
-  orange: number;
-  yellow: number;
-  green: number;
-  overdue: number;
-  dueSoon: number;
-  weight: number;
+  /** Null = suppressed: fewer than k persons (counts-only roles; the others are rounded to a multiple of k). */
+  total: number | null;
+  red: number | null;
+  orange: number | null;
+  yellow: number | null;
+  green: number | null;
+  overdue: number | null;
+  dueSoon: number | null;
+  suppressed: boolean;
+  weight: number | null;
 }
 
 /** The heat layer: grid outlines with counts, no identities. */
@@ -319,6 +328,9 @@ export interface PersonCategory {
 
 /** `GET /api/key-persons/summary?groupBy=colour` answer (counts only). */
 export interface PersonSummary {
-  total: number;
-  groups: { key: string | number | null; total: number; overdue: number; dueSoon: number }[];
+  /** Null = suppressed (fewer than `protection.minCount`). */
+  total: number | null;
+  /** Null when the counts are exact (roles that see every person). */
+  protection: { minCount: number; roundedTo: number } | null;
+  groups: { key: string | number | null; total: number | null; overdue: number | null; dueSoon: number | null; suppressed: boolean }[];
 }

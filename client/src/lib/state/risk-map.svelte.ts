@@ -36,8 +36,8 @@ export const HEX_CELL_METERS = 250;
 /** Cell sizes offered for bins, in metres. */
 export const BIN_CELL_METERS = [100, 250, 500, 1000] as const;
 
-/** Smallest cell for key persons (the server refuses smaller ones). */
-export const KEY_PERSON_MIN_CELL_METERS = 200;
+/** Smallest cell for key persons: the server takes only 250, 500 and 1000 m for them (fixed sizes on a fixed origin). */
+export const KEY_PERSON_MIN_CELL_METERS = 250;
 
 /** Cell of the light points behind the kernel-density heatmap, in metres (key persons: the minimum). */
 export const HEAT_CELL_METERS = 50;
