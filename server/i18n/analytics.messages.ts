@@ -22,10 +22,6 @@ export const ANALYTICS_MESSAGES = {
     zh: (p) => `格网过密：约 ${p.count} 个格子（上限 ${p.max}）；请加大 cellMeters`,
     en: (p) => `Too many cells (about ${p.count}, at most ${p.max}); use a larger cellMeters`,
   },
-  key_person_cell_too_small: {
-    zh: (p) => `重点人员只能按不小于 ${p.min} 米的格网汇总，以免定位到个人`,
-    en: (p) => `Key persons are binned only with cells of at least ${p.min} m, so that no person can be singled out`,
-  },
   key_person_bin_listing: {
     zh: () => '重点人员只提供汇总数量，不提供逐人清单',
     en: () => 'Key persons are shown as counts only, never listed',
