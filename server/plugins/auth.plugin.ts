@@ -2,19 +2,20 @@ import fp from 'fastify-plugin'
 import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
 import type { Role } from '../db/tables/auth.table.ts'
 import { HttpError } from '../http-error.ts'
-import { findSessionUser, findTokenUser, touchApiToken } from '../repositories/credentials.repository.ts'
-import type { Db } from '../db/database.ts'
 import type { UserRecord } from '../repositories/users.repository.ts'
-import { CredentialCache } from '../security/credential.cache.ts'
-import { API_TOKEN_PREFIX, hashSecret } from '../security/token.util.ts'
+import { authenticate } from '../security/authenticate.ts'
+import { CredentialCache, type Credential } from '../security/credential.cache.ts'
+import { DEFAULT_SESSION_POLICY, type SessionPolicy } from '../security/session.policy.ts'
 
 /** Name of the session cookie. */
-export const SESSION_COOKIE = 'ga_session'
+export { SESSION_COOKIE } from '../security/authenticate.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** The signed-in user; set on every non-public `/api` route. */
     user: UserRecord | null
+    /** Which session or token the request was made with (null on public routes). */
+    credential: Credential | null
   }
   interface FastifyContextConfig {
     /** Routes that answer without a session or token. */
@@ -23,6 +24,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Recently resolved sessions and tokens. */
     credentials: CredentialCache
+    /** Idle timeout, absolute lifetime and cookie flags of browser sessions. */
+    sessionPolicy: SessionPolicy
   }
 }
 
@@ -30,55 +33,22 @@ declare module 'fastify' {
  * Resolves the caller from a Bearer token or the session cookie and refuses
  * any `/api` route not marked `config.public` without one (401).
  */
-export default fp(
-  async (app) => {
+export default fp<{ sessionPolicy?: SessionPolicy }>(
+  async (app, options) => {
     app.decorateRequest('user', null)
+    app.decorateRequest('credential', null)
     app.decorate('credentials', new CredentialCache())
-    app.addHook('onRequest', async (request) => {
+    app.decorate('sessionPolicy', options.sessionPolicy ?? DEFAULT_SESSION_POLICY)
+    app.addHook('onRequest', async (request, reply) => {
       if (!request.url.startsWith('/api') || request.routeOptions.config?.public) return
       if (!request.routeOptions.url) return
-      request.user = await authenticate(request)
+      const resolved = await authenticate(request, reply)
+      request.user = resolved.user
+      request.credential = resolved.credential
     })
   },
   { name: 'auth', dependencies: ['database', 'lang'] },
 )
-
-/** How often a token's last use is written (at most). */
-const TOKEN_TOUCH_MS = 60_000
-
-async function authenticate(request: FastifyRequest): Promise<UserRecord> {
-  const header = request.headers.authorization
-  if (header !== undefined) {
-    const match = /^Bearer\s+(\S+)$/i.exec(header)
-    if (!match || !match[1].startsWith(API_TOKEN_PREFIX)) throw new HttpError(401, 'bad_token')
-    return resolveCached(request, hashSecret(match[1]), tokenUser, 'bad_token')
-  }
-  const cookie = request.cookies[SESSION_COOKIE]
-  if (!cookie) throw new HttpError(401, 'unauthenticated')
-  return resolveCached(request, hashSecret(cookie), findSessionUser, 'unauthenticated')
-}
-
-async function resolveCached(
-  request: FastifyRequest,
-  hash: string,
-  lookup: (db: Db, hash: string) => Promise<UserRecord | undefined>,
-  failure: 'bad_token' | 'unauthenticated',
-): Promise<UserRecord> {
-  const cache = request.server.credentials
-  const cached = cache.get(hash)
-  if (cached) return cached
-  const user = await lookup(request.server.db, hash)
-  if (!user) throw new HttpError(401, failure)
-  cache.set(hash, user)
-  return user
-}
-
-async function tokenUser(db: Db, hash: string): Promise<UserRecord | undefined> {
-  const found = await findTokenUser(db, hash)
-  if (!found) return undefined
-  if (!found.lastUsedAt || Date.now() - found.lastUsedAt.getTime() > TOKEN_TOUCH_MS) await touchApiToken(db, found.tokenId)
-  return found.user
-}
 
 /** A preHandler that lets only `roles` through (403 otherwise). */
 export function requireRole(...roles: Role[]): preHandlerAsyncHookHandler {
