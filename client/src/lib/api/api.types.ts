@@ -1,7 +1,7 @@
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 
 /** A user role, as stored by the server. */
-export type Role = 'leader' | 'dispatcher' | 'station' | 'grid_worker' | 'admin';
+export type Role = 'leader' | 'dispatcher' | 'station' | 'grid_worker' | 'admin' | 'security_admin' | 'audit_admin';
 
 /** The signed-in user (`GET /api/auth/me`, `POST /api/auth/login`). */
 export interface User {
