@@ -108,6 +108,15 @@ export async function listSessions(db: Db, userId: number, idleSince: Date): Pro
   return rows.map(toSession)
 }
 
+/** Deletes a user's sessions that have ended (idle since `idleSince` or past their absolute end). */
+export async function deleteEndedSessions(db: Db, userId: number, idleSince: Date): Promise<void> {
+  await db
+    .deleteFrom('sessions')
+    .where('user_id', '=', userId)
+    .where((eb) => eb.or([eb('expires_at', '<=', new Date()), eb('last_seen_at', '<=', idleSince)]))
+    .execute()
+}
+
 /** Ends a session by its cookie hash (sign-out); returns its id, if there was one. */
 export async function deleteSession(db: Db, tokenHash: string): Promise<number | undefined> {
   const row = await db.deleteFrom('sessions').where('token_hash', '=', tokenHash).returning('id').executeTakeFirst()

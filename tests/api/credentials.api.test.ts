@@ -366,3 +366,29 @@ describe('the security administrator', () => {
     expect(leader.statusCode).toBe(201)
   })
 })
+
+describe('the OpenAPI description', () => {
+  it('documents the credential routes with tags, summaries and error responses', async () => {
+    const spec = (await t.app.inject({ url: '/api/openapi.json' })).json()
+    const operations: Array<[string, string, string]> = [
+      ['/api/auth/sessions', 'get', 'Auth'],
+      ['/api/auth/sessions/{sessionId}', 'delete', 'Auth'],
+      ['/api/auth/tokens', 'get', 'Auth'],
+      ['/api/auth/tokens/{tokenId}', 'delete', 'Auth'],
+      ['/api/security/users', 'get', 'Security administration'],
+      ['/api/security/users', 'post', 'Security administration'],
+      ['/api/users/{userId}', 'patch', 'Security administration'],
+      ['/api/users/{userId}/password', 'post', 'Security administration'],
+      ['/api/users/{userId}/credentials', 'delete', 'Security administration'],
+      ['/api/users/{userId}/sessions/{sessionId}', 'delete', 'Security administration'],
+      ['/api/users/{userId}/tokens', 'post', 'Security administration'],
+    ]
+    for (const [path, method, tag] of operations) {
+      const operation = spec.paths[path]?.[method]
+      expect(operation, `${method} ${path}`).toBeDefined()
+      expect(operation.tags).toEqual([tag])
+      expect(operation.summary.length).toBeGreaterThan(10)
+      expect(Object.keys(operation.responses)).toContain('401')
+    }
+  })
+})
