@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sql } from 'kysely'
+import { buildApp } from '../../server/app.ts'
+import { readConfig } from '../../server/config.ts'
 import { createTestApp, TEST_PASSWORD, type TestApp, type TestUser } from '../support/test-app.ts'
 
 let t: TestApp
@@ -219,6 +221,32 @@ describe('session lifetimes', () => {
     expect(touched.statusCode).toBe(200)
     expect(await lastSeen()).toBeGreaterThan(twoMinutesAgo.getTime() + 60_000)
     expect(String(touched.headers['set-cookie'])).toMatch(/^ga_session=.*Expires=/i)
+  })
+})
+
+describe('session settings', () => {
+  it('reads SESSION_IDLE_MINUTES and SESSION_MAX_HOURS, refusing nonsense at start-up', () => {
+    expect(readConfig({})).toMatchObject({ sessionIdleMinutes: 30, sessionMaxHours: 12 })
+    expect(readConfig({ SESSION_IDLE_MINUTES: '15', SESSION_MAX_HOURS: '8' })).toMatchObject({ sessionIdleMinutes: 15, sessionMaxHours: 8 })
+    expect(() => readConfig({ SESSION_IDLE_MINUTES: 'soon' })).toThrow(/SESSION_IDLE_MINUTES/)
+    expect(() => readConfig({ SESSION_MAX_HOURS: '0' })).toThrow(/SESSION_MAX_HOURS/)
+  })
+
+  it('applies the configured idle timeout and lifetime to new sessions', async () => {
+    const leader = await t.signIn('leader')
+    const app = await buildApp({ engine: t.database.engine, logLevel: 'silent', sessionIdleMinutes: 5, sessionMaxHours: 2 })
+    try {
+      const response = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: leader.username, password: TEST_PASSWORD } })
+      const expires = /Expires=([^;]+)/i.exec(String(response.headers['set-cookie']))![1]
+      expect((Date.parse(expires) - Date.now()) / 60_000).toBeLessThanOrEqual(5)
+      expect((Date.parse(expires) - Date.now()) / 60_000).toBeGreaterThan(4)
+      const cookie = String(response.headers['set-cookie']).split(';')[0]
+      const sessions = (await app.inject({ url: '/api/auth/sessions', headers: { cookie } })).json().sessions
+      const current = sessions.find((session: { current: boolean }) => session.current)
+      expect((Date.parse(current.expiresAt) - Date.parse(current.createdAt)) / 3_600_000).toBeCloseTo(2, 1)
+    } finally {
+      await app.close()
+    }
   })
 })
 
