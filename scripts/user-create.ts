@@ -5,17 +5,21 @@ import { migrate } from '../server/db/migrate.ts'
 import { ROLES, type Role } from '../server/db/tables/auth.table.ts'
 import { HttpError } from '../server/http-error.ts'
 import { message } from '../server/i18n/messages.ts'
+import { insertAuditEntry } from '../server/repositories/audit.repository.ts'
+import { deleteUserSessions, revokeUserTokens } from '../server/repositories/credentials.repository.ts'
 import { findUserCredentials, updatePasswordHash } from '../server/repositories/users.repository.ts'
 import { generatePassword, hashPassword } from '../server/security/password.hash.ts'
 import { createUser } from '../server/services/users.service.ts'
-import { issueApiToken } from '../server/services/tokens.service.ts'
+import { DEFAULT_TOKEN_DAYS, issueApiToken, MAX_TOKEN_DAYS } from '../server/services/tokens.service.ts'
 
 const usage = `Usage:
   npm run user:create -- --username NAME --role ROLE [--password PW] [--display-name NAME]
-                         [--station KEY] [--grids 12,13] [--token "token name"]
+                         [--station KEY] [--grids 12,13] [--token "token name" [--token-days N]]
   npm run user:create -- --username NAME --reset-password [--password PW]
-Roles: ${ROLES.join(', ')}. Without --password a password is generated and printed once.
---token also issues a personal API token (printed once).`
+Roles: ${ROLES.join(', ')} (security_admin: credentials and roles; audit_admin: reads the audit log).
+Without --password a password is generated and printed once.
+--token also issues a personal API token (printed once), valid --token-days days (default ${DEFAULT_TOKEN_DAYS}, at most ${MAX_TOKEN_DAYS}).
+--reset-password also ends every session and revokes every API token of the user (audited as "cli").`
 
 const { values } = parseArgs({
   options: {
@@ -26,6 +30,7 @@ const { values } = parseArgs({
     station: { type: 'string' },
     grids: { type: 'string' },
     token: { type: 'string' },
+    'token-days': { type: 'string' },
     'reset-password': { type: 'boolean' },
     help: { type: 'boolean' },
   },
@@ -36,6 +41,15 @@ if (values.help || !values.username) {
   process.exit(values.help ? 0 : 2)
 }
 
+const tokenDays = values['token-days'] === undefined ? DEFAULT_TOKEN_DAYS : Number(values['token-days'])
+if (!Number.isInteger(tokenDays) || tokenDays < 1 || tokenDays > MAX_TOKEN_DAYS) {
+  console.error(`user:create failed: --token-days must be a whole number from 1 to ${MAX_TOKEN_DAYS}`)
+  process.exit(2)
+}
+
+/** Who the audit log names for changes made from the command line. */
+const CLI_ACTOR = { userId: null, username: 'cli', role: 'system', ip: null }
+
 const config = readConfig()
 const engine = await openEngine({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
 try {
@@ -44,8 +58,24 @@ try {
   if (values['reset-password']) {
     const found = await findUserCredentials(engine.db, values.username)
     if (!found) throw new Error(`No user "${values.username}".`)
-    await updatePasswordHash(engine.db, found.id, await hashPassword(password))
-    console.log(`Password of "${values.username}" reset.${values.password ? '' : ` New password: ${password}`}`)
+    const passwordHash = await hashPassword(password)
+    // A reset ends every old session and token, as the security administrator's reset does.
+    const ended = await engine.db.transaction().execute(async (trx) => {
+      await updatePasswordHash(trx, found.id, passwordHash)
+      const sessions = await deleteUserSessions(trx, found.id)
+      const tokens = await revokeUserTokens(trx, found.id, null)
+      await insertAuditEntry(trx, CLI_ACTOR, {
+        action: 'password_reset',
+        subjectKind: 'user',
+        subjectIds: [found.id],
+        detail: { credential: 'all', sessions, tokens, outcome: 'done' },
+      })
+      return { sessions, tokens }
+    })
+    console.log(
+      `Password of "${values.username}" reset; ${ended.sessions} session(s) ended, ${ended.tokens} API token(s) revoked.` +
+        (values.password ? '' : ` New password: ${password}`),
+    )
   } else {
     if (!ROLES.includes(values.role as Role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`)
     const gridIds = values.grids ? values.grids.split(',').map((id) => Number(id.trim())) : undefined
@@ -65,8 +95,8 @@ try {
     )
     console.log(`Created user "${user.username}" (id ${user.id}, role ${user.role}).${values.password ? '' : ` Password: ${password}`}`)
     if (values.token) {
-      const issued = await issueApiToken(engine.db, user.id, values.token)
-      console.log(`API token "${issued.name}": ${issued.token}  (send as "Authorization: Bearer …"; shown only once)`)
+      const issued = await issueApiToken(engine.db, user.id, values.token, tokenDays)
+      console.log(`API token "${issued.name}": ${issued.token}  (send as "Authorization: Bearer …"; shown only once; expires ${issued.expiresAt})`)
     }
   }
 } catch (error) {

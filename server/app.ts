@@ -14,6 +14,7 @@ import langPlugin from './plugins/lang.plugin.ts'
 import livePlugin from './plugins/live.plugin.ts'
 import openapiPlugin from './plugins/openapi.plugin.ts'
 import { createValidatorCompiler } from './plugins/validator.compiler.ts'
+import { DEFAULT_SESSION_POLICY } from './security/session.policy.ts'
 import areaHistoryRoutes from './routes/area-history.routes.ts'
 import analyticsSettingsRoutes from './routes/analytics/analytics-settings.routes.ts'
 import binsRoutes from './routes/analytics/bins.routes.ts'
@@ -27,6 +28,8 @@ import boundariesRoutes from './routes/boundaries.routes.ts'
 import boundaryIoRoutes from './routes/boundary-io.routes.ts'
 import auditRoutes from './routes/audit.routes.ts'
 import authRoutes from './routes/auth.routes.ts'
+import credentialsRoutes from './routes/credentials.routes.ts'
+import securityUsersRoutes from './routes/security-users.routes.ts'
 import caseCountsRoutes from './routes/cases/case-counts.routes.ts'
 import caseExportsRoutes from './routes/cases/case-exports.routes.ts'
 import caseItemsRoutes from './routes/cases/case-items.routes.ts'
@@ -66,6 +69,12 @@ export interface BuildAppOptions {
   photoDir?: string
   /** Where the log goes instead of stdout (tests read it back). */
   logStream?: NodeJS.WritableStream
+  /** Minutes a browser session may stay unused (default 30; `SESSION_IDLE_MINUTES`). */
+  sessionIdleMinutes?: number
+  /** Hours a browser session lasts at most (default 12; `SESSION_MAX_HOURS`). */
+  sessionMaxHours?: number
+  /** How often open live streams are re-checked against the database (default 30 000 ms). */
+  liveStreamRecheckMs?: number
 }
 
 /** Builds the GridAtlas HTTP application on an open, migrated database. */
@@ -87,14 +96,22 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(langPlugin)
   await app.register(errorsPlugin)
   await app.register(databasePlugin, { engine: options.engine })
-  await app.register(authPlugin)
+  await app.register(authPlugin, {
+    sessionPolicy: {
+      idleMinutes: options.sessionIdleMinutes ?? DEFAULT_SESSION_POLICY.idleMinutes,
+      maxHours: options.sessionMaxHours ?? DEFAULT_SESSION_POLICY.maxHours,
+      secureCookies: options.secureCookies ?? false,
+    },
+  })
   await app.register(openapiPlugin)
   await app.register(livePlugin)
 
   await app.register(landingRoutes)
   await app.register(collectionsRoutes)
   await app.register(itemsRoutes)
-  await app.register(authRoutes, { secureCookies: options.secureCookies ?? false })
+  await app.register(authRoutes)
+  await app.register(credentialsRoutes)
+  await app.register(securityUsersRoutes)
   await app.register(usersRoutes)
   await app.register(areasRoutes)
   await app.register(areaItemsEditRoutes)
@@ -120,7 +137,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(caseExportsRoutes)
   await app.register(casePhotosRoutes, { photoDir: options.photoDir ?? join(tmpdir(), 'gridatlas-photos') })
   await app.register(caseRevealRoutes)
-  await app.register(liveEventsRoutes)
+  await app.register(liveEventsRoutes, { recheckMs: options.liveStreamRecheckMs })
   await app.register(analyticsSettingsRoutes)
   await app.register(riskRoutes)
   await app.register(binsRoutes)

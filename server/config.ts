@@ -21,6 +21,10 @@ export interface AppConfig {
   logLevel: string
   /** Whether session cookies carry the `Secure` flag. */
   secureCookies: boolean
+  /** Minutes a browser session may stay unused (`SESSION_IDLE_MINUTES`, default 30). */
+  sessionIdleMinutes: number
+  /** Hours a browser session lasts at most (`SESSION_MAX_HOURS`, default 12). */
+  sessionMaxHours: number
 }
 
 const ROOT = new URL('../', import.meta.url).pathname
@@ -43,5 +47,18 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     geodataDir: resolve(ROOT, 'geodata/xizhou'),
     logLevel: env.LOG_LEVEL ?? 'warn',
     secureCookies: env.SECURE_COOKIES === '1' || env.SECURE_COOKIES === 'true',
+    sessionIdleMinutes: positiveNumber(env, 'SESSION_IDLE_MINUTES', 30, 24 * 60),
+    sessionMaxHours: positiveNumber(env, 'SESSION_MAX_HOURS', 12, 24 * 30),
   }
+}
+
+/** A positive number from `env[name]`, or `fallback` when unset; refuses nonsense at start-up. */
+function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number): number {
+  const text = env[name]
+  if (text === undefined || text === '') return fallback
+  const value = Number(text)
+  if (!Number.isFinite(value) || value <= 0 || value > max) {
+    throw new Error(`${name} must be a number above 0 and at most ${max}, got "${text}"`)
+  }
+  return value
 }

@@ -27,6 +27,8 @@ const app = await buildApp({
   geodataDir: config.geodataDir,
   logLevel: config.logLevel,
   secureCookies: config.secureCookies,
+  sessionIdleMinutes: config.sessionIdleMinutes,
+  sessionMaxHours: config.sessionMaxHours,
   photoDir: config.photoDir,
   trustProxy: process.env.TRUST_PROXY === '1',
 })

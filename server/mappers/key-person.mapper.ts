@@ -112,5 +112,8 @@ export function toAuditEntryDto(row: AuditRow): AuditEntryDto {
     reason: row.reason,
     requestIp: row.requestIp,
     detail: row.detail ?? null,
+    credentialKind: row.credentialKind ?? null,
+    credentialId: row.credentialId === null || row.credentialId === undefined ? null : Number(row.credentialId),
+    credentialIssuedBy: row.credentialIssuedBy === null || row.credentialIssuedBy === undefined ? null : Number(row.credentialIssuedBy),
   }
 }

@@ -2,26 +2,29 @@ import fp from 'fastify-plugin'
 import type { FastifyRequest } from 'fastify'
 import { HttpError } from '../http-error.ts'
 import { insertAuditEntry } from '../repositories/audit.repository.ts'
-import { findSessionUser, findTokenUser, touchApiToken } from '../repositories/credentials.repository.ts'
-import type { Db } from '../db/database.ts'
 import type { UserRecord } from '../repositories/users.repository.ts'
-import { CredentialCache } from '../security/credential.cache.ts'
-import { API_TOKEN_PREFIX, hashSecret } from '../security/token.util.ts'
 import { declaredAccess, type Access } from '../security/access.ts'
+import { authenticate } from '../security/authenticate.ts'
+import { CredentialCache, type Credential } from '../security/credential.cache.ts'
+import { DEFAULT_SESSION_POLICY, type SessionPolicy } from '../security/session.policy.ts'
 
 /** Name of the session cookie. */
-export const SESSION_COOKIE = 'ga_session'
+export { SESSION_COOKIE } from '../security/authenticate.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** The signed-in user; set on every route whose access is not `'public'`. */
     user: UserRecord | null
+    /** Which session or token the request was made with (null on public routes). */
+    credential: Credential | null
   }
   interface FastifyInstance {
     /** Recently resolved sessions and tokens. */
     credentials: CredentialCache
     /** Every registered route with its access declaration (for the access test and the docs). */
     routeAccess: RouteAccess[]
+    /** Idle timeout, absolute lifetime and cookie flags of browser sessions. */
+    sessionPolicy: SessionPolicy
   }
 }
 
@@ -40,10 +43,12 @@ export interface RouteAccess {
  * matched the path (so `/%61pi/…` is checked like `/api/…`) and before the
  * body is parsed or validated (so a refused role gets 403 whatever it sends).
  */
-export default fp(
-  async (app) => {
+export default fp<{ sessionPolicy?: SessionPolicy }>(
+  async (app, options) => {
     app.decorateRequest('user', null)
+    app.decorateRequest('credential', null)
     app.decorate('credentials', new CredentialCache())
+    app.decorate('sessionPolicy', options.sessionPolicy ?? DEFAULT_SESSION_POLICY)
     app.decorate('routeAccess', [] as RouteAccess[])
     app.addHook('onRoute', (route) => {
       const access = declaredAccess(route.config)
@@ -52,13 +57,15 @@ export default fp(
       }
       for (const method of [route.method].flat()) app.routeAccess.push({ method, url: route.url, access })
     })
-    app.addHook('onRequest', async (request) => {
+    app.addHook('onRequest', async (request, reply) => {
       // The not-found handler has no route: it answers 404 to everyone.
       if (!request.routeOptions.url) return
       const access = declaredAccess(request.routeOptions.config)
       if (access === undefined) throw new HttpError(500, 'internal')
       if (access === 'public') return
-      request.user = await authenticate(request)
+      const resolved = await authenticate(request, reply)
+      request.user = resolved.user
+      request.credential = resolved.credential
       if (access === 'signed-in') return
       const role = request.user.role
       if (access.roles.includes(role)) return
@@ -80,7 +87,7 @@ async function auditRefusal(request: FastifyRequest, subjectKind: string): Promi
   const id = Number((request.params as Record<string, string> | undefined)?.id)
   await insertAuditEntry(
     request.server.db,
-    { userId: user.id, username: user.username, role: user.role, ip: request.ip ?? null },
+    { userId: user.id, username: user.username, role: user.role, ip: request.ip ?? null, credential: request.credential },
     {
       action: 'denied',
       subjectKind,
@@ -88,43 +95,6 @@ async function auditRefusal(request: FastifyRequest, subjectKind: string): Promi
       detail: { method: request.method, route: request.routeOptions.url },
     },
   )
-}
-
-/** How often a token's last use is written (at most). */
-const TOKEN_TOUCH_MS = 60_000
-
-async function authenticate(request: FastifyRequest): Promise<UserRecord> {
-  const header = request.headers.authorization
-  if (header !== undefined) {
-    const match = /^Bearer\s+(\S+)$/i.exec(header)
-    if (!match || !match[1].startsWith(API_TOKEN_PREFIX)) throw new HttpError(401, 'bad_token')
-    return resolveCached(request, hashSecret(match[1]), tokenUser, 'bad_token')
-  }
-  const cookie = request.cookies[SESSION_COOKIE]
-  if (!cookie) throw new HttpError(401, 'unauthenticated')
-  return resolveCached(request, hashSecret(cookie), findSessionUser, 'unauthenticated')
-}
-
-async function resolveCached(
-  request: FastifyRequest,
-  hash: string,
-  lookup: (db: Db, hash: string) => Promise<UserRecord | undefined>,
-  failure: 'bad_token' | 'unauthenticated',
-): Promise<UserRecord> {
-  const cache = request.server.credentials
-  const cached = cache.get(hash)
-  if (cached) return cached
-  const user = await lookup(request.server.db, hash)
-  if (!user) throw new HttpError(401, failure)
-  cache.set(hash, user)
-  return user
-}
-
-async function tokenUser(db: Db, hash: string): Promise<UserRecord | undefined> {
-  const found = await findTokenUser(db, hash)
-  if (!found) return undefined
-  if (!found.lastUsedAt || Date.now() - found.lastUsedAt.getTime() > TOKEN_TOUCH_MS) await touchApiToken(db, found.tokenId)
-  return found.user
 }
 
 /** The signed-in user of a protected route (they always have one). */

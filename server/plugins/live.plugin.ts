@@ -3,6 +3,7 @@ import fp from 'fastify-plugin'
 import { sql } from 'kysely'
 import { LiveEventBus, type LiveEvent } from '../live/live-events.bus.ts'
 import { PgListenConnection } from '../live/pg-listen.connection.ts'
+import { LiveStreamRegistry } from '../live/live-streams.registry.ts'
 
 /** PostgreSQL channel that carries live events between server processes. */
 export const LIVE_CHANNEL = 'gridatlas_events'
@@ -11,6 +12,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Live case events (in-process; relayed through PostgreSQL NOTIFY/LISTEN when on PostgreSQL). */
     live: LiveEventBus
+    /** Open live streams of this process, by credential (ended when their credential ends). */
+    liveStreams: LiveStreamRegistry
   }
 }
 
@@ -30,6 +33,7 @@ export default fp(
   async (app) => {
     const bus = new LiveEventBus()
     app.decorate('live', bus)
+    app.decorate('liveStreams', new LiveStreamRegistry())
     const url = app.engine.connectionString
     if (app.engine.kind !== 'postgres' || !url) return
     const origin = randomUUID()

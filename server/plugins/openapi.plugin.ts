@@ -28,6 +28,10 @@ export default fp(
           { name: 'OGC API – Features', description: 'Capabilities and data (OGC API – Features – Part 1: Core)' },
           { name: 'Auth', description: 'Sign-in, sessions, API tokens' },
           { name: 'Users', description: 'User administration' },
+          {
+            name: 'Security administration',
+            description: "Security administrator (安全管理员): users' sessions and tokens, disabling, password resets, roles, administrator accounts; all audited",
+          },
           { name: 'Areas', description: 'Township, villages and grids' },
           { name: 'Boundaries', description: 'Drawing and adjusting grid boundaries: validation, versioned edits, split, merge, lineage' },
           { name: 'Analytics', description: 'Leadership risk map (风险一张图): risk scores, bins, dispute clusters, KPIs, trends, vector tiles' },

@@ -8,6 +8,11 @@ export interface AuditActor {
   username: string
   role: string
   ip: string | null
+  /**
+   * Which session or token acted, and for a token an administrator issued for
+   * this user, that administrator; absent for the system and the CLI.
+   */
+  credential?: { kind: 'session' | 'token'; id: number; issuedBy: number | null } | null
 }
 
 /** What an audit entry records about an action. */
@@ -51,6 +56,9 @@ export interface AuditRow {
   reason: string | null
   requestIp: string | null
   detail: unknown
+  credentialKind: 'session' | 'token' | null
+  credentialId: number | null
+  credentialIssuedBy: number | null
 }
 
 /** Appends one audit entry. */
@@ -68,6 +76,9 @@ export async function insertAuditEntry(db: Db, actor: AuditActor, event: AuditEv
       reason: event.reason ?? null,
       request_ip: actor.ip,
       detail: event.detail ? JSON.stringify(event.detail) : null,
+      credential_kind: actor.credential?.kind ?? null,
+      credential_id: actor.credential?.id ?? null,
+      credential_issued_by: actor.credential?.issuedBy ?? null,
     })
     .execute()
 }
@@ -103,6 +114,9 @@ export async function findAuditEntries(db: Db, query: AuditQuery): Promise<{ row
       'reason',
       'request_ip as requestIp',
       'detail',
+      'credential_kind as credentialKind',
+      'credential_id as credentialId',
+      'credential_issued_by as credentialIssuedBy',
     ])
     .orderBy('at', 'desc')
     .orderBy('id', 'desc')

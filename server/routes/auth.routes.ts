@@ -3,27 +3,20 @@ import { Type } from 'typebox'
 import { HttpError } from '../http-error.ts'
 import { toUserDto } from '../mappers/user.mapper.ts'
 import { currentUser, SESSION_COOKIE } from '../plugins/auth.plugin.ts'
-import { deleteSession, insertSession } from '../repositories/credentials.repository.ts'
-import { issueApiToken } from '../services/tokens.service.ts'
+import { deleteSession } from '../repositories/credentials.repository.ts'
+import { issueTokenAudited } from '../services/credentials.service.ts'
+import { credentialsEnded } from '../services/credential-end.service.ts'
+import { startSession } from '../services/sessions.service.ts'
+import { DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS } from '../services/tokens.service.ts'
 import { findUserById, findUserCredentials } from '../repositories/users.repository.ts'
 import { hashPassword, verifyPassword } from '../security/password.hash.ts'
-import { hashSecret, newSecret } from '../security/token.util.ts'
+import { hashSecret } from '../security/token.util.ts'
 import { errorResponses, TokenSchema, UserSchema } from './schemas.ts'
-
-/** How long a browser session lasts. */
-export const SESSION_DAYS = 7
-const DAY_MS = 86_400_000
-
-/** Options of the auth routes. */
-export interface AuthRoutesOptions {
-  /** Mark the session cookie `Secure` (behind HTTPS). */
-  secureCookies: boolean
-}
 
 let dummyHash: Promise<string> | undefined
 
-/** Sign-in, sign-out, who-am-I and personal API tokens. */
-const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, options) => {
+/** Sign-in, sign-out, who-am-I and personal API tokens (listing and revoking: credentials.routes.ts). */
+const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/auth/login',
     {
@@ -46,16 +39,7 @@ const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, opt
       const hash = found?.password_hash ?? (await dummyHash)
       const matches = await verifyPassword(password, hash)
       if (!found || !matches || found.disabled) throw new HttpError(401, 'bad_credentials')
-      const secret = newSecret()
-      const expiresAt = new Date(Date.now() + SESSION_DAYS * DAY_MS)
-      await insertSession(app.db, hashSecret(secret), found.id, expiresAt)
-      reply.setCookie(SESSION_COOKIE, secret, {
-        path: '/',
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: options.secureCookies,
-        expires: expiresAt,
-      })
+      await startSession(request, reply, found.id)
       const user = await findUserById(app.db, found.id)
       return { user: toUserDto(user!) }
     },
@@ -71,8 +55,9 @@ const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, opt
       const cookie = request.cookies[SESSION_COOKIE]
       if (cookie) {
         const hash = hashSecret(cookie)
-        await deleteSession(app.db, hash)
+        const sessionId = await deleteSession(app.db, hash)
         app.credentials.delete(hash)
+        if (sessionId !== undefined) credentialsEnded(app, { kind: 'session', id: sessionId })
       }
       reply.clearCookie(SESSION_COOKIE, { path: '/' })
       return reply.code(204).send(null)
@@ -94,11 +79,13 @@ const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, opt
       config: { access: 'signed-in' },
       schema: {
         tags: ['Auth'],
-        summary: 'Create a personal API token for the signed-in user; the token is shown only in this answer',
+        summary: `Create a personal API token for the signed-in user (expires after ${DEFAULT_TOKEN_DAYS} days unless asked otherwise, at most ${MAX_TOKEN_DAYS}); the token is shown only in this answer`,
         body: Type.Object(
           {
             name: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'What the token is for, e.g. "QGIS on my laptop"' })),
-            expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
+            expiresInDays: Type.Optional(
+              Type.Integer({ minimum: 1, maximum: MAX_TOKEN_DAYS, description: `Days until the token stops working (default ${DEFAULT_TOKEN_DAYS})` }),
+            ),
           },
           { additionalProperties: false },
         ),
@@ -111,7 +98,7 @@ const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, opt
     async (request, reply) => {
       const user = currentUser(request)
       const body = request.body ?? {}
-      const issued = await issueApiToken(app.db, user.id, body.name ?? 'API token', body.expiresInDays)
+      const issued = await issueTokenAudited(app.db, request, user.id, body.name ?? 'API token', body.expiresInDays)
       return reply.code(201).send(issued)
     },
   )

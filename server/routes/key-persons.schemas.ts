@@ -269,5 +269,8 @@ export const AuditEntrySchema = Type.Object({
   reason: Nullable(Type.String()),
   requestIp: Nullable(Type.String()),
   detail: Type.Unknown(),
+  credentialKind: Nullable(Type.Union([Type.Literal('session'), Type.Literal('token')], { description: 'Which kind of credential acted' })),
+  credentialId: Nullable(Type.Integer({ description: 'Id of the session or API token that acted' })),
+  credentialIssuedBy: Nullable(Type.Integer({ description: 'For an API token an administrator issued for this user: that administrator' })),
 })
 export type AuditEntryDto = Static<typeof AuditEntrySchema>

@@ -1,12 +1,25 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { liveMessageFor } from '../live/live-access.policy.ts'
 import { currentUser } from '../plugins/auth.plugin.ts'
+import { findUsableCredentials } from '../repositories/credentials.repository.ts'
+import { idleSince } from '../security/session.policy.ts'
 import { errorResponses } from './schemas.ts'
 import { STAFF_GRID_SCOPED } from '../security/access.ts'
 
 /** How often a comment line keeps idle proxies from closing the stream. */
 export const HEARTBEAT_MS = 15_000
+
+/** Options of the live stream route. */
+export interface LiveEventsRoutesOptions {
+  /**
+   * How often open streams are re-checked against the database (default 30 s):
+   * this ends streams whose session went idle or reached its end, and streams
+   * whose credential was ended by another server process on the same PostgreSQL.
+   */
+  recheckMs?: number
+}
 
 /**
  * `GET /api/events/stream`: Server-Sent Events of case, lead and key-person
@@ -16,13 +29,20 @@ export const HEARTBEAT_MS = 15_000
  * `{ id, status, action, at }` (roles with identity access, in scope) or
  * `event: key_person_count` data `{ at }` (leaders, station staff: the
  * counts may have changed, nothing more); a heartbeat comment every 15 s;
- * closed cleanly when the client goes or the server stops.
+ * closed cleanly when the client goes, the server stops or the credential
+ * that opened it ends (sign-out, revocation, disabling, password reset, role
+ * change: at once in this process; idle or absolute session end, and changes
+ * made by other processes: at the next re-check).
  */
-const liveEventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const open = new Set<() => void>()
+const liveEventsRoutes: FastifyPluginAsyncTypebox<LiveEventsRoutesOptions> = async (app, options) => {
+  const recheck = setInterval(() => {
+    recheckOpenStreams(app).catch((error) => app.log.warn({ err: error }, 'live stream re-check failed'))
+  }, options.recheckMs ?? 30_000)
+  recheck.unref()
 
   app.addHook('preClose', async () => {
-    for (const close of [...open]) close()
+    clearInterval(recheck)
+    app.liveStreams.endAll()
   })
 
   app.get(
@@ -45,6 +65,7 @@ const liveEventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const user = currentUser(request)
+      const credential = request.credential!
       reply.hijack()
       const raw = reply.raw
       raw.writeHead(200, {
@@ -66,10 +87,10 @@ const liveEventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         closed = true
         clearInterval(heartbeat)
         unsubscribe()
-        open.delete(close)
+        unregister()
         if (!raw.writableEnded) raw.end()
       }
-      open.add(close)
+      const unregister = app.liveStreams.add({ userId: user.id, role: user.role, credential, close })
       request.raw.on('close', close)
       raw.on('close', close)
     },
@@ -77,3 +98,19 @@ const liveEventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 }
 
 export default liveEventsRoutes
+
+/** Ends the open streams whose credential is no longer usable, or whose user's role changed. */
+async function recheckOpenStreams(app: FastifyInstance): Promise<void> {
+  const streams = app.liveStreams.list()
+  if (streams.length === 0) return
+  const ids = { sessionIds: [] as number[], tokenIds: [] as number[] }
+  for (const stream of streams) (stream.credential.kind === 'session' ? ids.sessionIds : ids.tokenIds).push(stream.credential.id)
+  const usable = await findUsableCredentials(app.db, ids, idleSince(app.sessionPolicy))
+  const roles = new Map(usable.map((row) => [`${row.kind}:${row.id}`, row.role]))
+  for (const stream of streams) {
+    const role = roles.get(`${stream.credential.kind}:${stream.credential.id}`)
+    if (role === stream.role) continue
+    app.credentials.forget(stream.credential)
+    app.liveStreams.end(stream.credential)
+  }
+}

@@ -40,5 +40,6 @@ export const TokenSchema = Type.Object({
   name: Type.String(),
   token: Type.String({ description: 'Send as "Authorization: Bearer <token>"; it cannot be shown again' }),
   createdAt: Type.String(),
-  expiresAt: Type.Union([Type.String(), Type.Null()]),
+  expiresAt: Type.String({ description: 'When the token stops working (tokens always expire)' }),
+  issuedBy: Type.Union([Type.Integer(), Type.Null()], { description: 'Administrator who issued it for the user; null when the user made it' }),
 })

@@ -3,10 +3,10 @@ import { Type } from 'typebox'
 import { HttpError } from '../http-error.ts'
 import { toUserDto } from '../mappers/user.mapper.ts'
 import { currentUser } from '../plugins/auth.plugin.ts'
-import { findUserById, listUsers } from '../repositories/users.repository.ts'
-import { issueApiToken } from '../services/tokens.service.ts'
+import { ADMIN_ROLES, type Role } from '../db/tables/auth.table.ts'
+import { listUsers } from '../repositories/users.repository.ts'
 import { createUser, MIN_PASSWORD_LENGTH } from '../services/users.service.ts'
-import { errorResponses, RoleSchema, TokenSchema, UserSchema } from './schemas.ts'
+import { errorResponses, RoleSchema, UserSchema } from './schemas.ts'
 import { roles } from '../security/access.ts'
 
 const UNIQUE_VIOLATION = '23505'
@@ -20,7 +20,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: roles('admin') },
       schema: {
         tags: ['Users'],
-        summary: 'Create a user (admin)',
+        summary: 'Create a user with an ordinary role (system administrator; administrator accounts: POST /api/security/users)',
         body: Type.Object(
           {
             username: Type.String({ pattern: '^[A-Za-z0-9_.-]{2,40}$', description: 'Letters, digits, _ . - (2–40)' }),
@@ -37,6 +37,10 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const admin = currentUser(request)
+      // Administrator accounts are the security administrator's to create (三员分立): POST /api/security/users.
+      if ((ADMIN_ROLES as readonly Role[]).includes(request.body.role)) {
+        throw new HttpError(403, 'admin_role_for_security_admin', { role: request.body.role })
+      }
       try {
         const user = await app.db.transaction().execute((trx) => createUser(trx, request.body, admin.id))
         return reply.code(201).send({ user: toUserDto(user) })
@@ -56,32 +60,6 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { tags: ['Users'], summary: 'List users (admin)', response: { 200: Type.Object({ users: Type.Array(UserSchema) }), ...errorResponses(401, 403) } },
     },
     async () => ({ users: (await listUsers(app.db)).map(toUserDto) }),
-  )
-
-  app.post(
-    '/api/users/:userId/tokens',
-    {
-      config: { access: roles('admin') },
-      schema: {
-        tags: ['Users'],
-        summary: 'Create an API token for a user (admin); the token is shown only in this answer',
-        params: Type.Object({ userId: Type.Integer({ minimum: 1 }) }),
-        body: Type.Object(
-          { name: Type.String({ minLength: 1, maxLength: 100 }), expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })) },
-          { additionalProperties: false },
-        ),
-        response: {
-          201: TokenSchema,
-          ...errorResponses(400, 401, 403, 404),
-        },
-      },
-    },
-    async (request, reply) => {
-      const user = await findUserById(app.db, request.params.userId)
-      if (!user) throw new HttpError(404, 'user_not_found', { id: request.params.userId })
-      const issued = await issueApiToken(app.db, user.id, request.body.name, request.body.expiresInDays)
-      return reply.code(201).send(issued)
-    },
   )
 }
 

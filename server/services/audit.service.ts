@@ -4,10 +4,10 @@ import { HttpError } from '../http-error.ts'
 import { currentUser } from '../plugins/auth.plugin.ts'
 import type { AuditActor } from '../repositories/audit.repository.ts'
 
-/** The audit actor of a request: its signed-in user and client address. */
+/** The audit actor of a request: its signed-in user, the credential that acted and the client address. */
 export function auditActor(request: FastifyRequest): AuditActor {
   const user = currentUser(request)
-  return { userId: user.id, username: user.username, role: user.role, ip: request.ip ?? null }
+  return { userId: user.id, username: user.username, role: user.role, ip: request.ip ?? null, credential: request.credential }
 }
 
 /** The actor of jobs the server runs on its own (retention). */

@@ -102,27 +102,30 @@ describe('API tokens', () => {
     }
   })
 
-  it('lets an admin issue a token for another user, and nobody else', async () => {
+  it('lets the security administrator issue a token for another user, and nobody else (not even the system administrator)', async () => {
     const worker = await t.signIn('grid_worker')
-    const byAdmin = await t.app.inject({ method: 'POST', url: `/api/users/${worker.id}/tokens`, headers: admin.headers, payload: { name: 'field tablet' } })
-    expect(byAdmin.statusCode).toBe(201)
-    expect(byAdmin.json().userId).toBe(worker.id)
+    const security = await t.signIn('security_admin')
+    const bySecurity = await t.app.inject({ method: 'POST', url: `/api/users/${worker.id}/tokens`, headers: security.headers, payload: { name: 'field tablet' } })
+    expect(bySecurity.statusCode).toBe(201)
+    expect(bySecurity.json().userId).toBe(worker.id)
+    const byAdmin = await t.app.inject({ method: 'POST', url: `/api/users/${worker.id}/tokens`, headers: admin.headers, payload: { name: 'x' } })
+    expect(byAdmin.statusCode).toBe(403)
     const byWorker = await t.app.inject({ method: 'POST', url: `/api/users/${admin.id}/tokens`, headers: worker.headers, payload: { name: 'x' } })
     expect(byWorker.statusCode).toBe(403)
-    const unknown = await t.app.inject({ method: 'POST', url: '/api/users/999999/tokens', headers: admin.headers, payload: { name: 'x' } })
+    const unknown = await t.app.inject({ method: 'POST', url: '/api/users/999999/tokens', headers: security.headers, payload: { name: 'x' } })
     expect(unknown.statusCode).toBe(404)
   })
 })
 
 describe('user administration', () => {
-  it('lets an admin create a user of every role, who can then sign in', async () => {
+  it('lets an admin create a user of every ordinary role, who can then sign in (administrator roles: credentials.api.test.ts)', async () => {
     const grid = await t.database.engine.db
       .selectFrom('current_areas')
       .select('area_id')
       .where('level', '=', 'base_grid')
       .orderBy('code')
       .executeTakeFirstOrThrow()
-    for (const role of ['leader', 'dispatcher', 'station', 'grid_worker', 'admin'] as const) {
+    for (const role of ['leader', 'dispatcher', 'station', 'grid_worker'] as const) {
       const response = await t.app.inject({
         method: 'POST',
         url: '/api/users',

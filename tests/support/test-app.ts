@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { buildApp } from '../../server/app.ts'
+import { buildApp, type BuildAppOptions } from '../../server/app.ts'
 import type { Role } from '../../server/db/tables/auth.table.ts'
 import { createUser } from '../../server/services/users.service.ts'
 import { issueApiToken } from '../../server/services/tokens.service.ts'
@@ -34,13 +34,14 @@ export interface TestApp {
 let counter = 0
 
 /** Builds the app on a fresh copy of the template database. */
-export async function createTestApp(options: { withClient?: boolean } = {}): Promise<TestApp> {
+export async function createTestApp(options: { withClient?: boolean; app?: Partial<BuildAppOptions> } = {}): Promise<TestApp> {
   const database = await openTestDatabase()
   const app = await buildApp({
     engine: database.engine,
     clientDir: options.withClient ? (process.env.TEST_CLIENT_DIR ?? `${ROOT}dist/client`) : undefined,
     geodataDir: options.withClient ? GEODATA_DIR : undefined,
     logLevel: 'silent',
+    ...options.app,
   })
   return {
     app,

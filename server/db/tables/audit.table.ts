@@ -1,7 +1,9 @@
 import type { ColumnType, Generated } from 'kysely'
 
 /** What an audit entry records. */
-export const AUDIT_ACTIONS = ['read', 'list', 'reveal', 'denied', 'create', 'update', 'visit', 'archive', 'settings'] as const
+export const AUDIT_ACTIONS = ['read', 'list', 'reveal', 'denied', 'create', 'update', 'visit', 'archive', 'settings',
+  // credential management (migration 0011)
+  'revoke', 'disable', 'enable', 'password_reset', 'role_change'] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 
 /** One append-only audit entry (UPDATE and DELETE are refused by a trigger). */
@@ -18,4 +20,9 @@ export interface AuditLogTable {
   reason: string | null
   request_ip: string | null
   detail: ColumnType<unknown, string | null | undefined, never>
+  /** Which credential acted (migration 0011); null for the system and older entries. */
+  credential_kind: 'session' | 'token' | null
+  credential_id: number | null
+  /** For a token an administrator issued for the acting user: that administrator. */
+  credential_issued_by: number | null
 }

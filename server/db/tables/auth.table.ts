@@ -30,10 +30,16 @@ export interface UserGridTable {
 }
 
 export interface SessionTable {
+  id: Generated<number>
   token_hash: string
   user_id: number
   created_at: ColumnType<Date, Date | undefined, never>
+  /** Absolute end of the session (sign-in + the maximum lifetime). */
   expires_at: Date
+  /** Last use, written at most once a minute; the idle timeout counts from it. */
+  last_seen_at: Generated<Date>
+  client_ip: string | null
+  user_agent: string | null
 }
 
 export interface ApiTokenTable {
@@ -43,9 +49,12 @@ export interface ApiTokenTable {
   token_hash: string
   token_prefix: string
   created_at: ColumnType<Date, Date | undefined, never>
-  expires_at: Date | null
+  expires_at: Date
   last_used_at: Date | null
   revoked_at: Date | null
+  /** Administrator who issued the token for its user, or null when the user made it. */
+  issued_by: number | null
+  revoked_by: number | null
 }
 
 export interface AppMetaTable {

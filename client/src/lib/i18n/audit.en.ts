@@ -37,6 +37,4 @@ export const auditEn = {
   'audit.next': 'Next',
   'audit.page': 'Page {page} of {pages}',
   'admin.noView': 'This role has no view.',
-  'role.security_admin': 'Security administrator',
-  'role.audit_admin': 'Audit administrator',
 } satisfies Record<keyof typeof auditZh, string>;

@@ -38,6 +38,4 @@ export const auditZh = {
   'audit.next': '下一页',
   'audit.page': '第 {page} / {pages} 页',
   'admin.noView': '此角色没有可用的视图。',
-  'role.security_admin': '安全管理员',
-  'role.audit_admin': '审计管理员',
 } satisfies Record<string, string>;

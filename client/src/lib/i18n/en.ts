@@ -6,6 +6,7 @@ import { dashboardEn } from './dashboard.en';
 import { boundaryIoEn } from './boundary-io.en';
 import { casePhotosEn } from './case-photos.en';
 import { auditEn } from './audit.en';
+import { accountEn } from './account.en';
 import type { Dictionary } from './zh';
 
 /**
@@ -21,6 +22,7 @@ export const en: Dictionary = {
   ...boundaryIoEn,
   ...casePhotosEn,
   ...auditEn,
+  ...accountEn,
   'app.title': 'Grid Governance Map',
   'app.sample': 'Sample data',
   'app.sampleTooltip': 'Sample (synthetic) data is loaded: boundaries, people and figures are not real',
