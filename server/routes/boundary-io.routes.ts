@@ -30,8 +30,9 @@ const CONTENT_TYPES: Record<ExportFormat, string> = {
  * once (a file that cannot be read is a 400 and nothing happens), the client
  * polls GET /api/boundaries/imports/{id} for `processed`/`total` and finally
  * the report. Jobs are stored in the database (see ImportJobRegistry), so a
- * job and its report outlive a restart. The job holds one transaction: on the embedded database other
- * requests that need the database wait until it ends. Export is open to every
+ * job and its report outlive a restart. The job holds one transaction: on
+ * the embedded database other requests that need the database wait until it
+ * ends. Export is open to every
  * signed-in role: boundaries are not personal data, and the OGC collections
  * already serve them.
  */
