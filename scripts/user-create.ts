@@ -7,6 +7,7 @@ import { HttpError } from '../server/http-error.ts'
 import { message } from '../server/i18n/messages.ts'
 import { findUserCredentials, updatePasswordHash } from '../server/repositories/users.repository.ts'
 import { generatePassword, hashPassword } from '../server/security/password.hash.ts'
+import { assertPasswordAcceptable } from '../server/security/password.rules.ts'
 import { createUser } from '../server/services/users.service.ts'
 import { issueApiToken } from '../server/services/tokens.service.ts'
 
@@ -44,6 +45,7 @@ try {
   if (values['reset-password']) {
     const found = await findUserCredentials(engine.db, values.username)
     if (!found) throw new Error(`No user "${values.username}".`)
+    assertPasswordAcceptable(password, values.username)
     await updatePasswordHash(engine.db, found.id, await hashPassword(password))
     console.log(`Password of "${values.username}" reset.${values.password ? '' : ` New password: ${password}`}`)
   } else {

@@ -49,6 +49,9 @@ import itemsRoutes from './routes/ogc/items.routes.ts'
 import keyPersonsItemsRoutes from './routes/ogc/key-persons-items.routes.ts'
 import landingRoutes from './routes/ogc/landing.routes.ts'
 import usersRoutes from './routes/users.routes.ts'
+import secondFactorRoutes from './routes/second-factor.routes.ts'
+import securityLockoutsRoutes from './routes/security-lockouts.routes.ts'
+import { resolveLoginPolicy, type LoginPolicy } from './security/login-policy.ts'
 
 /** Largest JSON body accepted by default (routes needing more raise their own limit). */
 export const BODY_LIMIT_BYTES = 1024 * 1024
@@ -63,6 +66,8 @@ export interface BuildAppOptions {
   trustProxy?: boolean
   /** Folder of uploaded case photos (default: a `gridatlas-photos` folder in the OS temp dir, for tests). */
   photoDir?: string
+  /** Login throttling and second-factor settings; unset fields take DEFAULT_LOGIN_POLICY. */
+  login?: Partial<LoginPolicy>
 }
 
 /** Builds the GridAtlas HTTP application on an open, migrated database. */
@@ -80,6 +85,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(errorsPlugin)
   await app.register(databasePlugin, { engine: options.engine })
   await app.register(authPlugin)
+  app.decorate('loginPolicy', resolveLoginPolicy(options.login))
   await app.register(openapiPlugin)
   await app.register(livePlugin)
 
@@ -88,6 +94,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(itemsRoutes)
   await app.register(authRoutes, { secureCookies: options.secureCookies ?? false })
   await app.register(usersRoutes)
+  await app.register(secondFactorRoutes, { secureCookies: options.secureCookies ?? false })
+  await app.register(securityLockoutsRoutes)
   await app.register(areasRoutes)
   await app.register(areaItemsEditRoutes)
   await app.register(boundariesRoutes)

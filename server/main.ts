@@ -28,6 +28,7 @@ const app = await buildApp({
   secureCookies: config.secureCookies,
   photoDir: config.photoDir,
   trustProxy: process.env.TRUST_PROXY === '1',
+  login: config.login,
 })
 await app.listen({ port: config.port, host: config.host })
 const address = app.server.address()
@@ -43,6 +44,9 @@ if (report.admin.created && 'generatedPassword' in report.admin && report.admin.
   console.log('Sign in as "admin" with the password from ADMIN_PASSWORD.')
 } else {
   console.log('Sign in as "admin" (password printed at the first start; reset it with: npm run user:create -- --username admin --reset-password)')
+}
+if (config.login.adminSecondFactor === 'off') {
+  console.log('ADMIN_SECOND_FACTOR=off: administrators sign in with a password only; for a local trial, never in production.')
 }
 console.log(`OGC API – Features: http://${shownHost}:${port}/api   (Ctrl+C to stop)`)
 

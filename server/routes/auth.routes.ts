@@ -3,16 +3,18 @@ import { Type } from 'typebox'
 import { HttpError } from '../http-error.ts'
 import { toUserDto } from '../mappers/user.mapper.ts'
 import { currentUser, SESSION_COOKIE } from '../plugins/auth.plugin.ts'
-import { deleteSession, insertSession } from '../repositories/credentials.repository.ts'
+import { deleteSession } from '../repositories/credentials.repository.ts'
 import { issueApiToken } from '../services/tokens.service.ts'
-import { findUserById, findUserCredentials } from '../repositories/users.repository.ts'
-import { hashPassword, verifyPassword } from '../security/password.hash.ts'
-import { hashSecret, newSecret } from '../security/token.util.ts'
+import { findUserById, findUserCredentials, updatePasswordHash } from '../repositories/users.repository.ts'
+import { hashPassword, needsRehash, verifyPassword } from '../security/password.hash.ts'
+import { hashSecret } from '../security/token.util.ts'
+import { acceptLogin, assertLoginAllowed, refuseLogin } from '../services/login-guard.service.ts'
+import { secondStepFor } from '../services/login-challenge.service.ts'
+import { startSession } from '../services/session-start.ts'
 import { errorResponses, TokenSchema, UserSchema } from './schemas.ts'
+import { SecondStepSchema } from './second-factor.schemas.ts'
 
-/** How long a browser session lasts. */
-export const SESSION_DAYS = 7
-const DAY_MS = 86_400_000
+export { SESSION_DAYS } from '../services/session-start.ts'
 
 /** Options of the auth routes. */
 export interface AuthRoutesOptions {
@@ -30,32 +32,35 @@ const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, opt
       config: { public: true },
       schema: {
         tags: ['Auth'],
-        summary: 'Sign in; sets an HttpOnly session cookie',
+        summary: 'Sign in; sets an HttpOnly session cookie, or asks for the second factor (or its enrolment)',
+        description:
+          'Locked (429, Retry-After) after too many failures for the username or the address. ' +
+          'A user with a second factor, or an administrator who must enrol one, gets a short-lived `challenge` instead of a session: ' +
+          'continue with POST /api/auth/login/totp or /api/auth/login/enrol.',
         security: [],
         body: Type.Object(
           { username: Type.String({ minLength: 1, maxLength: 100 }), password: Type.String({ minLength: 1, maxLength: 200 }) },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ user: UserSchema }), ...errorResponses(400, 401) },
+        response: { 200: Type.Union([Type.Object({ user: UserSchema }), SecondStepSchema]), ...errorResponses(400, 401, 429) },
       },
     },
     async (request, reply) => {
       const { username, password } = request.body
+      const attempt = { username, address: request.ip }
+      await assertLoginAllowed(app.db, attempt, reply)
       const found = await findUserCredentials(app.db, username)
       dummyHash ??= hashPassword('not-a-real-password')
       const hash = found?.password_hash ?? (await dummyHash)
       const matches = await verifyPassword(password, hash)
-      if (!found || !matches || found.disabled) throw new HttpError(401, 'bad_credentials')
-      const secret = newSecret()
-      const expiresAt = new Date(Date.now() + SESSION_DAYS * DAY_MS)
-      await insertSession(app.db, hashSecret(secret), found.id, expiresAt)
-      reply.setCookie(SESSION_COOKIE, secret, {
-        path: '/',
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: options.secureCookies,
-        expires: expiresAt,
-      })
+      if (!found || !matches || found.disabled) {
+        throw await refuseLogin(app.db, app.loginPolicy, attempt, found, 'password', reply, new HttpError(401, 'bad_credentials'))
+      }
+      if (needsRehash(found.password_hash)) await updatePasswordHash(app.db, found.id, await hashPassword(password))
+      const secondStep = await secondStepFor(app.db, app.loginPolicy, found)
+      if (secondStep) return secondStep
+      await acceptLogin(app.db, attempt)
+      await startSession(app, reply, found.id, options.secureCookies)
       const user = await findUserById(app.db, found.id)
       return { user: toUserDto(user!) }
     },

@@ -1,7 +1,9 @@
 import type { ColumnType, Generated } from 'kysely'
 
 /** What an audit entry records. */
-export const AUDIT_ACTIONS = ['read', 'list', 'reveal', 'denied', 'create', 'update', 'visit', 'archive', 'settings'] as const
+export const AUDIT_ACTIONS = ['read', 'list', 'reveal', 'denied', 'create', 'update', 'visit', 'archive', 'settings',
+  // Sign-in protection (migration 0012).
+  'login_failed', 'lockout', 'unlock', 'second_factor'] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 
 /** One append-only audit entry (UPDATE and DELETE are refused by a trigger). */
