@@ -5,6 +5,7 @@ import { editorEn } from './editor.en';
 import { dashboardEn } from './dashboard.en';
 import { boundaryIoEn } from './boundary-io.en';
 import { casePhotosEn } from './case-photos.en';
+import { loginEn } from './login.en';
 import type { Dictionary } from './zh';
 
 /**
@@ -19,6 +20,7 @@ export const en: Dictionary = {
   ...dashboardEn,
   ...boundaryIoEn,
   ...casePhotosEn,
+  ...loginEn,
   'app.title': 'Grid Governance Map',
   'app.sample': 'Sample data',
   'app.sampleTooltip': 'Sample (synthetic) data is loaded: boundaries, people and figures are not real',

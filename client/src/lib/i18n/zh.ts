@@ -5,6 +5,7 @@ import { editorZh } from './editor.zh';
 import { dashboardZh } from './dashboard.zh';
 import { boundaryIoZh } from './boundary-io.zh';
 import { casePhotosZh } from './case-photos.zh';
+import { loginZh } from './login.zh';
 
 /**
  * Simplified Chinese dictionary: the reference set of message keys.
@@ -21,6 +22,7 @@ export const zh = {
   ...dashboardZh,
   ...boundaryIoZh,
   ...casePhotosZh,
+  ...loginZh,
   'app.title': '网格治理一张图',
   'app.sample': '示例数据',
   'app.sampleTooltip': '当前加载的是示例（合成）数据，边界、人员与数字均不代表真实情况',
