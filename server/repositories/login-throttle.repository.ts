@@ -81,3 +81,14 @@ export async function listActiveLocks(db: Db): Promise<LockRow[]> {
     .execute()
   return rows.map((row) => ({ kind: row.kind, key: row.key, failures: row.failures, lockedUntil: new Date(row.locked_until!) }))
 }
+
+/**
+ * Drops counters that no longer count (window over, no lock in force) and
+ * expired login challenges, so guessed usernames do not pile up.
+ */
+export async function pruneLoginState(db: Db, windowSeconds: number): Promise<void> {
+  await sql`DELETE FROM login_throttle
+    WHERE window_started_at < now() - make_interval(secs => ${windowSeconds})
+      AND (locked_until IS NULL OR locked_until <= now())`.execute(db)
+  await sql`DELETE FROM login_challenges WHERE expires_at <= now()`.execute(db)
+}

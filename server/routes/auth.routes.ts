@@ -59,7 +59,7 @@ const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, opt
       if (needsRehash(found.password_hash)) await updatePasswordHash(app.db, found.id, await hashPassword(password))
       const secondStep = await secondStepFor(app.db, app.loginPolicy, found)
       if (secondStep) return secondStep
-      await acceptLogin(app.db, attempt)
+      await acceptLogin(app.db, app.loginPolicy, attempt)
       await startSession(app, reply, found.id, options.secureCookies)
       const user = await findUserById(app.db, found.id)
       return { user: toUserDto(user!) }

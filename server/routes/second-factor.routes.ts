@@ -59,7 +59,7 @@ const secondFactorRoutes: FastifyPluginAsyncTypebox<SecondFactorRoutesOptions> =
   /** Ends the challenge and opens the session: the sign-in is complete. */
   async function completeSignIn(user: UserRecord, challenge: string, request: FastifyRequest, reply: FastifyReply): Promise<void> {
     await deleteChallenge(app.db, hashSecret(challenge), user.id)
-    await acceptLogin(app.db, { username: user.username, address: request.ip })
+    await acceptLogin(app.db, app.loginPolicy, { username: user.username, address: request.ip })
     await startSession(app, reply, user.id, options.secureCookies)
   }
 

@@ -3,7 +3,7 @@ import type { Db } from '../db/database.ts'
 import type { Role } from '../db/tables/auth.table.ts'
 import { HttpError } from '../http-error.ts'
 import { insertAuditEntry, type AuditActor } from '../repositories/audit.repository.ts'
-import { clearLoginFailures, findActiveLock, recordLoginFailure } from '../repositories/login-throttle.repository.ts'
+import { clearLoginFailures, findActiveLock, pruneLoginState, recordLoginFailure } from '../repositories/login-throttle.repository.ts'
 import type { LoginPolicy } from '../security/login-policy.ts'
 
 /** Who is trying to sign in, from where. */
@@ -84,7 +84,10 @@ export async function refuseLogin(
 /**
  * A completed sign-in forgets the username's failures. The address's count
  * stays: one valid account must not reset guessing against all the others.
+ * It also prunes stale counters and expired challenges (cheap, and sign-ins
+ * are rare enough that no separate job is needed).
  */
-export async function acceptLogin(db: Db, attempt: LoginAttempt): Promise<void> {
+export async function acceptLogin(db: Db, policy: LoginPolicy, attempt: LoginAttempt): Promise<void> {
   await clearLoginFailures(db, 'username', attempt.username)
+  await pruneLoginState(db, policy.failureWindowMinutes * 60)
 }

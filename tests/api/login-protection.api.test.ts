@@ -106,6 +106,17 @@ describe('login throttling', () => {
     await login('nobody-here', 'wrong-password', unknown)
     expect(await auditActions('nobody-here')).toEqual(['login_failed'])
   })
+  it('forgets stale counters of guessed usernames, but keeps locks in force', async () => {
+    const db = t.database.engine.db
+    await sql`INSERT INTO login_throttle (kind, key, failures, window_started_at) VALUES ('username', 'stale-guess', 3, now() - interval '1 hour')`.execute(db)
+    await sql`INSERT INTO login_throttle (kind, key, failures, window_started_at, locked_until)
+      VALUES ('username', 'still-locked', 5, now() - interval '1 hour', now() + interval '5 minutes')`.execute(db)
+    const leader = await t.signIn('leader')
+    expect((await login(leader.username, TEST_PASSWORD, nextAddress())).statusCode).toBe(200)
+    const keys = (await db.selectFrom('login_throttle').select('key').execute()).map((row) => row.key)
+    expect(keys).not.toContain('stale-guess')
+    expect(keys).toContain('still-locked')
+  })
 })
 
 describe('lockouts, for the security administrator', () => {
