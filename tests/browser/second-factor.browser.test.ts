@@ -17,6 +17,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('administrator second factor in headless Chr
   let page: Page
   let baseUrl: string
   let secret = ''
+  let recoveryCodes: string[] = []
   const username = 'browser-admin'
 
   beforeAll(async () => {
@@ -57,6 +58,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('administrator second factor in headless Chr
     await page.waitForSelector('[data-testid="recovery-codes"]')
     const codes = await page.$$eval('[data-testid="recovery-codes"] li', (items) => items.map((item) => item.textContent?.trim()))
     expect(codes).toHaveLength(10)
+    recoveryCodes = codes.map(String)
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'second-factor-recovery-codes.png') })
     await page.click('[data-testid="recovery-codes"] button.primary')
     await page.waitForSelector('[data-testid="sign-out"]', { timeout: 60_000 })
@@ -77,5 +79,26 @@ describe.skipIf(!BROWSER_AVAILABLE)('administrator second factor in headless Chr
     await page.click('button[type="submit"]')
     await page.waitForSelector('[data-testid="sign-out"]', { timeout: 60_000 })
     expect((await page.request.get(`${baseUrl}/api/users`)).status()).toBe(200)
+  }, 300_000)
+
+  it('shows the second factor in the account section and replaces the recovery codes with a current code', async () => {
+    await page.click('[data-testid="second-factor-toggle"]')
+    await page.waitForSelector('[data-testid="second-factor-section"] .status')
+    expect(await page.textContent('[data-testid="second-factor-section"] .status')).toContain('剩余恢复码 10 个')
+    // Administrators may re-enrol but not turn it off.
+    expect(await page.$('[data-testid="second-factor-section"] button.danger')).toBeNull()
+    await page.click('[data-testid="second-factor-section"] button:has-text("重新生成恢复码")')
+    await page.fill('input[name="current-code"]', codeFor(secret, -1) === codeFor(secret, 1) ? '000000' : codeFor(secret, -1))
+    await page.click('[data-testid="second-factor-section"] button[type="submit"]')
+    // The code one step back is older than the one just used to sign in: refused as a replay.
+    await page.waitForSelector('[data-testid="second-factor-section"] .error')
+    // A recovery code confirms the change too (the next TOTP code is only valid 30 s from now).
+    await page.fill('input[name="current-code"]', recoveryCodes[0])
+    await page.click('[data-testid="second-factor-section"] button[type="submit"]')
+    await page.waitForSelector('[data-testid="second-factor-section"] [data-testid="recovery-codes"]')
+    const fresh = await page.$$eval('[data-testid="second-factor-section"] li', (items) => items.map((item) => item.textContent?.trim()))
+    expect(fresh).toHaveLength(10)
+    expect(fresh).not.toContain(recoveryCodes[1])
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'second-factor-section.png') })
   }, 300_000)
 })
