@@ -12,6 +12,7 @@ import keyPersonRetentionPlugin from './plugins/key-person-retention.plugin.ts'
 import langPlugin from './plugins/lang.plugin.ts'
 import livePlugin from './plugins/live.plugin.ts'
 import openapiPlugin from './plugins/openapi.plugin.ts'
+import secondFactorGatePlugin from './plugins/second-factor-gate.plugin.ts'
 import { createValidatorCompiler } from './plugins/validator.compiler.ts'
 import areaHistoryRoutes from './routes/area-history.routes.ts'
 import analyticsSettingsRoutes from './routes/analytics/analytics-settings.routes.ts'
@@ -86,6 +87,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(databasePlugin, { engine: options.engine })
   await app.register(authPlugin)
   app.decorate('loginPolicy', resolveLoginPolicy(options.login))
+  await app.register(secondFactorGatePlugin)
   await app.register(openapiPlugin)
   await app.register(livePlugin)
 

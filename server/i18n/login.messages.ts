@@ -42,6 +42,10 @@ export const LOGIN_MESSAGES = {
     zh: () => '管理员账号必须使用双因素认证，不能关闭；如需更换手机，请重新绑定',
     en: () => 'Administrator accounts must use two-factor authentication and cannot turn it off; to change phones, enrol again',
   },
+  second_factor_enrolment_required: {
+    zh: () => '管理员账号须先绑定身份验证器（双因素认证）才能继续。请在“双因素认证”中完成绑定，或退出后重新登录并按提示绑定',
+    en: () => 'Administrator accounts must set up an authenticator (two-factor authentication) first. Enrol under "Two-factor authentication", or sign out and in again and follow the steps',
+  },
   lockout_not_found: {
     zh: (p) => `“${p.key}”当前没有被锁定`,
     en: (p) => `"${p.key}" is not locked`,

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sql } from 'kysely'
 import { Secret, TOTP } from 'otpauth'
 import type { Role } from '../../server/db/tables/auth.table.ts'
+import { insertSession } from '../../server/repositories/credentials.repository.ts'
+import { hashSecret, newSecret } from '../../server/security/token.util.ts'
 import { issueApiToken } from '../../server/services/tokens.service.ts'
 import { createUser } from '../../server/services/users.service.ts'
 import { createTestApp, TEST_PASSWORD, type TestApp } from '../support/test-app.ts'
@@ -117,6 +119,22 @@ describe('administrators must enrol a second factor', () => {
     const totp = await t.app.inject({ method: 'POST', url: '/api/auth/login/totp', payload: { challenge, code: '123456' } })
     expect(totp.statusCode).toBe(401)
     expect(totp.json().code).toBe('login_challenge_invalid')
+  })
+  it('limits an administrator session from before the requirement to enrolment until a second factor is confirmed', async () => {
+    const admin = await newUser('admin')
+    // A session opened before the upgrade (or while ADMIN_SECOND_FACTOR was off).
+    const secret = newSecret()
+    await insertSession(t.database.engine.db, hashSecret(secret), admin.id, new Date(Date.now() + 3_600_000))
+    const cookie = `ga_session=${secret}`
+    const refused = await t.app.inject({ url: '/api/users', headers: { cookie, 'accept-language': 'en' } })
+    expect(refused.statusCode).toBe(403)
+    expect(refused.json().code).toBe('second_factor_enrolment_required')
+    expect((await t.app.inject({ url: '/api/auth/me', headers: { cookie } })).statusCode).toBe(200)
+    const enrolment = await t.app.inject({ method: 'POST', url: '/api/auth/second-factor/enrol', headers: { cookie } })
+    expect(enrolment.statusCode).toBe(200)
+    const confirmed = await t.app.inject({ method: 'POST', url: '/api/auth/second-factor/confirm', headers: { cookie }, payload: { code: codeFor(enrolment.json().secret) } })
+    expect(confirmed.statusCode).toBe(200)
+    expect((await t.app.inject({ url: '/api/users', headers: { cookie } })).statusCode).toBe(200)
   })
 })
 
