@@ -9,6 +9,7 @@ import { insertAuditEntry } from '../server/repositories/audit.repository.ts'
 import { deleteUserSessions, revokeUserTokens } from '../server/repositories/credentials.repository.ts'
 import { findUserCredentials, updatePasswordHash } from '../server/repositories/users.repository.ts'
 import { generatePassword, hashPassword } from '../server/security/password.hash.ts'
+import { assertPasswordAcceptable } from '../server/security/password.rules.ts'
 import { createUser } from '../server/services/users.service.ts'
 import { DEFAULT_TOKEN_DAYS, issueApiToken, MAX_TOKEN_DAYS } from '../server/services/tokens.service.ts'
 
@@ -58,6 +59,7 @@ try {
   if (values['reset-password']) {
     const found = await findUserCredentials(engine.db, values.username)
     if (!found) throw new Error(`No user "${values.username}".`)
+    assertPasswordAcceptable(password, values.username)
     const passwordHash = await hashPassword(password)
     // A reset ends every old session and token, as the security administrator's reset does.
     const ended = await engine.db.transaction().execute(async (trx) => {

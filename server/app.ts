@@ -13,6 +13,7 @@ import keyPersonRetentionPlugin from './plugins/key-person-retention.plugin.ts'
 import langPlugin from './plugins/lang.plugin.ts'
 import livePlugin from './plugins/live.plugin.ts'
 import openapiPlugin from './plugins/openapi.plugin.ts'
+import secondFactorGatePlugin from './plugins/second-factor-gate.plugin.ts'
 import { createValidatorCompiler } from './plugins/validator.compiler.ts'
 import { DEFAULT_SESSION_POLICY } from './security/session.policy.ts'
 import areaHistoryRoutes from './routes/area-history.routes.ts'
@@ -53,6 +54,9 @@ import itemsRoutes from './routes/ogc/items.routes.ts'
 import keyPersonsItemsRoutes from './routes/ogc/key-persons-items.routes.ts'
 import landingRoutes from './routes/ogc/landing.routes.ts'
 import usersRoutes from './routes/users.routes.ts'
+import secondFactorRoutes from './routes/second-factor.routes.ts'
+import securityLockoutsRoutes from './routes/security-lockouts.routes.ts'
+import { resolveLoginPolicy, type LoginPolicy } from './security/login-policy.ts'
 
 /** Largest JSON body accepted by default (routes needing more raise their own limit). */
 export const BODY_LIMIT_BYTES = 1024 * 1024
@@ -75,6 +79,8 @@ export interface BuildAppOptions {
   sessionMaxHours?: number
   /** How often open live streams are re-checked against the database (default 30 000 ms). */
   liveStreamRecheckMs?: number
+  /** Login throttling and second-factor settings; unset fields take DEFAULT_LOGIN_POLICY. */
+  login?: Partial<LoginPolicy>
 }
 
 /** Builds the GridAtlas HTTP application on an open, migrated database. */
@@ -103,6 +109,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       secureCookies: options.secureCookies ?? false,
     },
   })
+  app.decorate('loginPolicy', resolveLoginPolicy(options.login))
+  await app.register(secondFactorGatePlugin)
   await app.register(openapiPlugin)
   await app.register(livePlugin)
 
@@ -113,6 +121,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(credentialsRoutes)
   await app.register(securityUsersRoutes)
   await app.register(usersRoutes)
+  await app.register(secondFactorRoutes, { secureCookies: options.secureCookies ?? false })
+  await app.register(securityLockoutsRoutes)
   await app.register(areasRoutes)
   await app.register(areaItemsEditRoutes)
   await app.register(boundariesRoutes)

@@ -1,4 +1,6 @@
 import { join, resolve } from 'node:path'
+import { DEFAULT_LOGIN_POLICY, type LoginPolicy } from './security/login-policy.ts'
+import { parseSecretKey } from './security/secret-box.ts'
 
 /** Runtime settings, read from the environment. */
 export interface AppConfig {
@@ -25,6 +27,29 @@ export interface AppConfig {
   sessionIdleMinutes: number
   /** Hours a browser session lasts at most (`SESSION_MAX_HOURS`, default 12). */
   sessionMaxHours: number
+  /**
+   * Sign-in protection: LOGIN_MAX_FAILURES (per username, default 5),
+   * LOGIN_MAX_FAILURES_PER_ADDRESS (20), LOGIN_WINDOW_MINUTES (15), LOGIN_LOCK_MINUTES (15),
+   * ADMIN_SECOND_FACTOR (`on`, or `off` for a local trial), TOTP_SECRET_KEY (32 bytes, hex or base64).
+   */
+  login: LoginPolicy
+}
+
+/** The sign-in protection settings from `env`. */
+function readLoginPolicy(env: NodeJS.ProcessEnv): LoginPolicy {
+  const secondFactor = (env.ADMIN_SECOND_FACTOR ?? 'on').toLowerCase()
+  if (!['on', 'off', 'required', '1', '0', 'true', 'false'].includes(secondFactor)) {
+    throw new Error(`ADMIN_SECOND_FACTOR must be "on" or "off", got "${env.ADMIN_SECOND_FACTOR}"`)
+  }
+  return {
+    ...DEFAULT_LOGIN_POLICY,
+    maxFailuresPerUsername: positiveNumber(env, 'LOGIN_MAX_FAILURES', DEFAULT_LOGIN_POLICY.maxFailuresPerUsername),
+    maxFailuresPerAddress: positiveNumber(env, 'LOGIN_MAX_FAILURES_PER_ADDRESS', DEFAULT_LOGIN_POLICY.maxFailuresPerAddress),
+    failureWindowMinutes: positiveNumber(env, 'LOGIN_WINDOW_MINUTES', DEFAULT_LOGIN_POLICY.failureWindowMinutes),
+    lockMinutes: positiveNumber(env, 'LOGIN_LOCK_MINUTES', DEFAULT_LOGIN_POLICY.lockMinutes),
+    adminSecondFactor: ['off', '0', 'false'].includes(secondFactor) ? 'off' : 'required',
+    totpSecretKey: parseSecretKey(env.TOTP_SECRET_KEY),
+  }
 }
 
 const ROOT = new URL('../', import.meta.url).pathname
@@ -49,11 +74,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     secureCookies: env.SECURE_COOKIES === '1' || env.SECURE_COOKIES === 'true',
     sessionIdleMinutes: positiveNumber(env, 'SESSION_IDLE_MINUTES', 30, 24 * 60),
     sessionMaxHours: positiveNumber(env, 'SESSION_MAX_HOURS', 12, 24 * 30),
+    login: readLoginPolicy(env),
   }
 }
 
 /** A positive number from `env[name]`, or `fallback` when unset; refuses nonsense at start-up. */
-function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number): number {
+function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
   const text = env[name]
   if (text === undefined || text === '') return fallback
   const value = Number(text)

@@ -31,6 +31,7 @@ const app = await buildApp({
   sessionMaxHours: config.sessionMaxHours,
   photoDir: config.photoDir,
   trustProxy: process.env.TRUST_PROXY === '1',
+  login: config.login,
 })
 await app.listen({ port: config.port, host: config.host })
 const address = app.server.address()
@@ -53,6 +54,9 @@ if (missingAdmins.length > 0) {
     `Separation of duties (三员分立): "admin" is the system administrator; there is no ${missingAdmins.join(' or ')} yet. Create them with:`,
   )
   for (const role of missingAdmins) console.log(`  npm run user:create -- --username ${role.replace('_admin', '')}-admin --role ${role}`)
+}
+if (config.login.adminSecondFactor === 'off') {
+  console.log('ADMIN_SECOND_FACTOR=off: administrators sign in with a password only; for a local trial, never in production.')
 }
 console.log(`OGC API – Features: http://${shownHost}:${port}/api   (Ctrl+C to stop)`)
 

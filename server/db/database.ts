@@ -12,6 +12,7 @@ import type {
   LeadTable,
 } from './tables/case.table.ts'
 import type { AuditLogTable } from './tables/audit.table.ts'
+import type { LoginChallengeTable, LoginThrottleTable, UserRecoveryCodeTable, UserSecondFactorTable } from './tables/login.table.ts'
 import type { AreaLineageTable, BoundaryChangeTable, BoundaryChangeVersionTable } from './tables/boundary.table.ts'
 import type { AnalyticsSettingsTable, JointCaseDisputeTable, JointCaseStationTable, JointCaseTable } from './tables/analytics.table.ts'
 import type {
@@ -55,6 +56,10 @@ export interface Database {
   boundary_changes: BoundaryChangeTable
   boundary_change_versions: BoundaryChangeVersionTable
   area_lineage: AreaLineageTable
+  login_throttle: LoginThrottleTable
+  user_second_factors: UserSecondFactorTable
+  user_recovery_codes: UserRecoveryCodeTable
+  login_challenges: LoginChallengeTable
 }
 
 /** A Kysely handle on the GridAtlas schema (also a transaction). */

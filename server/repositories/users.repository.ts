@@ -28,7 +28,7 @@ export interface NewUser {
 export async function findUserCredentials(db: Db, username: string) {
   return db
     .selectFrom('users')
-    .select(['id', 'password_hash', 'disabled'])
+    .select(['id', 'role', 'password_hash', 'disabled'])
     .where('username', '=', username)
     .executeTakeFirst()
 }

@@ -8,10 +8,13 @@ import { issueTokenAudited } from '../services/credentials.service.ts'
 import { credentialsEnded } from '../services/credential-end.service.ts'
 import { startSession } from '../services/sessions.service.ts'
 import { DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS } from '../services/tokens.service.ts'
-import { findUserById, findUserCredentials } from '../repositories/users.repository.ts'
-import { hashPassword, verifyPassword } from '../security/password.hash.ts'
+import { findUserById, findUserCredentials, updatePasswordHash } from '../repositories/users.repository.ts'
+import { hashPassword, needsRehash, verifyPassword } from '../security/password.hash.ts'
 import { hashSecret } from '../security/token.util.ts'
+import { acceptLogin, assertLoginAllowed, refuseLogin } from '../services/login-guard.service.ts'
+import { secondStepFor } from '../services/login-challenge.service.ts'
 import { errorResponses, TokenSchema, UserSchema } from './schemas.ts'
+import { SecondStepSchema } from './second-factor.schemas.ts'
 
 let dummyHash: Promise<string> | undefined
 
@@ -23,22 +26,34 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: 'public' },
       schema: {
         tags: ['Auth'],
-        summary: 'Sign in; sets an HttpOnly session cookie',
+        summary: 'Sign in; sets an HttpOnly session cookie, or asks for the second factor (or its enrolment)',
+        description:
+          'Locked (429, Retry-After) after too many failures for the username or the address. ' +
+          'A user with a second factor, or an administrator who must enrol one, gets a short-lived `challenge` instead of a session: ' +
+          'continue with POST /api/auth/login/totp or /api/auth/login/enrol.',
         security: [],
         body: Type.Object(
           { username: Type.String({ minLength: 1, maxLength: 100 }), password: Type.String({ minLength: 1, maxLength: 200 }) },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ user: UserSchema }), ...errorResponses(400, 401) },
+        response: { 200: Type.Union([Type.Object({ user: UserSchema }), SecondStepSchema]), ...errorResponses(400, 401, 429) },
       },
     },
     async (request, reply) => {
       const { username, password } = request.body
+      const attempt = { username, address: request.ip }
+      await assertLoginAllowed(app.db, attempt, reply)
       const found = await findUserCredentials(app.db, username)
       dummyHash ??= hashPassword('not-a-real-password')
       const hash = found?.password_hash ?? (await dummyHash)
       const matches = await verifyPassword(password, hash)
-      if (!found || !matches || found.disabled) throw new HttpError(401, 'bad_credentials')
+      if (!found || !matches || found.disabled) {
+        throw await refuseLogin(app.db, app.loginPolicy, attempt, found, 'password', reply, new HttpError(401, 'bad_credentials'))
+      }
+      if (needsRehash(found.password_hash)) await updatePasswordHash(app.db, found.id, await hashPassword(password))
+      const secondStep = await secondStepFor(app.db, app.loginPolicy, found)
+      if (secondStep) return secondStep
+      await acceptLogin(app.db, app.loginPolicy, attempt)
       await startSession(request, reply, found.id)
       const user = await findUserById(app.db, found.id)
       return { user: toUserDto(user!) }

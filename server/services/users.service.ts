@@ -4,9 +4,9 @@ import { HttpError } from '../http-error.ts'
 import { findNonGridIds } from '../repositories/areas.repository.ts'
 import { findUserById, insertUser, usernameExists, type UserRecord } from '../repositories/users.repository.ts'
 import { hashPassword } from '../security/password.hash.ts'
+import { assertPasswordAcceptable } from '../security/password.rules.ts'
 
-/** Shortest password accepted for a new user. */
-export const MIN_PASSWORD_LENGTH = 10
+export { MIN_PASSWORD_LENGTH } from '../security/password.rules.ts'
 
 /** What an administrator gives to create a user. */
 export interface CreateUserInput {
@@ -19,11 +19,12 @@ export interface CreateUserInput {
 }
 
 /**
- * Checks and creates a user: 400 for a short password, unknown grids or an
+ * Checks and creates a user: 400 for a password breaking the rules (see
+ * server/security/password.rules.ts), unknown grids or an
  * unknown station, 409 for a taken username. Run it in a transaction.
  */
 export async function createUser(db: Db, input: CreateUserInput, createdBy: number | null): Promise<UserRecord> {
-  if (input.password.length < MIN_PASSWORD_LENGTH) throw new HttpError(400, 'weak_password')
+  assertPasswordAcceptable(input.password, input.username)
   if (await usernameExists(db, input.username)) throw new HttpError(409, 'username_taken', { username: input.username })
   const unknownGrids = await findNonGridIds(db, input.gridIds ?? [])
   if (unknownGrids.length > 0) throw new HttpError(400, 'unknown_grids', { ids: unknownGrids.join(', ') })

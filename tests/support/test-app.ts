@@ -3,6 +3,8 @@ import { buildApp, type BuildAppOptions } from '../../server/app.ts'
 import type { Role } from '../../server/db/tables/auth.table.ts'
 import { createUser } from '../../server/services/users.service.ts'
 import { issueApiToken } from '../../server/services/tokens.service.ts'
+import type { LoginPolicy } from '../../server/security/login-policy.ts'
+import { setPasswordHashCost, TEST_SCRYPT_COST } from '../../server/security/password.hash.ts'
 import { openTestDatabase, type TestDatabase } from './test-database.ts'
 import { GEODATA_DIR, ROOT } from '../setup/template.database.ts'
 
@@ -33,8 +35,26 @@ export interface TestApp {
 
 let counter = 0
 
+// Test files create hundreds of users; at OWASP's scrypt cost (~0.5 s, 128 MiB
+// each) that alone would take minutes. New hashes in tests use a weak cost
+// instead; setPasswordHashCost refuses it outside vitest, so production cannot.
+setPasswordHashCost(TEST_SCRYPT_COST)
+
+/** Options of {@link createTestApp}. */
+export interface TestAppOptions {
+  withClient?: boolean
+  /**
+   * Sign-in protection for this app. Default: administrators sign in with a
+   * password only (`adminSecondFactor: 'off'`), so {@link TestApp.signIn} works
+   * for every role; tests of the second factor pass `{ adminSecondFactor: 'required' }`.
+   */
+  login?: Partial<LoginPolicy>
+  /** Other buildApp options (session lifetimes, live-stream re-check…). */
+  app?: Partial<BuildAppOptions>
+}
+
 /** Builds the app on a fresh copy of the template database. */
-export async function createTestApp(options: { withClient?: boolean; app?: Partial<BuildAppOptions> } = {}): Promise<TestApp> {
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = await openTestDatabase()
   const app = await buildApp({
     engine: database.engine,
@@ -42,6 +62,7 @@ export async function createTestApp(options: { withClient?: boolean; app?: Parti
     geodataDir: options.withClient ? GEODATA_DIR : undefined,
     logLevel: 'silent',
     ...options.app,
+    login: { adminSecondFactor: 'off', ...options.login },
   })
   return {
     app,

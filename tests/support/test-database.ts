@@ -7,6 +7,8 @@ import { adminQuery, withDatabase } from '../setup/template.database.ts'
 /** A database for one test file, copied from the run's template, and how to drop it. */
 export interface TestDatabase {
   engine: DbEngine
+  /** Connection string of this database on PostgreSQL (for a second process-like engine); undefined on PGlite. */
+  url?: string
   dispose(): Promise<void>
 }
 
@@ -26,6 +28,7 @@ export async function openTestDatabase(): Promise<TestDatabase> {
   const engine = await openEngine({ databaseUrl: withDatabase(url, name), poolSize: 5 })
   return {
     engine,
+    url: withDatabase(url, name),
     async dispose() {
       await engine.close()
       await adminQuery(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)

@@ -3,7 +3,9 @@ import type { ColumnType, Generated } from 'kysely'
 /** What an audit entry records. */
 export const AUDIT_ACTIONS = ['read', 'list', 'reveal', 'denied', 'create', 'update', 'visit', 'archive', 'settings',
   // credential management (migration 0011)
-  'revoke', 'disable', 'enable', 'password_reset', 'role_change'] as const
+  'revoke', 'disable', 'enable', 'password_reset', 'role_change',
+  // Sign-in protection (migration 0012).
+  'login_failed', 'lockout', 'unlock', 'second_factor'] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 
 /** One append-only audit entry (UPDATE and DELETE are refused by a trigger). */

@@ -7,6 +7,7 @@ import { boundaryIoEn } from './boundary-io.en';
 import { casePhotosEn } from './case-photos.en';
 import { auditEn } from './audit.en';
 import { accountEn } from './account.en';
+import { loginEn } from './login.en';
 import type { Dictionary } from './zh';
 
 /**
@@ -23,6 +24,7 @@ export const en: Dictionary = {
   ...casePhotosEn,
   ...auditEn,
   ...accountEn,
+  ...loginEn,
   'app.title': 'Grid Governance Map',
   'app.sample': 'Sample data',
   'app.sampleTooltip': 'Sample (synthetic) data is loaded: boundaries, people and figures are not real',

@@ -7,6 +7,7 @@ import { boundaryIoZh } from './boundary-io.zh';
 import { casePhotosZh } from './case-photos.zh';
 import { auditZh } from './audit.zh';
 import { accountZh } from './account.zh';
+import { loginZh } from './login.zh';
 
 /**
  * Simplified Chinese dictionary: the reference set of message keys.
@@ -25,6 +26,7 @@ export const zh = {
   ...casePhotosZh,
   ...auditZh,
   ...accountZh,
+  ...loginZh,
   'app.title': '网格治理一张图',
   'app.sample': '示例数据',
   'app.sampleTooltip': '当前加载的是示例（合成）数据，边界、人员与数字均不代表真实情况',

@@ -1,5 +1,6 @@
 import { api, onUnauthorized } from '../api/api.client';
 import type { AppMeta, User } from '../api/api.types';
+import { secondFactorApi, type SecondStep } from '../api/second-factor.client';
 import { i18n } from './i18n.svelte';
 
 /** Where the session stands: still asking the server, signed out, or signed in. */
@@ -18,6 +19,8 @@ export class Session {
   meta = $state<AppMeta | null>(null);
   /** True when the last session ended because the server answered 401. */
   expired = $state(false);
+  /** After a correct password: the code (or, for an administrator, enrolment) step still to do. */
+  secondStep = $state<SecondStep | null>(null);
 
   constructor() {
     onUnauthorized(() => this.#expire());
@@ -35,16 +38,34 @@ export class Session {
   }
 
   /**
-   * Signs in. Resolves to `null` on success, or to the server's message on failure.
+   * Signs in with the password. Resolves to `null` when signed in or when a
+   * second step is needed (then {@link secondStep} is set), or to the server's
+   * message on failure (a 429 message says how long to wait).
    */
   async login(username: string, password: string): Promise<string | null> {
     try {
-      this.#signIn(await api.login(username, password));
-      void this.loadMeta();
+      const answer = await secondFactorApi.login(username, password);
+      if ('secondFactor' in answer) {
+        this.secondStep = answer;
+        return null;
+      }
+      this.completeSignIn(answer.user);
       return null;
     } catch (error) {
       return error instanceof Error ? error.message : i18n.t('error.network');
     }
+  }
+
+  /** Finishes a sign-in whose second step succeeded. */
+  completeSignIn(user: User): void {
+    this.secondStep = null;
+    this.#signIn(user);
+    void this.loadMeta();
+  }
+
+  /** Abandons the second step and returns to the password form. */
+  cancelSecondStep(): void {
+    this.secondStep = null;
   }
 
   /** Signs out and returns to the login screen, even if the server is unreachable. */
