@@ -4,9 +4,10 @@ import { Type } from 'typebox'
 import { HttpError } from '../http-error.ts'
 import { insertAuditEntry } from '../repositories/audit.repository.ts'
 import { clearLoginFailures, findActiveLock, listActiveLocks, type ThrottleKind } from '../repositories/login-throttle.repository.ts'
-import { findUserCredentials } from '../repositories/users.repository.ts'
+import { findUserById, findUserCredentials } from '../repositories/users.repository.ts'
 import { roles } from '../security/access.ts'
 import { auditActor } from '../services/audit.service.ts'
+import { disableSecondFactor, hasSecondFactor } from '../services/second-factor.service.ts'
 import { errorResponses } from './schemas.ts'
 
 const LockSchema = Type.Object({
@@ -16,7 +17,7 @@ const LockSchema = Type.Object({
   lockedUntil: Type.String({ format: 'date-time' }),
 })
 
-/** Login lockouts, for the security administrator (安全管理员). */
+/** Login lockouts and second-factor resets, for the security administrator (安全管理员). */
 const securityLockoutsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   /** Lifts a lock, audited; 404 when `key` is not locked now. */
@@ -74,6 +75,30 @@ const securityLockoutsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       await unlock(request, 'address', request.params.address)
+      return reply.code(204).send(null)
+    },
+  )
+
+  app.delete(
+    '/api/security/users/:userId/second-factor',
+    {
+      config: { access: roles('security_admin') },
+      preHandler: securityAdminOnly,
+      schema: {
+        tags: ['Security'],
+        summary: 'Reset a user\'s second factor after a lost phone and lost recovery codes (security administrator); an administrator must enrol again at the next sign-in',
+        params: Type.Object({ userId: Type.Integer({ minimum: 1 }) }),
+        response: { 204: Type.Null(), ...errorResponses(401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const user = await findUserById(app.db, request.params.userId)
+      if (!user) throw new HttpError(404, 'user_not_found', { id: request.params.userId })
+      if (!(await hasSecondFactor(app.db, user.id))) throw new HttpError(409, 'second_factor_not_enabled')
+      await app.db.transaction().execute(async (trx) => {
+        await disableSecondFactor(trx, user.id)
+        await insertAuditEntry(trx, auditActor(request), { action: 'second_factor', subjectKind: 'user', subjectIds: [user.id], detail: { change: 'reset', username: user.username } })
+      })
       return reply.code(204).send(null)
     },
   )

@@ -47,8 +47,9 @@ async function enrolThroughLogin(username: string) {
   const { challenge } = first.json()
   const enrolment = await t.app.inject({ method: 'POST', url: '/api/auth/login/enrol', payload: { challenge } })
   const { secret } = enrolment.json()
-  const confirmed = await t.app.inject({ method: 'POST', url: '/api/auth/login/enrol/confirm', payload: { challenge, code: codeFor(secret) } })
-  return { secret, recoveryCodes: confirmed.json().recoveryCodes as string[], cookie: cookieOf(confirmed) }
+  const firstCode = codeFor(secret)
+  const confirmed = await t.app.inject({ method: 'POST', url: '/api/auth/login/enrol/confirm', payload: { challenge, code: firstCode } })
+  return { secret, firstCode, recoveryCodes: confirmed.json().recoveryCodes as string[], cookie: cookieOf(confirmed) }
 }
 
 describe('administrators must enrol a second factor', () => {
@@ -141,22 +142,23 @@ describe('administrators must enrol a second factor', () => {
 describe('signing in with the second factor', () => {
   it('asks for the code after the password, refuses a replayed code, and accepts the next one', async () => {
     const admin = await newUser('admin')
-    const { secret } = await enrolThroughLogin(admin.username)
+    const { secret, firstCode } = await enrolThroughLogin(admin.username)
     const first = await login(admin.username)
     expect(first.json()).toMatchObject({ secondFactor: 'required' })
     expect(first.headers['set-cookie']).toBeUndefined()
-    // The enrolment used the current step's code: using it again within its step is a replay.
-    const replay = await t.app.inject({ method: 'POST', url: '/api/auth/login/totp', payload: { challenge: first.json().challenge, code: codeFor(secret) } })
+    // The enrolment's code again: a replay, refused even while it is still within its step (or the one after).
+    const replay = await t.app.inject({ method: 'POST', url: '/api/auth/login/totp', payload: { challenge: first.json().challenge, code: firstCode } })
     expect(replay.statusCode).toBe(401)
     expect(replay.json().code).toBe('second_factor_bad_code')
     // The next step's code (an authenticator 30 s later; accepted within one step of drift).
-    const next = await t.app.inject({ method: 'POST', url: '/api/auth/login/totp', payload: { challenge: first.json().challenge, code: codeFor(secret, 1) } })
+    const nextCode = codeFor(secret, 1)
+    const next = await t.app.inject({ method: 'POST', url: '/api/auth/login/totp', payload: { challenge: first.json().challenge, code: nextCode } })
     expect(next.statusCode).toBe(200)
     expect(next.json().user.username).toBe(admin.username)
     const me = await t.app.inject({ url: '/api/auth/me', headers: { cookie: cookieOf(next) } })
     expect(me.statusCode).toBe(200)
     const again = await login(admin.username)
-    const replayNext = await t.app.inject({ method: 'POST', url: '/api/auth/login/totp', payload: { challenge: again.json().challenge, code: codeFor(secret, 1) } })
+    const replayNext = await t.app.inject({ method: 'POST', url: '/api/auth/login/totp', payload: { challenge: again.json().challenge, code: nextCode } })
     expect(replayNext.statusCode).toBe(401)
   })
 
@@ -205,6 +207,32 @@ describe('signing in with the second factor', () => {
     const { token } = await issueApiToken(t.database.engine.db, admin.id, 'QGIS')
     const response = await t.app.inject({ url: '/api/users', headers: { authorization: `Bearer ${token}` } })
     expect(response.statusCode).toBe(200)
+  })
+})
+
+describe('reset by the security administrator', () => {
+  it('resets a user\'s second factor (audited), so an administrator enrols again; nobody else may', async () => {
+    const security = await newUser('security_admin')
+    const { cookie } = await enrolThroughLogin(security.username)
+    const admin = await newUser('admin')
+    await enrolThroughLogin(admin.username)
+    const other = await enrolThroughLogin((await newUser('admin')).username)
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/security/users/${admin.id}/second-factor`, headers: { cookie: other.cookie } })).statusCode).toBe(403)
+
+    const reset = await t.app.inject({ method: 'DELETE', url: `/api/security/users/${admin.id}/second-factor`, headers: { cookie } })
+    expect(reset.statusCode).toBe(204)
+    expect((await login(admin.username)).json().secondFactor).toBe('enrol')
+    const again = await t.app.inject({ method: 'DELETE', url: `/api/security/users/${admin.id}/second-factor`, headers: { cookie } })
+    expect(again.statusCode).toBe(409)
+    expect((await t.app.inject({ method: 'DELETE', url: '/api/security/users/99999999/second-factor', headers: { cookie } })).statusCode).toBe(404)
+    const entry = await t.database.engine.db
+      .selectFrom('audit_log')
+      .select(['username', 'detail'])
+      .where('action', '=', 'second_factor')
+      .where(sql<boolean>`subject_ids @> ARRAY[${admin.id}::bigint]`)
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow()
+    expect(entry).toMatchObject({ username: security.username, detail: { change: 'reset' } })
   })
 })
 
