@@ -83,7 +83,6 @@ const securityLockoutsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/security/users/:userId/second-factor',
     {
       config: { access: roles('security_admin') },
-      preHandler: securityAdminOnly,
       schema: {
         tags: ['Security'],
         summary: 'Reset a user\'s second factor after a lost phone and lost recovery codes (security administrator); an administrator must enrol again at the next sign-in',
