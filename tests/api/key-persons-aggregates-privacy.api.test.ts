@@ -301,14 +301,23 @@ describe('masking: identity number, birth year and household', () => {
 
 describe('existence oracle: GET /api/key-persons/{id}', () => {
   it('answers 404 alike for a person the caller may not read and for an id that does not exist, auditing the denied attempt', async () => {
-    for (const user of [leader, station, otherWorker]) {
+    const existing = await get(otherWorker, `/api/key-persons/${target.id}`)
+    const missing = await get(otherWorker, '/api/key-persons/987654321')
+    expect(existing.statusCode).toBe(404)
+    expect(missing.statusCode).toBe(404)
+    expect(existing.json().code).toBe(missing.json().code)
+    const [entry] = await auditRows(t)
+    expect(entry).toMatchObject({ action: 'denied', username: otherWorker.username, subject_ids: [target.id] })
+  })
+
+  it('refuses counts-only roles every identity route alike (403 before any lookup), auditing the attempt on the person', async () => {
+    for (const user of [leader, station]) {
       const existing = await get(user, `/api/key-persons/${target.id}`)
       const missing = await get(user, '/api/key-persons/987654321')
-      expect(existing.statusCode, user.role).toBe(404)
-      expect(missing.statusCode, user.role).toBe(404)
-      expect(existing.json().code).toBe(missing.json().code)
-      const [entry] = await auditRows(t)
-      expect(entry).toMatchObject({ action: 'denied', username: user.username, subject_ids: [target.id] })
+      expect([existing.statusCode, missing.statusCode], user.role).toEqual([403, 403])
+      expect(existing.json()).toEqual(missing.json())
+      const entries = await auditRows(t)
+      expect(entries).toContainEqual(expect.objectContaining({ action: 'denied', username: user.username, subject_kind: 'key_person', subject_ids: [target.id] }))
     }
   })
 

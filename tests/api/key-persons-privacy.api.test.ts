@@ -60,16 +60,17 @@ describe('key persons: who sees whom', () => {
         expect(response.json().code).toBe('key_person_identities_forbidden')
         expect(response.json().message).toContain('/api/key-persons/summary')
       }
-      // One person's record answers 404 as for an id that does not exist (no existence oracle), pointing to the counts.
-      for (const url of [`/api/key-persons/${personA.id}`, `/api/key-persons/${personA.id}/visits`]) {
+      // Counts-only roles are refused every identity route before any lookup: the same 403 for
+      // an existing and a missing person, so the answer says nothing about who exists.
+      for (const url of [`/api/key-persons/${personA.id}`, `/api/key-persons/${personA.id}/visits`, '/api/key-persons/987654321']) {
         const response = await call(user, 'GET', url)
-        expect(response.statusCode, `${user.role} ${url}`).toBe(404)
-        expect(response.json().code).toBe('key_person_not_visible')
+        expect(response.statusCode, `${user.role} ${url}`).toBe(403)
+        expect(response.json().code).toBe('key_person_identities_forbidden')
       }
       expect((await call(user, 'POST', '/api/key-persons', personBody(spots[0]))).statusCode).toBe(403)
-      expect((await call(user, 'PATCH', `/api/key-persons/${personA.id}`, { colour: 'green' })).statusCode).toBe(404)
-      expect((await call(user, 'POST', `/api/key-persons/${personA.id}/visits`, { kind: 'home' })).statusCode).toBe(404)
-      expect((await call(user, 'POST', `/api/key-persons/${personA.id}/reveal`, { fields: ['phone'], reason: '领导需要了解情况' })).statusCode).toBe(404)
+      expect((await call(user, 'PATCH', `/api/key-persons/${personA.id}`, { colour: 'green' })).statusCode).toBe(403)
+      expect((await call(user, 'POST', `/api/key-persons/${personA.id}/visits`, { kind: 'home' })).statusCode).toBe(403)
+      expect((await call(user, 'POST', `/api/key-persons/${personA.id}/reveal`, { fields: ['phone'], reason: '领导需要了解情况' })).statusCode).toBe(403)
     }
   })
 
@@ -144,7 +145,7 @@ describe('key persons: masking and reveal', () => {
     expect(foreign.statusCode).toBe(404)
     expect(foreign.body).not.toContain(FULL_PHONE)
     const byLeader = await call(leader, 'POST', `/api/key-persons/${personA.id}/reveal`, { fields: ['phone'], reason: '领导需要了解情况' })
-    expect(byLeader.statusCode).toBe(404)
+    expect(byLeader.statusCode).toBe(403)
     expect((await auditRows(t)).filter((e) => e.action === 'reveal').length).toBe(before)
     const denied = (await auditRows(t)).filter((e) => e.action === 'denied').map((e) => e.username)
     expect(denied).toEqual(expect.arrayContaining([workerB.username, leader.username]))
