@@ -21,6 +21,21 @@ export interface AppConfig {
   logLevel: string
   /** Whether session cookies carry the `Secure` flag. */
   secureCookies: boolean
+  /** Address users open (`PUBLIC_URL`, e.g. `https://grid.example.gov.cn`); links and the origin check use it. */
+  publicUrl?: string
+  /** Whether `X-Forwarded-*` from a reverse proxy are trusted (`TRUST_PROXY=1`). */
+  trustProxy: boolean
+  /** `REQUEST_TIMEOUT_S`, `HEADERS_TIMEOUT_S`: seconds for a whole request and for its headers to arrive. */
+  limits: { requestTimeoutMs?: number; headersTimeoutMs?: number }
+}
+
+/** Reads a positive number of seconds as milliseconds, or undefined when unset. */
+function seconds(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const text = env[name]
+  if (text === undefined || text === '') return undefined
+  const value = Number(text)
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number of seconds, got "${text}"`)
+  return value * 1000
 }
 
 const ROOT = new URL('../', import.meta.url).pathname
@@ -43,5 +58,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     geodataDir: resolve(ROOT, 'geodata/xizhou'),
     logLevel: env.LOG_LEVEL ?? 'warn',
     secureCookies: env.SECURE_COOKIES === '1' || env.SECURE_COOKIES === 'true',
+    publicUrl: env.PUBLIC_URL || undefined,
+    trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+    limits: { requestTimeoutMs: seconds(env, 'REQUEST_TIMEOUT_S'), headersTimeoutMs: seconds(env, 'HEADERS_TIMEOUT_S') },
   }
 }

@@ -27,7 +27,9 @@ const app = await buildApp({
   logLevel: config.logLevel,
   secureCookies: config.secureCookies,
   photoDir: config.photoDir,
-  trustProxy: process.env.TRUST_PROXY === '1',
+  trustProxy: config.trustProxy,
+  publicUrl: config.publicUrl,
+  limits: Object.fromEntries(Object.entries(config.limits).filter(([, value]) => value !== undefined)),
 })
 await app.listen({ port: config.port, host: config.host })
 const address = app.server.address()
