@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
+import { HttpError } from '../http-error.ts'
 import { liveMessageFor } from '../live/live-access.policy.ts'
 import { currentUser } from '../plugins/auth.plugin.ts'
 import { errorResponses } from './schemas.ts'
@@ -15,10 +16,13 @@ export const HEARTBEAT_MS = 15_000
  * `{ id, status, action, at }` (roles with identity access, in scope) or
  * `event: key_person_count` data `{ action, at, villageId, baseGridId,
  * fineGridId }` (leaders, station staff); a heartbeat comment every 15 s;
- * closed cleanly when the client goes or the server stops.
+ * closed cleanly when the client goes or the server stops. A user holds at
+ * most `maxLiveStreamsPerUser` (5) streams at once; the next answers 429.
  */
 const liveEventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const open = new Set<() => void>()
+  /** Open streams per user id: each holds a socket and a subscription, so one account may not pile them up. */
+  const streamsPerUser = new Map<number, number>()
 
   app.addHook('preClose', async () => {
     for (const close of [...open]) close()
@@ -37,12 +41,16 @@ const liveEventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
               'text/event-stream: "event: case" + "data: {kind, id, status, action, at}"; "event: key_person" + "data: {id, status, action, at}"; ' +
               '"event: key_person_count" + "data: {action, at, villageId, baseGridId, fineGridId}"',
           }),
-          ...errorResponses(401),
+          ...errorResponses(401, 429),
         },
       },
     },
     async (request, reply) => {
       const user = currentUser(request)
+      const maxStreams = app.requestLimits.maxLiveStreamsPerUser
+      const held = streamsPerUser.get(user.id) ?? 0
+      if (held >= maxStreams) throw new HttpError(429, 'live_streams_limit', { max: maxStreams })
+      streamsPerUser.set(user.id, held + 1)
       reply.hijack()
       const raw = reply.raw
       raw.writeHead(200, {
@@ -62,6 +70,9 @@ const liveEventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const close = () => {
         if (closed) return
         closed = true
+        const left = (streamsPerUser.get(user.id) ?? 1) - 1
+        if (left > 0) streamsPerUser.set(user.id, left)
+        else streamsPerUser.delete(user.id)
         clearInterval(heartbeat)
         unsubscribe()
         open.delete(close)
