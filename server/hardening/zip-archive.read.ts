@@ -21,6 +21,19 @@ export type ArchiveRead = { ok: true; files: Map<string, Uint8Array> } | ({ ok: 
 class OverBudget extends Error {}
 
 /**
+ * Whether `bytes` end with a ZIP end-of-central-directory record (within the
+ * 64 kB a trailing comment may take). The ZIP reader (but-unzip, also inside
+ * shpjs) searches for it with `lastIndexOf` and, when there is none, wraps
+ * around to the end and loops forever: a 36-byte upload would hang the server.
+ */
+export function hasEndOfCentralDirectory(bytes: Uint8Array): boolean {
+  for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 65_557); i--) {
+    if (bytes[i] === 0x50 && bytes[i + 1] === 0x4b && bytes[i + 2] === 0x05 && bytes[i + 3] === 0x06) return true
+  }
+  return false
+}
+
+/**
  * Unpacks the entries of a ZIP whose names `wanted` accepts, with the caps
  * above: the entry count is checked on the central directory before anything
  * is inflated, and inflation stops as soon as the running total would pass
@@ -32,6 +45,7 @@ export function readZipEntries(
   wanted: (name: string) => boolean,
   caps = { maxEntries: ARCHIVE_MAX_ENTRIES, maxUncompressedBytes: ARCHIVE_MAX_UNCOMPRESSED_BYTES },
 ): ArchiveRead {
+  if (!hasEndOfCentralDirectory(bytes)) throw new Error('not a ZIP archive: no end of central directory record')
   let count = 0
   for (const _entry of iter(bytes)) {
     count += 1

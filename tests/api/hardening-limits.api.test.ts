@@ -218,6 +218,12 @@ describe('archive imports', () => {
     expect(response.json().message).toContain('128 MB')
   })
 
+  it('refuses a file that only starts like a ZIP (400) instead of hanging the ZIP reader', async () => {
+    const response = await importZip(Buffer.from('PK\x03\x04not really an archive'))
+    expect(response.statusCode).toBe(400)
+    expect(response.json().code).toBe('boundary_import_bad_zip')
+  })
+
   it('refuses an archive with too many entries (400)', async () => {
     const entries = Array.from({ length: 1_001 }, (_, i) => ({ name: `f${i}.txt`, data: Buffer.from('x'), method: 0 as const, declaredSize: 1 }))
     entries.push({ name: 'grids.shp', data: Buffer.alloc(100), method: 0, declaredSize: 100 })
