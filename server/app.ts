@@ -5,6 +5,9 @@ import cookie from '@fastify/cookie'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { DbEngine } from './db/engine.ts'
 import { serializeLogError } from './logging/log-safe-error.ts'
+import hardeningPlugin from './hardening/hardening.plugin.ts'
+import { parsePublicUrl } from './hardening/public-origin.ts'
+import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from './hardening/request-limits.ts'
 import authPlugin from './plugins/auth.plugin.ts'
 import clientPlugin from './plugins/client.plugin.ts'
 import databasePlugin from './plugins/database.plugin.ts'
@@ -81,10 +84,17 @@ export interface BuildAppOptions {
   liveStreamRecheckMs?: number
   /** Login throttling and second-factor settings; unset fields take DEFAULT_LOGIN_POLICY. */
   login?: Partial<LoginPolicy>
+  /** Address users open (`PUBLIC_URL`): the app's own origin and the base of absolute links. */
+  publicUrl?: string
+  /** Timeouts and caps (defaults: {@link DEFAULT_REQUEST_LIMITS}). */
+  limits?: Partial<RequestLimits>
 }
 
 /** Builds the GridAtlas HTTP application on an open, migrated database. */
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const merged: RequestLimits = { ...DEFAULT_REQUEST_LIMITS, ...options.limits }
+  // Node refuses a headers timeout longer than the whole-request timeout.
+  const limits: RequestLimits = { ...merged, headersTimeoutMs: Math.min(merged.headersTimeoutMs, merged.requestTimeoutMs) }
   const app = Fastify({
     logger: {
       level: options.logLevel ?? 'warn',
@@ -95,12 +105,25 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: options.trustProxy ?? false,
     routerOptions: { ignoreTrailingSlash: true },
+    requestTimeout: limits.requestTimeoutMs,
+    connectionTimeout: limits.connectionTimeoutMs,
+    http: {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      // Node looks for expired requests only this often (30 s by default).
+      connectionsCheckingInterval: Math.max(50, Math.min(5_000, limits.headersTimeoutMs / 4)),
+    },
   }).withTypeProvider<TypeBoxTypeProvider>()
   app.setValidatorCompiler(createValidatorCompiler())
 
   await app.register(cookie)
   await app.register(langPlugin)
   await app.register(errorsPlugin)
+  await app.register(hardeningPlugin, {
+    publicOrigin: { publicUrl: parsePublicUrl(options.publicUrl), trustProxy: options.trustProxy ?? false },
+    limits,
+    https: options.secureCookies ?? false,
+  })
   await app.register(databasePlugin, { engine: options.engine })
   await app.register(authPlugin, {
     sessionPolicy: {

@@ -33,6 +33,12 @@ export interface AppConfig {
    * ADMIN_SECOND_FACTOR (`on`, or `off` for a local trial), TOTP_SECRET_KEY (32 bytes, hex or base64).
    */
   login: LoginPolicy
+  /** Address users open (`PUBLIC_URL`, e.g. `https://grid.example.gov.cn`); links and the origin check use it. */
+  publicUrl?: string
+  /** Whether `X-Forwarded-*` from a reverse proxy are trusted (`TRUST_PROXY=1`). */
+  trustProxy: boolean
+  /** `REQUEST_TIMEOUT_S`, `HEADERS_TIMEOUT_S`: seconds for a whole request and for its headers to arrive. */
+  limits: { requestTimeoutMs?: number; headersTimeoutMs?: number }
 }
 
 /** The sign-in protection settings from `env`. */
@@ -50,6 +56,15 @@ function readLoginPolicy(env: NodeJS.ProcessEnv): LoginPolicy {
     adminSecondFactor: ['off', '0', 'false'].includes(secondFactor) ? 'off' : 'required',
     totpSecretKey: parseSecretKey(env.TOTP_SECRET_KEY),
   }
+}
+
+/** Reads a positive number of seconds as milliseconds, or undefined when unset. */
+function seconds(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const text = env[name]
+  if (text === undefined || text === '') return undefined
+  const value = Number(text)
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number of seconds, got "${text}"`)
+  return value * 1000
 }
 
 const ROOT = new URL('../', import.meta.url).pathname
@@ -75,6 +90,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sessionIdleMinutes: positiveNumber(env, 'SESSION_IDLE_MINUTES', 30, 24 * 60),
     sessionMaxHours: positiveNumber(env, 'SESSION_MAX_HOURS', 12, 24 * 30),
     login: readLoginPolicy(env),
+    publicUrl: env.PUBLIC_URL || undefined,
+    trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+    limits: { requestTimeoutMs: seconds(env, 'REQUEST_TIMEOUT_S'), headersTimeoutMs: seconds(env, 'HEADERS_TIMEOUT_S') },
   }
 }
 

@@ -30,7 +30,9 @@ const app = await buildApp({
   sessionIdleMinutes: config.sessionIdleMinutes,
   sessionMaxHours: config.sessionMaxHours,
   photoDir: config.photoDir,
-  trustProxy: process.env.TRUST_PROXY === '1',
+  trustProxy: config.trustProxy,
+  publicUrl: config.publicUrl,
+  limits: Object.fromEntries(Object.entries(config.limits).filter(([, value]) => value !== undefined)),
   login: config.login,
 })
 await app.listen({ port: config.port, host: config.host })

@@ -2,6 +2,7 @@ import { kml } from '@tmcw/togeojson'
 import { DOMParser } from '@xmldom/xmldom'
 import { parseZip } from 'shpjs'
 import { IMPORT_MAX_FEATURES } from './boundary-io.limits.ts'
+import { readZipEntries } from '../hardening/zip-archive.read.ts'
 
 /** File formats an import accepts. */
 export type BoundaryFileFormat = 'geojson' | 'shapefile' | 'kml'
@@ -24,15 +25,20 @@ export type BoundaryFileProblem =
   | 'boundary_import_no_features'
   | 'boundary_import_bad_geometry_types'
   | 'boundary_import_too_many_features'
+  | 'import_archive_too_large'
+  | 'import_archive_too_many_entries'
 
 /** Result of {@link parseBoundaryFile}. */
 export type BoundaryFileParse =
   | { valid: true; format: BoundaryFileFormat; features: FileFeature[]; hasPrj: boolean }
-  | { valid: false; reason: BoundaryFileProblem; params: Record<string, unknown> }
+  | { valid: false; reason: BoundaryFileProblem; params: Record<string, unknown>; status?: 400 | 413 }
 
-function fail(reason: BoundaryFileProblem, params: Record<string, unknown> = {}): BoundaryFileParse {
-  return { valid: false, reason, params }
+function fail(reason: BoundaryFileProblem, params: Record<string, unknown> = {}, status?: 400 | 413): BoundaryFileParse {
+  return { valid: false, reason, params, ...(status ? { status } : {}) }
 }
+
+/** Entries of an archive that are read: the Shapefile parts the reader uses (a superset of shpjs's) and KML. */
+const ARCHIVE_PARTS = /\.(shp|dbf|json|prj|cpg|kml)$/i
 
 /** The format of a file from its first bytes: ZIP magic, `<` (XML) or `{` (JSON). */
 export function sniffFormat(bytes: Uint8Array): BoundaryFileFormat | undefined {
@@ -89,6 +95,20 @@ function parseGeoJson(bytes: Uint8Array): BoundaryFileParse {
 
 async function parseShapefileZip(bytes: Uint8Array): Promise<BoundaryFileParse> {
   const names = zipEntryNames(bytes)
+  // Unpack under caps first (zip bombs): the Shapefile reader below inflates
+  // the same entries without any limit, so it only runs once they are known to fit.
+  let archive: ReturnType<typeof readZipEntries>
+  try {
+    archive = readZipEntries(bytes, (name) => ARCHIVE_PARTS.test(name))
+  } catch (error) {
+    return fail('boundary_import_bad_zip', { detail: (error as Error).message })
+  }
+  if (!archive.ok && archive.problem === 'too_many_entries') {
+    return fail('import_archive_too_many_entries', { count: archive.count, max: archive.max }, 400)
+  }
+  if (!archive.ok) return fail('import_archive_too_large', { limitMb: archive.limitBytes / 1024 / 1024 }, 413)
+  const kml = [...archive.files.keys()].find((name) => name.toLowerCase().endsWith('.kml'))
+  if (kml && !names.some((name) => name.toLowerCase().endsWith('.shp'))) return parseKml(archive.files.get(kml)!)
   if (!names.some((name) => name.toLowerCase().endsWith('.shp'))) {
     return fail('boundary_import_bad_zip', { detail: names.length ? `no .shp among ${names.slice(0, 8).join(', ')}` : 'no readable entries' })
   }
@@ -151,8 +171,9 @@ function parseKml(bytes: Uint8Array): BoundaryFileParse {
 /**
  * Reads an import file: GeoJSON (FeatureCollection or Feature), zipped
  * Shapefile (every .shp layer; reprojected to longitude/latitude when a .prj
- * is present; DBF text decoded by the .cpg, UTF-8 by default) or KML
- * (Placemarks; ExtendedData as properties). The format is recognised from
+ * is present; DBF text decoded by the .cpg, UTF-8 by default), KML
+ * (Placemarks; ExtendedData as properties) or KMZ (its .kml). Archives are
+ * refused past 1,000 entries (400) or 128 MB unpacked (413). The format is recognised from
  * the content, not the file name. The whole file is refused when it cannot
  * be read, holds no features or holds anything but polygons.
  */

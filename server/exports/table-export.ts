@@ -21,8 +21,21 @@ export async function toXlsx(sheetName: string, columns: ExportColumn[], rows: E
   return Buffer.from(await workbook.xlsx.writeBuffer())
 }
 
+/** First characters that make Excel, WPS or LibreOffice read a cell as a formula (or DDE) instead of text. */
+const FORMULA_START = /^[=+\-@\t\r]/
+
+/**
+ * A text cell that a spreadsheet would run as a formula (`=HYPERLINK(…)`,
+ * `+2+5`, `@SUM(…)`, a leading tab or carriage return) gets a leading `'`, so it
+ * shows as the text that was typed (OWASP "CSV injection"). Numbers are
+ * written as numbers: a negative number is data, not user text.
+ */
+export function neutraliseFormula(text: string): string {
+  return FORMULA_START.test(text) ? `'${text}` : text
+}
+
 function csvCell(value: ExportCell): string {
-  const text = value === null ? '' : String(value)
+  const text = value === null ? '' : typeof value === 'number' ? String(value) : neutraliseFormula(value)
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
 }
 

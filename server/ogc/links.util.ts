@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify'
+import { linkBaseUrl } from '../hardening/public-origin.ts'
 
 /** An OGC API link object. */
 export interface Link {
@@ -8,9 +9,13 @@ export interface Link {
   title?: string
 }
 
-/** Absolute base URL of the service as the client reached it (e.g. `http://127.0.0.1:3000`). */
+/**
+ * Absolute base URL of the service (e.g. `http://127.0.0.1:3000`): `PUBLIC_URL`,
+ * or what a trusted proxy reports, never a raw `Host` header naming another
+ * site (see {@link linkBaseUrl}).
+ */
 export function baseUrl(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}`
+  return linkBaseUrl(request)
 }
 
 /** Media type of GeoJSON. */

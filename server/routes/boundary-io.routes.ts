@@ -67,7 +67,7 @@ const boundaryIoRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'reading order, like a grid drawn in the editor); other unknown codes are refused. Features are refused one by one with a reason and ' +
           'their problems; the accepted ones are written together as one boundary change. 202 with the job; 400 when the file cannot be read.',
         querystring: ImportQuery,
-        response: { 202: ImportJobSchema, ...errorResponses(400, 401, 403, 413) },
+        response: { 202: ImportJobSchema, ...errorResponses(400, 401, 403, 413, 415) },
       },
     },
     async (request, reply) => {
@@ -75,7 +75,7 @@ const boundaryIoRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const body = request.body
       const bytes = Buffer.isBuffer(body) ? new Uint8Array(body.buffer, body.byteOffset, body.byteLength) : new Uint8Array()
       const parsed = await parseBoundaryFile(bytes)
-      if (!parsed.valid) throw new HttpError(400, parsed.reason, parsed.params)
+      if (!parsed.valid) throw new HttpError(parsed.status ?? 400, parsed.reason, parsed.params)
       const { level: levelName, sourceCrs, reason, dryRun } = request.query
       const level = LEVELS[levelName]
       const job = await jobs.start({ total: parsed.features.length, format: parsed.format, level: levelName, sourceCrs }, user.username)

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
+import { HttpError } from '../http-error.ts'
 import { liveMessageFor } from '../live/live-access.policy.ts'
 import { currentUser } from '../plugins/auth.plugin.ts'
 import { findUsableCredentials } from '../repositories/credentials.repository.ts'
@@ -32,13 +33,16 @@ export interface LiveEventsRoutesOptions {
  * closed cleanly when the client goes, the server stops or the credential
  * that opened it ends (sign-out, revocation, disabling, password reset, role
  * change: at once in this process; idle or absolute session end, and changes
- * made by other processes: at the next re-check).
+ * made by other processes: at the next re-check). A user holds at most
+ * `maxLiveStreamsPerUser` (5) streams at once; the next answers 429.
  */
 const liveEventsRoutes: FastifyPluginAsyncTypebox<LiveEventsRoutesOptions> = async (app, options) => {
   const recheck = setInterval(() => {
     recheckOpenStreams(app).catch((error) => app.log.warn({ err: error }, 'live stream re-check failed'))
   }, options.recheckMs ?? 30_000)
   recheck.unref()
+  /** Open streams per user id: each holds a socket and a subscription, so one account may not pile them up. */
+  const streamsPerUser = new Map<number, number>()
 
   app.addHook('preClose', async () => {
     clearInterval(recheck)
@@ -59,13 +63,17 @@ const liveEventsRoutes: FastifyPluginAsyncTypebox<LiveEventsRoutesOptions> = asy
               'text/event-stream: "event: case" + "data: {kind, id, status, action, at}"; "event: key_person" + "data: {id, status, action, at}"; ' +
               '"event: key_person_count" + "data: {at}" (counts-only roles: the key-person counts may have changed)',
           }),
-          ...errorResponses(401),
+          ...errorResponses(401, 429),
         },
       },
     },
     async (request, reply) => {
       const user = currentUser(request)
       const credential = request.credential!
+      const maxStreams = app.requestLimits.maxLiveStreamsPerUser
+      const held = streamsPerUser.get(user.id) ?? 0
+      if (held >= maxStreams) throw new HttpError(429, 'live_streams_limit', { max: maxStreams })
+      streamsPerUser.set(user.id, held + 1)
       reply.hijack()
       const raw = reply.raw
       raw.writeHead(200, {
@@ -85,6 +93,9 @@ const liveEventsRoutes: FastifyPluginAsyncTypebox<LiveEventsRoutesOptions> = asy
       const close = () => {
         if (closed) return
         closed = true
+        const left = (streamsPerUser.get(user.id) ?? 1) - 1
+        if (left > 0) streamsPerUser.set(user.id, left)
+        else streamsPerUser.delete(user.id)
         clearInterval(heartbeat)
         unsubscribe()
         unregister()

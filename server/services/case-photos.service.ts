@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto'
-import { mkdir, rm, writeFile } from 'node:fs/promises'
+import { mkdir, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Db } from '../db/database.ts'
 import { HttpError } from '../http-error.ts'
 import { inOwnGrids } from '../cases/case-access.policy.ts'
-import { PHOTO_TYPES, sniffPhotoType } from '../cases/photo-type.util.ts'
+import { PHOTO_TYPES } from '../cases/photo-type.util.ts'
+import type { ReceivedPhoto } from '../hardening/photo-upload.stream.ts'
 import { insertCaseEvent } from '../repositories/case-events.repository.ts'
 import { insertCasePhotos, lockCaseAndCountPhotos, type NewCasePhoto } from '../repositories/case-photos.repository.ts'
 import type { CaseRow } from '../repositories/cases.repository.ts'
@@ -15,12 +16,6 @@ export const MAX_PHOTO_BYTES = 10 * 1024 * 1024
 
 /** Most photos a case may have (a phone's picker grid). */
 export const MAX_PHOTOS_PER_CASE = 9
-
-/** An uploaded file as received, before any check. */
-export interface UploadedPhoto {
-  bytes: Buffer
-  originalName: string
-}
 
 /**
  * Whether `user` may add photos to a case they can read: admin and
@@ -35,27 +30,18 @@ export function mayAddPhotos(user: UserRecord, row: CaseRow): boolean {
   return false
 }
 
-/** Refuses (415) the first file that is not a JPEG, PNG or WebP by its bytes; returns each file's type. */
-function checkedTypes(files: UploadedPhoto[]) {
-  return files.map((file) => {
-    const type = sniffPhotoType(file.bytes)
-    if (!type) throw new HttpError(415, 'photo_bad_type', { fileName: file.originalName || '—' })
-    return type
-  })
-}
-
 /**
- * Stores photos of a case: checks every file first (type by magic bytes,
- * size, the per-case limit under a row lock), writes each under a random
- * name in `photoDir`, records them and one `add-photo` ledger entry in one
- * transaction. If anything fails nothing is kept (written files are
- * removed). Returns the new photo ids.
+ * Stores photos of a case, received to temporary files whose type and size
+ * were checked on the way in (see `receivePhotoUploads`): checks the per-case
+ * limit under a row lock, moves each file under a random name in `photoDir`,
+ * records them and one `add-photo` ledger entry in one transaction. If
+ * anything fails nothing is kept (moved files are removed; the caller removes
+ * the temporary ones). Returns the new photo ids.
  */
-export async function storeCasePhotos(db: Db, user: UserRecord, row: CaseRow, files: UploadedPhoto[], photoDir: string): Promise<number[]> {
+export async function storeCasePhotos(db: Db, user: UserRecord, row: CaseRow, files: ReceivedPhoto[], photoDir: string): Promise<number[]> {
   if (files.length === 0) throw new HttpError(400, 'photo_required')
-  const tooLarge = files.find((file) => file.bytes.length > MAX_PHOTO_BYTES)
+  const tooLarge = files.find((file) => file.sizeBytes > MAX_PHOTO_BYTES)
   if (tooLarge) throw new HttpError(413, 'photo_too_large', { maxMegabytes: MAX_PHOTO_BYTES / 1024 / 1024 })
-  const types = checkedTypes(files)
   await mkdir(photoDir, { recursive: true })
   const written: string[] = []
   try {
@@ -63,15 +49,15 @@ export async function storeCasePhotos(db: Db, user: UserRecord, row: CaseRow, fi
       const existing = await lockCaseAndCountPhotos(trx, row.id)
       if (existing + files.length > MAX_PHOTOS_PER_CASE) throw new HttpError(400, 'photo_limit', { max: MAX_PHOTOS_PER_CASE, existing })
       const photos: NewCasePhoto[] = []
-      for (const [index, file] of files.entries()) {
-        const fileName = `${randomBytes(16).toString('hex')}.${PHOTO_TYPES[types[index]]}`
-        await writeFile(join(photoDir, fileName), file.bytes, { flag: 'wx' })
+      for (const file of files) {
+        const fileName = `${randomBytes(16).toString('hex')}.${PHOTO_TYPES[file.contentType]}`
+        await rename(file.tempPath, join(photoDir, fileName))
         written.push(fileName)
         photos.push({
           caseId: row.id,
           fileName,
-          contentType: types[index],
-          sizeBytes: file.bytes.length,
+          contentType: file.contentType,
+          sizeBytes: file.sizeBytes,
           originalName: file.originalName ? file.originalName.slice(0, 200) : null,
           uploadedBy: user.id,
         })

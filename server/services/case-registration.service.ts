@@ -1,6 +1,7 @@
 import type { Db } from '../db/database.ts'
 import type { CaseKind, CaseSource } from '../db/tables/case.table.ts'
 import { HttpError } from '../http-error.ts'
+import { assertSafePhotoUrls } from '../hardening/photo-url.check.ts'
 import { CASE_ROLES, assertRole } from '../cases/case-access.policy.ts'
 import { DISPUTE_WORKFLOW } from '../cases/dispute.workflow.ts'
 import { HAZARD_WORKFLOW } from '../cases/hazard.workflow.ts'
@@ -53,6 +54,7 @@ export function reportedTime(text: string | undefined, now = new Date()): Date {
 export async function registerCase(db: Db, user: UserRecord, input: CaseRegistration): Promise<number> {
   assertRole(user, CASE_ROLES.register)
   const props = input.properties
+  assertSafePhotoUrls(props.photos)
   await assertCategory(db, input.kind, props.category)
   const reportedAt = reportedTime(props.reportedAt)
   const location = await locateInTownship(db, input.lon, input.lat, reportedAt)

@@ -4,7 +4,7 @@ import { ROLES, type Role } from '../../server/db/tables/auth.table.ts'
 import authPlugin from '../../server/plugins/auth.plugin.ts'
 import type { RouteAccess } from '../../server/plugins/auth.plugin.ts'
 import { ENGINE_UNDER_TEST } from '../support/test-database.ts'
-import { createTestApp, type TestApp, type TestUser } from '../support/test-app.ts'
+import { createTestApp, INJECT_ORIGIN, type TestApp, type TestUser } from '../support/test-app.ts'
 
 /**
  * Deny by default, walked over Fastify's own route table: every route that is
@@ -118,7 +118,7 @@ describe(`every route declares who may call it (${ENGINE_UNDER_TEST})`, () => {
     const wrong: string[] = []
     for (const route of routes) {
       if (route.access === 'public') continue
-      const forged: Record<string, string>[] = [{ cookie: 'ga_session=forged' }, { authorization: 'Bearer gat_forged' }, { authorization: 'Basic YWRtaW46YWRtaW4=' }]
+      const forged: Record<string, string>[] = [{ cookie: 'ga_session=forged', origin: INJECT_ORIGIN }, { authorization: 'Bearer gat_forged' }, { authorization: 'Basic YWRtaW46YWRtaW4=' }]
       for (const headers of forged) {
         const response = await call(route.method, concretePath(route.url), headers)
         if (response.statusCode !== 401) wrong.push(`${route.method} ${route.url} ${Object.keys(headers)[0]} → ${response.statusCode}`)

@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import type { Db } from '../../server/db/database.ts'
 import { createUser } from '../../server/services/users.service.ts'
-import { TEST_PASSWORD, type TestApp, type TestUser } from './test-app.ts'
+import { sessionHeaders, TEST_PASSWORD, type TestApp, type TestUser } from './test-app.ts'
 
 /** A point inside a fine grid, with the grid, its base grid and its village. */
 export interface GridPoint {
@@ -30,7 +30,7 @@ export async function signInStation(t: TestApp, stationKey: string): Promise<Tes
     .execute((trx) => createUser(trx, { username, password: TEST_PASSWORD, role: 'station', stationKey }, null))
   const response = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: TEST_PASSWORD } })
   const cookie = String(response.headers['set-cookie']).split(';')[0]
-  return { id: user.id, username, role: 'station', cookie, headers: { cookie } }
+  return { id: user.id, username, role: 'station', cookie, headers: sessionHeaders(cookie) }
 }
 
 /** A GeoJSON Feature registering a hazard at `point`. */

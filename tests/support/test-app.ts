@@ -53,6 +53,18 @@ export interface TestAppOptions {
   app?: Partial<BuildAppOptions>
 }
 
+/**
+ * Origin of `app.inject` requests (light-my-request sends `Host: localhost:80`).
+ * A browser sends it with every change it makes; cookie requests without it are
+ * refused as possibly cross-site, so test users carry it like a browser would.
+ */
+export const INJECT_ORIGIN = 'http://localhost'
+
+/** Headers of a same-origin browser request with the session `cookie`. */
+export function sessionHeaders(cookie: string): Record<string, string> {
+  return { cookie, origin: INJECT_ORIGIN }
+}
+
 /** Builds the app on a fresh copy of the template database. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = await openTestDatabase()
@@ -77,7 +89,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       if (response.statusCode !== 200) throw new Error(`sign-in failed: ${response.statusCode} ${response.body}`)
       const setCookie = String(response.headers['set-cookie'])
       const cookie = setCookie.split(';')[0]
-      return { id: user.id, username, role, cookie, headers: { cookie } }
+      return { id: user.id, username, role, cookie, headers: sessionHeaders(cookie) }
     },
     async tokenFor(user) {
       return (await issueApiToken(database.engine.db, user.id, 'test')).token

@@ -10,6 +10,13 @@ import { CLUSTER_PROPERTIES, findClusterTileFeatures, findClusterTileMvt } from 
 import { errorResponses } from '../schemas.ts'
 import { STAFF_GRID_SCOPED } from '../../security/access.ts'
 
+/**
+ * Below this zoom case tiles are always clustered, whatever `cluster` asks:
+ * an unclustered z0–z15 tile would carry every case of the township (each with
+ * its properties) in one answer.
+ */
+export const MIN_UNCLUSTERED_ZOOM = 16
+
 /** Media type of a Mapbox Vector Tile. */
 export const MVT = 'application/vnd.mapbox-vector-tile'
 
@@ -31,7 +38,7 @@ const tilesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           `Extent ${MVT_EXTENT}, buffer ${MVT_BUFFER}, EPSG:3857 tile grid. Feature id = case or area id. Properties: ` +
           `cases ${TILE_PROPERTIES.hazards.join(', ')}; areas ${TILE_PROPERTIES.areas.join(', ')}. ` +
-          `Case layers take status/category/grade filters and cluster=<zoom> (clustered below that zoom; properties ${CLUSTER_PROPERTIES.join(', ')}).`,
+          `Case layers take status/category/grade filters and cluster=<zoom> (clustered below that zoom, and always below z${MIN_UNCLUSTERED_ZOOM}; properties ${CLUSTER_PROPERTIES.join(', ')}).`,
         produces: [MVT],
         params: Type.Object({
           layer: Type.Enum(['hazards', 'disputes', 'areas']),
@@ -51,7 +58,8 @@ const tilesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const tile = { z, x, y }
       const filter = parseCaseTileFilter(request.query)
       let body: Buffer | undefined
-      if (layer !== 'areas' && request.query.cluster !== undefined && z < request.query.cluster) {
+      const clusterBelow = Math.max(request.query.cluster ?? 0, MIN_UNCLUSTERED_ZOOM)
+      if (layer !== 'areas' && z < clusterBelow) {
         if (app.engine.kind === 'postgres') {
           const mvt = await findClusterTileMvt(app.db, layer, tile, request.user!, window, filter)
           body = mvt.length > 0 ? mvt : undefined

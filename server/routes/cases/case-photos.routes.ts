@@ -10,7 +10,9 @@ import { HttpError } from '../../http-error.ts'
 import { currentUser } from '../../plugins/auth.plugin.ts'
 import { findCasePhoto, listCasePhotos, type CasePhotoRow } from '../../repositories/case-photos.repository.ts'
 import { findCaseById, type CaseRow } from '../../repositories/cases.repository.ts'
-import { MAX_PHOTO_BYTES, MAX_PHOTOS_PER_CASE, mayAddPhotos, storeCasePhotos, type UploadedPhoto } from '../../services/case-photos.service.ts'
+import { MAX_PHOTO_BYTES, MAX_PHOTOS_PER_CASE, mayAddPhotos, storeCasePhotos } from '../../services/case-photos.service.ts'
+import { discardReceived, receivePhotoUploads } from '../../hardening/photo-upload.stream.ts'
+import { UPLOAD_RETRY_AFTER_SECONDS } from '../../hardening/request-limits.ts'
 import { errorResponses } from '../schemas.ts'
 import { IdParams } from './case.schemas.ts'
 import { STAFF_GRID_SCOPED } from '../../security/access.ts'
@@ -43,26 +45,14 @@ const toStoredPhoto = (photo: CasePhotoRow) => ({
   uploadedBy: Number(photo.uploaded_by),
 })
 
-/** Reads every file part of a multipart request into memory (≤ 9 × 10 MB), mapping the plugin's limits to our errors. */
-async function readUploads(request: FastifyRequest): Promise<UploadedPhoto[]> {
-  if (!request.isMultipart()) throw new HttpError(415, 'unsupported_media_type', { type: request.headers['content-type'] ?? '—' })
-  const files: UploadedPhoto[] = []
-  try {
-    for await (const part of request.files()) files.push({ bytes: await part.toBuffer(), originalName: part.filename })
-  } catch (error) {
-    const code = (error as { code?: string }).code
-    if (code === 'FST_REQ_FILE_TOO_LARGE') throw new HttpError(413, 'photo_too_large', { maxMegabytes: MAX_PHOTO_BYTES / 1024 / 1024 })
-    if (code === 'FST_FILES_LIMIT') throw new HttpError(400, 'photo_batch_limit', { max: MAX_PHOTOS_PER_CASE })
-    throw error
-  }
-  return files
-}
-
 /** Photos of hazards and disputes: upload (multipart), list, and stream one. */
 const casePhotosRoutes: FastifyPluginAsyncTypebox<CasePhotosOptions> = async (app, options) => {
   await app.register(multipart, {
     limits: { fileSize: MAX_PHOTO_BYTES, files: MAX_PHOTOS_PER_CASE, fields: 10, parts: MAX_PHOTOS_PER_CASE + 10 },
   })
+
+  /** Uploads being received now: each holds a socket, a file handle and disk writes. */
+  let uploadsInFlight = 0
 
   async function readableCase(request: FastifyRequest, id: number): Promise<CaseRow> {
     const row = await findCaseById(app.db, id)
@@ -80,18 +70,31 @@ const casePhotosRoutes: FastifyPluginAsyncTypebox<CasePhotosOptions> = async (ap
         description:
           `JPEG, PNG or WebP (checked by their bytes, 415 otherwise), at most ${MAX_PHOTO_BYTES / 1024 / 1024} MB each (413), ` +
           `at most ${MAX_PHOTOS_PER_CASE} per case (400). All or nothing; one ledger entry (add-photo). Admin and dispatcher any case, ` +
-          'a grid worker cases in their grids or registered by them, station staff cases dispatched to their station.',
+          'a grid worker cases in their grids or registered by them, station staff cases dispatched to their station. Files are streamed ' +
+          'to disk; when too many uploads run at once the answer is 503 with Retry-After.',
         consumes: ['multipart/form-data'],
         params: IdParams,
-        response: { 201: PhotoListSchema, ...errorResponses(400, 401, 403, 404, 413, 415) },
+        response: { 201: PhotoListSchema, ...errorResponses(400, 401, 403, 404, 413, 415, 503) },
       },
     },
     async (request, reply) => {
       const user = currentUser(request)
       const row = await readableCase(request, request.params.id)
       if (!mayAddPhotos(user, row)) throw new HttpError(403, 'photo_forbidden')
-      const files = await readUploads(request)
-      await storeCasePhotos(app.db, user, row, files, options.photoDir)
+      const maxUploads = app.requestLimits.maxConcurrentPhotoUploads
+      if (uploadsInFlight >= maxUploads) {
+        reply.header('retry-after', String(UPLOAD_RETRY_AFTER_SECONDS))
+        throw new HttpError(503, 'photo_uploads_busy', { max: maxUploads, seconds: UPLOAD_RETRY_AFTER_SECONDS })
+      }
+      uploadsInFlight += 1
+      let received: Awaited<ReturnType<typeof receivePhotoUploads>> = []
+      try {
+        received = await receivePhotoUploads(request, options.photoDir, { maxBytes: MAX_PHOTO_BYTES, maxFiles: MAX_PHOTOS_PER_CASE })
+        await storeCasePhotos(app.db, user, row, received, options.photoDir)
+      } finally {
+        uploadsInFlight -= 1
+        await discardReceived(received.map((file) => file.tempPath))
+      }
       return reply.code(201).send({ photos: (await listCasePhotos(app.db, row.id)).map(toStoredPhoto) })
     },
   )
