@@ -23,7 +23,7 @@ export async function runAnalyticsBench(label: string, engine: DbEngine, volume:
   }
   const loaded = await ensureCases(engine, volume, progress)
   if (loaded.added > 0) console.log(`\n[${label}] ${loaded.added.toLocaleString('en')} sample cases generated and analysed in ${(loaded.ms / 1000).toFixed(1)} s`)
-  const app = await buildApp({ engine, logLevel: 'silent' })
+  const app = await buildApp({ engine, logLevel: 'silent', login: { adminSecondFactor: 'off' } })
   try {
     return printAnalyticsBench(label, await benchAnalytics(app, engine, { runs: RUNS }), RUNS, targets)
   } finally {

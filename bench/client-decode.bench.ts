@@ -202,7 +202,7 @@ export async function runClientDecodeBench(serverUrl?: string): Promise<void> {
     const user = await engine.db.transaction().execute((trx) => createUser(trx, { username, password: PASSWORD, role: 'leader' }, null))
     const { token } = await issueApiToken(engine.db, user.id, 'bench')
     const clientDir = process.env.BENCH_CLIENT_DIR
-    const app = await buildApp({ engine, logLevel: 'silent', clientDir, geodataDir: clientDir ? GEODATA_DIR : undefined })
+    const app = await buildApp({ engine, logLevel: 'silent', login: { adminSecondFactor: 'off' }, clientDir, geodataDir: clientDir ? GEODATA_DIR : undefined })
     try {
       printFigures(label, await benchClientDecode(app, engine, token))
       if (clientDir) {

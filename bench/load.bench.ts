@@ -89,7 +89,7 @@ function recordingDb(db: Db): { spy: Db; recorded: CompiledQuery[] } {
  */
 async function recordSteps(engine: DbEngine, steps: Array<Omit<LoadStep, 'statements'>>, headers: Record<string, string>): Promise<LoadStep[]> {
   const { spy, recorded } = recordingDb(engine.db)
-  const app = await buildApp({ engine: { ...engine, db: spy }, logLevel: 'silent' })
+  const app = await buildApp({ engine: { ...engine, db: spy }, logLevel: 'silent', login: { adminSecondFactor: 'off' } })
   try {
     const result: LoadStep[] = []
     for (const step of steps) {

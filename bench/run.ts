@@ -54,7 +54,7 @@ async function benchEngine(label: string, engine: DbEngine, options: { estimateA
     createUser(trx, { username: `bench-${Date.now()}`, password: 'bench-password-123', role: 'leader' }, null),
   )
   const { token } = await issueApiToken(engine.db, user.id, 'bench')
-  const app = await buildApp({ engine, logLevel: 'silent' })
+  const app = await buildApp({ engine, logLevel: 'silent', login: { adminSecondFactor: 'off' } })
   try {
     let ok = true
     if (selected('items')) {

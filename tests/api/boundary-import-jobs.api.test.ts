@@ -23,7 +23,7 @@ const db = () => t.database.engine.db
 
 /** The same database served by a new app: what a restarted server process sees (nothing in memory). */
 async function restart(): Promise<FastifyInstance> {
-  const app = await buildApp({ engine: t.database.engine, logLevel: 'silent' })
+  const app = await buildApp({ engine: t.database.engine, logLevel: 'silent', login: { adminSecondFactor: 'off' } })
   restarted.push(app)
   return app
 }

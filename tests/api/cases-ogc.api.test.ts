@@ -257,7 +257,7 @@ describe('live events (SSE)', () => {
 
   it.skipIf(ENGINE_UNDER_TEST !== 'postgres')('keeps several server processes in step through NOTIFY/LISTEN', async () => {
     const engine = await openEngine({ databaseUrl: t.database.engine.connectionString, poolSize: 2 })
-    const other = await buildApp({ engine, logLevel: 'silent' })
+    const other = await buildApp({ engine, logLevel: 'silent', login: { adminSecondFactor: 'off' } })
     try {
       const received: LiveEvent[] = []
       const unsubscribe = other.live.subscribe((event) => received.push(event))

@@ -96,7 +96,7 @@ describe('an open live stream ends with its credential', () => {
   })
 
   it('ends when another server process on the same database revokes the credential', async () => {
-    const other: FastifyInstance = await buildApp({ engine: t.database.engine, logLevel: 'silent', liveStreamRecheckMs: RECHECK_MS })
+    const other: FastifyInstance = await buildApp({ engine: t.database.engine, logLevel: 'silent', login: { adminSecondFactor: 'off' }, liveStreamRecheckMs: RECHECK_MS })
     try {
       const otherAddress = await other.listen({ port: 0, host: '127.0.0.1' })
       const leader = await t.signIn('leader')

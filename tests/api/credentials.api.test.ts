@@ -234,7 +234,7 @@ describe('session settings', () => {
 
   it('applies the configured idle timeout and lifetime to new sessions', async () => {
     const leader = await t.signIn('leader')
-    const app = await buildApp({ engine: t.database.engine, logLevel: 'silent', sessionIdleMinutes: 5, sessionMaxHours: 2 })
+    const app = await buildApp({ engine: t.database.engine, logLevel: 'silent', login: { adminSecondFactor: 'off' }, sessionIdleMinutes: 5, sessionMaxHours: 2 })
     try {
       const response = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: leader.username, password: TEST_PASSWORD } })
       const expires = /Expires=([^;]+)/i.exec(String(response.headers['set-cookie']))![1]

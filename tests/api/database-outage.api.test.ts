@@ -29,7 +29,7 @@ beforeAll(async () => {
   const relayed = new URL(direct)
   relayed.port = String(proxy.port)
   engine = await openEngine({ databaseUrl: relayed.toString(), poolSize: 4 })
-  app = await buildApp({ engine, logLevel: 'silent' })
+  app = await buildApp({ engine, logLevel: 'silent', login: { adminSecondFactor: 'off' } })
   const user = await engine.db.transaction().execute((trx) => createUser(trx, { username: `outage-${process.pid}`, password: 'correct-horse-battery', role: 'dispatcher' }, null))
   headers = { authorization: `Bearer ${(await issueApiToken(engine.db, user.id, 'test')).token}` }
 })

@@ -64,6 +64,7 @@ beforeAll(async () => {
   limited = await buildApp({
     engine: t.database.engine,
     logLevel: 'silent',
+    login: { adminSecondFactor: 'off' },
     photoDir,
     limits: { requestTimeoutMs: 1_500, headersTimeoutMs: 1_000, maxConcurrentPhotoUploads: 1, maxLiveStreamsPerUser: 2 },
   })

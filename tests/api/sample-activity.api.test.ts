@@ -306,7 +306,7 @@ describe('sample activity: sample users and bulk volume', () => {
     }
     const actors = await one(sql<{ n: number }>`SELECT count(*)::int AS n FROM case_events e JOIN users u ON u.id = e.user_id WHERE u.username NOT LIKE 'sample-%'`)
     expect(actors.n).toBe(0)
-    const app = await buildApp({ engine: first.engine, logLevel: 'silent' })
+    const app = await buildApp({ engine: first.engine, logLevel: 'silent', login: { adminSecondFactor: 'off' } })
     try {
       const response = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'sample-dispatcher', password: '!' } })
       expect(response.statusCode).toBe(401)
