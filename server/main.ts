@@ -53,12 +53,18 @@ if (report.admin.created && 'generatedPassword' in report.admin && report.admin.
 const missingAdmins = await missingAdministratorRoles(engine.db)
 if (missingAdmins.length > 0) {
   console.log(
-    `Separation of duties (三员分立): "admin" is the system administrator; there is no ${missingAdmins.join(' or ')} yet. Create them with:`,
+    `Separation of duties (三员分立): "admin" is the system administrator; there is no ${missingAdmins.join(' or ')} yet. ` +
+      `Create them with${config.databaseUrl ? '' : ' (stop the server first: one process at a time opens the embedded database)'}:`,
   )
   for (const role of missingAdmins) console.log(`  npm run user:create -- --username ${role.replace('_admin', '')}-admin --role ${role}`)
 }
 if (config.login.adminSecondFactor === 'off') {
   console.log('ADMIN_SECOND_FACTOR=off: administrators sign in with a password only; for a local trial, never in production.')
+} else {
+  console.log(
+    'Administrators sign in with a password and an authenticator app (TOTP): the first sign-in shows a QR code to enrol one. ' +
+      'For a local trial without one: ADMIN_SECOND_FACTOR=off npm start',
+  )
 }
 console.log(`OGC API – Features: http://${shownHost}:${port}/api   (Ctrl+C to stop)`)
 

@@ -62,8 +62,9 @@ function checkContentType(request: FastifyRequest): void {
 /**
  * Cross-site request forgery protection (issue 9, point 6). A state-changing
  * request authenticated by the session cookie must come from the app's own
- * pages and carry the content type its route expects. Runs on `onRequest`,
- * before the body is read or parsed and before the session is looked up.
+ * pages (checked on `onRequest`, before the session is looked up) and carry the
+ * content type its route expects (checked on `preParsing`, after the access check
+ * and before the body is read).
  * Requests with an `Authorization` header (API tokens of scripts and GIS) are
  * not checked: a browser never adds that header on another site's behalf.
  * A request without the cookie that still names a foreign origin (a login
@@ -76,10 +77,16 @@ export default fp(
       if (request.headers.authorization !== undefined) return
       if (request.cookies?.[SESSION_COOKIE]) {
         checkOrigin(request)
-        checkContentType(request)
         return
       }
       if (request.headers.origin !== undefined || request.headers['sec-fetch-site'] !== undefined) checkOrigin(request)
+    })
+    // The content type is checked after the access check (a refused role gets 403 whatever it
+    // sends) and still before the body is parsed.
+    app.addHook('preParsing', async (request) => {
+      if (!UNSAFE_METHODS.has(request.method)) return
+      if (request.headers.authorization !== undefined) return
+      if (request.cookies?.[SESSION_COOKIE]) checkContentType(request)
     })
   },
   { name: 'request-origin' },

@@ -7,7 +7,7 @@ import { insertSession } from '../../server/repositories/credentials.repository.
 import { hashSecret, newSecret } from '../../server/security/token.util.ts'
 import { issueApiToken } from '../../server/services/tokens.service.ts'
 import { createUser } from '../../server/services/users.service.ts'
-import { createTestApp, TEST_PASSWORD, type TestApp } from '../support/test-app.ts'
+import { createTestApp, TEST_PASSWORD, type TestApp, INJECT_ORIGIN } from '../support/test-app.ts'
 
 const SECRET_KEY = randomBytes(32)
 let t: TestApp
@@ -90,7 +90,7 @@ describe('administrators must enrol a second factor', () => {
     expect(new Set(recoveryCodes).size).toBe(10)
     for (const code of recoveryCodes) expect(code).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/)
     const cookie = cookieOf(confirmed)
-    expect((await t.app.inject({ url: '/api/users', headers: { cookie } })).statusCode).toBe(200)
+    expect((await t.app.inject({ url: '/api/users', headers: { cookie, origin: INJECT_ORIGIN } })).statusCode).toBe(200)
 
     // The challenge was used up.
     const reuse = await t.app.inject({ method: 'POST', url: '/api/auth/login/enrol/confirm', payload: { challenge, code: codeFor(secret, 1) } })
@@ -107,7 +107,7 @@ describe('administrators must enrol a second factor', () => {
     expect(JSON.stringify(hashes)).not.toContain(recoveryCodes[0].replaceAll('-', ''))
 
     // The status never shows the secret again.
-    const status = await t.app.inject({ url: '/api/auth/second-factor', headers: { cookie } })
+    const status = await t.app.inject({ url: '/api/auth/second-factor', headers: { cookie, origin: INJECT_ORIGIN } })
     expect(status.json()).toMatchObject({ enabled: true, pending: false, recoveryCodesLeft: 10, required: true })
     expect(status.body).not.toContain(secret)
   })
@@ -127,15 +127,15 @@ describe('administrators must enrol a second factor', () => {
     const secret = newSecret()
     await insertSession(t.database.engine.db, { tokenHash: hashSecret(secret), userId: admin.id, expiresAt: new Date(Date.now() + 3_600_000), clientIp: null, userAgent: null })
     const cookie = `ga_session=${secret}`
-    const refused = await t.app.inject({ url: '/api/users', headers: { cookie, 'accept-language': 'en' } })
+    const refused = await t.app.inject({ url: '/api/users', headers: { cookie, origin: INJECT_ORIGIN, 'accept-language': 'en' } })
     expect(refused.statusCode).toBe(403)
     expect(refused.json().code).toBe('second_factor_enrolment_required')
-    expect((await t.app.inject({ url: '/api/auth/me', headers: { cookie } })).statusCode).toBe(200)
-    const enrolment = await t.app.inject({ method: 'POST', url: '/api/auth/second-factor/enrol', headers: { cookie } })
+    expect((await t.app.inject({ url: '/api/auth/me', headers: { cookie, origin: INJECT_ORIGIN } })).statusCode).toBe(200)
+    const enrolment = await t.app.inject({ method: 'POST', url: '/api/auth/second-factor/enrol', headers: { cookie, origin: INJECT_ORIGIN } })
     expect(enrolment.statusCode).toBe(200)
-    const confirmed = await t.app.inject({ method: 'POST', url: '/api/auth/second-factor/confirm', headers: { cookie }, payload: { code: codeFor(enrolment.json().secret) } })
+    const confirmed = await t.app.inject({ method: 'POST', url: '/api/auth/second-factor/confirm', headers: { cookie, origin: INJECT_ORIGIN }, payload: { code: codeFor(enrolment.json().secret) } })
     expect(confirmed.statusCode).toBe(200)
-    expect((await t.app.inject({ url: '/api/users', headers: { cookie } })).statusCode).toBe(200)
+    expect((await t.app.inject({ url: '/api/users', headers: { cookie, origin: INJECT_ORIGIN } })).statusCode).toBe(200)
   })
 })
 
@@ -217,14 +217,14 @@ describe('reset by the security administrator', () => {
     const admin = await newUser('admin')
     await enrolThroughLogin(admin.username)
     const other = await enrolThroughLogin((await newUser('admin')).username)
-    expect((await t.app.inject({ method: 'DELETE', url: `/api/security/users/${admin.id}/second-factor`, headers: { cookie: other.cookie } })).statusCode).toBe(403)
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/security/users/${admin.id}/second-factor`, headers: { cookie: other.cookie, origin: INJECT_ORIGIN } })).statusCode).toBe(403)
 
-    const reset = await t.app.inject({ method: 'DELETE', url: `/api/security/users/${admin.id}/second-factor`, headers: { cookie } })
+    const reset = await t.app.inject({ method: 'DELETE', url: `/api/security/users/${admin.id}/second-factor`, headers: { cookie, origin: INJECT_ORIGIN } })
     expect(reset.statusCode).toBe(204)
     expect((await login(admin.username)).json().secondFactor).toBe('enrol')
-    const again = await t.app.inject({ method: 'DELETE', url: `/api/security/users/${admin.id}/second-factor`, headers: { cookie } })
+    const again = await t.app.inject({ method: 'DELETE', url: `/api/security/users/${admin.id}/second-factor`, headers: { cookie, origin: INJECT_ORIGIN } })
     expect(again.statusCode).toBe(409)
-    expect((await t.app.inject({ method: 'DELETE', url: '/api/security/users/99999999/second-factor', headers: { cookie } })).statusCode).toBe(404)
+    expect((await t.app.inject({ method: 'DELETE', url: '/api/security/users/99999999/second-factor', headers: { cookie, origin: INJECT_ORIGIN } })).statusCode).toBe(404)
     const entry = await t.database.engine.db
       .selectFrom('audit_log')
       .select(['username', 'detail'])
@@ -242,26 +242,26 @@ describe('the second factor as an option for other users', () => {
     const plain = await login(leader.username)
     expect(plain.json().user.username).toBe(leader.username)
     const cookie = cookieOf(plain)
-    expect((await t.app.inject({ url: '/api/auth/second-factor', headers: { cookie } })).json()).toMatchObject({ enabled: false, required: false })
+    expect((await t.app.inject({ url: '/api/auth/second-factor', headers: { cookie, origin: INJECT_ORIGIN } })).json()).toMatchObject({ enabled: false, required: false })
 
-    const noPending = await t.app.inject({ method: 'POST', url: '/api/auth/second-factor/confirm', headers: { cookie }, payload: { code: '123456' } })
+    const noPending = await t.app.inject({ method: 'POST', url: '/api/auth/second-factor/confirm', headers: { cookie, origin: INJECT_ORIGIN }, payload: { code: '123456' } })
     expect(noPending.statusCode).toBe(409)
-    const enrolment = await t.app.inject({ method: 'POST', url: '/api/auth/second-factor/enrol', headers: { cookie } })
+    const enrolment = await t.app.inject({ method: 'POST', url: '/api/auth/second-factor/enrol', headers: { cookie, origin: INJECT_ORIGIN } })
     const { secret } = enrolment.json()
-    const confirmed = await t.app.inject({ method: 'POST', url: '/api/auth/second-factor/confirm', headers: { cookie }, payload: { code: codeFor(secret) } })
+    const confirmed = await t.app.inject({ method: 'POST', url: '/api/auth/second-factor/confirm', headers: { cookie, origin: INJECT_ORIGIN }, payload: { code: codeFor(secret) } })
     expect(confirmed.statusCode).toBe(200)
     expect(confirmed.json().recoveryCodes).toHaveLength(10)
 
     expect((await login(leader.username)).json().secondFactor).toBe('required')
 
-    const regenerated = await t.app.inject({ method: 'POST', url: '/api/auth/second-factor/recovery-codes', headers: { cookie }, payload: { code: confirmed.json().recoveryCodes[0] } })
+    const regenerated = await t.app.inject({ method: 'POST', url: '/api/auth/second-factor/recovery-codes', headers: { cookie, origin: INJECT_ORIGIN }, payload: { code: confirmed.json().recoveryCodes[0] } })
     expect(regenerated.statusCode).toBe(200)
     expect(regenerated.json().recoveryCodes).toHaveLength(10)
     expect(regenerated.json().recoveryCodes).not.toContain(confirmed.json().recoveryCodes[1])
 
-    const badDisable = await t.app.inject({ method: 'POST', url: '/api/auth/second-factor/disable', headers: { cookie }, payload: { code: 'nope-nope' } })
+    const badDisable = await t.app.inject({ method: 'POST', url: '/api/auth/second-factor/disable', headers: { cookie, origin: INJECT_ORIGIN }, payload: { code: 'nope-nope' } })
     expect(badDisable.statusCode).toBe(400)
-    const disable = await t.app.inject({ method: 'POST', url: '/api/auth/second-factor/disable', headers: { cookie }, payload: { code: codeFor(secret, 1) } })
+    const disable = await t.app.inject({ method: 'POST', url: '/api/auth/second-factor/disable', headers: { cookie, origin: INJECT_ORIGIN }, payload: { code: codeFor(secret, 1) } })
     expect(disable.statusCode).toBe(204)
     expect((await login(leader.username)).json().user.username).toBe(leader.username)
     const audited = await t.database.engine.db.selectFrom('audit_log').select('detail').where('username', '=', leader.username).where('action', '=', 'second_factor').orderBy('id').execute()
@@ -271,15 +271,15 @@ describe('the second factor as an option for other users', () => {
   it('refuses to turn the second factor off for an administrator, but lets them re-enrol', async () => {
     const admin = await newUser('admin')
     const { secret, cookie } = await enrolThroughLogin(admin.username)
-    const disable = await t.app.inject({ method: 'POST', url: '/api/auth/second-factor/disable', headers: { cookie, 'accept-language': 'en' }, payload: { code: codeFor(secret, 1) } })
+    const disable = await t.app.inject({ method: 'POST', url: '/api/auth/second-factor/disable', headers: { cookie, origin: INJECT_ORIGIN, 'accept-language': 'en' }, payload: { code: codeFor(secret, 1) } })
     expect(disable.statusCode).toBe(403)
     expect(disable.json().code).toBe('second_factor_required')
-    const reEnrol = await t.app.inject({ method: 'POST', url: '/api/auth/second-factor/enrol', headers: { cookie } })
+    const reEnrol = await t.app.inject({ method: 'POST', url: '/api/auth/second-factor/enrol', headers: { cookie, origin: INJECT_ORIGIN } })
     const newSecret = reEnrol.json().secret
     expect(newSecret).not.toBe(secret)
     // Until confirmed, the old authenticator stays in force.
-    expect((await t.app.inject({ url: '/api/auth/second-factor', headers: { cookie } })).json()).toMatchObject({ enabled: true, pending: true })
-    const confirmed = await t.app.inject({ method: 'POST', url: '/api/auth/second-factor/confirm', headers: { cookie }, payload: { code: codeFor(newSecret, 1) } })
+    expect((await t.app.inject({ url: '/api/auth/second-factor', headers: { cookie, origin: INJECT_ORIGIN } })).json()).toMatchObject({ enabled: true, pending: true })
+    const confirmed = await t.app.inject({ method: 'POST', url: '/api/auth/second-factor/confirm', headers: { cookie, origin: INJECT_ORIGIN }, payload: { code: codeFor(newSecret, 1) } })
     expect(confirmed.statusCode).toBe(200)
     const { challenge } = (await login(admin.username)).json()
     const oldCode = await t.app.inject({ method: 'POST', url: '/api/auth/login/totp', payload: { challenge, code: codeFor(secret, 1) === codeFor(newSecret, 1) ? '000000' : codeFor(secret, 1) } })
