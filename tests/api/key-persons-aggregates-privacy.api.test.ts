@@ -317,7 +317,7 @@ describe('existence oracle: GET /api/key-persons/{id}', () => {
       expect([existing.statusCode, missing.statusCode], user.role).toEqual([403, 403])
       expect(existing.json()).toEqual(missing.json())
       const entries = await auditRows(t)
-      expect(entries).toContainEqual(expect.objectContaining({ action: 'denied', username: user.username, subject_kind: 'key_person', subject_ids: [target.id] }))
+      expect(entries).toContainEqual(expect.objectContaining({ action: 'denied', username: user.username, subject_ids: [target.id] }))
     }
   })
 
