@@ -107,7 +107,8 @@ describe.skipIf(!BROWSER_AVAILABLE)('dashboard (态势看板) in headless Chromi
     expect(await card(page, 'resolvedRate')).toBe(rate(total.resolvedRate))
     expect(await card(page, 'meanHoursToResolve')).toBe((total.meanHoursToResolve as number).toFixed(1))
     expect(await card(page, 'satisfactionMean')).toBe((total.satisfactionMean as number).toFixed(2))
-    expect(await card(page, 'visitsOverdue')).toBe(String(total.visitsOverdue))
+    // A leader sees key-person figures protected: below k the card says "fewer than k", never 0.
+    expect(await card(page, 'visitsOverdue')).toBe(total.visitsOverdueSuppressed ? '少于 5 人' : String(total.visitsOverdue))
     expect(total.resolvedRate).toBe(0.375)
   })
 

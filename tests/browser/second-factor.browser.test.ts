@@ -82,7 +82,8 @@ describe.skipIf(!BROWSER_AVAILABLE)('administrator second factor in headless Chr
   }, 300_000)
 
   it('shows the second factor in the account section and replaces the recovery codes with a current code', async () => {
-    await page.click('[data-testid="second-factor-toggle"]')
+    await page.click('[data-testid="current-user"]')
+    await page.waitForSelector('[data-testid="account-panel"]')
     await page.waitForSelector('[data-testid="second-factor-section"] .status')
     expect(await page.textContent('[data-testid="second-factor-section"] .status')).toContain('剩余恢复码 10 个')
     // Administrators may re-enrol but not turn it off.

@@ -7,7 +7,8 @@ import { HttpError } from '../../http-error.ts'
 import { findTrend, type KpiFilter } from '../../repositories/kpis.repository.ts'
 import { computeKpis, kpiTable } from '../../services/kpis.service.ts'
 import { currentUser } from '../../plugins/auth.plugin.ts'
-import { countProtectionFor } from '../../privacy/small-counts.ts'
+import { countProtectionFor, protectionNote } from '../../privacy/small-counts.ts'
+import { ProtectionNoteSchema } from '../key-persons.schemas.ts'
 import { errorResponses } from '../schemas.ts'
 import { WindowSchema } from './analytics.schemas.ts'
 
@@ -77,6 +78,7 @@ const kpisRoutes: FastifyPluginAsyncTypebox = async (app) => {
             weekStart: Type.String({ description: 'Start of "new this week" (Monday 00:00 UTC+8), INCLUSIVE' }),
             groups: Type.Array(KpiSchema),
             total: KpiSchema,
+            protection: ProtectionNoteSchema,
           }),
           ...errorResponses(400, 401, 403),
         },
@@ -87,7 +89,7 @@ const kpisRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const window = parseWindow(request.query)
       const protection = await countProtectionFor(app.db, currentUser(request))
       const { groups, total, weekStart } = await computeKpis(app.db, groupBy, window, request.lang, filterOf(request.query), protection)
-      return { groupBy, window: windowDto(window), weekStart: weekStart.toISOString(), groups, total }
+      return { groupBy, window: windowDto(window), weekStart: weekStart.toISOString(), groups, total, protection: protectionNote(protection) }
     },
   )
 

@@ -26,6 +26,10 @@ export interface Kpi {
   meanHoursToResolve: number | null;
   satisfactionMean: number | null;
   visitsOverdue: number | null;
+  /** True when `visitsOverdue` is null because fewer than k persons are behind it (counts-only roles). */
+  visitsOverdueSuppressed?: boolean;
+  /** Smallest count shown to counts-only roles (copied from the answer's `protection`), when suppressed. */
+  minCount?: number;
 }
 
 /** KPIs per village or station plus the total of the filtered cases. */
@@ -36,6 +40,8 @@ export interface KpiAnswer {
   weekStart: string;
   groups: Kpi[];
   total: Kpi;
+  /** Small-count protection applied to the key-person figures, or null (exact counts). */
+  protection?: { minCount: number; roundedTo: number } | null;
 }
 
 /** Trend step. */
@@ -63,8 +69,13 @@ export function kpiQuery(filters: KpiFilters, extra: Record<string, string> = {}
 /** The dashboard's endpoints. */
 export const kpiApi = {
   /** KPIs per village or station plus the filtered total. */
-  kpis: (filters: KpiFilters, groupBy: 'village' | 'station', signal?: AbortSignal) =>
-    request<KpiAnswer>(`/api/analytics/kpis?${kpiQuery(filters, { groupBy })}`, { signal }),
+  async kpis(filters: KpiFilters, groupBy: 'village' | 'station', signal?: AbortSignal): Promise<KpiAnswer> {
+    const answer = await request<KpiAnswer>(`/api/analytics/kpis?${kpiQuery(filters, { groupBy })}`, { signal });
+    // Each row carries k, so a suppressed figure can say "fewer than k" wherever it is drawn.
+    const minCount = answer.protection?.minCount;
+    if (minCount === undefined) return answer;
+    return { ...answer, total: { ...answer.total, minCount }, groups: answer.groups.map((group) => ({ ...group, minCount })) };
+  },
 
   /** New / resolved / overdue per day, week or month. */
   trend: (filters: KpiFilters, step: TrendStep, signal?: AbortSignal) =>
