@@ -11,6 +11,17 @@ export interface ClientPluginOptions {
   geodataDir: string
 }
 
+/** Whether `path`, with slashes collapsed, case folded and percent-escapes decoded, lies under `/api`. */
+function looksLikeApi(path: string): boolean {
+  let decoded = path
+  try {
+    decoded = decodeURIComponent(path)
+  } catch {
+    // A malformed escape is not a path of the app either way.
+  }
+  return /^\/api(\/|$)/.test(decoded.replace(/\/{2,}/g, '/').replace(/\/\.(?=\/)/g, '').toLowerCase())
+}
+
 /**
  * Serves the built Svelte client (with an index.html fallback for client
  * routes) and the offline basemap at `/basemap/xizhou.geojson`.
@@ -32,7 +43,9 @@ export default fp<ClientPluginOptions>(
     if (!existsSync(basemapFile)) app.log.warn(`basemap missing: ${basemapFile}`)
     app.get('/*', { schema: { hide: true }, config: { access: 'public' } }, async (request, reply) => {
       const path = request.url.split('?')[0]
-      if (path.startsWith('/api')) return reply.callNotFound()
+      // Any spelling of an API path that the router did not match (`//api/…`, `/API/…`,
+      // `/%61pi/…`) is a missing API route, not a page of the app.
+      if (looksLikeApi(path)) return reply.callNotFound()
       if (!hasClient) {
         return reply
           .type('text/plain; charset=utf-8')

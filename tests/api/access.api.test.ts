@@ -194,3 +194,26 @@ describe(`every route declares who may call it (${ENGINE_UNDER_TEST})`, () => {
     expect(wrong).toEqual([])
   }, WALK_TIMEOUT_MS)
 })
+
+describe(`oddly spelled API paths with the client mounted (${ENGINE_UNDER_TEST})`, () => {
+  let withClient: TestApp
+
+  beforeAll(async () => {
+    withClient = await createTestApp({ withClient: true })
+  })
+  afterAll(async () => {
+    await withClient?.close()
+  })
+
+  it('answers 404 (or 401) to oddly spelled API paths, never the app page, and still serves the app', async () => {
+    for (const url of ['//api/areas/15', '/API/meta', '/Api/key-persons/summary', '/%2Fapi/meta', '/./api/meta', '/api//areas/15', '//api']) {
+      const response = await withClient.app.inject({ method: 'GET', url })
+      // Either no route (404) or, once normalised, the API route and its check (401): never the page.
+      expect([401, 404], url).toContain(response.statusCode)
+      expect(response.headers['content-type'], url).toMatch(/json/)
+    }
+    const page = await withClient.app.inject({ method: 'GET', url: '/' })
+    expect(page.statusCode).toBe(200)
+    expect(page.body).toContain('<!doctype html>')
+  })
+})
