@@ -8,7 +8,7 @@ import { createUser } from '../server/services/users.service.ts'
 import { issueApiToken } from '../server/services/tokens.service.ts'
 import { BENCH_BBOX } from './items.bench.ts'
 import { listenOnce } from './listen-once.util.ts'
-import { replayStatements } from './sql-capture.util.ts'
+import { recordingDb, replayStatements } from './sql-capture.util.ts'
 import { ms } from './stats.util.ts'
 
 /** Throughput may be at most this many times lower over HTTP than on the database alone. */
@@ -62,25 +62,6 @@ function loadSteps(point: [number, number]): Array<Omit<LoadStep, 'statements'>>
     { label: 'GET /api/key-persons?limit=20 (audited)', method: 'GET', path: '/api/key-persons?limit=20', transactional: true },
     { label: 'GET hazards items (bbox, 100)', method: 'GET', path: `/api/collections/hazards/items?bbox=${bbox}&limit=100`, transactional: false },
   ]
-}
-
-/** A handle on `db` that records every statement executed through it, compiled as the driver receives it. */
-function recordingDb(db: Db): { spy: Db; recorded: CompiledQuery[] } {
-  const recorded: CompiledQuery[] = []
-  const compiled = new Map<unknown, CompiledQuery>()
-  const executor = db.getExecutor()
-  const spy = db.withPlugin({
-    transformQuery(args) {
-      compiled.set(args.queryId, executor.compileQuery(args.node, args.queryId))
-      return args.node
-    },
-    async transformResult(args) {
-      const statement = compiled.get(args.queryId)
-      if (statement) recorded.push(statement)
-      return args.result
-    },
-  })
-  return { spy, recorded }
 }
 
 /**

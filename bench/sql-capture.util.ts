@@ -2,12 +2,12 @@ import type { CompiledQuery } from 'kysely'
 import type { Db } from '../server/db/database.ts'
 
 /**
- * Runs `body` on a handle that records every statement it executes, compiled
+ * A handle on `db` that records every statement executed through it, compiled
  * exactly as the driver receives it (SQL text and parameters), so that the
  * same statements can be timed on the driver without the API around them.
  */
-export async function captureStatements<T>(db: Db, body: (spy: Db) => Promise<T>): Promise<{ result: T; statements: CompiledQuery[] }> {
-  const statements: CompiledQuery[] = []
+export function recordingDb(db: Db): { spy: Db; recorded: CompiledQuery[] } {
+  const recorded: CompiledQuery[] = []
   const compiled = new Map<unknown, CompiledQuery>()
   const executor = db.getExecutor()
   const spy = db.withPlugin({
@@ -18,12 +18,18 @@ export async function captureStatements<T>(db: Db, body: (spy: Db) => Promise<T>
     },
     async transformResult(args) {
       const statement = compiled.get(args.queryId)
-      if (statement) statements.push(statement)
+      if (statement) recorded.push(statement)
       return args.result
     },
   })
+  return { spy, recorded }
+}
+
+/** Runs `body` on a {@link recordingDb} handle and returns what it executed. */
+export async function captureStatements<T>(db: Db, body: (spy: Db) => Promise<T>): Promise<{ result: T; statements: CompiledQuery[] }> {
+  const { spy, recorded } = recordingDb(db)
   const result = await body(spy)
-  return { result, statements }
+  return { result, statements: recorded }
 }
 
 /** Executes recorded statements one after the other, in a transaction when asked. */
