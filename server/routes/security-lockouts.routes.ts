@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { HttpError } from '../http-error.ts'
+import { credentialsEnded } from '../services/credential-end.service.ts'
 import { insertAuditEntry } from '../repositories/audit.repository.ts'
 import { clearLoginFailures, findActiveLock, listActiveLocks, type ThrottleKind } from '../repositories/login-throttle.repository.ts'
 import { findUserById, findUserCredentials } from '../repositories/users.repository.ts'
@@ -85,7 +86,7 @@ const securityLockoutsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: roles('security_admin') },
       schema: {
         tags: ['Security'],
-        summary: 'Reset a user\'s second factor after a lost phone and lost recovery codes (security administrator); an administrator must enrol again at the next sign-in',
+        summary: 'Reset a user\'s second factor after a lost phone and lost recovery codes (security administrator); ends their browser sessions; an administrator must enrol again at the next sign-in',
         params: Type.Object({ userId: Type.Integer({ minimum: 1 }) }),
         response: { 204: Type.Null(), ...errorResponses(401, 403, 404, 409) },
       },
@@ -94,10 +95,19 @@ const securityLockoutsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const user = await findUserById(app.db, request.params.userId)
       if (!user) throw new HttpError(404, 'user_not_found', { id: request.params.userId })
       if (!(await hasSecondFactor(app.db, user.id))) throw new HttpError(409, 'second_factor_not_enabled')
-      await app.db.transaction().execute(async (trx) => {
+      // The lost phone may still hold a signed-in browser: its sessions end with the factor.
+      const endedSessions = await app.db.transaction().execute(async (trx) => {
         await disableSecondFactor(trx, user.id)
-        await insertAuditEntry(trx, auditActor(request), { action: 'second_factor', subjectKind: 'user', subjectIds: [user.id], detail: { change: 'reset', username: user.username } })
+        const ended = await trx.deleteFrom('sessions').where('user_id', '=', user.id).returning('id').execute()
+        await insertAuditEntry(trx, auditActor(request), {
+          action: 'second_factor',
+          subjectKind: 'user',
+          subjectIds: [user.id],
+          detail: { change: 'reset', username: user.username, sessionsEnded: ended.length },
+        })
+        return ended.map((row) => Number(row.id))
       })
+      for (const id of endedSessions) credentialsEnded(app, { kind: 'session', id })
       return reply.code(204).send(null)
     },
   )

@@ -215,12 +215,15 @@ describe('reset by the security administrator', () => {
     const security = await newUser('security_admin')
     const { cookie } = await enrolThroughLogin(security.username)
     const admin = await newUser('admin')
-    await enrolThroughLogin(admin.username)
+    const adminSession = await enrolThroughLogin(admin.username)
+    expect((await t.app.inject({ url: '/api/auth/me', headers: { cookie: adminSession.cookie } })).statusCode).toBe(200)
     const other = await enrolThroughLogin((await newUser('admin')).username)
     expect((await t.app.inject({ method: 'DELETE', url: `/api/security/users/${admin.id}/second-factor`, headers: { cookie: other.cookie, origin: INJECT_ORIGIN } })).statusCode).toBe(403)
 
     const reset = await t.app.inject({ method: 'DELETE', url: `/api/security/users/${admin.id}/second-factor`, headers: { cookie, origin: INJECT_ORIGIN } })
     expect(reset.statusCode).toBe(204)
+    // A lost phone may hold a signed-in browser: the reset ends the user's sessions.
+    expect((await t.app.inject({ url: '/api/auth/me', headers: { cookie: adminSession.cookie } })).statusCode).toBe(401)
     expect((await login(admin.username)).json().secondFactor).toBe('enrol')
     const again = await t.app.inject({ method: 'DELETE', url: `/api/security/users/${admin.id}/second-factor`, headers: { cookie, origin: INJECT_ORIGIN } })
     expect(again.statusCode).toBe(409)
