@@ -66,7 +66,7 @@ const secondFactorRoutes: FastifyPluginAsyncTypebox<SecondFactorRoutesOptions> =
   app.post(
     '/api/auth/login/totp',
     {
-      config: { public: true, access: 'public' },
+      config: { access: 'public' },
       schema: {
         tags: ['Auth'],
         summary: 'Second sign-in step: the challenge from the login and a TOTP or recovery code; sets the session cookie',
@@ -87,7 +87,7 @@ const secondFactorRoutes: FastifyPluginAsyncTypebox<SecondFactorRoutesOptions> =
   app.post(
     '/api/auth/login/enrol',
     {
-      config: { public: true, access: 'public' },
+      config: { access: 'public' },
       schema: {
         tags: ['Auth'],
         summary: 'Forced enrolment of an administrator, step 1: a new authenticator secret and its QR code',
@@ -106,7 +106,7 @@ const secondFactorRoutes: FastifyPluginAsyncTypebox<SecondFactorRoutesOptions> =
   app.post(
     '/api/auth/login/enrol/confirm',
     {
-      config: { public: true, access: 'public' },
+      config: { access: 'public' },
       schema: {
         tags: ['Auth'],
         summary: 'Forced enrolment, step 2: the first code confirms the authenticator; answers the recovery codes (once) and sets the session cookie',
