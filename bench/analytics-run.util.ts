@@ -1,6 +1,6 @@
 import { buildApp } from '../server/app.ts'
 import { prepareDatabase } from '../server/bootstrap.ts'
-import { openEngine, type DbEngine } from '../server/db/engine.ts'
+import { openEngine, type DbEngine } from '../server/core/db/engine.ts'
 import { benchAnalytics } from './analytics.bench.ts'
 import { ANALYTICS_TARGETS, printAnalyticsBench } from './analytics-report.util.ts'
 import { benchDatabaseName, ensureCases, keptDatabase } from './bench-database.util.ts'

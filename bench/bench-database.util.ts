@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import pg from 'pg'
-import type { DbEngine } from '../server/db/engine.ts'
-import { seedSampleActivity } from '../server/seed/sample-activity.seed.ts'
+import type { DbEngine } from '../server/core/db/engine.ts'
+import { seedSampleActivity } from '../server/seed/sample-activity.ts'
 
 /** Cases in the database. */
 export async function countAllCases(engine: DbEngine): Promise<number> {

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
-import type { DbEngine } from '../server/db/engine.ts'
-import { TOWN_MARGIN_M } from '../server/boundaries/boundary.limits.ts'
-import { IMPORT_CHUNK_FEATURES, UNCHANGED_HAUSDORFF_DEG } from '../server/boundary-io/boundary-io.limits.ts'
-import { checkImportChunk } from '../server/repositories/boundary-io.repository.ts'
-import { createUser } from '../server/services/users.service.ts'
-import { issueApiToken } from '../server/services/tokens.service.ts'
+import type { DbEngine } from '../server/core/db/engine.ts'
+import { TOWN_MARGIN_M } from '../server/features/areas/boundaries/limits.ts'
+import { IMPORT_CHUNK_FEATURES, UNCHANGED_HAUSDORFF_DEG } from '../server/features/areas/io/limits.ts'
+import { checkImportChunk } from '../server/features/areas/io/io.repository.ts'
+import { createUser } from '../server/features/users/users.service.ts'
+import { issueApiToken } from '../server/features/users/tokens.service.ts'
 import { ms, summarise, timeInterleaved, type Timing } from './stats.util.ts'
 
 /** Features in the benchmark file. */

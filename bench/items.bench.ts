@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
-import type { DbEngine } from '../server/db/engine.ts'
-import { areaFeaturesQuery } from '../server/repositories/areas.repository.ts'
-import type { Bbox } from '../server/db/postgis.expression.ts'
+import type { DbEngine } from '../server/core/db/engine.ts'
+import { areaFeaturesQuery } from '../server/features/areas/areas.repository.ts'
+import type { Bbox } from '../server/core/postgis/expressions.ts'
 import { summarise, timeRuns, type Timing } from './stats.util.ts'
 
 /** A bbox over the centre of the sample township. */

@@ -1,5 +1,5 @@
 import type { CompiledQuery } from 'kysely'
-import type { Db } from '../server/db/database.ts'
+import type { Db } from '../server/core/db/database.ts'
 
 /**
  * A handle on `db` that records every statement executed through it, compiled

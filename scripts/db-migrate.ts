@@ -1,6 +1,6 @@
 import { readConfig } from '../server/config.ts'
-import { openEngine } from '../server/db/engine.ts'
-import { migrate } from '../server/db/migrate.ts'
+import { openEngine } from '../server/core/db/engine.ts'
+import { migrate } from '../server/core/db/migrate.ts'
 
 const config = readConfig()
 const engine = await openEngine({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })

@@ -1,5 +1,5 @@
 import { readConfig } from '../server/config.ts'
-import { openEngine } from '../server/db/engine.ts'
+import { openEngine } from '../server/core/db/engine.ts'
 import { prepareDatabase } from '../server/bootstrap.ts'
 
 const config = readConfig()

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util'
 import { readConfig } from '../server/config.ts'
-import { openEngine } from '../server/db/engine.ts'
-import { migrate } from '../server/db/migrate.ts'
-import { getMeta } from '../server/repositories/meta.repository.ts'
-import { DEFAULT_ACTIVITY_CASES, DEFAULT_ACTIVITY_SEED, FULL_LEDGER_LIMIT, seedSampleActivity } from '../server/seed/sample-activity.seed.ts'
+import { openEngine } from '../server/core/db/engine.ts'
+import { migrate } from '../server/core/db/migrate.ts'
+import { getMeta } from '../server/core/db/app-meta.repository.ts'
+import { DEFAULT_ACTIVITY_CASES, DEFAULT_ACTIVITY_SEED, FULL_LEDGER_LIMIT, seedSampleActivity } from '../server/seed/sample-activity.ts'
 
 const usage = `Usage: npm run sample:activity -- [--cases N] [--seed S] [--as-of DATE] [--key-persons N] [--leads N]
 Adds a year of synthetic activity (hazards, disputes, leads, key persons and visits) before --as-of

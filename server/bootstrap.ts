@@ -1,9 +1,9 @@
 import type { AppConfig } from './config.ts'
-import { openEngine, type DbEngine } from './db/engine.ts'
-import { migrate } from './db/migrate.ts'
-import { ensureAdmin, type AdminSeedResult } from './seed/admin.seed.ts'
-import { seedSampleTownship, type SampleSeedReport } from './seed/sample-township.seed.ts'
-import { seedSampleActivity, type SampleActivityReport } from './seed/sample-activity.seed.ts'
+import { openEngine, type DbEngine } from './core/db/engine.ts'
+import { migrate } from './core/db/migrate.ts'
+import { ensureAdmin, type AdminSeedResult } from './seed/admin.ts'
+import { seedSampleTownship, type SampleSeedReport } from './seed/sample-township.ts'
+import { seedSampleActivity, type SampleActivityReport } from './seed/sample-activity.ts'
 
 /** What {@link prepareDatabase} did. */
 export interface PrepareReport {

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path'
-import { DEFAULT_LOGIN_POLICY, type LoginPolicy } from './security/login-policy.ts'
-import { parseSecretKey } from './security/secret-box.ts'
+import { DEFAULT_LOGIN_POLICY, type LoginPolicy } from './features/users/login-policy.ts'
+import { parseSecretKey } from './features/users/secret-box.ts'
 
 /** Runtime settings, read from the environment. */
 export interface AppConfig {

@@ -1,7 +1,7 @@
 import { readConfig } from './config.ts'
 import { buildApp } from './app.ts'
 import { openPreparedEngine } from './bootstrap.ts'
-import { missingAdministratorRoles } from './repositories/users.repository.ts'
+import { missingAdministratorRoles } from './core/auth/users.repository.ts'
 
 const started = performance.now()
 const config = readConfig()

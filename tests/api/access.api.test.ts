@@ -1,8 +1,8 @@
 import Fastify from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ROLES, type Role } from '../../server/db/tables/auth.table.ts'
-import authPlugin from '../../server/plugins/auth.plugin.ts'
-import type { RouteAccess } from '../../server/plugins/auth.plugin.ts'
+import { ROLES, type Role } from '../../server/core/db/tables/auth.ts'
+import authPlugin from '../../server/core/auth/auth.plugin.ts'
+import type { RouteAccess } from '../../server/core/auth/auth.plugin.ts'
 import { ENGINE_UNDER_TEST } from '../support/test-database.ts'
 import { createTestApp, INJECT_ORIGIN, type TestApp, type TestUser } from '../support/test-app.ts'
 

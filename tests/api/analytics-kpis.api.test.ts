@@ -5,7 +5,7 @@ import { registerCase } from '../support/analytics.fixtures.ts'
 import { gridPoints } from '../support/cases.fixtures.ts'
 import { registerPerson, gridSpots } from '../support/key-persons.fixture.ts'
 import { createTestApp, type TestApp, type TestUser } from '../support/test-app.ts'
-import { weekStartBefore } from '../../server/analytics/kpi-week.util.ts'
+import { weekStartBefore } from '../../server/features/analytics/kpis/kpi-week.ts'
 
 /*
  * Hand-made KPI fixtures with known timestamps. Township time is UTC+8.

@@ -7,9 +7,9 @@ import { createTestApp, type TestApp, type TestUser } from '../support/test-app.
 import { caseClient, gridPoints, type GridPoint } from '../support/cases.fixtures.ts'
 import { ENGINE_UNDER_TEST } from '../support/test-database.ts'
 import { registerCase } from '../support/analytics.fixtures.ts'
-import { encodeTile } from '../../server/analytics/mvt-encode.util.ts'
-import { findTileFeatures, findTileMvt, type TileLayer } from '../../server/repositories/tiles.repository.ts'
-import { findUserById } from '../../server/repositories/users.repository.ts'
+import { encodeTile } from '../../server/core/postgis/mvt.ts'
+import { findTileFeatures, findTileMvt, type TileLayer } from '../../server/features/analytics/tiles/tiles.repository.ts'
+import { findUserById } from '../../server/core/auth/users.repository.ts'
 
 let t: TestApp
 let c: ReturnType<typeof caseClient>

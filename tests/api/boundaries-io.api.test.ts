@@ -8,7 +8,7 @@ import { kml } from '@tmcw/togeojson'
 import { DOMParser } from '@xmldom/xmldom'
 import proj4 from 'proj4'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { toWgs84 } from '../../server/boundary-io/source-crs.convert.ts'
+import { toWgs84 } from '../../server/features/areas/io/source-crs.ts'
 import { createTestApp, type TestApp, type TestUser } from '../support/test-app.ts'
 import { ROOT } from '../setup/template.database.ts'
 

@@ -90,7 +90,7 @@ describe('boundary import jobs across a restart', () => {
     let release!: () => void
     const held = new Promise<void>((resolve) => (release = resolve))
     // Another server process's import transaction holds the job's advisory lock.
-    const { lockImportJob } = await import('../../server/repositories/import-jobs.repository.ts')
+    const { lockImportJob } = await import('../../server/features/areas/io/import-jobs.repository.ts')
     let locked!: () => void
     const lockTaken = new Promise<void>((resolve) => (locked = resolve))
     const other = db().transaction().execute(async (trx) => {

@@ -6,9 +6,9 @@ import { caseClient, gridPoints, type GridPoint } from '../support/cases.fixture
 import { registerCase } from '../support/analytics.fixtures.ts'
 import { ENGINE_UNDER_TEST } from '../support/test-database.ts'
 import type { Geometry } from 'geojson'
-import { encodeTile } from '../../server/analytics/mvt-encode.util.ts'
-import { findClusterTileFeatures, findClusterTileMvt } from '../../server/repositories/case-cluster-tiles.repository.ts'
-import { findUserById } from '../../server/repositories/users.repository.ts'
+import { encodeTile } from '../../server/core/postgis/mvt.ts'
+import { findClusterTileFeatures, findClusterTileMvt } from '../../server/features/analytics/tiles/cluster-tiles.repository.ts'
+import { findUserById } from '../../server/core/auth/users.repository.ts'
 
 let t: TestApp
 let c: ReturnType<typeof caseClient>

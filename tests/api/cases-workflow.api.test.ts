@@ -1,8 +1,8 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { allowedActions, nextStatus } from '../../server/cases/case.workflow.ts'
-import { DISPUTE_ACTIONS, DISPUTE_STATUSES, DISPUTE_WORKFLOW, type DisputeStatus } from '../../server/cases/dispute.workflow.ts'
-import { HAZARD_ACTIONS, HAZARD_STATUSES, HAZARD_WORKFLOW, type HazardStatus } from '../../server/cases/hazard.workflow.ts'
+import { allowedActions, nextStatus } from '../../server/features/cases/workflow.ts'
+import { DISPUTE_ACTIONS, DISPUTE_STATUSES, DISPUTE_WORKFLOW, type DisputeStatus } from '../../server/features/cases/dispute-workflow.ts'
+import { HAZARD_ACTIONS, HAZARD_STATUSES, HAZARD_WORKFLOW, type HazardStatus } from '../../server/features/cases/hazard-workflow.ts'
 import { createTestApp, type TestApp, type TestUser } from '../support/test-app.ts'
 import { caseClient, disputeFeature, gridPoints, hazardFeature, signInStation, type GridPoint } from '../support/cases.fixtures.ts'
 

@@ -4,8 +4,8 @@ import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openEngine, type DbEngine } from '../../server/db/engine.ts'
-import { migrate, MIGRATIONS_DIR } from '../../server/db/migrate.ts'
+import { openEngine, type DbEngine } from '../../server/core/db/engine.ts'
+import { migrate, MIGRATIONS_DIR } from '../../server/core/db/migrate.ts'
 import { adminQuery, withDatabase } from '../setup/template.database.ts'
 
 /**

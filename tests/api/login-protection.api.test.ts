@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sql } from 'kysely'
 import { buildApp } from '../../server/app.ts'
-import { openEngine } from '../../server/db/engine.ts'
+import { openEngine } from '../../server/core/db/engine.ts'
 import { createTestApp, TEST_PASSWORD, type TestApp, type TestUser } from '../support/test-app.ts'
 import { ENGINE_UNDER_TEST } from '../support/test-database.ts'
 

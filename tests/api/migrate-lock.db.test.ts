@@ -2,8 +2,8 @@ import { readdirSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
-import { openEngine } from '../../server/db/engine.ts'
-import { migrate, MIGRATIONS_DIR } from '../../server/db/migrate.ts'
+import { openEngine } from '../../server/core/db/engine.ts'
+import { migrate, MIGRATIONS_DIR } from '../../server/core/db/migrate.ts'
 import { adminQuery, withDatabase } from '../setup/template.database.ts'
 
 const url = process.env.TEST_DATABASE_URL

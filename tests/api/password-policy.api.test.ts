@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { hashPassword, needsRehash, OWASP_SCRYPT_COST, passwordHashCost, verifyPassword } from '../../server/security/password.hash.ts'
-import { insertUser } from '../../server/repositories/users.repository.ts'
-import { ensureAdmin } from '../../server/seed/admin.seed.ts'
+import { hashPassword, needsRehash, OWASP_SCRYPT_COST, passwordHashCost, verifyPassword } from '../../server/features/users/password-hash.ts'
+import { insertUser } from '../../server/core/auth/users.repository.ts'
+import { ensureAdmin } from '../../server/seed/admin.ts'
 import { createTestApp, type TestApp, type TestUser } from '../support/test-app.ts'
 
 let t: TestApp

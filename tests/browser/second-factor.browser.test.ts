@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { Secret, TOTP } from 'otpauth'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createUser } from '../../server/services/users.service.ts'
+import { createUser } from '../../server/features/users/users.service.ts'
 import { createTestApp, TEST_PASSWORD, type TestApp } from '../support/test-app.ts'
 import { ARTIFACTS_DIR, BROWSER_AVAILABLE, launchBrowser } from '../support/browser.ts'
 

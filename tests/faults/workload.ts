@@ -1,9 +1,9 @@
 import { sql } from 'kysely'
-import type { DbEngine } from '../../server/db/engine.ts'
-import { migrate } from '../../server/db/migrate.ts'
-import { seedSampleTownship } from '../../server/seed/sample-township.seed.ts'
-import { createUser } from '../../server/services/users.service.ts'
-import { issueApiToken } from '../../server/services/tokens.service.ts'
+import type { DbEngine } from '../../server/core/db/engine.ts'
+import { migrate } from '../../server/core/db/migrate.ts'
+import { seedSampleTownship } from '../../server/seed/sample-township.ts'
+import { createUser } from '../../server/features/users/users.service.ts'
+import { issueApiToken } from '../../server/features/users/tokens.service.ts'
 import { GEODATA_DIR } from '../setup/template.database.ts'
 
 /** What the load needs: an API token of a dispatcher and points inside the township's grids. */

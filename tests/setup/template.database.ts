@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import pg from 'pg'
-import { openEngine } from '../../server/db/engine.ts'
-import { migrate, MIGRATIONS_DIR } from '../../server/db/migrate.ts'
-import { seedSampleTownship } from '../../server/seed/sample-township.seed.ts'
+import { openEngine } from '../../server/core/db/engine.ts'
+import { migrate, MIGRATIONS_DIR } from '../../server/core/db/migrate.ts'
+import { seedSampleTownship } from '../../server/seed/sample-township.ts'
 
 /** Root of the repository. */
 export const ROOT = new URL('../../', import.meta.url).pathname
@@ -21,7 +21,7 @@ function templateKey(): string {
       hash.update(name).update(readFileSync(join(dir, name)))
     }
   }
-  hash.update(readFileSync(join(ROOT, 'server/seed/sample-township.seed.ts')))
+  hash.update(readFileSync(join(ROOT, 'server/seed/sample-township.ts')))
   return hash.digest('hex').slice(0, 16)
 }
 

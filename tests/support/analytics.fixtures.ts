@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import type { Db } from '../../server/db/database.ts'
+import type { Db } from '../../server/core/db/database.ts'
 import type { TestApp, TestUser } from './test-app.ts'
 import { caseClient, disputeFeature, hazardFeature } from './cases.fixtures.ts'
 

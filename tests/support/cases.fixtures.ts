@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
-import type { Db } from '../../server/db/database.ts'
-import { createUser } from '../../server/services/users.service.ts'
+import type { Db } from '../../server/core/db/database.ts'
+import { createUser } from '../../server/features/users/users.service.ts'
 import { sessionHeaders, TEST_PASSWORD, type TestApp, type TestUser } from './test-app.ts'
 
 /** A point inside a fine grid, with the grid, its base grid and its village. */

@@ -1,7 +1,7 @@
 import { sql, type Expression } from 'kysely'
-import type { Db } from '../../db/database.ts'
-import type { AreaKind } from '../../db/tables/area.table.ts'
-import type { TerrainFeatures } from './terrain-features.util.ts'
+import type { Db } from '../../core/db/database.ts'
+import type { AreaKind } from '../../core/db/tables/area.ts'
+import type { TerrainFeatures } from './terrain-features.ts'
 
 /** A position [lon, lat]. */
 export type LonLat = [number, number]

@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import type { Db } from '../../db/database.ts'
+import type { Db } from '../../core/db/database.ts'
 
 /** How rows sent as JSON become rows of a table. */
 export interface JsonInsertSpec {

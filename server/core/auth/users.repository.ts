@@ -1,0 +1,130 @@
+import { sql } from 'kysely'
+import type { Db } from '../db/database.ts'
+import type { Role } from '../db/tables/auth.ts'
+
+/** A user row with the grids they are responsible for. */
+export interface UserRecord {
+  id: number
+  username: string
+  displayName: string | null
+  role: Role
+  stationKey: string | null
+  disabled: boolean
+  gridIds: number[]
+}
+
+/** Fields to create a user; the password is already hashed. */
+export interface NewUser {
+  username: string
+  displayName?: string | null
+  passwordHash: string
+  role: Role
+  stationKey?: string | null
+  gridIds?: number[]
+  createdBy?: number | null
+}
+
+/** Finds a user and their password hash by username (case-sensitive). */
+export async function findUserCredentials(db: Db, username: string) {
+  return db
+    .selectFrom('users')
+    .select(['id', 'role', 'password_hash', 'disabled'])
+    .where('username', '=', username)
+    .executeTakeFirst()
+}
+
+/** Users with their grid ids, in one statement; join sessions or tokens onto it. */
+export function selectUsers(db: Db) {
+  return db
+    .selectFrom('users')
+    .select([
+      'users.id',
+      'users.username',
+      'users.display_name',
+      'users.role',
+      'users.station_key',
+      'users.disabled',
+      sql<number[]>`coalesce((SELECT json_agg(g.area_id ORDER BY g.area_id) FROM user_grids g WHERE g.user_id = users.id), '[]'::json)`.as(
+        'grid_ids',
+      ),
+    ])
+}
+
+/** Maps a row of {@link selectUsers} to a {@link UserRecord}. */
+export function toUserRecord(row: {
+  id: number
+  username: string
+  display_name: string | null
+  role: Role
+  station_key: string | null
+  disabled: boolean
+  grid_ids: number[]
+}): UserRecord {
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    role: row.role,
+    stationKey: row.station_key,
+    disabled: row.disabled,
+    gridIds: row.grid_ids.map(Number),
+  }
+}
+
+/** Loads a user by id, or undefined. */
+export async function findUserById(db: Db, id: number): Promise<UserRecord | undefined> {
+  const row = await selectUsers(db).where('users.id', '=', id).executeTakeFirst()
+  return row ? toUserRecord(row) : undefined
+}
+
+/** Whether a username is taken. */
+export async function usernameExists(db: Db, username: string): Promise<boolean> {
+  const row = await db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst()
+  return row !== undefined
+}
+
+/** Inserts a user and their grid responsibilities; returns the new id. */
+export async function insertUser(db: Db, user: NewUser): Promise<number> {
+  const { id } = await db
+    .insertInto('users')
+    .values({
+      username: user.username,
+      display_name: user.displayName ?? null,
+      password_hash: user.passwordHash,
+      role: user.role,
+      station_key: user.stationKey ?? null,
+      staff_id: null,
+      created_by: user.createdBy ?? null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const gridIds = [...new Set(user.gridIds ?? [])]
+  if (gridIds.length > 0) {
+    await db.insertInto('user_grids').values(gridIds.map((areaId) => ({ user_id: id, area_id: areaId }))).execute()
+  }
+  return id
+}
+
+/** Replaces a user's password hash. */
+export async function updatePasswordHash(db: Db, userId: number, passwordHash: string): Promise<void> {
+  await db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', userId).execute()
+}
+
+/** Lists all users, ordered by username. */
+export async function listUsers(db: Db): Promise<UserRecord[]> {
+  const rows = await selectUsers(db).orderBy('users.username').execute()
+  return rows.map(toUserRecord)
+}
+
+/** The security and audit administrator roles that no enabled user holds yet (三员分立 needs all three). */
+export async function missingAdministratorRoles(db: Db): Promise<Array<'security_admin' | 'audit_admin'>> {
+  const held = await db
+    .selectFrom('users')
+    .select('role')
+    .distinct()
+    .where('role', 'in', ['security_admin', 'audit_admin'])
+    .where('disabled', '=', false)
+    .execute()
+  const roles = new Set(held.map((row) => row.role))
+  return (['security_admin', 'audit_admin'] as const).filter((role) => !roles.has(role))
+}

@@ -1,0 +1,93 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { ANALYTICS_ACCESS, ANALYTICS_ROLES, analyticsAccess } from '../access.ts'
+import { listJointCases } from './joint-cases.repository.ts'
+import { closeJointCase } from './joint-cases.service.ts'
+import { errorResponses } from '../../../core/http/common.schemas.ts'
+
+const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()])
+
+const JointCaseSchema = Type.Object({
+  id: Type.Integer(),
+  title: Type.String(),
+  note: Type.String(),
+  status: Type.Enum(['open', 'closed']),
+  openedAt: Type.String(),
+  openedBy: Type.Integer(),
+  openedByName: Type.String({ description: 'Username of who opened it' }),
+  closedAt: Nullable(Type.String()),
+  closedBy: Type.Union([Type.Integer(), Type.Null()]),
+  closeReason: Nullable(Type.String()),
+  caseIds: Type.Array(Type.Integer(), { description: 'Linked dispute ids, ascending' }),
+  stationKeys: Type.Array(Type.String(), { description: 'Stations it is dispatched to' }),
+  disputes: Type.Array(Type.Object({ id: Type.Integer(), category: Type.String(), status: Type.String(), reportedAt: Type.String() })),
+  cluster: Type.Object({}, { additionalProperties: true }),
+})
+
+/**
+ * Joint mediation cases (联调): the list, for every analytics reader, and
+ * closing one with a reason (dispatcher, admin). Opening one is
+ * `POST /api/analytics/dispute-clusters/joint-case`.
+ */
+const jointCasesRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/api/analytics/joint-cases',
+    {
+      config: { access: ANALYTICS_ACCESS },
+      schema: {
+        tags: ['Analytics'],
+        summary: 'Joint mediation cases (联调), newest first, with their disputes, stations and status',
+        querystring: Type.Object(
+          {
+            status: Type.Optional(Type.Enum(['open', 'closed'])),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ jointCases: Type.Array(JointCaseSchema) }), ...errorResponses(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const rows = await listJointCases(app.db, { status: request.query.status, limit: request.query.limit ?? 100 })
+      return {
+        jointCases: rows.map((row) => ({
+          ...row,
+          openedAt: row.openedAt.toISOString(),
+          closedAt: row.closedAt?.toISOString() ?? null,
+          disputes: row.disputes.map((dispute) => ({ ...dispute, reportedAt: dispute.reportedAt.toISOString() })),
+        })),
+      }
+    },
+  )
+
+  app.post(
+    '/api/analytics/joint-cases/:id/close',
+    {
+      config: { access: analyticsAccess(ANALYTICS_ROLES.jointCase) },
+      schema: {
+        tags: ['Analytics'],
+        summary: 'Close a joint mediation case (联调) with a reason (dispatcher, admin)',
+        description: 'One transaction: the joint case is marked closed and every linked dispute gets a `joint-case-close` ledger entry (its own status unchanged). 409 when already closed.',
+        params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+        body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({
+            id: Type.Integer(),
+            status: Type.Literal('closed'),
+            closedAt: Type.String(),
+            closedBy: Type.Integer(),
+            closeReason: Type.String(),
+            caseIds: Type.Array(Type.Integer()),
+          }),
+          ...errorResponses(400, 401, 403, 404, 409),
+        },
+      },
+    },
+    async (request) => {
+      const closed = await closeJointCase(app.db, request.user!, request.params.id, request.body.reason)
+      return { ...closed, closedAt: closed.closedAt.toISOString() }
+    },
+  )
+}
+
+export default jointCasesRoutes

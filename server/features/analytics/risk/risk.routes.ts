@@ -1,0 +1,196 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { ANALYTICS_ACCESS } from '../access.ts'
+import { collectionText, featureText } from '../../../core/postgis/geojson-text.ts'
+import { roundScore } from './formula.ts'
+import { parseWindow, windowDto, WindowQuery } from '../../../core/time/time-window.ts'
+import { toAreaRef, toExplainedCaseDto, roundBreakdown, toRiskProperties, toRiskSettingsDto } from '../analytics-dto.ts'
+import { GEOJSON } from '../../ogc/links.ts'
+import type { RiskLevel } from './risk.repository.ts'
+import { computeRisk, explainRisk, riskChange } from './risk.service.ts'
+import { currentUser } from '../../../core/auth/auth.plugin.ts'
+import { countProtectionFor } from '../../../core/privacy/small-counts.ts'
+import { errorResponses } from '../../../core/http/common.schemas.ts'
+import {
+  AreaRefSchema,
+  BreakdownSchema,
+  featureCollectionSchema,
+  RiskColourSchema,
+  RiskCountsSchema,
+  RiskLevelSchema,
+  RiskSettingsSchema,
+  WindowSchema,
+} from '../analytics.schemas.ts'
+
+const LEVELS = { grid: 'base_grid', village: 'village', fine_grid: 'fine_grid' } as const satisfies Record<string, RiskLevel>
+
+const RiskPropertiesSchema = Type.Object({
+  level: Type.String(),
+  code: Type.String(),
+  name: Type.String(),
+  nameEn: Type.Union([Type.String(), Type.Null()]),
+  parentId: Type.Union([Type.Integer(), Type.Null()]),
+  score: Type.Number(),
+  colour: RiskColourSchema,
+  breakdown: BreakdownSchema,
+  counts: RiskCountsSchema,
+})
+
+const ExplainedCaseSchema = Type.Object({
+  id: Type.Integer(),
+  kind: Type.Enum(['hazard', 'dispute']),
+  category: Type.String(),
+  status: Type.String({ description: 'Current status' }),
+  grade: Type.String({ description: 'Severity (hazard) or tier (dispute)' }),
+  reportedAt: Type.String(),
+  overdue: Type.Boolean({ description: 'Past its deadline at the end of the window' }),
+  weight: Type.Number(),
+  decay: Type.Number({ description: '0.5^(age days / half-life) for disputes; 1 for hazards' }),
+  overduePenalty: Type.Number(),
+  contribution: Type.Number({ description: 'weight × decay + overduePenalty' }),
+})
+
+const KeyPersonPartSchema = Type.Object({
+  count: Type.Union([Type.Integer(), Type.Null()], { description: 'Null = fewer than k (roles that see counts only); otherwise exact or rounded to a multiple of k' }),
+  weight: Type.Number(),
+  contribution: Type.Number({ description: 'From the count as shown (a suppressed count adds nothing)' }),
+})
+
+/**
+ * The risk map (风险一张图): per-area scores as GeoJSON, the events behind one
+ * score, and the change between two windows. Leaders, the center, stations
+ * and admins; grid workers 403.
+ */
+const riskRoutes: FastifyPluginAsyncTypebox = async (app) => {
+
+  app.get(
+    '/api/analytics/risk',
+    {
+      config: { access: ANALYTICS_ACCESS },
+      schema: {
+        tags: ['Analytics'],
+        summary: 'Risk score and four-colour grade of every current grid or village (GeoJSON)',
+        description:
+          'Score = Σ open hazards × severity weight + Σ active disputes × tier weight × 0.5^(age/half-life) + Σ key persons in management × colour weight + Σ overdue × penalty, ' +
+          'as of `to` over cases reported in [from, to) (see GET /api/analytics/settings). Cases count for the area id recorded at registration.',
+        querystring: Type.Object({ level: Type.Optional(RiskLevelSchema), ...WindowQuery }, { additionalProperties: false }),
+        response: {
+          200: featureCollectionSchema(RiskPropertiesSchema, 'one MultiPolygon per current area', { level: Type.String(), window: WindowSchema }),
+          ...errorResponses(400, 401, 403),
+        },
+      },
+    },
+    async (request, reply) => {
+      const level = LEVELS[request.query.level ?? 'grid']
+      const window = parseWindow(request.query)
+      const protection = await countProtectionFor(app.db, currentUser(request))
+      const risks = await computeRisk(app.db, level, window, { withGeometry: true, protection })
+      const features = risks.map((risk) => featureText(risk.area.id, risk.area.geometry, toRiskProperties(risk)))
+      return reply.type(GEOJSON).send(collectionText(features, { level: request.query.level ?? 'grid', window: windowDto(window) }) as never)
+    },
+  )
+
+  app.get(
+    '/api/analytics/risk/change',
+    {
+      config: { access: ANALYTICS_ACCESS },
+      schema: {
+        tags: ['Analytics'],
+        summary: 'Change of each area’s risk score between two windows, largest rise first',
+        querystring: Type.Object(
+          {
+            level: Type.Optional(RiskLevelSchema),
+            ...WindowQuery,
+            compareFrom: Type.Optional(Type.String({ format: 'date-time', description: 'Start of the comparison window, INCLUSIVE' })),
+            compareTo: Type.String({ format: 'date-time', description: 'End of the comparison window, EXCLUSIVE (its scores are as of this instant)' }),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            level: Type.String(),
+            window: WindowSchema,
+            compareWindow: WindowSchema,
+            areas: Type.Array(
+              Type.Object({
+                area: AreaRefSchema,
+                score: Type.Number(),
+                colour: RiskColourSchema,
+                compareScore: Type.Number(),
+                compareColour: RiskColourSchema,
+                delta: Type.Number({ description: 'score − compareScore' }),
+              }),
+            ),
+          }),
+          ...errorResponses(400, 401, 403),
+        },
+      },
+    },
+    async (request) => {
+      const level = LEVELS[request.query.level ?? 'grid']
+      const window = parseWindow(request.query)
+      const compare = parseWindow({ from: request.query.compareFrom, to: request.query.compareTo }, window.to, { from: 'compareFrom', to: 'compareTo' })
+      const rows = await riskChange(app.db, level, window, compare, await countProtectionFor(app.db, currentUser(request)))
+      return {
+        level: request.query.level ?? 'grid',
+        window: windowDto(window),
+        compareWindow: windowDto(compare),
+        areas: rows.map((row) => ({
+          area: toAreaRef(row.risk.area),
+          score: roundScore(row.risk.score),
+          colour: row.risk.colour,
+          compareScore: roundScore(row.compareScore),
+          compareColour: row.compareColour,
+          delta: roundScore(row.delta),
+        })),
+      }
+    },
+  )
+
+  app.get(
+    '/api/analytics/risk/:areaId/explain',
+    {
+      config: { access: ANALYTICS_ACCESS },
+      schema: {
+        tags: ['Analytics'],
+        summary: 'The events behind one area’s score, each with its contribution (key persons as counts by colour only)',
+        params: Type.Object({ areaId: Type.Integer({ minimum: 1, description: 'Village, base-grid or fine-grid area id' }) }),
+        querystring: Type.Object(WindowQuery, { additionalProperties: false }),
+        response: {
+          200: Type.Object({
+            area: AreaRefSchema,
+            window: WindowSchema,
+            score: Type.Number(),
+            colour: RiskColourSchema,
+            breakdown: BreakdownSchema,
+            counts: RiskCountsSchema,
+            settings: RiskSettingsSchema,
+            cases: Type.Array(ExplainedCaseSchema, { description: 'Largest contribution first' }),
+            keyPersons: Type.Object(
+              { red: KeyPersonPartSchema, orange: KeyPersonPartSchema, yellow: KeyPersonPartSchema, green: KeyPersonPartSchema },
+              { description: 'Counts by colour; never identities' },
+            ),
+          }),
+          ...errorResponses(400, 401, 403, 404),
+        },
+      },
+    },
+    async (request) => {
+      const window = parseWindow(request.query)
+      const explained = await explainRisk(app.db, request.params.areaId, window, await countProtectionFor(app.db, currentUser(request)))
+      return {
+        area: toAreaRef(explained.area),
+        window: windowDto(window),
+        score: roundScore(explained.score),
+        colour: explained.colour,
+        breakdown: roundBreakdown(explained.breakdown),
+        counts: explained.counts,
+        settings: toRiskSettingsDto(explained.settings),
+        cases: explained.cases.map(toExplainedCaseDto),
+        keyPersons: explained.keyPersons,
+      }
+    },
+  )
+}
+
+export default riskRoutes

@@ -1,0 +1,258 @@
+import { sql, type Selectable } from 'kysely'
+import type { Db } from '../../core/db/database.ts'
+import type { CaseKind, CaseTable } from '../../core/db/tables/case.ts'
+import { stIntersectsBbox, type Bbox } from '../../core/postgis/expressions.ts'
+import { deadlineStateSql, type DeadlineState } from './deadline-state.ts'
+import { visibleCases } from './access.ts'
+import type { UserRecord } from '../../core/auth/users.repository.ts'
+
+/** A party of a dispute as read with its case. */
+export interface CasePartyRow {
+  seq: number
+  name: string
+  role: 'applicant' | 'respondent' | 'party'
+  phone: string | null
+  homeVillageId: number
+  homeVillageName: string | null
+}
+
+/** An area (at the version recorded on the case) as read with it. */
+export interface RecordedAreaRow {
+  id: number
+  version: number
+  code: string
+  name: string
+}
+
+/** Every column of a case as read, with position, areas, parties and the deadline state. */
+export type CaseRow = Omit<Selectable<CaseTable>, 'geom'> & {
+  lon: number
+  lat: number
+  deadline_state: DeadlineState
+  village: RecordedAreaRow
+  base_grid: RecordedAreaRow | null
+  fine_grid: RecordedAreaRow | null
+  parties: CasePartyRow[]
+}
+
+/** Filters of a page of cases. */
+export interface CasePageQuery {
+  kind: CaseKind
+  bbox?: Bbox
+  /** Reported time range, either end open. */
+  reportedFrom?: Date
+  reportedTo?: Date
+  statuses?: string[]
+  categories?: string[]
+  severities?: string[]
+  tiers?: string[]
+  /** Station the case is dispatched to. */
+  stationKeys?: string[]
+  /** Village recorded on the case. */
+  villageId?: number
+  limit: number
+  offset: number
+}
+
+function recordedArea(idColumn: string, versionColumn: string) {
+  return sql<RecordedAreaRow | null>`(SELECT json_build_object('id', v.area_id, 'version', v.version, 'code', v.code, 'name', v.name)
+    FROM area_versions v WHERE v.area_id = ${sql.ref(idColumn)} AND v.version = ${sql.ref(versionColumn)})`
+}
+
+/** Cases (alias `c`) with everything a {@link CaseRow} holds. */
+export function selectCases(db: Db) {
+  return db.selectFrom('cases as c').select([
+    'c.id', 'c.kind', 'c.status', 'c.category', 'c.description', 'c.severity', 'c.tier', 'c.source',
+    'c.reporter_name', 'c.reporter_phone', 'c.photos', 'c.lead_id', 'c.cross_village',
+    'c.reported_at', 'c.registered_at', 'c.registered_by',
+    'c.village_id', 'c.village_version', 'c.base_grid_id', 'c.base_grid_version', 'c.fine_grid_id', 'c.fine_grid_version',
+    'c.deadline_at', 'c.station_key', 'c.village_center_id', 'c.mediator_name', 'c.dispatched_at',
+    'c.escalated_at', 'c.escalation_department', 'c.escalation_reason',
+    'c.mediation_mode', 'c.outcome', 'c.outcome_note', 'c.resolved_at', 'c.feedback_note', 'c.fed_back_at',
+    'c.satisfaction', 'c.timely', 'c.evaluation_note', 'c.evaluated_at',
+    'c.verified_at', 'c.verification_note', 'c.rectification_plan', 'c.rectification_note', 'c.rectified_at',
+    'c.closed_at', 'c.version', 'c.updated_at',
+    sql<number>`ST_X(c.geom)`.as('lon'),
+    sql<number>`ST_Y(c.geom)`.as('lat'),
+    deadlineStateSql().as('deadline_state'),
+    sql<RecordedAreaRow>`${recordedArea('c.village_id', 'c.village_version')}`.as('village'),
+    recordedArea('c.base_grid_id', 'c.base_grid_version').as('base_grid'),
+    recordedArea('c.fine_grid_id', 'c.fine_grid_version').as('fine_grid'),
+    sql<CasePartyRow[]>`coalesce((SELECT json_agg(json_build_object(
+        'seq', p.seq, 'name', p.name, 'role', p.role, 'phone', p.phone, 'homeVillageId', p.home_village_id,
+        'homeVillageName', (SELECT cv.name FROM current_areas cv WHERE cv.area_id = p.home_village_id)) ORDER BY p.seq)
+      FROM case_parties p WHERE p.case_id = c.id), '[]'::json)`.as('parties'),
+  ])
+}
+
+/** One case of a kind, or undefined. */
+export async function findCase(db: Db, kind: CaseKind, id: number): Promise<CaseRow | undefined> {
+  return (await selectCases(db).where('c.kind', '=', kind).where('c.id', '=', id).executeTakeFirst()) as CaseRow | undefined
+}
+
+/** One case of either kind by id, or undefined. */
+export async function findCaseById(db: Db, id: number): Promise<CaseRow | undefined> {
+  return (await selectCases(db).where('c.id', '=', id).executeTakeFirst()) as CaseRow | undefined
+}
+
+function filteredCases(db: Db, user: UserRecord, query: Omit<CasePageQuery, 'limit' | 'offset'>) {
+  let q = db.selectFrom('cases as c').where('c.kind', '=', query.kind).where(visibleCases(user))
+  if (query.bbox) q = q.where(stIntersectsBbox(sql.ref('c.geom'), query.bbox))
+  if (query.reportedFrom) q = q.where('c.reported_at', '>=', query.reportedFrom)
+  if (query.reportedTo) q = q.where('c.reported_at', '<=', query.reportedTo)
+  if (query.statuses && query.statuses.length > 0) q = q.where('c.status', 'in', query.statuses)
+  if (query.categories && query.categories.length > 0) q = q.where('c.category', 'in', query.categories)
+  if (query.severities && query.severities.length > 0) q = q.where('c.severity', 'in', query.severities as never)
+  if (query.tiers && query.tiers.length > 0) q = q.where('c.tier', 'in', query.tiers as never)
+  if (query.stationKeys && query.stationKeys.length > 0) q = q.where('c.station_key', 'in', query.stationKeys)
+  if (query.villageId !== undefined) q = q.where('c.village_id', '=', query.villageId)
+  return q
+}
+
+/** A page of the cases the user may read (newest reported first) and the number matched. */
+export async function findCasePage(db: Db, user: UserRecord, query: CasePageQuery): Promise<{ rows: CaseRow[]; matched: number }> {
+  const ids = filteredCases(db, user, query).select('c.id').orderBy('c.reported_at', 'desc').orderBy('c.id', 'desc').limit(query.limit).offset(query.offset)
+  const rows = (await selectCases(db)
+    .where('c.id', 'in', ids)
+    .orderBy('c.reported_at', 'desc')
+    .orderBy('c.id', 'desc')
+    .execute()) as CaseRow[]
+  const counted = await filteredCases(db, user, query)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
+  return { rows, matched: Number(counted.n) }
+}
+
+/** Extent of the cases of a kind, or undefined when there are none. */
+export async function findCaseExtent(db: Db, kind: CaseKind): Promise<Bbox | undefined> {
+  const row = await db
+    .selectFrom('cases')
+    .where('kind', '=', kind)
+    .select(sql<{ xmin: number | null; ymin: number; xmax: number; ymax: number }>`json_build_object(
+      'xmin', ST_XMin(ST_Extent(geom)), 'ymin', ST_YMin(ST_Extent(geom)),
+      'xmax', ST_XMax(ST_Extent(geom)), 'ymax', ST_YMax(ST_Extent(geom)))`.as('extent'))
+    .executeTakeFirst()
+  const extent = row?.extent
+  if (!extent || extent.xmin === null) return undefined
+  return [extent.xmin, extent.ymin, extent.xmax, extent.ymax]
+}
+
+/** Fields of a new case, already checked and located. */
+export type NewCase = {
+  kind: CaseKind
+  status: string
+  category: string
+  description: string
+  severity: CaseTable['severity']
+  tier: CaseTable['tier']
+  source: CaseTable['source']
+  reporterName: string
+  reporterPhone: string | null
+  photos: unknown[]
+  leadId: number | null
+  crossVillage: boolean
+  lon: number
+  lat: number
+  reportedAt: Date
+  registeredBy: number
+  village: { areaId: number; version: number }
+  baseGrid: { areaId: number; version: number } | null
+  fineGrid: { areaId: number; version: number } | null
+  deadlineAt: Date
+}
+
+/** Inserts a case; returns its id. */
+export async function insertCase(db: Db, input: NewCase): Promise<number> {
+  const row = await db
+    .insertInto('cases')
+    .values({
+      kind: input.kind,
+      status: input.status,
+      category: input.category,
+      description: input.description,
+      severity: input.severity,
+      tier: input.tier,
+      source: input.source,
+      reporter_name: input.reporterName,
+      reporter_phone: input.reporterPhone,
+      photos: JSON.stringify(input.photos),
+      lead_id: input.leadId,
+      cross_village: input.crossVillage,
+      geom: sql`ST_SetSRID(ST_MakePoint(${input.lon}::float8, ${input.lat}::float8), 4326)`,
+      reported_at: input.reportedAt,
+      registered_by: input.registeredBy,
+      village_id: input.village.areaId,
+      village_version: input.village.version,
+      base_grid_id: input.baseGrid?.areaId ?? null,
+      base_grid_version: input.baseGrid?.version ?? null,
+      fine_grid_id: input.fineGrid?.areaId ?? null,
+      fine_grid_version: input.fineGrid?.version ?? null,
+      deadline_at: input.deadlineAt,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return row.id
+}
+
+/** Inserts the parties of a dispute, numbered from 1. */
+export async function insertCaseParties(
+  db: Db,
+  caseId: number,
+  parties: Array<{ name: string; role?: 'applicant' | 'respondent' | 'party'; phone?: string | null; homeVillageId: number }>,
+): Promise<void> {
+  if (parties.length === 0) return
+  await db
+    .insertInto('case_parties')
+    .values(parties.map((party, index) => ({
+      case_id: caseId,
+      seq: index + 1,
+      name: party.name,
+      role: party.role ?? 'party',
+      phone: party.phone ?? null,
+      home_village_id: party.homeVillageId,
+    })))
+    .execute()
+}
+
+/** Columns an action may change. */
+export type CasePatch = Partial<{
+  [K in 'status' | 'deadline_at' | 'tier' | 'severity' | 'station_key' | 'village_center_id' | 'mediator_name' | 'dispatched_at'
+    | 'escalated_at' | 'escalation_department' | 'escalation_reason' | 'mediation_mode' | 'outcome' | 'outcome_note'
+    | 'resolved_at' | 'feedback_note' | 'fed_back_at' | 'satisfaction' | 'timely' | 'evaluation_note' | 'evaluated_at'
+    | 'verified_at' | 'verification_note' | 'rectification_plan' | 'rectification_note' | 'rectified_at' | 'closed_at']: CaseRow[K]
+}>
+
+/**
+ * Applies `patch` and bumps the version, only if the case still has
+ * `expectedVersion`; returns how many rows changed (0 = someone else won).
+ */
+export async function updateCaseIfVersion(db: Db, id: number, expectedVersion: number, patch: CasePatch): Promise<number> {
+  const result = await db
+    .updateTable('cases')
+    .set({ ...(patch as Record<string, never>), version: sql<number>`version + 1`, updated_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .where('version', '=', expectedVersion)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows)
+}
+
+/** Per-status counts (index-only on `(kind, status)`) and the open cases' deadline states, for the legend. */
+export async function countCases(db: Db, user: UserRecord, bbox?: Bbox, reported: { from?: Date; to?: Date } = {}) {
+  const base = () => {
+    let q = db.selectFrom('cases as c').where(visibleCases(user))
+    if (bbox) q = q.where(stIntersectsBbox(sql.ref('c.geom'), bbox))
+    if (reported.from) q = q.where('c.reported_at', '>=', reported.from)
+    if (reported.to) q = q.where('c.reported_at', '<=', reported.to)
+    return q
+  }
+  const byStatus = await base()
+    .select((eb) => ['c.kind', 'c.status', eb.fn.countAll<number>().as('n')])
+    .groupBy(['c.kind', 'c.status'])
+    .execute()
+  const byDeadline = await base()
+    .where('c.closed_at', 'is', null)
+    .select((eb) => ['c.kind', deadlineStateSql().as('deadline_state'), eb.fn.countAll<number>().as('n')])
+    .groupBy(['c.kind', sql`2`])
+    .execute()
+  return { byStatus, byDeadline }
+}

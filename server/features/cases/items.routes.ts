@@ -1,0 +1,70 @@
+import { CASE_ROLES } from './access.ts'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { baseUrl } from '../ogc/links.ts'
+import { findCase } from './cases.repository.ts'
+import { registerCase, type CaseRegistration } from './registration.service.ts'
+import { errorResponses } from '../../core/http/common.schemas.ts'
+import { CaseFeatureSchema, DisputeRegistrationSchema, featureBody, HazardRegistrationSchema } from './cases.schemas.ts'
+import { publishCaseEvent } from './reply.ts'
+import { toCaseFeature } from './case-dto.ts'
+
+const GEOJSON_BODY = ['application/geo+json', 'application/json']
+
+const DESCRIPTION =
+  'OGC API – Features – Part 4 (create): POST a GeoJSON Feature with a Point geometry [lon, lat] and the registration as properties. ' +
+  'The village and grids are found at the boundary versions in force at `reportedAt` (default now) and recorded with those versions. ' +
+  'Answers 201 with Location and ETag. Roles: dispatcher and admin anywhere; grid workers inside their own grids (403 elsewhere). ' +
+  '400 when the point is in no village of the township.'
+
+/** Registration (排查登记) of hazards and disputes by POST to their OGC collections. */
+const caseItemsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.addContentTypeParser('application/geo+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'))
+
+  async function create(request: FastifyRequest, reply: FastifyReply, collectionId: string, registration: CaseRegistration) {
+    const id = await app.db.transaction().execute((trx) => registerCase(trx, request.user!, registration))
+    const row = (await findCase(app.db, registration.kind, id))!
+    publishCaseEvent(app, row, 'register')
+    reply.header('location', `${baseUrl(request)}/api/collections/${collectionId}/items/${id}`)
+    reply.header('etag', `"${row.version}"`)
+    return reply.code(201).type('application/geo+json').send(toCaseFeature(row))
+  }
+
+  const point = (coordinates: number[]) => ({ lon: coordinates[0], lat: coordinates[1] })
+
+  app.post(
+    '/api/collections/hazards/items',
+    {
+      config: { access: { roles: CASE_ROLES.register, gridScoped: true } },
+      schema: {
+        tags: ['OGC API – Features', 'Cases'],
+        summary: 'Register a hazard (排查登记) — OGC API – Features – Part 4 create',
+        description: DESCRIPTION,
+        consumes: GEOJSON_BODY,
+        body: featureBody(HazardRegistrationSchema),
+        response: { 201: CaseFeatureSchema, ...errorResponses(400, 401, 403, 415) },
+      },
+    },
+    async (request, reply) =>
+      create(request, reply, 'hazards', { kind: 'hazard', ...point(request.body.geometry.coordinates), properties: request.body.properties }),
+  )
+
+  app.post(
+    '/api/collections/disputes/items',
+    {
+      config: { access: { roles: CASE_ROLES.register, gridScoped: true } },
+      schema: {
+        tags: ['OGC API – Features', 'Cases'],
+        summary: 'Register a dispute (排查登记) with its parties — OGC API – Features – Part 4 create',
+        description: DESCRIPTION,
+        consumes: GEOJSON_BODY,
+        body: featureBody(DisputeRegistrationSchema),
+        response: { 201: CaseFeatureSchema, ...errorResponses(400, 401, 403, 415) },
+      },
+    },
+    async (request, reply) =>
+      create(request, reply, 'disputes', { kind: 'dispute', ...point(request.body.geometry.coordinates), properties: request.body.properties }),
+  )
+}
+
+export default caseItemsRoutes

@@ -1,0 +1,21 @@
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import { toCaseDto } from './case-dto.ts'
+import type { CaseRow } from './cases.repository.ts'
+
+/** Sets `ETag: "<version>"` and returns the case's API view. */
+export function replyWithCase(reply: FastifyReply, row: CaseRow) {
+  reply.header('etag', `"${row.version}"`)
+  return toCaseDto(row)
+}
+
+/** Tells live listeners that a case was registered or changed (call after commit). */
+export function publishCaseEvent(app: FastifyInstance, row: CaseRow, action: string): void {
+  app.live.publish({
+    kind: row.kind,
+    id: row.id,
+    status: row.status,
+    action,
+    at: row.updated_at.toISOString(),
+    scope: { villageId: row.village_id, baseGridId: row.base_grid_id, fineGridId: row.fine_grid_id, registeredBy: row.registered_by },
+  })
+}

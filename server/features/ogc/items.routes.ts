@@ -1,0 +1,175 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+import { HttpError } from '../../core/http/http-error.ts'
+import { currentUser } from '../../core/auth/auth.plugin.ts'
+import { COLLECTIONS, findCollection, type CollectionProvider } from './collections.ts'
+import { parseBbox } from '../../core/http/bbox.ts'
+import { baseUrl, GEOJSON, type Link } from './links.ts'
+import { collectionNotFound } from './collections.routes.ts'
+import { STAFF_GRID_SCOPED } from '../../core/auth/access.ts'
+
+/** Default page size of an items request. */
+export const DEFAULT_LIMIT = 100
+/** Largest page size; larger requests are clamped to it, not refused. */
+export const MAX_LIMIT = 10_000
+
+const ItemsQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, description: `Page size (default ${DEFAULT_LIMIT}, at most ${MAX_LIMIT}; larger values are clamped)` })),
+    offset: Type.Optional(Type.Integer({ minimum: 0, description: 'Number of features to skip' })),
+    bbox: Type.Optional(Type.String({ description: 'minLon,minLat,maxLon,maxLat in CRS84 (6 numbers with heights also accepted)' })),
+    f: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('geojson'), Type.Literal('application/geo+json')])),
+  },
+  { additionalProperties: false },
+)
+
+const FeatureCollectionSchema = Type.Object(
+  {
+    type: Type.Literal('FeatureCollection'),
+    features: Type.Array(Type.Object({}, { additionalProperties: true })),
+    links: Type.Array(Type.Object({ href: Type.String(), rel: Type.String(), type: Type.Optional(Type.String()) })),
+    numberMatched: Type.Integer(),
+    numberReturned: Type.Integer(),
+    timeStamp: Type.String(),
+  },
+  { description: 'GeoJSON FeatureCollection (application/geo+json)' },
+)
+
+/**
+ * Sends GeoJSON text built by PostGIS as is: the response schema documents
+ * its shape, but the text is not parsed and serialised again.
+ */
+function sendPrebuilt(reply: FastifyReply, geojsonText: string) {
+  return reply.type(GEOJSON).send(geojsonText as never)
+}
+
+function pageHref(base: string, query: Record<string, string | number | undefined>): string {
+  const params = new URLSearchParams()
+  for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value))
+  return `${base}?${params.toString()}`
+}
+
+/** Builds and sends one page of a collection's items with its self/next/prev links. */
+async function sendItemsPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  collection: CollectionProvider,
+  query: { limit?: number; offset?: number; bbox?: string; f?: string } & Record<string, unknown>,
+) {
+  const { bbox: bboxText, f, limit: _limit, offset: _offset, ...rest } = query
+  const limit = Math.min(query.limit ?? DEFAULT_LIMIT, MAX_LIMIT)
+  const offset = query.offset ?? 0
+  let bbox: [number, number, number, number] | undefined
+  if (bboxText !== undefined) {
+    const parsed = parseBbox(bboxText)
+    if (!parsed.valid) throw new HttpError(400, 'bad_bbox', { reason: parsed.reason })
+    bbox = parsed.bbox
+  }
+  const extra = collection.extraQuery ? rest : undefined
+  const page = await collection.items(request.server.db, currentUser(request), {
+    bbox,
+    limit,
+    offset,
+    extra,
+    client: { ip: request.ip, lang: request.lang },
+  })
+  const base = `${baseUrl(request)}/api/collections/${collection.id}/items`
+  const kept = { bbox: bboxText, f, ...(extra as Record<string, string | undefined>) }
+  const links: Link[] = [
+    { href: pageHref(base, { ...kept, limit, offset }), rel: 'self', type: GEOJSON, title: 'This page' },
+    { href: `${baseUrl(request)}/api/collections/${collection.id}`, rel: 'collection', type: 'application/json' },
+  ]
+  if (offset + page.numberReturned < page.numberMatched) {
+    links.push({ href: pageHref(base, { ...kept, limit, offset: offset + limit }), rel: 'next', type: GEOJSON, title: 'Next page' })
+  }
+  if (offset > 0) {
+    links.push({ href: pageHref(base, { ...kept, limit, offset: Math.max(0, offset - limit) }), rel: 'prev', type: GEOJSON, title: 'Previous page' })
+  }
+  const head = JSON.stringify({
+    type: 'FeatureCollection',
+    numberMatched: page.numberMatched,
+    numberReturned: page.numberReturned,
+    timeStamp: new Date().toISOString(),
+    links,
+  })
+  return sendPrebuilt(reply, `${head.slice(0, -1)},"features":[${page.featuresJson}]}`)
+}
+
+/**
+ * `/collections/{id}/items` and `/collections/{id}/items/{featureId}` as
+ * GeoJSON. A collection with `extraQuery` parameters gets its own items
+ * route (a static path, which wins over `:collectionId`) whose query schema
+ * adds them; the others share the generic route and refuse any other parameter.
+ */
+const itemsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  for (const collection of COLLECTIONS) {
+    if (!collection.extraQuery) continue
+    app.get(
+      `/api/collections/${collection.id}/items`,
+      {
+        config: { access: STAFF_GRID_SCOPED },
+        schema: {
+          tags: ['OGC API – Features'],
+          summary: `Features of ${collection.title.en} (GeoJSON), paged and filtered`,
+          querystring: Type.Object({ ...ItemsQuery.properties, ...collection.extraQuery }, { additionalProperties: false }),
+          response: { 200: FeatureCollectionSchema },
+        },
+      },
+      async (request, reply) => sendItemsPage(request, reply, collection, request.query as Record<string, unknown>),
+    )
+  }
+
+  app.get(
+    '/api/collections/:collectionId/items',
+    {
+      config: { access: STAFF_GRID_SCOPED },
+      schema: {
+        tags: ['OGC API – Features'],
+        summary: 'Features of a collection (GeoJSON), paged',
+        params: Type.Object({ collectionId: Type.String() }),
+        querystring: ItemsQuery,
+        response: { 200: FeatureCollectionSchema },
+      },
+    },
+    async (request, reply) => {
+      const collection = findCollection(request.params.collectionId)
+      if (!collection) throw collectionNotFound(request.params.collectionId)
+      return sendItemsPage(request, reply, collection, request.query)
+    },
+  )
+
+  app.get(
+    '/api/collections/:collectionId/items/:featureId',
+    {
+      config: { access: STAFF_GRID_SCOPED },
+      schema: {
+        tags: ['OGC API – Features'],
+        summary: 'One feature (GeoJSON); the ETag carries its version',
+        params: Type.Object({ collectionId: Type.String(), featureId: Type.String() }),
+        querystring: Type.Object(
+          { f: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('geojson'), Type.Literal('application/geo+json')])) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ type: Type.Literal('Feature') }, { additionalProperties: true, description: 'GeoJSON Feature' }) },
+      },
+    },
+    async (request, reply) => {
+      const { collectionId, featureId } = request.params
+      const collection = findCollection(collectionId)
+      if (!collection) throw collectionNotFound(collectionId)
+      const id = /^\d{1,15}$/.test(featureId) ? Number(featureId) : undefined
+      const found = id === undefined ? undefined : await collection.item(app.db, currentUser(request), id, { ip: request.ip, lang: request.lang })
+      if (!found) throw new HttpError(404, 'feature_not_found', { collection: collectionId, id: featureId })
+      const base = `${baseUrl(request)}/api/collections/${collection.id}`
+      const links: Link[] = [
+        { href: `${base}/items/${featureId}`, rel: 'self', type: GEOJSON },
+        { href: base, rel: 'collection', type: 'application/json' },
+      ]
+      reply.header('etag', `"${found.version}"`)
+      return sendPrebuilt(reply, `${found.featureText.slice(0, -1)},"links":${JSON.stringify(links)}}`)
+    },
+  )
+}
+
+export default itemsRoutes
