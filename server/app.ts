@@ -12,53 +12,20 @@ import authPlugin from './core/auth/auth.plugin.ts'
 import clientPlugin from './core/http/client.plugin.ts'
 import databasePlugin from './core/db/database.plugin.ts'
 import errorsPlugin from './core/http/errors.plugin.ts'
-import keyPersonRetentionPlugin from './features/key-persons/retention.plugin.ts'
 import langPlugin from './core/i18n/lang.plugin.ts'
 import livePlugin from './core/live/live.plugin.ts'
 import openapiPlugin from './core/http/openapi.plugin.ts'
 import secondFactorGatePlugin from './features/users/second-factor-gate.plugin.ts'
+import analyticsFeature from './features/analytics/analytics.plugin.ts'
+import areasFeature from './features/areas/areas.plugin.ts'
+import auditFeature from './features/audit/audit.plugin.ts'
+import casesFeature from './features/cases/cases.plugin.ts'
+import keyPersonsFeature from './features/key-persons/key-persons.plugin.ts'
+import liveFeature from './features/live/live.plugin.ts'
+import ogcFeature from './features/ogc/ogc.plugin.ts'
+import usersFeature from './features/users/users.plugin.ts'
 import { createValidatorCompiler } from './core/http/validator.ts'
 import { DEFAULT_SESSION_POLICY } from './core/auth/session-policy.ts'
-import areaHistoryRoutes from './features/areas/history/history.routes.ts'
-import analyticsSettingsRoutes from './features/analytics/settings.routes.ts'
-import binsRoutes from './features/analytics/bins/bins.routes.ts'
-import disputeClustersRoutes from './features/analytics/dispute-clusters/clusters.routes.ts'
-import jointCasesRoutes from './features/analytics/dispute-clusters/joint-cases.routes.ts'
-import kpisRoutes from './features/analytics/kpis/kpis.routes.ts'
-import riskRoutes from './features/analytics/risk/risk.routes.ts'
-import tilesRoutes from './features/analytics/tiles/tiles.routes.ts'
-import areasRoutes from './features/areas/areas.routes.ts'
-import boundariesRoutes from './features/areas/boundaries/boundaries.routes.ts'
-import boundaryIoRoutes from './features/areas/io/io.routes.ts'
-import auditRoutes from './features/audit/audit.routes.ts'
-import authRoutes from './features/users/auth.routes.ts'
-import credentialsRoutes from './features/users/credentials.routes.ts'
-import securityUsersRoutes from './features/users/security-users.routes.ts'
-import caseCountsRoutes from './features/cases/counts.routes.ts'
-import caseExportsRoutes from './features/cases/exports.routes.ts'
-import caseItemsRoutes from './features/cases/items.routes.ts'
-import casePhotosRoutes from './features/cases/photos.routes.ts'
-import caseRevealRoutes from './features/cases/reveal.routes.ts'
-import caseSettingsRoutes from './features/cases/settings.routes.ts'
-import caseTimelineRoutes from './features/cases/timeline.routes.ts'
-import dispatchQueueRoutes from './features/cases/dispatch-queue.routes.ts'
-import disputesRoutes from './features/cases/disputes.routes.ts'
-import hazardsRoutes from './features/cases/hazards.routes.ts'
-import leadsRoutes from './features/cases/leads.routes.ts'
-import keyPersonSettingsRoutes from './features/key-persons/settings.routes.ts'
-import keyPersonsSummaryRoutes from './features/key-persons/summary.routes.ts'
-import keyPersonsRoutes from './features/key-persons/key-persons.routes.ts'
-import liveEventsRoutes from './features/live/live.routes.ts'
-import metaRoutes from './features/areas/meta.routes.ts'
-import stationsRoutes from './features/cases/stations.routes.ts'
-import areaItemsEditRoutes from './features/areas/boundaries/items-edit.routes.ts'
-import collectionsRoutes from './features/ogc/collections.routes.ts'
-import itemsRoutes from './features/ogc/items.routes.ts'
-import keyPersonsItemsRoutes from './features/key-persons/items.routes.ts'
-import landingRoutes from './features/ogc/landing.routes.ts'
-import usersRoutes from './features/users/users.routes.ts'
-import secondFactorRoutes from './features/users/second-factor.routes.ts'
-import securityLockoutsRoutes from './features/users/lockouts.routes.ts'
 import { resolveLoginPolicy, type LoginPolicy } from './features/users/login-policy.ts'
 
 /** Largest JSON body accepted by default (routes needing more raise their own limit). */
@@ -137,47 +104,15 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(openapiPlugin)
   await app.register(livePlugin)
 
-  await app.register(landingRoutes)
-  await app.register(collectionsRoutes)
-  await app.register(itemsRoutes)
-  await app.register(authRoutes)
-  await app.register(credentialsRoutes)
-  await app.register(securityUsersRoutes)
-  await app.register(usersRoutes)
-  await app.register(secondFactorRoutes, { secureCookies: options.secureCookies ?? false })
-  await app.register(securityLockoutsRoutes)
-  await app.register(areasRoutes)
-  await app.register(areaItemsEditRoutes)
-  await app.register(boundariesRoutes)
-  await app.register(boundaryIoRoutes)
-  await app.register(areaHistoryRoutes)
-  await app.register(metaRoutes)
-  await app.register(stationsRoutes)
-  await app.register(keyPersonsRoutes)
-  await app.register(keyPersonsSummaryRoutes)
-  await app.register(keyPersonSettingsRoutes)
-  await app.register(auditRoutes)
-  await app.register(keyPersonsItemsRoutes)
-  await app.register(keyPersonRetentionPlugin)
-  await app.register(caseItemsRoutes)
-  await app.register(hazardsRoutes)
-  await app.register(disputesRoutes)
-  await app.register(leadsRoutes)
-  await app.register(caseTimelineRoutes)
-  await app.register(caseCountsRoutes)
-  await app.register(dispatchQueueRoutes)
-  await app.register(caseSettingsRoutes)
-  await app.register(caseExportsRoutes)
-  await app.register(casePhotosRoutes, { photoDir: options.photoDir ?? join(tmpdir(), 'gridatlas-photos') })
-  await app.register(caseRevealRoutes)
-  await app.register(liveEventsRoutes, { recheckMs: options.liveStreamRecheckMs })
-  await app.register(analyticsSettingsRoutes)
-  await app.register(riskRoutes)
-  await app.register(binsRoutes)
-  await app.register(disputeClustersRoutes)
-  await app.register(jointCasesRoutes)
-  await app.register(kpisRoutes)
-  await app.register(tilesRoutes)
+  // Each feature is one plugin; its routes are relative to its prefixes under /api.
+  await app.register(ogcFeature, { prefix: '/api' })
+  await app.register(usersFeature, { prefix: '/api', secureCookies: options.secureCookies ?? false })
+  await app.register(auditFeature, { prefix: '/api' })
+  await app.register(areasFeature, { prefix: '/api' })
+  await app.register(casesFeature, { prefix: '/api', photoDir: options.photoDir ?? join(tmpdir(), 'gridatlas-photos') })
+  await app.register(keyPersonsFeature, { prefix: '/api' })
+  await app.register(analyticsFeature, { prefix: '/api' })
+  await app.register(liveFeature, { prefix: '/api', recheckMs: options.liveStreamRecheckMs })
 
   if (options.clientDir && options.geodataDir) {
     await app.register(clientPlugin, { clientDir: options.clientDir, geodataDir: options.geodataDir })

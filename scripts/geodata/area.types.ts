@@ -1,4 +1,4 @@
-import type { MultiPolygonCoords, Position } from './geo.types.ts'
+import type { MultiPolygonCoords, Position } from '../../server/core/postgis/geometry.ts'
 
 /** Level of an area in the hierarchy. */
 export type AreaLevel = 'town' | 'village' | 'base_grid' | 'fine_grid'

@@ -1,6 +1,6 @@
 import type { Feature, Geometry } from 'geojson'
 import type { AreaRecord } from './area.types.ts'
-import type { Position, Ring } from './geo.types.ts'
+import type { Position, Ring } from '../../server/core/postgis/geometry.ts'
 import type { Rng } from './prng.util.ts'
 import type { Terrain } from './terrain.model.ts'
 import { buildMountainBands } from './mountain-bands.geometry.ts'

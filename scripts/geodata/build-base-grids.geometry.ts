@@ -1,6 +1,6 @@
 import { area, multiPolygon } from '@turf/turf'
 import type { AreaRecord } from './area.types.ts'
-import type { MultiPolygonCoords } from './geo.types.ts'
+import type { MultiPolygonCoords } from '../../server/core/postgis/geometry.ts'
 import type { Rng } from './prng.util.ts'
 import type { Terrain } from './terrain.model.ts'
 import { intersectAreas, subtractAreas } from './clip.geometry.ts'

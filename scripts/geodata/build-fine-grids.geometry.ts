@@ -1,6 +1,6 @@
 import { area, multiPolygon } from '@turf/turf'
 import type { AreaRecord } from './area.types.ts'
-import type { MultiPolygonCoords, Position } from './geo.types.ts'
+import type { MultiPolygonCoords, Position } from '../../server/core/postgis/geometry.ts'
 import type { Rng } from './prng.util.ts'
 import { intersectAreas } from './clip.geometry.ts'
 import { gridRecord } from './grid-record.util.ts'

@@ -1,5 +1,5 @@
 import type { Geometry } from 'geojson'
-import type { MultiPolygonCoords, Position } from './geo.types.ts'
+import type { MultiPolygonCoords, Position } from '../../server/core/postgis/geometry.ts'
 import { cleanRing } from './clean-ring.geometry.ts'
 
 /**

@@ -1,4 +1,4 @@
-import type { Position, Ring } from './geo.types.ts'
+import type { Position, Ring } from '../../server/core/postgis/geometry.ts'
 import { roundCoord } from './round-coord.util.ts'
 import { ringSignedArea } from './ring-signed-area.util.ts'
 

@@ -1,6 +1,6 @@
 import { difference, featureCollection, intersect, multiPolygon } from '@turf/turf'
 import type { Geometry } from 'geojson'
-import type { MultiPolygonCoords, Position } from './geo.types.ts'
+import type { MultiPolygonCoords, Position } from '../../server/core/postgis/geometry.ts'
 import { cleanMultiPolygon } from './clean-multipolygon.geometry.ts'
 import { snapInward } from './snap-inward.geometry.ts'
 

@@ -1,5 +1,5 @@
 import type { AreaRecord } from './area.types.ts'
-import type { Position } from './geo.types.ts'
+import type { Position } from '../../server/core/postgis/geometry.ts'
 import type { DedicatedAnchor, DedicatedSpec } from './names.data.ts'
 import { metreDistance } from './metre-distance.util.ts'
 

@@ -1,4 +1,4 @@
-import type { Position } from './geo.types.ts'
+import type { Position } from '../../server/core/postgis/geometry.ts'
 import { roundCoord } from './round-coord.util.ts'
 
 /** Metres per degree of latitude (spherical Earth, as turf uses). */

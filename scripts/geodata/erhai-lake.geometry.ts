@@ -1,4 +1,4 @@
-import type { Position, Ring } from './geo.types.ts'
+import type { Position, Ring } from '../../server/core/postgis/geometry.ts'
 import { cleanRing } from './clean-ring.geometry.ts'
 import { sampleRange } from './sample-range.util.ts'
 import type { Terrain } from './terrain.model.ts'

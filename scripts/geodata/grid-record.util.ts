@@ -1,5 +1,5 @@
 import type { AreaRecord } from './area.types.ts'
-import type { MultiPolygonCoords } from './geo.types.ts'
+import type { MultiPolygonCoords } from '../../server/core/postgis/geometry.ts'
 import { areaCode } from './area-code.util.ts'
 import { planarCentroid } from './planar-centroid.util.ts'
 

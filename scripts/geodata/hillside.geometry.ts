@@ -1,4 +1,4 @@
-import type { MultiPolygonCoords, Position } from './geo.types.ts'
+import type { MultiPolygonCoords, Position } from '../../server/core/postgis/geometry.ts'
 import { sampleRange } from './sample-range.util.ts'
 import type { Terrain } from './terrain.model.ts'
 import { cleanRing } from './clean-ring.geometry.ts'

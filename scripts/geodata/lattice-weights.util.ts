@@ -1,5 +1,5 @@
 import { booleanPointInPolygon, multiPolygon, point } from '@turf/turf'
-import type { MultiPolygonCoords, Position } from './geo.types.ts'
+import type { MultiPolygonCoords, Position } from '../../server/core/postgis/geometry.ts'
 import { multiPolygonBBox } from './multipolygon-bbox.util.ts'
 
 /**

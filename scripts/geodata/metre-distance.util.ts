@@ -1,4 +1,4 @@
-import type { Position } from './geo.types.ts'
+import type { Position } from '../../server/core/postgis/geometry.ts'
 
 /** Approximate ground distance in metres between two nearby positions. */
 export function metreDistance(a: Position, b: Position): number {

@@ -1,4 +1,4 @@
-import type { BBox, MultiPolygonCoords } from './geo.types.ts'
+import type { BBox, MultiPolygonCoords } from '../../server/core/postgis/geometry.ts'
 
 /** Bounding box of MultiPolygon coordinates. */
 export function multiPolygonBBox(polygons: MultiPolygonCoords): BBox {

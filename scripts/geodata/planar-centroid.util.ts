@@ -1,4 +1,4 @@
-import type { MultiPolygonCoords, Position } from './geo.types.ts'
+import type { MultiPolygonCoords, Position } from '../../server/core/postgis/geometry.ts'
 
 /**
  * Area-weighted centroid of MultiPolygon coordinates, computed in the plane of

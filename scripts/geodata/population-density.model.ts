@@ -1,4 +1,4 @@
-import type { Position } from './geo.types.ts'
+import type { Position } from '../../server/core/postgis/geometry.ts'
 import type { Terrain } from './terrain.model.ts'
 import { metreDistance } from './metre-distance.util.ts'
 

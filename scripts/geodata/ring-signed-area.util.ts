@@ -1,4 +1,4 @@
-import type { Ring } from './geo.types.ts'
+import type { Ring } from '../../server/core/postgis/geometry.ts'
 
 /**
  * Planar signed area of a closed ring in square degrees: positive when the

@@ -1,4 +1,4 @@
-import type { MultiPolygonCoords, Position } from './geo.types.ts'
+import type { MultiPolygonCoords, Position } from '../../server/core/postgis/geometry.ts'
 import { COORD_DECIMALS } from './round-coord.util.ts'
 
 const FACTOR = 10 ** COORD_DECIMALS

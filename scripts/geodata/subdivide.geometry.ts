@@ -1,9 +1,9 @@
 import { area, booleanValid, multiPolygon } from '@turf/turf'
-import type { MultiPolygonCoords, Position } from './geo.types.ts'
+import type { MultiPolygonCoords, Position } from '../../server/core/postgis/geometry.ts'
 import type { Rng } from './prng.util.ts'
 import { multiPolygonBBox } from './multipolygon-bbox.util.ts'
 import { planarCentroid } from './planar-centroid.util.ts'
-import { readingOrder } from './reading-order.util.ts'
+import { readingOrder } from '../../server/features/areas/boundaries/reading-order.ts'
 import { voronoiPartition } from './voronoi-partition.geometry.ts'
 
 /** How to subdivide one area. */

@@ -1,5 +1,5 @@
 import { featureCollection, point, voronoi } from '@turf/turf'
-import type { BBox, Position, Ring } from './geo.types.ts'
+import type { BBox, Position, Ring } from '../../server/core/postgis/geometry.ts'
 import { roundCoord } from './round-coord.util.ts'
 import { densifyRing } from './densify-ring.geometry.ts'
 

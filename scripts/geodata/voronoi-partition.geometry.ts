@@ -1,4 +1,4 @@
-import type { BBox, MultiPolygonCoords, Position } from './geo.types.ts'
+import type { BBox, MultiPolygonCoords, Position } from '../../server/core/postgis/geometry.ts'
 import { intersectAreas } from './clip.geometry.ts'
 import { multiPolygonBBox } from './multipolygon-bbox.util.ts'
 import { voronoiCells } from './voronoi-cells.geometry.ts'

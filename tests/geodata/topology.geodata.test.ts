@@ -119,7 +119,7 @@ function centroidOf(coords: MultiPolygonCoords): Position {
 }
 
 /**
- * The documented reading order (scripts/geodata/reading-order.util.ts):
+ * The documented reading order (server/features/areas/boundaries/reading-order.ts):
  * sort by centroid latitude, north first; a sibling joins the current row
  * while the row's first (northernmost) centroid is at most a quarter of the
  * parent's bbox height north of it; rows north→south, west→east within a row.

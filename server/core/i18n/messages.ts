@@ -9,13 +9,10 @@ import { FAULTS_MESSAGES } from './catalogue/faults.ts'
 import { HARDENING_MESSAGES } from './catalogue/hardening.ts'
 import { LOGIN_MESSAGES } from './catalogue/login.ts'
 import { PRIVACY_MESSAGES } from './catalogue/privacy.ts'
-import { SECURITY_MESSAGES } from './catalogue/security.ts'
 
-/** Languages the API answers in. */
-export type Lang = 'zh' | 'en'
+import type { Lang, Template } from './template.ts'
 
-/** Renders one message from its parameters. */
-export type Template = (params: Record<string, unknown>) => string
+export type { Lang, Template } from './template.ts'
 
 /** Error messages of the foundation (auth, OGC API, areas), in Simplified Chinese and English. */
 const CORE_MESSAGES = {
@@ -108,7 +105,6 @@ const CORE_MESSAGES = {
 /** Error messages by code: the foundation's plus each module's own `*.messages.ts`. */
 export const MESSAGES = {
   ...CORE_MESSAGES, ...PERSONS_MESSAGES, ...CASES_MESSAGES, ...CASES_SRV_MESSAGES, ...ANALYTICS_MESSAGES, ...BOUNDARIES_MESSAGES, ...BOUNDARY_IO_MESSAGES,
-  ...SECURITY_MESSAGES,
   ...PRIVACY_MESSAGES,
   ...FAULTS_MESSAGES,
   ...HARDENING_MESSAGES,

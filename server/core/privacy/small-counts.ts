@@ -1,8 +1,3 @@
-import type { Db } from '../db/database.ts'
-import { getKeyPersonSettings } from '../../features/key-persons/settings.repository.ts'
-import type { UserRecord } from '../auth/users.repository.ts'
-import { personScope } from '../../features/key-persons/access.ts'
-
 /**
  * How key-person counts are shown to one caller: `undefined` = exactly (roles
  * that see every person anyway: admin, dispatcher); otherwise with
@@ -23,13 +18,6 @@ import { personScope } from '../../features/key-persons/access.ts'
  *   the noise away.
  */
 export type CountProtection = { k: number } | undefined
-
-/** The protection that applies to `user` (reads k from the key-person settings). */
-export async function countProtectionFor(db: Db, user: UserRecord): Promise<CountProtection> {
-  if (personScope(user)?.kind === 'all') return undefined
-  const { minAggregateCount } = await getKeyPersonSettings(db)
-  return { k: minAggregateCount }
-}
 
 /** One count as shown under `protection`: exact, rounded to a multiple of k, or null (suppressed). */
 export function protectCount(count: number, protection: CountProtection): number | null {

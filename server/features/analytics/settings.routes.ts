@@ -10,7 +10,7 @@ import { STAFF } from '../../core/auth/access.ts'
 /** The risk-score weights, half-life and colour thresholds: read by every role, changed by admins. */
 const analyticsSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
-    '/api/analytics/settings',
+    '/settings',
     {
       config: { access: STAFF },
       schema: {
@@ -23,7 +23,7 @@ const analyticsSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.put(
-    '/api/analytics/settings',
+    '/settings',
     {
       config: { access: analyticsAccess(ANALYTICS_ROLES.settingsWrite) },
       schema: {

@@ -11,7 +11,7 @@ import { STAFF } from '../../core/auth/access.ts'
 /** Area details for the map's side panel. */
 const areasRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
-    '/api/areas/:id',
+    '/:id',
     {
       config: { access: STAFF },
       schema: {

@@ -13,7 +13,7 @@ interface SampleMeta {
 /** Facts the client needs at start: which township, whether it is sample data, where it lies. */
 const metaRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
-    '/api/meta',
+    '',
     {
       config: { access: 'signed-in' },
       schema: {

@@ -2,11 +2,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { AUDIT_ACTIONS } from '../../core/db/tables/audit.ts'
 import { HttpError } from '../../core/http/http-error.ts'
-import { toAuditEntryDto } from '../key-persons/person-dto.ts'
+import { toAuditEntryDto } from '../key-persons/index.ts'
 import { currentUser } from '../../core/auth/auth.plugin.ts'
 import { findAuditEntries, insertAuditEntry } from '../../core/audit/audit.repository.ts'
 import { auditActor } from '../../core/audit/audit.service.ts'
-import { AuditEntrySchema } from '../key-persons/key-persons.schemas.ts'
+import { AuditEntrySchema } from '../key-persons/index.ts'
 import { errorResponses } from '../../core/http/common.schemas.ts'
 import { roles } from '../../core/auth/access.ts'
 
@@ -24,7 +24,7 @@ const AUDIT_VIEWS = {
 /** The audit log (audit and security administrators, read only: it is append-only in the database too). */
 const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
-    '/api/audit',
+    '',
     {
       config: { access: roles('audit_admin', 'security_admin') },
       schema: {

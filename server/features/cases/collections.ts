@@ -4,9 +4,9 @@ import type { Lang } from '../../core/i18n/messages.ts'
 import { canRead } from './access.ts'
 import { DISPUTE_EXTRA_QUERY, HAZARD_EXTRA_QUERY, parseCaseFilters } from './filters.ts'
 import { toCaseFeature } from './case-dto.ts'
-import { findAreaExtent } from '../areas/areas.repository.ts'
+import { findAreaExtent } from '../areas/index.ts'
 import { findCase, findCaseExtent, findCasePage } from './cases.repository.ts'
-import type { CollectionProvider } from '../ogc/collections.ts'
+import type { CollectionProvider } from '../../core/ogc/provider.ts'
 
 function caseCollection(id: string, kind: CaseKind, title: Record<Lang, string>, description: Record<Lang, string>): CollectionProvider {
   return {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { HttpError } from '../../core/http/http-error.ts'
-import { parseBbox } from '../../core/http/bbox.ts'
+import { parseBbox } from '../../core/ogc/bbox.ts'
 import { DatetimeQuery, parseDatetimeFilter } from './filters.ts'
 import { countCases } from './cases.repository.ts'
 import { errorResponses } from '../../core/http/common.schemas.ts'
@@ -13,7 +13,7 @@ const KindCounts = Type.Object({ byStatus: Counts, openByDeadlineState: Counts }
 /** Legend counts: cases per status and open cases per deadline state, for what the user may read. */
 const caseCountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
-    '/api/cases/counts',
+    '/counts',
     {
       config: { access: STAFF_GRID_SCOPED },
       schema: {

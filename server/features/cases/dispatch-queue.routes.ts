@@ -10,7 +10,7 @@ import { CaseSchema } from './cases.schemas.ts'
 /** The dispatch queue (任务分流): registered disputes, most urgent first, each with a suggested station. */
 const dispatchQueueRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
-    '/api/dispatch/queue',
+    '/queue',
     {
       config: { access: { roles: CASE_ROLES.queue } },
       schema: {

@@ -32,7 +32,7 @@ const disputesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   for (const action of DISPUTE_ACTIONS) {
     const { from, to } = DISPUTE_WORKFLOW.transitions[action]
     app.post(
-      `/api/disputes/:id/${action}`,
+      `/:id/${action}`,
       {
         config: { access: { roles: ROLES[action] } },
         schema: {

@@ -59,7 +59,7 @@ const caseExportsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const produces = [format === 'xlsx' ? XLSX : 'text/csv']
     const response = { 200: Type.String({ description: `${format} file` }), ...errorResponses(400, 401) }
     app.get(
-      `/api/exports/problems.${format}`,
+      `/problems.${format}`,
       {
         config: { access: STAFF_GRID_SCOPED },
         schema: { tags: ['Cases'], summary: `Monthly problem list (问题清单) as ${format}`, produces, querystring: MonthlyQuery, response },
@@ -70,7 +70,7 @@ const caseExportsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     )
     app.get(
-      `/api/exports/leads.${format}`,
+      `/leads.${format}`,
       {
         config: { access: STAFF_GRID_SCOPED },
         schema: { tags: ['Leads'], summary: `Monthly lead list (线索清单) as ${format}`, produces, querystring: MonthlyQuery, response },

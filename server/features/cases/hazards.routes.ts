@@ -21,7 +21,7 @@ const hazardsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   for (const action of HAZARD_ACTIONS) {
     const { from, to } = HAZARD_WORKFLOW.transitions[action]
     app.post(
-      `/api/hazards/:id/${action}`,
+      `/:id/${action}`,
       {
         config: { access: { roles: CASE_ROLES.hazardStep, gridScoped: true } },
         schema: {

@@ -1,7 +1,7 @@
 import { CASE_ROLES } from './access.ts'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { baseUrl } from '../ogc/links.ts'
+import { baseUrl } from '../../core/ogc/links.ts'
 import { findCase } from './cases.repository.ts'
 import { registerCase, type CaseRegistration } from './registration.service.ts'
 import { errorResponses } from '../../core/http/common.schemas.ts'
@@ -33,7 +33,7 @@ const caseItemsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const point = (coordinates: number[]) => ({ lon: coordinates[0], lat: coordinates[1] })
 
   app.post(
-    '/api/collections/hazards/items',
+    '/hazards/items',
     {
       config: { access: { roles: CASE_ROLES.register, gridScoped: true } },
       schema: {
@@ -50,7 +50,7 @@ const caseItemsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.post(
-    '/api/collections/disputes/items',
+    '/disputes/items',
     {
       config: { access: { roles: CASE_ROLES.register, gridScoped: true } },
       schema: {

@@ -63,7 +63,7 @@ const leadsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   app.post(
-    '/api/leads',
+    '',
     {
       config: { access: { roles: CASE_ROLES.leadWrite } },
       schema: {
@@ -95,7 +95,7 @@ const leadsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.get(
-    '/api/leads',
+    '',
     {
       config: { access: STAFF_GRID_SCOPED },
       schema: {
@@ -120,7 +120,7 @@ const leadsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.get(
-    '/api/leads/:id',
+    '/:id',
     {
       config: { access: STAFF_GRID_SCOPED },
       schema: { tags: ['Leads'], summary: 'One lead; the ETag carries its version', params: IdParams, response: { 200: LeadSchema, ...errorResponses(400, 401, 404) } },
@@ -133,7 +133,7 @@ const leadsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.post(
-    '/api/leads/:id/verify',
+    '/:id/verify',
     {
       config: { access: { roles: CASE_ROLES.leadWrite } },
       schema: {
@@ -159,7 +159,7 @@ const leadsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.post(
-    '/api/leads/:id/dismiss',
+    '/:id/dismiss',
     {
       config: { access: { roles: CASE_ROLES.leadWrite } },
       schema: {
@@ -185,7 +185,7 @@ const leadsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.post(
-    '/api/leads/:id/convert',
+    '/:id/convert',
     {
       config: { access: { roles: CASE_ROLES.leadWrite } },
       schema: {

@@ -61,7 +61,7 @@ const casePhotosRoutes: FastifyPluginAsyncTypebox<CasePhotosOptions> = async (ap
   }
 
   app.post(
-    '/api/cases/:id/photos',
+    '/:id/photos',
     {
       config: { access: STAFF_GRID_SCOPED },
       schema: {
@@ -100,7 +100,7 @@ const casePhotosRoutes: FastifyPluginAsyncTypebox<CasePhotosOptions> = async (ap
   )
 
   app.get(
-    '/api/cases/:id/photos',
+    '/:id/photos',
     {
       config: { access: STAFF_GRID_SCOPED },
       schema: {
@@ -117,7 +117,7 @@ const casePhotosRoutes: FastifyPluginAsyncTypebox<CasePhotosOptions> = async (ap
   )
 
   app.get(
-    '/api/cases/:id/photos/:photoId',
+    '/:id/photos/:photoId',
     {
       config: { access: STAFF_GRID_SCOPED },
       schema: {

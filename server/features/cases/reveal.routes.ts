@@ -15,7 +15,7 @@ const Phone = Type.Union([Type.String(), Type.Null()])
 /** Revealing the masked phones of a case, with a reason, audited. */
 const caseRevealRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
-    '/api/cases/:id/reveal',
+    '/:id/reveal',
     {
       config: { access: STAFF_GRID_SCOPED },
       schema: {

@@ -45,7 +45,7 @@ const toDeadline = (row: DeadlineSettingRow) => ({ kind: row.kind, grade: row.gr
 const caseSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
-    '/api/routing-rules',
+    '/routing-rules',
     {
       config: { access: STAFF },
       schema: {
@@ -59,7 +59,7 @@ const caseSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.put(
-    '/api/routing-rules/:kind/:category',
+    '/routing-rules/:kind/:category',
     {
       config: { access: { roles: CASE_ROLES.settingsWrite } },
       schema: {
@@ -86,7 +86,7 @@ const caseSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.get(
-    '/api/deadline-settings',
+    '/deadline-settings',
     {
       config: { access: STAFF },
       schema: {
@@ -99,7 +99,7 @@ const caseSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.put(
-    '/api/deadline-settings/:kind/:grade',
+    '/deadline-settings/:kind/:grade',
     {
       config: { access: { roles: CASE_ROLES.settingsWrite } },
       schema: {

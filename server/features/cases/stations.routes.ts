@@ -13,7 +13,7 @@ const StationSchema = Type.Object({
 /** The comprehensive-governance center and its seven stations ("1+7"). */
 const stationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
-    '/api/stations',
+    '',
     {
       config: { access: 'signed-in' },
       schema: {

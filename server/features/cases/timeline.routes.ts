@@ -14,7 +14,7 @@ import { STAFF_GRID_SCOPED } from '../../core/auth/access.ts'
 /** The ledger (台账) of a case or a lead. */
 const caseTimelineRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
-    '/api/cases/:kind/:id/timeline',
+    '/:kind/:id/timeline',
     {
       config: { access: STAFF_GRID_SCOPED },
       schema: {

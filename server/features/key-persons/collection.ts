@@ -2,7 +2,7 @@ import { Type } from 'typebox'
 import type { Colour, PersonStatus } from '../../core/db/tables/key-person.ts'
 import { HttpError } from '../../core/http/http-error.ts'
 import { toKeyPersonFeatureText } from './person-dto.ts'
-import { findAreaExtent } from '../areas/areas.repository.ts'
+import { findAreaExtent } from '../areas/index.ts'
 import { insertAuditEntry, type AuditActor } from '../../core/audit/audit.repository.ts'
 import { findKeyPersons, type VisitState } from './key-persons.repository.ts'
 import type { UserRecord } from '../../core/auth/users.repository.ts'
@@ -10,7 +10,7 @@ import { runAudited } from '../../core/audit/audit.service.ts'
 import { identitiesForbidden, personScope } from './access.ts'
 import { KEY_PERSON_SUBJECT, personFor } from './key-persons.service.ts'
 import { ColourSchema, StatusSchema, VisitStateSchema } from './key-persons.schemas.ts'
-import type { CollectionProvider, RequestClient } from '../ogc/collections.ts'
+import type { CollectionProvider, RequestClient } from '../../core/ogc/provider.ts'
 
 function actorOf(user: UserRecord, client: RequestClient | undefined): AuditActor {
   return { userId: user.id, username: user.username, role: user.role, ip: client?.ip ?? null }

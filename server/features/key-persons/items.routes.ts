@@ -3,7 +3,7 @@ import { Type } from 'typebox'
 import { HttpError } from '../../core/http/http-error.ts'
 import type { Lang } from '../../core/i18n/messages.ts'
 import { toKeyPersonDto, toKeyPersonFeatureText } from './person-dto.ts'
-import { baseUrl, GEOJSON } from '../ogc/links.ts'
+import { baseUrl, GEOJSON } from '../../core/ogc/links.ts'
 import { currentUser } from '../../core/auth/auth.plugin.ts'
 import type { KeyPersonRow } from './key-persons.repository.ts'
 import { auditActor } from '../../core/audit/audit.service.ts'
@@ -87,7 +87,7 @@ const keyPersonsItemsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   app.post(
-    `/api/collections/${COLLECTION}/items`,
+    `/${COLLECTION}/items`,
     {
       config: { access: IDENTITY_ACCESS },
       schema: {
@@ -112,7 +112,7 @@ const keyPersonsItemsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.put(
-    `/api/collections/${COLLECTION}/items/:featureId`,
+    `/${COLLECTION}/items/:featureId`,
     {
       config: { access: IDENTITY_ACCESS },
       schema: {

@@ -4,7 +4,7 @@ import { Type } from 'typebox'
 import { HttpError } from '../../core/http/http-error.ts'
 import { publishKeyPersonEvent } from './live.ts'
 import { toKeyPersonDto, toVisitDto } from './person-dto.ts'
-import { baseUrl } from '../ogc/links.ts'
+import { baseUrl } from '../../core/ogc/links.ts'
 import { currentUser } from '../../core/auth/auth.plugin.ts'
 import { insertAuditEntry } from '../../core/audit/audit.repository.ts'
 import { findAreaLabels, findKeyPerson, findKeyPersons, findVisits } from './key-persons.repository.ts'
@@ -48,7 +48,7 @@ export function parseIfMatch(request: FastifyRequest): number | undefined {
 /** Key persons (重点人员): register, list, read, change, reveal, visit. */
 const keyPersonsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
-    '/api/key-persons',
+    '',
     {
       config: { access: IDENTITY_ACCESS },
       schema: {
@@ -79,7 +79,7 @@ const keyPersonsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.get(
-    '/api/key-persons/overdue',
+    '/overdue',
     {
       config: { access: IDENTITY_ACCESS },
       schema: {
@@ -149,7 +149,7 @@ const keyPersonsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.post(
-    '/api/key-persons',
+    '',
     {
       config: { access: IDENTITY_ACCESS },
       schema: {
@@ -172,7 +172,7 @@ const keyPersonsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.get(
-    '/api/key-persons/:id',
+    '/:id',
     {
       config: { access: IDENTITY_ACCESS },
       schema: {
@@ -197,7 +197,7 @@ const keyPersonsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.patch(
-    '/api/key-persons/:id',
+    '/:id',
     {
       config: { access: IDENTITY_ACCESS },
       schema: {
@@ -223,7 +223,7 @@ const keyPersonsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.post(
-    '/api/key-persons/:id/reveal',
+    '/:id/reveal',
     {
       config: { access: IDENTITY_ACCESS },
       schema: {
@@ -259,7 +259,7 @@ const keyPersonsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.get(
-    '/api/key-persons/:id/visits',
+    '/:id/visits',
     {
       config: { access: IDENTITY_ACCESS },
       schema: {
@@ -282,7 +282,7 @@ const keyPersonsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.post(
-    '/api/key-persons/:id/visits',
+    '/:id/visits',
     {
       config: { access: IDENTITY_ACCESS },
       schema: {

@@ -3,7 +3,7 @@ import type { Colour, PersonStatus } from '../../core/db/tables/key-person.ts'
 import { HttpError } from '../../core/http/http-error.ts'
 import type { Lang } from '../../core/i18n/messages.ts'
 import { toKeyPersonDto, toRevealedFields } from './person-dto.ts'
-import { locatePoint } from '../areas/locate.repository.ts'
+import { locatePoint } from '../areas/index.ts'
 import { insertAuditEntry, type AuditActor } from '../../core/audit/audit.repository.ts'
 import {
   findKeyPerson,

@@ -43,7 +43,7 @@ const keyPersonSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   app.get(
-    '/api/key-persons/settings',
+    '/settings',
     {
       config: { access: STAFF },
       schema: {
@@ -56,7 +56,7 @@ const keyPersonSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.put(
-    '/api/key-persons/settings',
+    '/settings',
     {
       config: { access: roles('admin') },
       schema: {
@@ -84,7 +84,7 @@ const keyPersonSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.put(
-    '/api/key-persons/colours/:colour',
+    '/colours/:colour',
     {
       config: { access: roles('admin') },
       schema: {
@@ -111,7 +111,7 @@ const keyPersonSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.post(
-    '/api/key-persons/categories',
+    '/categories',
     {
       config: { access: roles('admin') },
       schema: {
@@ -142,7 +142,7 @@ const keyPersonSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.patch(
-    '/api/key-persons/categories/:key',
+    '/categories/:key',
     {
       config: { access: roles('admin') },
       schema: {
@@ -176,7 +176,7 @@ const keyPersonSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.post(
-    '/api/key-persons/archive-run',
+    '/archive-run',
     {
       config: { access: roles('admin') },
       schema: {

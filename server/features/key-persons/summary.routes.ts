@@ -2,9 +2,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { PersonStatus } from '../../core/db/tables/key-person.ts'
 import type { Lang } from '../../core/i18n/messages.ts'
-import { GEOJSON } from '../ogc/links.ts'
+import { GEOJSON } from '../../core/ogc/links.ts'
 import { currentUser } from '../../core/auth/auth.plugin.ts'
-import { countProtectionFor, protectCount, protectCounts, protectionNote, type CountProtection } from '../../core/privacy/small-counts.ts'
+import { protectCount, protectCounts, protectionNote, type CountProtection } from '../../core/privacy/small-counts.ts'
+import { countProtectionFor } from './count-protection.ts'
 import { findAreaLabels, listCurrentAreaIds, summarizeKeyPersons, type SummaryGroupBy, type SummaryGroupRow } from './key-persons.repository.ts'
 import { listCategories, listColours } from './settings.repository.ts'
 import type { Db } from '../../core/db/database.ts'
@@ -113,7 +114,7 @@ function heatWeight(counts: ReturnType<typeof groupCounts>): number | null {
  */
 const keyPersonsSummaryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
-    '/api/key-persons/summary',
+    '/summary',
     {
       config: { access: STAFF },
       schema: {
@@ -157,7 +158,7 @@ const keyPersonsSummaryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.get(
-    '/api/key-persons/heat',
+    '/heat',
     {
       config: { access: STAFF },
       schema: {

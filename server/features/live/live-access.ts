@@ -1,6 +1,6 @@
-import { inOwnGrids, seesAllCases } from '../cases/access.ts'
+import { inOwnGrids, seesAllCases } from '../cases/index.ts'
 import type { UserRecord } from '../../core/auth/users.repository.ts'
-import { inScope, personScope } from '../key-persons/access.ts'
+import { inScope, personScope } from '../key-persons/index.ts'
 import type { LiveEvent, LiveScope } from '../../core/live/live-events.ts'
 
 /** One Server-Sent Event as written to a subscriber. */

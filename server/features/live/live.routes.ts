@@ -50,7 +50,7 @@ const liveEventsRoutes: FastifyPluginAsyncTypebox<LiveEventsRoutesOptions> = asy
   })
 
   app.get(
-    '/api/events/stream',
+    '/stream',
     {
       config: { access: STAFF_GRID_SCOPED },
       schema: {

@@ -4,7 +4,7 @@ import { Type } from 'typebox'
 import type { Db } from '../../core/db/database.ts'
 import { HttpError } from '../../core/http/http-error.ts'
 import { COLLECTIONS, findCollection, type CollectionProvider } from './collections.ts'
-import { baseUrl, GEOJSON } from './links.ts'
+import { baseUrl, GEOJSON } from '../../core/ogc/links.ts'
 
 const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84'
 
@@ -45,7 +45,7 @@ async function describeCollection(db: Db, request: FastifyRequest, collection: C
 /** The collections list and each collection's metadata. */
 const collectionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
-    '/api/collections',
+    '',
     {
       config: { access: 'signed-in' },
       schema: {
@@ -71,7 +71,7 @@ const collectionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.get(
-    '/api/collections/:collectionId',
+    '/:collectionId',
     {
       config: { access: 'signed-in' },
       schema: {

@@ -4,8 +4,8 @@ import { Type } from 'typebox'
 import { HttpError } from '../../core/http/http-error.ts'
 import { currentUser } from '../../core/auth/auth.plugin.ts'
 import { COLLECTIONS, findCollection, type CollectionProvider } from './collections.ts'
-import { parseBbox } from '../../core/http/bbox.ts'
-import { baseUrl, GEOJSON, type Link } from './links.ts'
+import { parseBbox } from '../../core/ogc/bbox.ts'
+import { baseUrl, GEOJSON, type Link } from '../../core/ogc/links.ts'
 import { collectionNotFound } from './collections.routes.ts'
 import { STAFF_GRID_SCOPED } from '../../core/auth/access.ts'
 
@@ -106,7 +106,7 @@ const itemsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   for (const collection of COLLECTIONS) {
     if (!collection.extraQuery) continue
     app.get(
-      `/api/collections/${collection.id}/items`,
+      `/${collection.id}/items`,
       {
         config: { access: STAFF_GRID_SCOPED },
         schema: {
@@ -121,7 +121,7 @@ const itemsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   app.get(
-    '/api/collections/:collectionId/items',
+    '/:collectionId/items',
     {
       config: { access: STAFF_GRID_SCOPED },
       schema: {
@@ -140,7 +140,7 @@ const itemsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.get(
-    '/api/collections/:collectionId/items/:featureId',
+    '/:collectionId/items/:featureId',
     {
       config: { access: STAFF_GRID_SCOPED },
       schema: {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { baseUrl, GEOJSON, OPENAPI_JSON } from './links.ts'
+import { baseUrl, GEOJSON, OPENAPI_JSON } from '../../core/ogc/links.ts'
 
 const LinkSchema = Type.Object({
   href: Type.String(),
@@ -24,7 +24,7 @@ const FormatQuery = Type.Object(
 /** Landing page, conformance declaration and the OpenAPI document: the public part of the API. */
 const landingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
-    '/api',
+    '',
     {
       config: { access: 'public' },
       schema: {
@@ -57,7 +57,7 @@ const landingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.get(
-    '/api/conformance',
+    '/conformance',
     {
       config: { access: 'public' },
       schema: {
@@ -72,7 +72,7 @@ const landingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.get(
-    '/api/openapi.json',
+    '/openapi.json',
     {
       config: { access: 'public' },
       schema: { tags: ['OGC API – Features'], summary: 'OpenAPI 3.0 document of this service', security: [], querystring: FormatQuery },

@@ -21,7 +21,7 @@ let dummyHash: Promise<string> | undefined
 /** Sign-in, sign-out, who-am-I and personal API tokens (listing and revoking: credentials.routes.ts). */
 const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
-    '/api/auth/login',
+    '/login',
     {
       config: { access: 'public' },
       schema: {
@@ -61,7 +61,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.post(
-    '/api/auth/logout',
+    '/logout',
     {
       config: { access: 'signed-in' },
       schema: { tags: ['Auth'], summary: 'Sign out (ends this session)', response: { 204: Type.Null(), ...errorResponses(401) } },
@@ -80,7 +80,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.get(
-    '/api/auth/me',
+    '/me',
     {
       config: { access: 'signed-in' },
       schema: { tags: ['Auth'], summary: 'The signed-in user', response: { 200: Type.Object({ user: UserSchema }), ...errorResponses(401) } },
@@ -89,7 +89,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.post(
-    '/api/auth/tokens',
+    '/tokens',
     {
       config: { access: 'signed-in' },
       schema: {

@@ -17,7 +17,7 @@ import { errorResponses } from '../../core/http/common.schemas.ts'
  */
 const credentialsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
-    '/api/auth/sessions',
+    '/sessions',
     {
       config: { access: 'signed-in' },
       schema: {
@@ -34,7 +34,7 @@ const credentialsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.delete(
-    '/api/auth/sessions/:sessionId',
+    '/sessions/:sessionId',
     {
       config: { access: 'signed-in' },
       schema: {
@@ -55,7 +55,7 @@ const credentialsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.get(
-    '/api/auth/tokens',
+    '/tokens',
     {
       config: { access: 'signed-in' },
       schema: {
@@ -71,7 +71,7 @@ const credentialsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.delete(
-    '/api/auth/tokens/:tokenId',
+    '/tokens/:tokenId',
     {
       config: { access: 'signed-in' },
       schema: {

@@ -32,7 +32,7 @@ const securityLockoutsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   app.get(
-    '/api/security/lockouts',
+    '/lockouts',
     {
       config: { access: roles('security_admin') },
       schema: {
@@ -47,7 +47,7 @@ const securityLockoutsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.delete(
-    '/api/security/lockouts/:username',
+    '/lockouts/:username',
     {
       config: { access: roles('security_admin') },
       schema: {
@@ -64,7 +64,7 @@ const securityLockoutsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.delete(
-    '/api/security/lockouts/address/:address',
+    '/lockouts/address/:address',
     {
       config: { access: roles('security_admin') },
       schema: {
@@ -81,7 +81,7 @@ const securityLockoutsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.delete(
-    '/api/security/users/:userId/second-factor',
+    '/users/:userId/second-factor',
     {
       config: { access: roles('security_admin') },
       schema: {

@@ -64,7 +64,7 @@ const secondFactorRoutes: FastifyPluginAsyncTypebox<SecondFactorRoutesOptions> =
   }
 
   app.post(
-    '/api/auth/login/totp',
+    '/login/totp',
     {
       config: { access: 'public' },
       schema: {
@@ -85,7 +85,7 @@ const secondFactorRoutes: FastifyPluginAsyncTypebox<SecondFactorRoutesOptions> =
   )
 
   app.post(
-    '/api/auth/login/enrol',
+    '/login/enrol',
     {
       config: { access: 'public' },
       schema: {
@@ -104,7 +104,7 @@ const secondFactorRoutes: FastifyPluginAsyncTypebox<SecondFactorRoutesOptions> =
   )
 
   app.post(
-    '/api/auth/login/enrol/confirm',
+    '/login/enrol/confirm',
     {
       config: { access: 'public' },
       schema: {
@@ -139,7 +139,7 @@ const secondFactorRoutes: FastifyPluginAsyncTypebox<SecondFactorRoutesOptions> =
   }
 
   app.get(
-    '/api/auth/second-factor',
+    '/second-factor',
     {
       config: { access: 'signed-in' },
       schema: { tags: ['Auth'], summary: 'My second factor (never its secret)', response: { 200: SecondFactorStatusSchema, ...errorResponses(401) } },
@@ -148,7 +148,7 @@ const secondFactorRoutes: FastifyPluginAsyncTypebox<SecondFactorRoutesOptions> =
   )
 
   app.post(
-    '/api/auth/second-factor/enrol',
+    '/second-factor/enrol',
     {
       config: { access: 'signed-in' },
       schema: {
@@ -161,7 +161,7 @@ const secondFactorRoutes: FastifyPluginAsyncTypebox<SecondFactorRoutesOptions> =
   )
 
   app.post(
-    '/api/auth/second-factor/confirm',
+    '/second-factor/confirm',
     {
       config: { access: 'signed-in' },
       schema: {
@@ -191,7 +191,7 @@ const secondFactorRoutes: FastifyPluginAsyncTypebox<SecondFactorRoutesOptions> =
   }
 
   app.post(
-    '/api/auth/second-factor/recovery-codes',
+    '/second-factor/recovery-codes',
     {
       config: { access: 'signed-in' },
       schema: {
@@ -213,7 +213,7 @@ const secondFactorRoutes: FastifyPluginAsyncTypebox<SecondFactorRoutesOptions> =
   )
 
   app.post(
-    '/api/auth/second-factor/disable',
+    '/second-factor/disable',
     {
       config: { access: 'signed-in' },
       schema: {

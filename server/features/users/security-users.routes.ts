@@ -44,7 +44,7 @@ const securityUsersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   app.get(
-    '/api/security/users',
+    '/security/users',
     {
       config: { access },
       schema: {
@@ -57,7 +57,7 @@ const securityUsersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.post(
-    '/api/security/users',
+    '/security/users',
     {
       config: { access },
       schema: {
@@ -90,7 +90,7 @@ const securityUsersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.patch(
-    '/api/users/:userId',
+    '/users/:userId',
     {
       config: { access },
       schema: {
@@ -113,7 +113,7 @@ const securityUsersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.post(
-    '/api/users/:userId/password',
+    '/users/:userId/password',
     {
       config: { access },
       schema: {
@@ -133,7 +133,7 @@ const securityUsersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.delete(
-    '/api/users/:userId/credentials',
+    '/users/:userId/credentials',
     {
       config: { access },
       schema: {
@@ -152,7 +152,7 @@ const securityUsersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.get(
-    '/api/users/:userId/sessions',
+    '/users/:userId/sessions',
     {
       config: { access },
       schema: {
@@ -170,7 +170,7 @@ const securityUsersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.delete(
-    '/api/users/:userId/sessions/:sessionId',
+    '/users/:userId/sessions/:sessionId',
     {
       config: { access },
       schema: {
@@ -188,7 +188,7 @@ const securityUsersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.get(
-    '/api/users/:userId/tokens',
+    '/users/:userId/tokens',
     {
       config: { access },
       schema: {
@@ -205,7 +205,7 @@ const securityUsersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.post(
-    '/api/users/:userId/tokens',
+    '/users/:userId/tokens',
     {
       config: { access },
       schema: {
@@ -232,7 +232,7 @@ const securityUsersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.delete(
-    '/api/users/:userId/tokens/:tokenId',
+    '/users/:userId/tokens/:tokenId',
     {
       config: { access },
       schema: {

@@ -15,7 +15,7 @@ const UNIQUE_VIOLATION = '23505'
 const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
-    '/api/users',
+    '',
     {
       config: { access: roles('admin') },
       schema: {
@@ -54,7 +54,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.get(
-    '/api/users',
+    '',
     {
       config: { access: roles('admin') },
       schema: { tags: ['Users'], summary: 'List users (admin)', response: { 200: Type.Object({ users: Type.Array(UserSchema) }), ...errorResponses(401, 403) } },

@@ -1,7 +1,7 @@
 import type { Db } from '../../core/db/database.ts'
 import type { Role } from '../../core/db/tables/auth.ts'
 import { HttpError } from '../../core/http/http-error.ts'
-import { findNonGridIds } from '../areas/areas.repository.ts'
+import { findNonGridIds } from '../areas/index.ts'
 import { findUserById, insertUser, usernameExists, type UserRecord } from '../../core/auth/users.repository.ts'
 import { hashPassword } from './password-hash.ts'
 import { assertPasswordAcceptable } from './password-rules.ts'

@@ -1,4 +1,4 @@
-import type { Lang, Template } from '../messages.ts'
+import type { Lang, Template } from '../template.ts'
 
 /** Error messages of the analytics (risk map) routes, in Simplified Chinese and English. */
 export const ANALYTICS_MESSAGES = {

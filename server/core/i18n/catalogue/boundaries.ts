@@ -1,4 +1,4 @@
-import type { Lang, Template } from '../messages.ts'
+import type { Lang, Template } from '../template.ts'
 
 const at = (p: Record<string, unknown>) => (p.polygon ? `（第 ${p.polygon} 个面，第 ${p.ring} 个环${p.position ? `，第 ${p.position} 个点` : ''}）` : '')
 const atEn = (p: Record<string, unknown>) => (p.polygon ? ` (polygon ${p.polygon}, ring ${p.ring}${p.position ? `, position ${p.position}` : ''})` : '')

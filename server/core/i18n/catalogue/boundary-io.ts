@@ -1,4 +1,4 @@
-import type { Lang, Template } from '../messages.ts'
+import type { Lang, Template } from '../template.ts'
 
 /** Messages of boundary import and export (issue 5), in Simplified Chinese and English. */
 export const BOUNDARY_IO_MESSAGES = {

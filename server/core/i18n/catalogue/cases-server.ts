@@ -1,4 +1,4 @@
-import type { Lang, Template } from '../messages.ts'
+import type { Lang, Template } from '../template.ts'
 
 /** Error messages of case filters, photos and reveals, in Simplified Chinese and English. */
 export const CASES_SRV_MESSAGES = {

@@ -1,4 +1,4 @@
-import type { Lang, Template } from '../messages.ts'
+import type { Lang, Template } from '../template.ts'
 
 /** Error messages of sessions, tokens and credential administration, in Simplified Chinese and English. */
 export const CREDENTIALS_MESSAGES = {

@@ -1,4 +1,4 @@
-import type { Lang, Template } from '../messages.ts'
+import type { Lang, Template } from '../template.ts'
 
 /** Error messages of browser hardening and limits, in Simplified Chinese and English. */
 export const HARDENING_MESSAGES = {

@@ -1,4 +1,4 @@
-import type { Lang, Template } from '../messages.ts'
+import type { Lang, Template } from '../template.ts'
 
 /** Error messages of login protection, password rules and the second factor, in Simplified Chinese and English. */
 export const LOGIN_MESSAGES = {

@@ -1,4 +1,4 @@
-import type { Lang, Template } from '../messages.ts'
+import type { Lang, Template } from '../template.ts'
 
 /** Error messages of the key-persons module (重点人员) and the audit log, in Simplified Chinese and English. */
 export const PERSONS_MESSAGES = {

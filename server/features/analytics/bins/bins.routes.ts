@@ -5,11 +5,12 @@ import { collectionText, featureText } from '../../../core/postgis/geojson-text.
 import { METRIC_SRID } from '../../../core/postgis/metric-crs.ts'
 import { parseWindow, windowDto, WindowQuery } from '../../../core/time/time-window.ts'
 import { HttpError } from '../../../core/http/http-error.ts'
-import { GEOJSON } from '../../ogc/links.ts'
+import { GEOJSON } from '../../../core/ogc/links.ts'
 import { findAreaBins, findBinCases, findBins, type BinFilter, type BinRow } from './bins.repository.ts'
 import { currentUser } from '../../../core/auth/auth.plugin.ts'
-import { countProtectionFor, protectCount, protectCounts, protectionNote, type CountProtection } from '../../../core/privacy/small-counts.ts'
-import { ProtectedCountSchema, ProtectionNoteSchema } from '../../key-persons/key-persons.schemas.ts'
+import { protectCount, protectCounts, protectionNote, type CountProtection } from '../../../core/privacy/small-counts.ts'
+import { countProtectionFor } from '../../key-persons/index.ts'
+import { ProtectedCountSchema, ProtectionNoteSchema } from '../../key-persons/index.ts'
 import { errorResponses } from '../../../core/http/common.schemas.ts'
 import { featureCollectionSchema, WindowSchema } from '../analytics.schemas.ts'
 
@@ -100,7 +101,7 @@ function binFeature(row: BinRow): string {
 const binsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
-    '/api/analytics/bins',
+    '/bins',
     {
       config: { access: ANALYTICS_ACCESS },
       schema: {
@@ -152,7 +153,7 @@ const binsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.get(
-    '/api/analytics/bins/cases',
+    '/bins/cases',
     {
       config: { access: ANALYTICS_ACCESS },
       schema: {

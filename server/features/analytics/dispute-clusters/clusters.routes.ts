@@ -4,7 +4,7 @@ import { ANALYTICS_ACCESS, ANALYTICS_ROLES, analyticsAccess } from '../access.ts
 import { collectionText, featureText } from '../../../core/postgis/geojson-text.ts'
 import { METRIC_SRID } from '../../../core/postgis/metric-crs.ts'
 import { parseWindow, windowDto, WindowQuery } from '../../../core/time/time-window.ts'
-import { GEOJSON } from '../../ogc/links.ts'
+import { GEOJSON } from '../../../core/ogc/links.ts'
 import {
   findDisputeArcs,
   findDisputeClusters,
@@ -40,7 +40,7 @@ const round6 = (value: number) => Math.round(value * 1e6) / 1e6
 const disputeClustersRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
-    '/api/analytics/dispute-clusters',
+    '/dispute-clusters',
     {
       config: { access: ANALYTICS_ACCESS },
       schema: {
@@ -99,7 +99,7 @@ const disputeClustersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.get(
-    '/api/analytics/dispute-arcs',
+    '/dispute-arcs',
     {
       config: { access: ANALYTICS_ACCESS },
       schema: {
@@ -142,7 +142,7 @@ const disputeClustersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.post(
-    '/api/analytics/dispute-clusters/joint-case',
+    '/dispute-clusters/joint-case',
     {
       config: { access: analyticsAccess(ANALYTICS_ROLES.jointCase) },
       schema: {

@@ -31,7 +31,7 @@ const JointCaseSchema = Type.Object({
  */
 const jointCasesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
-    '/api/analytics/joint-cases',
+    '/joint-cases',
     {
       config: { access: ANALYTICS_ACCESS },
       schema: {
@@ -61,7 +61,7 @@ const jointCasesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.post(
-    '/api/analytics/joint-cases/:id/close',
+    '/joint-cases/:id/close',
     {
       config: { access: analyticsAccess(ANALYTICS_ROLES.jointCase) },
       schema: {

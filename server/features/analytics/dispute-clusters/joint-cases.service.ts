@@ -1,7 +1,7 @@
 import type { Db } from '../../../core/db/database.ts'
 import { HttpError } from '../../../core/http/http-error.ts'
-import { insertCaseEvent } from '../../cases/events.repository.ts'
-import { listStationKeys } from '../../cases/settings.repository.ts'
+import { insertCaseEvent } from '../../cases/index.ts'
+import { listStationKeys } from '../../cases/index.ts'
 import {
   closeJointCaseRow,
   findLinkedCaseIds,

@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from 'kysely'
 import type { Db } from '../../../core/db/database.ts'
 import type { CaseKind } from '../../../core/db/tables/case.ts'
-import { TOWNSHIP_TIME_ZONE } from '../../cases/monthly-lists.ts'
+import { TOWNSHIP_TIME_ZONE } from '../../cases/index.ts'
 import { finishedAtSql, openAtSql, overdueAtSql, reportedInSql } from '../case-state.ts'
 import type { TimeWindow } from '../../../core/time/time-window.ts'
 

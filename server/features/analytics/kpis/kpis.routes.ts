@@ -7,8 +7,9 @@ import { HttpError } from '../../../core/http/http-error.ts'
 import { findTrend, type KpiFilter } from './kpis.repository.ts'
 import { computeKpis, kpiTable } from './kpis.service.ts'
 import { currentUser } from '../../../core/auth/auth.plugin.ts'
-import { countProtectionFor, protectionNote } from '../../../core/privacy/small-counts.ts'
-import { ProtectionNoteSchema } from '../../key-persons/key-persons.schemas.ts'
+import { protectionNote } from '../../../core/privacy/small-counts.ts'
+import { countProtectionFor } from '../../key-persons/index.ts'
+import { ProtectionNoteSchema } from '../../key-persons/index.ts'
 import { errorResponses } from '../../../core/http/common.schemas.ts'
 import { WindowSchema } from '../analytics.schemas.ts'
 
@@ -64,7 +65,7 @@ const KpiSchema = Type.Object({
 const kpisRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
-    '/api/analytics/kpis',
+    '/kpis',
     {
       config: { access: ANALYTICS_ACCESS },
       schema: {
@@ -94,7 +95,7 @@ const kpisRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.get(
-    '/api/analytics/kpis.xlsx',
+    '/kpis.xlsx',
     {
       config: { access: ANALYTICS_ACCESS },
       schema: {
@@ -120,7 +121,7 @@ const kpisRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.get(
-    '/api/analytics/trend',
+    '/trend',
     {
       config: { access: ANALYTICS_ACCESS },
       schema: {

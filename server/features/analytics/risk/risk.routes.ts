@@ -5,11 +5,11 @@ import { collectionText, featureText } from '../../../core/postgis/geojson-text.
 import { roundScore } from './formula.ts'
 import { parseWindow, windowDto, WindowQuery } from '../../../core/time/time-window.ts'
 import { toAreaRef, toExplainedCaseDto, roundBreakdown, toRiskProperties, toRiskSettingsDto } from '../analytics-dto.ts'
-import { GEOJSON } from '../../ogc/links.ts'
+import { GEOJSON } from '../../../core/ogc/links.ts'
 import type { RiskLevel } from './risk.repository.ts'
 import { computeRisk, explainRisk, riskChange } from './risk.service.ts'
 import { currentUser } from '../../../core/auth/auth.plugin.ts'
-import { countProtectionFor } from '../../../core/privacy/small-counts.ts'
+import { countProtectionFor } from '../../key-persons/index.ts'
 import { errorResponses } from '../../../core/http/common.schemas.ts'
 import {
   AreaRefSchema,
@@ -64,7 +64,7 @@ const KeyPersonPartSchema = Type.Object({
 const riskRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
-    '/api/analytics/risk',
+    '/risk',
     {
       config: { access: ANALYTICS_ACCESS },
       schema: {
@@ -91,7 +91,7 @@ const riskRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.get(
-    '/api/analytics/risk/change',
+    '/risk/change',
     {
       config: { access: ANALYTICS_ACCESS },
       schema: {
@@ -148,7 +148,7 @@ const riskRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.get(
-    '/api/analytics/risk/:areaId/explain',
+    '/risk/:areaId/explain',
     {
       config: { access: ANALYTICS_ACCESS },
       schema: {

@@ -29,7 +29,7 @@ export const MVT = 'application/vnd.mapbox-vector-tile'
  */
 const tilesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
-    '/api/tiles/:layer/:z/:x/:y.mvt',
+    '/:layer/:z/:x/:y.mvt',
     {
       config: { access: STAFF_GRID_SCOPED },
       schema: {

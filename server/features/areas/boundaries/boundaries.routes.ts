@@ -56,7 +56,7 @@ export function toBoundaryResultDto(result: BoundarySaveResult) {
  */
 const boundariesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
-    '/api/boundaries/validate',
+    '/validate',
     {
       config: { access: roles('admin') },
       bodyLimit: BOUNDARY_BODY_LIMIT_BYTES,
@@ -86,7 +86,7 @@ const boundariesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.patch(
-    '/api/boundaries/batch',
+    '/batch',
     {
       config: { access: roles('admin') },
       bodyLimit: BOUNDARY_BODY_LIMIT_BYTES,
@@ -109,7 +109,7 @@ const boundariesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.post(
-    '/api/boundaries/split',
+    '/split',
     {
       config: { access: roles('admin') },
       bodyLimit: BOUNDARY_BODY_LIMIT_BYTES,
@@ -129,7 +129,7 @@ const boundariesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.post(
-    '/api/boundaries/merge',
+    '/merge',
     {
       config: { access: roles('admin') },
       schema: {
@@ -148,7 +148,7 @@ const boundariesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.post(
-    '/api/boundaries/retire',
+    '/retire',
     {
       config: { access: roles('admin') },
       schema: {
@@ -167,7 +167,7 @@ const boundariesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.post(
-    '/api/boundaries/create',
+    '/create',
     {
       config: { access: roles('admin') },
       bodyLimit: BOUNDARY_BODY_LIMIT_BYTES,
@@ -187,7 +187,7 @@ const boundariesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.post(
-    '/api/boundaries/impact',
+    '/impact',
     {
       config: { access: roles('admin', 'dispatcher') },
       bodyLimit: BOUNDARY_BODY_LIMIT_BYTES,
@@ -217,7 +217,7 @@ const boundariesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.get(
-    '/api/boundaries/lineage',
+    '/lineage',
     {
       config: { access: STAFF },
       schema: {
@@ -234,7 +234,7 @@ const boundariesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.get(
-    '/api/boundaries/changes',
+    '/changes',
     {
       config: { access: STAFF },
       schema: {

@@ -3,8 +3,8 @@ import type { AreaLevel } from '../../../core/db/tables/area.ts'
 import { HttpError } from '../../../core/http/http-error.ts'
 import type { Lang } from '../../../core/i18n/messages.ts'
 import { shareByArea } from './area-figures.ts'
-import { DISPUTE_WORKFLOW } from '../../cases/dispute-workflow.ts'
-import { HAZARD_WORKFLOW } from '../../cases/hazard-workflow.ts'
+import { DISPUTE_WORKFLOW } from '../../cases/index.ts'
+import { HAZARD_WORKFLOW } from '../../cases/index.ts'
 import {
   findChangedParts,
   findFigureOverlaps,

@@ -8,7 +8,7 @@ import { BOUNDARY_BODY_LIMIT_BYTES } from './limits.ts'
 import { currentUser } from '../../../core/auth/auth.plugin.ts'
 import { findAreaFeature } from '../areas.repository.ts'
 import { saveAreaEdits, type EditableAreaProperties } from './edit.service.ts'
-import { GEOJSON } from '../../ogc/links.ts'
+import { GEOJSON } from '../../../core/ogc/links.ts'
 import { EditablePropertiesSchema, GeometryInput } from './boundaries.schemas.ts'
 import { errorResponses } from '../../../core/http/common.schemas.ts'
 import { roles } from '../../../core/auth/access.ts'
@@ -90,7 +90,7 @@ const areaItemsEditRoutes: FastifyPluginAsyncTypebox = async (app) => {
     for (const method of ['PUT', 'PATCH'] as const) {
       app.route({
         method,
-        url: `/api/collections/${collection.id}/items/:featureId`,
+        url: `/${collection.id}/items/:featureId`,
         bodyLimit: BOUNDARY_BODY_LIMIT_BYTES,
         config: { access: roles('admin') },
         schema: {

@@ -5,7 +5,7 @@ import { HttpError } from '../../../core/http/http-error.ts'
 import { message, type Lang } from '../../../core/i18n/messages.ts'
 import { areaCode } from './area-code.ts'
 import { CODE_REASSIGNMENT_REASON } from './limits.ts'
-import { readingOrder } from '../../../../scripts/geodata/reading-order.util.ts'
+import { readingOrder } from './reading-order.ts'
 import {
   closeCurrentVersions,
   findAreaShapes,
@@ -149,7 +149,7 @@ async function childrenAfter(db: Db, plan: BoundaryPlan, parentKey: number): Pro
 /**
  * Numbers the children of each parent in `plan.renumber` in reading order
  * (west→east, north→south on planar centroids, rows a quarter of the
- * parent's bbox height: the rule of `scripts/geodata/reading-order.util.ts`),
+ * parent's bbox height: the rule of `server/features/areas/boundaries/reading-order.ts`),
  * then passes the code parts down (a base grid's new sequence changes the
  * codes of its fine grids). Areas whose code changes only through this get
  * a new version with the reason "code reassignment".

@@ -14,7 +14,7 @@ const Params = Type.Object({ id: Type.Integer({ minimum: 1 }) })
 /** Version history of an area and restoring an earlier geometry as a new version. */
 const areaHistoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
-    '/api/areas/:id/versions',
+    '/:id/versions',
     {
       config: { access: STAFF },
       schema: {
@@ -40,7 +40,7 @@ const areaHistoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.post(
-    '/api/areas/:id/restore',
+    '/:id/restore',
     {
       config: { access: roles('admin') },
       schema: {

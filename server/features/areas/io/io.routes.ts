@@ -51,7 +51,7 @@ const boundaryIoRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.post(
-    '/api/boundaries/imports',
+    '/imports',
     {
       config: { access: roles('admin') },
       bodyLimit: IMPORT_LIMIT_BYTES,
@@ -103,7 +103,7 @@ const boundaryIoRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.get(
-    '/api/boundaries/imports/:id',
+    '/imports/:id',
     {
       config: { access: roles('admin') },
       schema: {
@@ -123,7 +123,7 @@ const boundaryIoRoutes: FastifyPluginAsyncTypebox = async (app) => {
   for (const [levelName, level] of Object.entries(LEVELS) as Array<[keyof typeof LEVELS, AreaLevel]>) {
     for (const format of ['geojson', 'zip', 'kml'] as const) {
       app.get(
-        `/api/boundaries/export/${levelName}.${format}`,
+        `/export/${levelName}.${format}`,
         {
           config: { access: STAFF },
           schema: {

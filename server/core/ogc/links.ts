@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify'
-import { linkBaseUrl } from '../../core/hardening/public-origin.ts'
+import { linkBaseUrl } from '../hardening/public-origin.ts'
 
 /** An OGC API link object. */
 export interface Link {

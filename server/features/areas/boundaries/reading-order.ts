@@ -1,4 +1,4 @@
-import type { Position } from './geo.types.ts'
+import type { Position } from '../../../core/postgis/geometry.ts'
 
 /** Positions closer than this (degrees, about 10 cm) make an order ambiguous. */
 const MARGIN = 1e-6

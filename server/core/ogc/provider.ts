@@ -1,0 +1,50 @@
+import type { TProperties } from 'typebox'
+import type { Db } from '../db/database.ts'
+import type { Bbox } from '../postgis/expressions.ts'
+import type { Lang } from '../i18n/messages.ts'
+import type { UserRecord } from '../auth/users.repository.ts'
+
+/** Query of an items request, already validated. */
+export interface ItemsQuery {
+  bbox?: Bbox
+  limit: number
+  offset: number
+  /** Values of the collection's {@link CollectionProvider.extraQuery} parameters, as validated. */
+  extra?: Record<string, unknown>
+  /** Who asked from where, for collections that audit reads (key persons). */
+  client?: RequestClient
+}
+
+/** The client address and language of an items request. */
+export interface RequestClient {
+  ip: string
+  lang: Lang
+}
+
+/** A page of features: GeoJSON Feature texts joined by commas, and counts. */
+export interface FeaturePage {
+  featuresJson: string
+  numberMatched: number
+  numberReturned: number
+}
+
+/** A feature collection the OGC API serves; features come as GeoJSON texts. */
+export interface CollectionProvider {
+  id: string
+  title: Record<Lang, string>
+  description: Record<Lang, string>
+  /** One page of features and the number matched. */
+  items(db: Db, user: UserRecord, query: ItemsQuery): Promise<FeaturePage>
+  /** One feature and its ETag version, or undefined. */
+  item(db: Db, user: UserRecord, id: number, client?: RequestClient): Promise<{ featureText: string; version: number } | undefined>
+  /** Spatial extent of the current data. */
+  extent(db: Db): Promise<Bbox | undefined>
+  /**
+   * Query parameters this collection accepts besides bbox/limit/offset/f
+   * (TypeBox properties, all optional). Collections without it keep refusing
+   * any other parameter with 400.
+   */
+  extraQuery?: TProperties
+  /** Whether features can be created with POST …/items (OGC API – Features – Part 4). */
+  creatable?: boolean
+}
