@@ -49,6 +49,8 @@ describe.skipIf(!BROWSER_AVAILABLE)('boundary import, export and history in head
     await signInToMap(page, baseUrl, admin)
     await page.click('[data-testid="mode-boundaries"]')
     await page.waitForSelector('[data-testid="bio-toolbar"]')
+    await expect(page.getAttribute('[data-testid="mode-boundaries"]', 'aria-current')).resolves.toBe('page')
+    await expect(page.textContent('[data-testid="bio-import-button"]')).resolves.toContain('导入')
   }, 300_000)
 
   it('offers every level in every export format', async () => {

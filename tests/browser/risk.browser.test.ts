@@ -151,6 +151,8 @@ describe.skipIf(!BROWSER_AVAILABLE)('risk map in headless Chromium', () => {
     await page.click('[data-testid="risk-change"]')
     await page.click('[data-lang="en"]')
     await page.waitForSelector('[data-testid="risk-legend"] >> text=Four-colour grade')
+    await expect(page.evaluate(() => document.documentElement.lang)).resolves.toBe('en')
+    await expect(page.textContent('[data-testid="risk-legend"]')).resolves.toContain('Four-colour grade')
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'risk-en.png') })
     await page.click('[data-lang="zh"]')
   })
