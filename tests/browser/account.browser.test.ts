@@ -1,21 +1,7 @@
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ARTIFACTS_DIR, BROWSER_AVAILABLE, launchBrowser } from '../support/browser.ts'
+import { ARTIFACTS_DIR, BROWSER_AVAILABLE, launchBrowser, signIn } from '../support/browser.ts'
 import { createTestApp, TEST_PASSWORD, type TestApp, type TestUser } from '../support/test-app.ts'
-
-declare global {
-  interface Window {
-    __gridatlas?: { map: import('maplibre-gl').Map; ready?: boolean }
-  }
-}
-
-async function signInThroughForm(page: Page, baseUrl: string, user: TestUser): Promise<void> {
-  await page.goto(baseUrl)
-  await page.fill('input[name="username"]', user.username)
-  await page.fill('input[name="password"]', TEST_PASSWORD)
-  await page.click('button[type="submit"]')
-  await page.waitForSelector('[data-testid="current-user"]', { timeout: 60_000 })
-}
 
 describe.skipIf(!BROWSER_AVAILABLE)('account panel (账号与安全) in headless Chromium', () => {
   let t: TestApp
@@ -45,7 +31,9 @@ describe.skipIf(!BROWSER_AVAILABLE)('account panel (账号与安全) in headless
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' })
     const page = await context.newPage()
     try {
-      await signInThroughForm(page, baseUrl, security)
+      await page.goto(baseUrl)
+      await signIn(page, security.username)
+      await page.waitForSelector('[data-testid="current-user"]', { timeout: 60_000 })
       await page.click('[data-testid="current-user"]')
       await page.waitForSelector('[data-testid="account-panel"]')
       await page.waitForSelector('[data-testid="session-row"]')

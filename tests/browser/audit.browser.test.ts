@@ -1,8 +1,8 @@
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, TEST_PASSWORD, type TestApp, type TestUser } from '../support/test-app.ts'
-import { ARTIFACTS_DIR, BROWSER_AVAILABLE, launchBrowser } from '../support/browser.ts'
+import { createTestApp, type TestApp, type TestUser } from '../support/test-app.ts'
+import { ARTIFACTS_DIR, BROWSER_AVAILABLE, launchBrowser, signIn } from '../support/browser.ts'
 
 /**
  * The administrators' screen (三员分立): the audit administrator signs in to the
@@ -35,16 +35,14 @@ describe.skipIf(!BROWSER_AVAILABLE)('the audit log in headless Chromium', () => 
     await t?.close()
   })
 
-  async function signIn(user: TestUser) {
+  async function signInToAuditLog(user: TestUser) {
     await page.goto(baseUrl)
-    await page.fill('input[name="username"]', user.username)
-    await page.fill('input[name="password"]', TEST_PASSWORD)
-    await page.click('button[type="submit"]')
+    await signIn(page, user.username)
     await page.locator('[data-testid="audit-log"]').waitFor({ timeout: 60_000 })
   }
 
   it('shows the audit administrator the log, without a map, and filters it to refusals', async () => {
-    await signIn(auditor)
+    await signInToAuditLog(auditor)
     await expect(page.locator('.maplibregl-map').count()).resolves.toBe(0)
     await page.locator('[data-testid="audit-row"]').first().waitFor()
     await page.selectOption('[data-testid="audit-action"]', 'denied')
@@ -61,7 +59,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the audit log in headless Chromium', () => 
   })
 
   it('shows the security administrator only what the audit administrators did', async () => {
-    await signIn(security)
+    await signInToAuditLog(security)
     await page.locator('[data-testid="audit-row"]').first().waitFor()
     const roles = await page.locator('[data-testid="audit-row"] td:nth-child(3)').allInnerTexts()
     expect(roles.length).toBeGreaterThanOrEqual(1)

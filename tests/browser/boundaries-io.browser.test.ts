@@ -2,14 +2,8 @@ import { join } from 'node:path'
 import { sql } from 'kysely'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, TEST_PASSWORD, type TestApp, type TestUser } from '../support/test-app.ts'
-import { ARTIFACTS_DIR, BROWSER_AVAILABLE, launchBrowser } from '../support/browser.ts'
-
-declare global {
-  interface Window {
-    __gridatlas?: { map: import('maplibre-gl').Map; ready?: boolean }
-  }
-}
+import { createTestApp, type TestApp, type TestUser } from '../support/test-app.ts'
+import { ARTIFACTS_DIR, BROWSER_AVAILABLE, launchBrowser, signInToMap } from '../support/browser.ts'
 
 describe.skipIf(!BROWSER_AVAILABLE)('boundary import, export and history in headless Chromium', () => {
   let t: TestApp
@@ -52,13 +46,11 @@ describe.skipIf(!BROWSER_AVAILABLE)('boundary import, export and history in head
   }
 
   it('signs in as the administrator and opens the 边界编辑 view', async () => {
-    await page.goto(baseUrl)
-    await page.fill('input[name="username"]', admin.username)
-    await page.fill('input[name="password"]', TEST_PASSWORD)
-    await page.click('button[type="submit"]')
-    await page.waitForFunction(() => window.__gridatlas?.ready === true, undefined, { timeout: 60_000 })
+    await signInToMap(page, baseUrl, admin)
     await page.click('[data-testid="mode-boundaries"]')
     await page.waitForSelector('[data-testid="bio-toolbar"]')
+    await expect(page.getAttribute('[data-testid="mode-boundaries"]', 'aria-current')).resolves.toBe('page')
+    await expect(page.textContent('[data-testid="bio-import-button"]')).resolves.toContain('导入')
   }, 300_000)
 
   it('offers every level in every export format', async () => {

@@ -2,15 +2,9 @@ import { join } from 'node:path'
 import { sql } from 'kysely'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, TEST_PASSWORD, type TestApp, type TestUser } from '../support/test-app.ts'
-import { ARTIFACTS_DIR, BROWSER_AVAILABLE, launchBrowser } from '../support/browser.ts'
+import { createTestApp, type TestApp, type TestUser } from '../support/test-app.ts'
+import { ARTIFACTS_DIR, BROWSER_AVAILABLE, launchBrowser, signInToMap } from '../support/browser.ts'
 import { ENGINE_UNDER_TEST } from '../support/test-database.ts'
-
-declare global {
-  interface Window {
-    __gridatlas?: { map: import('maplibre-gl').Map; ready?: boolean }
-  }
-}
 
 type Position = [number, number]
 type Coords = Position[][][]
@@ -68,14 +62,6 @@ async function sharedVertex(t: TestApp): Promise<{ vertex: Position; owners: Gri
   }
   if (!plain) throw new Error('no shared vertex in the sample')
   return plain
-}
-
-async function signInThroughForm(page: Page, baseUrl: string, user: TestUser): Promise<void> {
-  await page.goto(baseUrl)
-  await page.fill('input[name="username"]', user.username)
-  await page.fill('input[name="password"]', TEST_PASSWORD)
-  await page.click('button[type="submit"]')
-  await page.waitForFunction(() => window.__gridatlas?.ready === true, undefined, { timeout: 60_000 })
 }
 
 /** Frames `bbox` on the map without animation and waits until the map has drawn it. */
@@ -140,7 +126,7 @@ describe.skipIf(!BROWSER_AVAILABLE)(`the boundary editor in headless Chromium ($
     page.on('console', (message) => {
       if (message.type() === 'error' && !message.text().includes('401')) console.error('[page]', message.text())
     })
-    await signInThroughForm(page, baseUrl, admin)
+    await signInToMap(page, baseUrl, admin)
     await page.click('[data-testid="mode-boundaries"]')
     await page.locator('[data-testid="boundary-editor"]').waitFor({ state: 'visible' })
   })

@@ -1,22 +1,8 @@
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, TEST_PASSWORD, type TestApp, type TestUser } from '../support/test-app.ts'
-import { ARTIFACTS_DIR, BROWSER_AVAILABLE, launchBrowser } from '../support/browser.ts'
-
-declare global {
-  interface Window {
-    __gridatlas?: { map: import('maplibre-gl').Map; ready?: boolean }
-  }
-}
-
-async function signInThroughForm(page: Page, baseUrl: string, user: TestUser): Promise<void> {
-  await page.goto(baseUrl)
-  await page.fill('input[name="username"]', user.username)
-  await page.fill('input[name="password"]', TEST_PASSWORD)
-  await page.click('button[type="submit"]')
-  await page.waitForFunction(() => window.__gridatlas?.ready === true, undefined, { timeout: 60_000 })
-}
+import { createTestApp, type TestApp } from '../support/test-app.ts'
+import { ARTIFACTS_DIR, BROWSER_AVAILABLE, launchBrowser, signInToMap } from '../support/browser.ts'
 
 /** Waits until every photo thumbnail in the panel has decoded (a broken image has naturalWidth 0). */
 async function photosDecoded(page: Page, count: number): Promise<void> {
@@ -42,7 +28,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('case photos and masked phones in headless C
     baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' })
     browser = await launchBrowser()
     page = await (await browser.newContext({ viewport: { width: 1440, height: 960 } })).newPage()
-    await signInThroughForm(page, baseUrl, dispatcher)
+    await signInToMap(page, baseUrl, dispatcher)
     page.setDefaultTimeout(15_000)
   })
 

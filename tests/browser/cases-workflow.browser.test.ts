@@ -5,24 +5,10 @@ import ExcelJS from 'exceljs'
 import { sql } from 'kysely'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, TEST_PASSWORD, type TestApp, type TestUser } from '../support/test-app.ts'
-import { ARTIFACTS_DIR, BROWSER_AVAILABLE, launchBrowser } from '../support/browser.ts'
+import { createTestApp, type TestApp, type TestUser } from '../support/test-app.ts'
+import { ARTIFACTS_DIR, BROWSER_AVAILABLE, launchBrowser, signInToMap } from '../support/browser.ts'
 import { caseClient, disputeFeature, gridPoints, hazardFeature, type GridPoint } from '../support/cases.fixtures.ts'
 import { gridSpots, registerPerson } from '../support/key-persons.fixture.ts'
-
-declare global {
-  interface Window {
-    __gridatlas?: { map: import('maplibre-gl').Map; ready?: boolean }
-  }
-}
-
-async function signInThroughForm(page: Page, baseUrl: string, user: TestUser): Promise<void> {
-  await page.goto(baseUrl)
-  await page.fill('input[name="username"]', user.username)
-  await page.fill('input[name="password"]', TEST_PASSWORD)
-  await page.click('button[type="submit"]')
-  await page.waitForFunction(() => window.__gridatlas?.ready === true, undefined, { timeout: 120_000 })
-}
 
 /** Centres the map on a point at zoom 15 and waits until feature `id` of `layer` is drawn; returns its page position. */
 async function featureOnMap(page: Page, layer: string, id: number, at: { lon: number; lat: number }): Promise<{ x: number; y: number }> {
@@ -78,7 +64,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('case workflows in headless Chromium', { tim
     browser = await launchBrowser()
     context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, locale: 'zh-CN', acceptDownloads: true })
     page = await context.newPage()
-    await signInThroughForm(page, baseUrl, dispatcher)
+    await signInToMap(page, baseUrl, dispatcher, 120_000)
   }, 240_000)
 
   afterAll(async () => {
@@ -205,7 +191,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('case workflows in headless Chromium', { tim
     const worker = await t.signIn('grid_worker', { gridIds: [spot.baseGridId] })
     const workerContext = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' })
     const workerPage = await workerContext.newPage()
-    await signInThroughForm(workerPage, baseUrl, worker)
+    await signInToMap(workerPage, baseUrl, worker, 120_000)
     const at = await featureOnMap(workerPage, 'key-persons-point', person.id, spot)
     await workerPage.mouse.click(at.x, at.y)
     const panel = workerPage.locator('[data-testid="person-panel"]')

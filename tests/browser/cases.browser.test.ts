@@ -1,27 +1,13 @@
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, TEST_PASSWORD, type TestApp, type TestUser } from '../support/test-app.ts'
-import { ARTIFACTS_DIR, BROWSER_AVAILABLE, launchBrowser } from '../support/browser.ts'
-
-declare global {
-  interface Window {
-    __gridatlas?: { map: import('maplibre-gl').Map; ready?: boolean }
-  }
-}
+import { createTestApp, type TestApp, type TestUser } from '../support/test-app.ts'
+import { ARTIFACTS_DIR, BROWSER_AVAILABLE, launchBrowser, signInToMap } from '../support/browser.ts'
 
 /** A dispute point as drawn: its status and the colour the layer paints it. */
 interface DrawnCase {
   status: string
   color: string
-}
-
-async function signInThroughForm(page: Page, baseUrl: string, user: TestUser): Promise<void> {
-  await page.goto(baseUrl)
-  await page.fill('input[name="username"]', user.username)
-  await page.fill('input[name="password"]', TEST_PASSWORD)
-  await page.click('button[type="submit"]')
-  await page.waitForFunction(() => window.__gridatlas?.ready === true, undefined, { timeout: 120_000 })
 }
 
 /** The dispute `id` as rendered in the `disputes-point` layer (vector-tile feature id), or null while it is not drawn. */
@@ -69,7 +55,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('cases on the map in headless Chromium', { t
     leaderContext = await browser.newContext({ viewport: { width: 1440, height: 900 } })
     dispatcherPage = await dispatcherContext.newPage()
     leaderPage = await leaderContext.newPage()
-    await Promise.all([signInThroughForm(dispatcherPage, baseUrl, dispatcher), signInThroughForm(leaderPage, baseUrl, leader)])
+    await Promise.all([signInToMap(dispatcherPage, baseUrl, dispatcher, 120_000), signInToMap(leaderPage, baseUrl, leader, 120_000)])
     await Promise.all([
       dispatcherPage.waitForSelector('[data-testid="live-status"][data-live="true"]', { timeout: 10_000 }),
       leaderPage.waitForSelector('[data-testid="live-status"][data-live="true"]', { timeout: 10_000 }),
@@ -172,7 +158,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('cases on the map in headless Chromium', { t
   it('works as a bottom sheet on a phone', async () => {
     const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true })
     const page = await phone.newPage()
-    await signInThroughForm(page, baseUrl, dispatcher)
+    await signInToMap(page, baseUrl, dispatcher, 120_000)
     await page.click('[data-testid="register-button"]')
     const point = await page.evaluate(() => {
       const map = window.__gridatlas!.map

@@ -2,13 +2,12 @@ import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { registerCase } from '../support/analytics.fixtures.ts'
-import { ARTIFACTS_DIR, BROWSER_AVAILABLE, launchBrowser } from '../support/browser.ts'
+import { ARTIFACTS_DIR, BROWSER_AVAILABLE, centreOn, launchBrowser, signIn, waitForMap } from '../support/browser.ts'
 import { gridPoints, type GridPoint } from '../support/cases.fixtures.ts'
-import { createTestApp, TEST_PASSWORD, type TestApp, type TestUser } from '../support/test-app.ts'
+import { createTestApp, type TestApp, type TestUser } from '../support/test-app.ts'
 
 declare global {
   interface Window {
-    __gridatlas?: { map: import('maplibre-gl').Map; ready?: boolean }
     __cspViolations?: string[]
   }
 }
@@ -72,19 +71,9 @@ describe.skipIf(!BROWSER_AVAILABLE)('the app under its Content-Security-Policy i
   })
 
   it('signs in and draws the map with no violation', async () => {
-    await page.fill('input[name="username"]', admin.username)
-    await page.fill('input[name="password"]', TEST_PASSWORD)
-    await page.click('button[type="submit"]')
-    await page.waitForFunction(() => window.__gridatlas?.ready === true, undefined, { timeout: 60_000 })
-    await page.evaluate(
-      ({ lon, lat }) =>
-        new Promise<void>((resolve) => {
-          const map = window.__gridatlas!.map
-          map.once('idle', () => resolve())
-          map.jumpTo({ center: [lon, lat], zoom: 14 })
-        }),
-      spot,
-    )
+    await signIn(page, admin.username)
+    await waitForMap(page)
+    await centreOn(page, spot, 14)
     expect(await violations()).toEqual([])
   }, 120_000)
 

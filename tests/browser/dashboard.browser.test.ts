@@ -4,25 +4,11 @@ import ExcelJS from 'exceljs'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { registerCase } from '../support/analytics.fixtures.ts'
-import { ARTIFACTS_DIR, BROWSER_AVAILABLE, launchBrowser } from '../support/browser.ts'
+import { ARTIFACTS_DIR, BROWSER_AVAILABLE, launchBrowser, signInToMap } from '../support/browser.ts'
 import { gridPoints, type GridPoint } from '../support/cases.fixtures.ts'
-import { createTestApp, TEST_PASSWORD, type TestApp, type TestUser } from '../support/test-app.ts'
-
-declare global {
-  interface Window {
-    __gridatlas?: { map: import('maplibre-gl').Map; ready?: boolean }
-  }
-}
+import { createTestApp, type TestApp, type TestUser } from '../support/test-app.ts'
 
 const HOUR_MS = 3_600_000
-
-async function signInThroughForm(page: Page, baseUrl: string, user: TestUser): Promise<void> {
-  await page.goto(baseUrl)
-  await page.fill('input[name="username"]', user.username)
-  await page.fill('input[name="password"]', TEST_PASSWORD)
-  await page.click('button[type="submit"]')
-  await page.waitForFunction(() => window.__gridatlas?.ready === true, undefined, { timeout: 60_000 })
-}
 
 /** Waits until the dashboard has finished loading with the given window start (or any). */
 async function dashboardSettled(page: Page): Promise<void> {
@@ -87,7 +73,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('dashboard (态势看板) in headless Chromi
     browser = await launchBrowser()
     context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, acceptDownloads: true })
     page = await context.newPage()
-    await signInThroughForm(page, baseUrl, leader)
+    await signInToMap(page, baseUrl, leader)
   }, 120_000)
 
   afterAll(async () => {

@@ -2,40 +2,14 @@ import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { registerCase } from '../support/analytics.fixtures.ts'
-import { ARTIFACTS_DIR, BROWSER_AVAILABLE, launchBrowser } from '../support/browser.ts'
+import { ARTIFACTS_DIR, BROWSER_AVAILABLE, centreOn, launchBrowser, signInToMap } from '../support/browser.ts'
 import { gridPoints, type GridPoint } from '../support/cases.fixtures.ts'
-import { createTestApp, TEST_PASSWORD, type TestApp, type TestUser } from '../support/test-app.ts'
-
-declare global {
-  interface Window {
-    __gridatlas?: { map: import('maplibre-gl').Map; ready?: boolean }
-  }
-}
+import { createTestApp, type TestApp, type TestUser } from '../support/test-app.ts'
 
 const CASE_LAYERS = ['hazards-point', 'hazards-cluster', 'disputes-point', 'disputes-cluster', 'key-persons-point']
 const DAY_MS = 86_400_000
 /** `YYYY-MM-DD` on the township clock (UTC+8). */
 const cstDay = (at: Date) => new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10)
-
-async function signInThroughForm(page: Page, baseUrl: string, user: TestUser): Promise<void> {
-  await page.goto(baseUrl)
-  await page.fill('input[name="username"]', user.username)
-  await page.fill('input[name="password"]', TEST_PASSWORD)
-  await page.click('button[type="submit"]')
-  await page.waitForFunction(() => window.__gridatlas?.ready === true, undefined, { timeout: 60_000 })
-}
-
-async function centreOn(page: Page, point: { lon: number; lat: number }, zoom: number): Promise<void> {
-  await page.evaluate(
-    ({ lon, lat, zoom }) =>
-      new Promise<void>((resolve) => {
-        const map = window.__gridatlas!.map
-        map.once('idle', () => resolve())
-        map.jumpTo({ center: [lon, lat], zoom })
-      }),
-    { ...point, zoom },
-  )
-}
 
 /** The deck layers drawn last, as `{ id: dataLength }` (from the map container's `data-deck-layers`). */
 async function deckLayers(page: Page): Promise<Record<string, number>> {
@@ -133,7 +107,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('heatmap, playback, bins and joint cases in 
     context = await browser.newContext({ viewport: { width: 1440, height: 900 } })
     page = await context.newPage()
     page.on('pageerror', (error) => console.error('page error:', error.message))
-    await signInThroughForm(page, baseUrl, dispatcher)
+    await signInToMap(page, baseUrl, dispatcher)
     await page.click('[data-testid="risk-mode"]')
     await page.click('[data-risk-period="last30"]')
   }, 240_000)

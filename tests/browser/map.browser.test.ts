@@ -1,14 +1,9 @@
 import { join } from 'node:path'
+import type { GeoJSONSource } from 'maplibre-gl'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, TEST_PASSWORD, type TestApp, type TestUser } from '../support/test-app.ts'
-import { ARTIFACTS_DIR, BROWSER_AVAILABLE, launchBrowser } from '../support/browser.ts'
-
-declare global {
-  interface Window {
-    __gridatlas?: { map: import('maplibre-gl').Map; ready?: boolean }
-  }
-}
+import { createTestApp, type TestApp, type TestUser } from '../support/test-app.ts'
+import { ARTIFACTS_DIR, BROWSER_AVAILABLE, launchBrowser, signIn, waitForMap } from '../support/browser.ts'
 
 describe.skipIf(!BROWSER_AVAILABLE)('the map in headless Chromium', () => {
   let t: TestApp
@@ -30,12 +25,23 @@ describe.skipIf(!BROWSER_AVAILABLE)('the map in headless Chromium', () => {
     await t?.close()
   })
 
-  it('signs in through the login form', async () => {
+  it('signs in through the login form: the form gives way to the map with the township\'s villages', async () => {
     await page.goto(baseUrl)
-    await page.fill('input[name="username"]', user.username)
-    await page.fill('input[name="password"]', TEST_PASSWORD)
-    await page.click('button[type="submit"]')
-    await page.waitForFunction(() => window.__gridatlas?.ready === true, undefined, { timeout: 60_000 })
+    await signIn(page, user.username)
+    await waitForMap(page)
+    await expect(page.locator('input[name="password"]').count()).resolves.toBe(0)
+    await expect(page.textContent('[data-testid="current-user"] .name')).resolves.toBe(user.username)
+    await expect(page.textContent('[data-testid="current-user"] .role')).resolves.toBe('镇领导')
+    const villages = await page.evaluate(async () => {
+      const map = window.__gridatlas!.map
+      const source = map.getSource<GeoJSONSource>('villages')
+      if (!source || !map.getLayer('villages-fill')) return null
+      const data = await source.getData()
+      return 'features' in data ? data.features.map((feature) => String(feature.properties?.code)).sort() : null
+    })
+    // geodata/xizhou: 13 villages, coded 532901101201 … 532901101213.
+    expect(villages).toHaveLength(13)
+    expect(villages!.every((code) => /^5329011012(0[1-9]|1[0-3])$/.test(code))).toBe(true)
   })
 
   it('renders the village layer from the API, with the sample-data mark', async () => {

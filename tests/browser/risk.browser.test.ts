@@ -2,38 +2,11 @@ import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { daysBefore, registerCase } from '../support/analytics.fixtures.ts'
-import { ARTIFACTS_DIR, BROWSER_AVAILABLE, launchBrowser } from '../support/browser.ts'
+import { ARTIFACTS_DIR, BROWSER_AVAILABLE, centreOn, launchBrowser, signInToMap } from '../support/browser.ts'
 import { gridPoints, type GridPoint } from '../support/cases.fixtures.ts'
-import { createTestApp, TEST_PASSWORD, type TestApp, type TestUser } from '../support/test-app.ts'
-
-declare global {
-  interface Window {
-    __gridatlas?: { map: import('maplibre-gl').Map; ready?: boolean }
-  }
-}
+import { createTestApp, type TestApp, type TestUser } from '../support/test-app.ts'
 
 const CASE_LAYERS = ['hazards-point', 'hazards-cluster', 'disputes-point', 'disputes-cluster', 'key-persons-point']
-
-async function signInThroughForm(page: Page, baseUrl: string, user: TestUser): Promise<void> {
-  await page.goto(baseUrl)
-  await page.fill('input[name="username"]', user.username)
-  await page.fill('input[name="password"]', TEST_PASSWORD)
-  await page.click('button[type="submit"]')
-  await page.waitForFunction(() => window.__gridatlas?.ready === true, undefined, { timeout: 60_000 })
-}
-
-/** Centres the map on a point and waits for the map to settle. */
-async function centreOn(page: Page, point: { lon: number; lat: number }, zoom: number): Promise<void> {
-  await page.evaluate(
-    ({ lon, lat, zoom }) =>
-      new Promise<void>((resolve) => {
-        const map = window.__gridatlas!.map
-        map.once('idle', () => resolve())
-        map.jumpTo({ center: [lon, lat], zoom })
-      }),
-    { ...point, zoom },
-  )
-}
 
 /** A pixel near the map centre that hits `layer` (with feature id `id` when given) but no case point. */
 async function pixelOn(page: Page, layer: string, id: number | null): Promise<{ x: number; y: number }> {
@@ -92,7 +65,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('risk map in headless Chromium', () => {
     browser = await launchBrowser()
     context = await browser.newContext({ viewport: { width: 1440, height: 900 } })
     page = await context.newPage()
-    await signInThroughForm(page, baseUrl, leader)
+    await signInToMap(page, baseUrl, leader)
   })
 
   afterAll(async () => {
@@ -167,7 +140,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('risk map in headless Chromium', () => {
     const workerContext = await browser.newContext({ viewport: { width: 1280, height: 800 } })
     const workerPage = await workerContext.newPage()
     try {
-      await signInThroughForm(workerPage, baseUrl, worker)
+      await signInToMap(workerPage, baseUrl, worker)
       expect(await workerPage.locator('[data-testid="risk-controls"]').count()).toBe(0)
     } finally {
       await workerContext.close()
@@ -178,6 +151,8 @@ describe.skipIf(!BROWSER_AVAILABLE)('risk map in headless Chromium', () => {
     await page.click('[data-testid="risk-change"]')
     await page.click('[data-lang="en"]')
     await page.waitForSelector('[data-testid="risk-legend"] >> text=Four-colour grade')
+    await expect(page.evaluate(() => document.documentElement.lang)).resolves.toBe('en')
+    await expect(page.textContent('[data-testid="risk-legend"]')).resolves.toContain('Four-colour grade')
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'risk-en.png') })
     await page.click('[data-lang="zh"]')
   })

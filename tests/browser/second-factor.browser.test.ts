@@ -4,7 +4,7 @@ import { Secret, TOTP } from 'otpauth'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createUser } from '../../server/features/users/users.service.ts'
 import { createTestApp, TEST_PASSWORD, type TestApp } from '../support/test-app.ts'
-import { ARTIFACTS_DIR, BROWSER_AVAILABLE, launchBrowser } from '../support/browser.ts'
+import { ARTIFACTS_DIR, BROWSER_AVAILABLE, launchBrowser, signIn } from '../support/browser.ts'
 
 /** The code an authenticator app would show, `stepsAhead` 30-second steps from now. */
 function codeFor(secret: string, stepsAhead = 0): string {
@@ -34,15 +34,9 @@ describe.skipIf(!BROWSER_AVAILABLE)('administrator second factor in headless Chr
     await t?.close()
   })
 
-  async function enterPassword() {
-    await page.fill('input[name="username"]', username)
-    await page.fill('input[name="password"]', TEST_PASSWORD)
-    await page.click('button[type="submit"]')
-  }
-
   it('makes an administrator enrol after the password: QR code, key, first code, then recovery codes', async () => {
     await page.goto(baseUrl)
-    await enterPassword()
+    await signIn(page, username)
     await page.waitForSelector('[data-testid="enrol-step"] img[data-testid="totp-qr"]')
     await page.waitForFunction(() => (document.querySelector('img[data-testid="totp-qr"]') as HTMLImageElement | null)?.complete === true)
     const qrWidth = await page.$eval('img[data-testid="totp-qr"]', (img) => (img as HTMLImageElement).naturalWidth)
@@ -67,7 +61,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('administrator second factor in headless Chr
   it('signs out, then signs in with the password and a code from the authenticator', async () => {
     await page.click('[data-testid="sign-out"]')
     await page.waitForSelector('input[name="username"]')
-    await enterPassword()
+    await signIn(page, username)
     await page.waitForSelector('input[name="code"]')
     await page.fill('input[name="code"]', '000000' === codeFor(secret, 1) ? '111111' : '000000')
     await page.click('button[type="submit"]')

@@ -11,9 +11,11 @@ import {
   multiPolygon,
   point,
 } from '@turf/turf'
+import type { MultiPolygonCoords, Position } from '../../server/core/postgis/geometry.ts'
+import { planarCentroid } from '../../scripts/geodata/planar-centroid.util.ts'
+import { readingOrder } from '../../server/features/areas/boundaries/reading-order.ts'
+import { ringSignedArea } from '../../scripts/geodata/ring-signed-area.util.ts'
 
-type Position = [number, number]
-type MultiPolygonCoords = Position[][][]
 type Level = 'town' | 'village' | 'base_grid' | 'fine_grid'
 
 interface AreaProps {
@@ -95,56 +97,14 @@ const poly = (coords: MultiPolygonCoords) => multiPolygon(coords)
 const boxesMeet = (a: Area['box'], b: Area['box']) => a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3]
 const pad3 = (n: number) => String(n).padStart(3, '0')
 
-/** Planar area-weighted centroid in lon/lat degrees, relative to the first vertex. */
-function centroidOf(coords: MultiPolygonCoords): Position {
-  const [x0, y0] = coords[0][0][0]
-  let twice = 0
-  let sx = 0
-  let sy = 0
-  for (const rings of coords) {
-    for (const ring of rings) {
-      for (let i = 0; i < ring.length - 1; i++) {
-        const xa = ring[i][0] - x0
-        const ya = ring[i][1] - y0
-        const xb = ring[i + 1][0] - x0
-        const yb = ring[i + 1][1] - y0
-        const cross = xa * yb - xb * ya
-        twice += cross
-        sx += (xa + xb) * cross
-        sy += (ya + yb) * cross
-      }
-    }
-  }
-  return [x0 + sx / (3 * twice), y0 + sy / (3 * twice)]
-}
-
 /**
- * The documented reading order (server/features/areas/boundaries/reading-order.ts):
- * sort by centroid latitude, north first; a sibling joins the current row
- * while the row's first (northernmost) centroid is at most a quarter of the
- * parent's bbox height north of it; rows north→south, west→east within a row.
+ * The documented reading order, applied by the generator's own function
+ * (server/features/areas/boundaries/reading-order.ts) to the centroids of the written,
+ * rounded coordinates.
  */
-function readingOrder(children: Area[], parent: Area): Area[] {
-  const band = (parent.box[3] - parent.box[1]) / 4
-  const items = children.map((a) => ({ a, c: centroidOf(a.coords) })).sort((p, q) => q.c[1] - p.c[1])
-  const rows: Array<typeof items> = []
-  let reference = Infinity
-  for (const item of items) {
-    if (rows.length > 0 && reference - item.c[1] <= band) rows[rows.length - 1].push(item)
-    else {
-      rows.push([item])
-      reference = item.c[1]
-    }
-  }
-  return rows.flatMap((row) => row.sort((p, q) => p.c[0] - q.c[0]).map((item) => item.a))
-}
-
-function ringSignedArea(ring: Position[]): number {
-  let twice = 0
-  for (let i = 0; i < ring.length - 1; i++) {
-    twice += (ring[i][0] - ring[0][0]) * (ring[i + 1][1] - ring[0][1]) - (ring[i + 1][0] - ring[0][0]) * (ring[i][1] - ring[0][1])
-  }
-  return twice / 2
+function inReadingOrder(children: Area[], parent: Area): Area[] {
+  const { order } = readingOrder(children.map((a) => planarCentroid(a.coords)), parent.box[1], parent.box[3])
+  return order.map((index) => children[index])
 }
 
 describe('sample township geodata (geodata/xizhou)', () => {
@@ -311,11 +271,11 @@ describe('sample township geodata (geodata/xizhou)', () => {
   it('numbers villages north→south and grids west→east, north→south (reading order)', () => {
     const town = byLevel.town[0]
     const villages = [...childrenOf.get(town.props.code)!].sort(
-      (a, b) => centroidOf(b.coords)[1] - centroidOf(a.coords)[1],
+      (a, b) => planarCentroid(b.coords)[1] - planarCentroid(a.coords)[1],
     )
     expect(villages.map((v) => v.props.villageSeq)).toEqual(villages.map((_, i) => 201 + i))
     for (const parent of parents.filter((p) => p.props.level !== 'town')) {
-      const ordered = readingOrder(childrenOf.get(parent.props.code)!, parent)
+      const ordered = inReadingOrder(childrenOf.get(parent.props.code)!, parent)
       const seq = ordered.map((a) => (a.props.level === 'base_grid' ? a.props.gridSeq : a.props.fineSeq))
       expect(seq, parent.props.code).toEqual(ordered.map((_, i) => i + 1))
     }

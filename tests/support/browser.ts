@@ -1,7 +1,15 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { chromium, type Browser } from 'playwright-core'
+import { chromium, type Browser, type Page } from 'playwright-core'
 import { ROOT } from '../setup/template.database.ts'
+import { TEST_PASSWORD } from './test-app.ts'
+
+/** What the browser tests read (client/src/lib/map/test-hooks.util.ts declares the same shape; keep them identical). */
+declare global {
+  interface Window {
+    __gridatlas?: { map: import('maplibre-gl').Map; ready?: boolean }
+  }
+}
 
 /** Debian's Chromium, driven by playwright-core. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -25,4 +33,40 @@ export async function launchBrowser(): Promise<Browser> {
     executablePath: CHROMIUM_PATH,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
   })
+}
+
+/**
+ * Fills the sign-in form already on `page` and submits it. Waits for nothing
+ * afterwards: the caller waits for what the sign-in should show (the map,
+ * the audit log, a second-factor step, an error).
+ */
+export async function signIn(page: Page, username: string, password: string = TEST_PASSWORD): Promise<void> {
+  await page.fill('input[name="username"]', username)
+  await page.fill('input[name="password"]', password)
+  await page.click('button[type="submit"]')
+}
+
+/** Waits until the map has drawn for the first time (`window.__gridatlas.ready`, set at its first `idle`). */
+export async function waitForMap(page: Page, timeout = 60_000): Promise<void> {
+  await page.waitForFunction(() => window.__gridatlas?.ready === true, undefined, { timeout })
+}
+
+/** Opens `baseUrl`, signs `user` in through the form and waits for the map ({@link waitForMap}). */
+export async function signInToMap(page: Page, baseUrl: string, user: { username: string }, timeout = 60_000): Promise<void> {
+  await page.goto(baseUrl)
+  await signIn(page, user.username)
+  await waitForMap(page, timeout)
+}
+
+/** Centres the map on `point` at `zoom` without animation and waits for its next `idle` (moved, loaded and drawn). */
+export async function centreOn(page: Page, point: { lon: number; lat: number }, zoom: number): Promise<void> {
+  await page.evaluate(
+    ({ lon, lat, zoom }) =>
+      new Promise<void>((resolve) => {
+        const map = window.__gridatlas!.map
+        map.once('idle', () => resolve())
+        map.jumpTo({ center: [lon, lat], zoom })
+      }),
+    { lon: point.lon, lat: point.lat, zoom },
+  )
 }

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto'
-import { readdir, readFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import pg from 'pg'
 import type { DbEngine } from './engine.ts'
+import { listMigrationFiles } from './migration-files.ts'
 
 /** Folder holding the plain SQL migrations, applied in file-name order. */
 export const MIGRATIONS_DIR = new URL('../../../migrations/', import.meta.url).pathname
@@ -48,7 +49,7 @@ async function migrateUnlocked(engine: DbEngine, dir: string): Promise<Migration
     `CREATE TABLE IF NOT EXISTS schema_migrations (
        name text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
   )
-  const files = (await readdir(dir)).filter((name) => name.endsWith('.sql')).sort()
+  const files = await listMigrationFiles(dir)
   const done = await appliedMigrations(engine)
   const applied: string[] = []
   for (const name of files) {
