@@ -10,9 +10,9 @@ import { findTileFeatures, findTileMvt, type TileAddress } from '../server/featu
 import { computeRisk } from '../server/features/analytics/risk/risk.service.ts'
 import { createUser } from '../server/features/users/users.service.ts'
 import { issueApiToken } from '../server/features/users/tokens.service.ts'
-import { listenOnce } from './listen-once.util.ts'
-import { captureStatements } from './sql-capture.util.ts'
-import { summarise, timeInterleaved, type Timing } from './stats.util.ts'
+import { listenOnce } from './listen-once.ts'
+import { captureStatements } from './sql-capture.ts'
+import { summarise, timeInterleaved, type Timing } from './stats.ts'
 
 const DAY_MS = 86_400_000
 

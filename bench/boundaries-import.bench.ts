@@ -6,7 +6,7 @@ import { IMPORT_CHUNK_FEATURES, UNCHANGED_HAUSDORFF_DEG } from '../server/featur
 import { checkImportChunk } from '../server/features/areas/io/io.repository.ts'
 import { createUser } from '../server/features/users/users.service.ts'
 import { issueApiToken } from '../server/features/users/tokens.service.ts'
-import { ms, summarise, timeInterleaved, type Timing } from './stats.util.ts'
+import { ms, summarise, timeInterleaved, type Timing } from './stats.ts'
 
 /** Features in the benchmark file. */
 export const IMPORT_BENCH_FEATURES = 5000

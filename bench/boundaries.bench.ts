@@ -8,9 +8,9 @@ import { FINAL_CASE_STATUSES, previewBoundaryImpact, type ImpactInput } from '..
 import { createUser } from '../server/features/users/users.service.ts'
 import { issueApiToken } from '../server/features/users/tokens.service.ts'
 import { CASES_BENCH_VOLUME } from './cases.bench.ts'
-import { listenOnce } from './listen-once.util.ts'
-import { captureStatements, replayStatements } from './sql-capture.util.ts'
-import { ms, summarise, timeInterleaved, type Timing } from './stats.util.ts'
+import { listenOnce } from './listen-once.ts'
+import { captureStatements, replayStatements } from './sql-capture.ts'
+import { ms, summarise, timeInterleaved, type Timing } from './stats.ts'
 
 /** Targets of issue 5 (on PostGIS). */
 export const VALIDATION_TARGET_MS = 100

@@ -8,9 +8,9 @@ import { createUser } from '../server/features/users/users.service.ts'
 import { issueApiToken } from '../server/features/users/tokens.service.ts'
 import { seedSampleActivity } from '../server/seed/sample-activity.ts'
 import { BENCH_BBOX } from './items.bench.ts'
-import { listenOnce } from './listen-once.util.ts'
-import { captureStatements, replayStatements } from './sql-capture.util.ts'
-import { summarise, timeInterleaved, timeRuns, type Timing } from './stats.util.ts'
+import { listenOnce } from './listen-once.ts'
+import { captureStatements, replayStatements } from './sql-capture.ts'
+import { summarise, timeInterleaved, timeRuns, type Timing } from './stats.ts'
 
 /** Cases loaded for the benchmark (issue 3: "with 100k cases"). */
 export const CASES_BENCH_VOLUME = 100_000

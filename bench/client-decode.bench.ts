@@ -8,9 +8,9 @@ import { openEngine, type DbEngine } from '../server/core/db/engine.ts'
 import { createUser } from '../server/features/users/users.service.ts'
 import { issueApiToken } from '../server/features/users/tokens.service.ts'
 import { launchBrowser } from '../tests/support/browser.ts'
-import { benchDatabaseName, countAllCases, ensureCases, keptDatabase } from './bench-database.util.ts'
-import { listenOnce } from './listen-once.util.ts'
-import { ms, summarise, type Timing } from './stats.util.ts'
+import { benchDatabaseName, countAllCases, ensureCases, keptDatabase } from './bench-database.ts'
+import { listenOnce } from './listen-once.ts'
+import { ms, summarise, type Timing } from './stats.ts'
 
 const GEODATA_DIR = new URL('../geodata/xizhou', import.meta.url).pathname
 /** Cases loaded (issue 3: "responsive with 100k cases loaded"); `BENCH_CLIENT_CASES`. */

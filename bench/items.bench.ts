@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { DbEngine } from '../server/core/db/engine.ts'
 import { areaFeaturesQuery } from '../server/features/areas/areas.repository.ts'
 import type { Bbox } from '../server/core/postgis/expressions.ts'
-import { summarise, timeRuns, type Timing } from './stats.util.ts'
+import { summarise, timeRuns, type Timing } from './stats.ts'
 
 /** A bbox over the centre of the sample township. */
 export const BENCH_BBOX: Bbox = [100.08, 25.8, 100.19, 25.9]

@@ -7,9 +7,9 @@ import type { DbEngine } from '../server/core/db/engine.ts'
 import { createUser } from '../server/features/users/users.service.ts'
 import { issueApiToken } from '../server/features/users/tokens.service.ts'
 import { BENCH_BBOX } from './items.bench.ts'
-import { listenOnce } from './listen-once.util.ts'
-import { recordingDb, replayStatements } from './sql-capture.util.ts'
-import { ms } from './stats.util.ts'
+import { listenOnce } from './listen-once.ts'
+import { recordingDb, replayStatements } from './sql-capture.ts'
+import { ms } from './stats.ts'
 
 /** Throughput may be at most this many times lower over HTTP than on the database alone. */
 export const LOAD_TARGET_RATIO = 1.3

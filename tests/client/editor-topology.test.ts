@@ -8,7 +8,7 @@ import { ringChange } from '../../client/src/lib/editor/ring-change.util.ts'
 import { snapPosition } from '../../client/src/lib/editor/snap-position.util.ts'
 import { snapTargets } from '../../client/src/lib/editor/snap-targets.util.ts'
 import { touchingAreas } from '../../client/src/lib/editor/touching-areas.util.ts'
-import { ROOT } from '../setup/template.database.ts'
+import { ROOT } from '../setup/template.ts'
 
 function areas(name: string): DraftArea[] {
   const collection = JSON.parse(readFileSync(`${ROOT}tests/fixtures/editor/${name}`, 'utf8'))

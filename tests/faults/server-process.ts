@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { ROOT } from '../setup/template.database.ts'
+import { ROOT } from '../setup/template.ts'
 import { freePort } from './private-postgres.ts'
 
 /** A GridAtlas server running as its own process (`server/main.ts`, as `npm start` runs it). */

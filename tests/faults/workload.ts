@@ -4,7 +4,7 @@ import { migrate } from '../../server/core/db/migrate.ts'
 import { seedSampleTownship } from '../../server/seed/sample-township.ts'
 import { createUser } from '../../server/features/users/users.service.ts'
 import { issueApiToken } from '../../server/features/users/tokens.service.ts'
-import { GEODATA_DIR } from '../setup/template.database.ts'
+import { GEODATA_DIR } from '../setup/template.ts'
 
 /** What the load needs: an API token of a dispatcher and points inside the township's grids. */
 export interface Workload {

@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node'
-import { adminQuery, buildPgliteTemplate, buildPostgresTemplate } from './template.database.ts'
+import { adminQuery, buildPgliteTemplate, buildPostgresTemplate } from './template.ts'
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -6,7 +6,7 @@ import { issueApiToken } from '../../server/features/users/tokens.service.ts'
 import type { LoginPolicy } from '../../server/features/users/login-policy.ts'
 import { setPasswordHashCost, TEST_SCRYPT_COST } from '../../server/features/users/password-hash.ts'
 import { openTestDatabase, type TestDatabase } from './test-database.ts'
-import { GEODATA_DIR, ROOT } from '../setup/template.database.ts'
+import { GEODATA_DIR, ROOT } from '../setup/template.ts'
 
 /** Password of every user made by {@link TestApp.signIn}. */
 export const TEST_PASSWORD = 'correct-horse-battery'

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { inject } from 'vitest'
 import { openEngine, type DbEngine } from '../../server/core/db/engine.ts'
-import { adminQuery, withDatabase } from '../setup/template.database.ts'
+import { adminQuery, withDatabase } from '../setup/template.ts'
 
 /** A database for one test file, copied from the run's template, and how to drop it. */
 export interface TestDatabase {

@@ -56,7 +56,7 @@ export function checkMigrationPrefixes(files: readonly string[]): void {
  * The migrator (`migrate` in server/core/db/migrate.ts) lists its files with this
  * function, so a duplicate number stops it before it applies anything: at
  * server start, in `npm run db:migrate`, and in every test run, whose global
- * setup migrates the template database (tests/setup/template.database.ts; a
+ * setup migrates the template database (tests/setup/template.ts; a
  * new migration file changes the template's cache key, so it always migrates
  * again). tests/unit/migration-files.test.ts also checks the real folder on
  * every run, so CI fails on a duplicate number.

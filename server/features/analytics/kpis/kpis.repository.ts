@@ -55,7 +55,7 @@ function caseFilter(filter: KpiFilter): RawBuilder<boolean> {
  * window [from, to):
  * open / overdue = open at `to`; new = reported in the window; newThisWeek =
  * reported in [weekStart, to) (weekStart: Monday 00:00 township time of the
- * week holding `to`, see `kpi-week.util.ts`); resolved = reported in the window and
+ * week holding `to`, see `kpi-week.ts`); resolved = reported in the window and
  * finished before `to`; mean hours to resolve over those; satisfaction = mean
  * of the evaluated disputes reported in the window.
  */

@@ -1,0 +1,33 @@
+import type { AnalyticsBench } from './analytics.bench.ts'
+import { ms } from './stats.ts'
+
+/** Issue 4's targets on PostgreSQL + PostGIS. */
+export const ANALYTICS_TARGETS = { ratio: 1.3, p95Ms: 300, tileP95Ms: 50 }
+
+const pad = (text: string, width: number) => text + ' '.repeat(Math.max(0, width - [...text].length))
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`
+
+/**
+ * Prints the analytics benchmark as a table; with `targets` (PostGIS), marks
+ * each row against them (ratio of p95s, absolute p95; tiles: p95 only) and
+ * returns true when every row meets them.
+ */
+export function printAnalyticsBench(label: string, result: AnalyticsBench, runs: number, targets?: typeof ANALYTICS_TARGETS): boolean {
+  const window = `${result.window.from!.toISOString()} – ${result.window.to.toISOString()}`
+  console.log(`\n[${label}] analytics: ${result.cases.toLocaleString('en')} cases in the database; window ${window}; up to ${runs} turns of API and SQL each (fewer for slow ones)`)
+  console.log(`  busiest z${result.tile.z} tile ${result.tile.x}/${result.tile.y}: ${result.tile.cases.toLocaleString('en')} hazards in the window`)
+  console.log(`  ${pad('request', 46)}${pad('API p50', 13)}${pad('API p95', 13)}${pad('SQL p50', 13)}${pad('SQL p95', 13)}${pad('ratio', 7)}${pad('payload', 13)}${pad('items', 8)}${pad('turns', 7)}${targets ? 'target' : ''}`)
+  let ok = true
+  for (const row of result.rows) {
+    const ratio = row.api.p95 / row.sql.p95
+    const isTile = row.label.includes('/api/tiles/')
+    const met = isTile ? row.api.p95 <= (targets?.tileP95Ms ?? Infinity) : ratio <= (targets?.ratio ?? Infinity) && row.api.p95 <= (targets?.p95Ms ?? Infinity)
+    const verdict = !targets ? '' : isTile ? `p95 ≤ ${targets.tileP95Ms} ms ${met ? 'OK' : 'MISSED'}` : `≤ ${targets.ratio}× and ≤ ${targets.p95Ms} ms ${met ? 'OK' : 'MISSED'}`
+    ok &&= met
+    console.log(
+      `  ${pad(row.label, 46)}${pad(ms(row.api.p50), 13)}${pad(ms(row.api.p95), 13)}${pad(ms(row.sql.p50), 13)}${pad(ms(row.sql.p95), 13)}${pad(ratio.toFixed(2), 7)}${pad(kib(row.payloadBytes), 13)}${pad(String(row.items || '–'), 8)}${pad(String(row.api.n), 7)}${verdict}`,
+    )
+  }
+  console.log('  API = HTTP on a local port (app.listen + fetch, bearer token); SQL = the statements the route runs, recorded from its repository/service calls and replayed on the driver; ratio = API p95 / SQL p95.')
+  return ok
+}
