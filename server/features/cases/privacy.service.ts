@@ -5,12 +5,10 @@ import { canRead, inOwnGrids } from './access.ts'
 import { insertAuditEntry, type AuditActor } from '../../core/audit/audit.repository.ts'
 import type { CaseRow } from './cases.repository.ts'
 import type { UserRecord } from '../../core/auth/users.repository.ts'
+import { checkedRevealReason } from '../../core/privacy/reveal-reason.ts'
 
 /** Audit subject kind of cases (hazards and disputes share the id space). */
 export const CASE_SUBJECT = 'case'
-
-/** Shortest reason accepted for a reveal (characters). */
-export const MIN_CASE_REVEAL_REASON = 5
 
 /** Fields of a case that are masked until revealed. */
 export type CaseRevealField = 'reporterPhone' | 'partyPhones'
@@ -52,8 +50,7 @@ export async function revealCaseFields(
   reason: string,
 ): Promise<RevealedCaseFields | HttpError> {
   if (!canRead(user, row)) return new HttpError(404, 'case_not_found', { id: row.id, kind: row.kind })
-  const trimmed = reason.trim()
-  if ([...trimmed].length < MIN_CASE_REVEAL_REASON) throw new HttpError(400, 'case_reveal_reason_required')
+  const trimmed = checkedRevealReason(reason, 'case_reveal_reason_required')
   const unique = [...new Set(fields)].sort()
   if (!mayRevealCase(user, row)) {
     await insertAuditEntry(db, actor, { action: 'denied', subjectKind: CASE_SUBJECT, subjectIds: [row.id], fields: unique, detail: { attempted: 'reveal' } })

@@ -5,7 +5,8 @@ import { currentUser } from '../../core/auth/auth.plugin.ts'
 import { findCaseById } from './cases.repository.ts'
 import { auditActor, runAudited } from '../../core/audit/audit.service.ts'
 import { HttpError } from '../../core/http/http-error.ts'
-import { MIN_CASE_REVEAL_REASON, revealCaseFields } from './privacy.service.ts'
+import { revealCaseFields } from './privacy.service.ts'
+import { RevealReasonSchema } from '../../core/privacy/reveal-reason.ts'
 import { errorResponses } from '../../core/http/common.schemas.ts'
 import { IdParams } from './cases.schemas.ts'
 import { STAFF_GRID_SCOPED } from '../../core/auth/access.ts'
@@ -28,11 +29,7 @@ const caseRevealRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: Type.Object(
           {
             fields: Type.Array(Type.Enum(['reporterPhone', 'partyPhones']), { minItems: 1, maxItems: 2 }),
-            reason: Type.String({
-              minLength: MIN_CASE_REVEAL_REASON,
-              maxLength: 500,
-              description: 'Why you need it (at least 5 characters); kept in the audit log',
-            }),
+            reason: RevealReasonSchema,
           },
           { additionalProperties: false },
         ),

@@ -10,10 +10,10 @@ import { insertAuditEntry } from '../../core/audit/audit.repository.ts'
 import { findAreaLabels, findKeyPerson, findKeyPersons, findVisits } from './key-persons.repository.ts'
 import { auditActor, runAudited } from '../../core/audit/audit.service.ts'
 import { IDENTITY_ACCESS, identitiesForbidden, personScope } from './access.ts'
+import { RevealReasonSchema } from '../../core/privacy/reveal-reason.ts'
 import {
   applyKeyPersonChange,
   KEY_PERSON_SUBJECT,
-  MIN_REVEAL_REASON,
   personFor,
   recordVisit,
   registerKeyPerson,
@@ -233,7 +233,7 @@ const keyPersonsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: Type.Object(
           {
             fields: Type.Array(RevealFieldSchema, { minItems: 1, maxItems: 5 }),
-            reason: Type.String({ minLength: MIN_REVEAL_REASON, maxLength: 500, description: 'Why you need it (at least 5 characters); kept in the audit log' }),
+            reason: RevealReasonSchema,
           },
           { additionalProperties: false },
         ),

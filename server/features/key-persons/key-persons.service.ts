@@ -19,12 +19,10 @@ import type { UserRecord } from '../../core/auth/users.repository.ts'
 import type { KeyPersonFields, RevealedFields, RevealField } from './key-persons.schemas.ts'
 import { runAudited } from '../../core/audit/audit.service.ts'
 import { identitiesForbidden, inScope, personScope } from './access.ts'
+import { checkedRevealReason } from '../../core/privacy/reveal-reason.ts'
 
 /** Subject kind of key persons in the audit log. */
 export const KEY_PERSON_SUBJECT = 'key_person'
-
-/** Shortest reason accepted for revealing a field (after trimming). */
-export const MIN_REVEAL_REASON = 5
 
 /** A registration: the fields and the household point. */
 export type KeyPersonInput = KeyPersonFields & { household: { lon: number; lat: number } }
@@ -280,8 +278,7 @@ export async function revealFields(
   fields: RevealField[],
   reason: string,
 ): Promise<RevealedFields> {
-  const trimmed = reason.trim()
-  if ([...trimmed].length < MIN_REVEAL_REASON) throw new HttpError(400, 'reveal_reason_required')
+  const trimmed = checkedRevealReason(reason, 'reveal_reason_required')
   const unique = [...new Set(fields)]
   await insertAuditEntry(db, actor, {
     action: 'reveal',
