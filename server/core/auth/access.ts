@@ -51,6 +51,12 @@ export const STAFF: Access = { roles: STAFF_ROLES }
 /** Access for every staff role, where the handler narrows a grid worker's answer to their own grids. */
 export const STAFF_GRID_SCOPED: Access = { roles: STAFF_ROLES, gridScoped: true }
 
+/** Whether a signed-in user of `role` passes `access` (object-level checks, such as own grids, come later in the handler). */
+export function roleMayCall(access: Access, role: Role): boolean {
+  if (access === 'public' || access === 'signed-in') return true
+  return access.roles.includes(role)
+}
+
 /** Where access is declared on a route (`config.access`), or undefined. */
 export function declaredAccess(config: unknown): Access | undefined {
   return (config as { access?: Access } | undefined)?.access

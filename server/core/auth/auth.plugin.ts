@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify'
 import { HttpError } from '../http/http-error.ts'
 import { insertAuditEntry } from '../audit/audit.repository.ts'
 import type { UserRecord } from './users.repository.ts'
-import { declaredAccess, type Access } from './access.ts'
+import { declaredAccess, roleMayCall, type Access } from './access.ts'
 import { authenticate } from './authenticate.ts'
 import { CredentialCache, type Credential } from './credential-cache.ts'
 import { DEFAULT_SESSION_POLICY, type SessionPolicy } from './session-policy.ts'
@@ -68,7 +68,7 @@ export default fp<{ sessionPolicy?: SessionPolicy }>(
       request.credential = resolved.credential
       if (access === 'signed-in') return
       const role = request.user.role
-      if (access.roles.includes(role)) return
+      if (roleMayCall(access, role)) return
       await auditRefusal(request, access.audit ?? 'route')
       const refusal = access.refusals?.[role]
       if (refusal) throw new HttpError(403, refusal)

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { HttpError } from '../../core/http/http-error.ts'
-import { toUserDto } from './user-dto.ts'
 import { currentUser, SESSION_COOKIE } from '../../core/auth/auth.plugin.ts'
 import { deleteSession } from '../../core/auth/credentials.repository.ts'
 import { issueTokenAudited } from './credentials.service.ts'
@@ -13,8 +12,9 @@ import { hashPassword, needsRehash, verifyPassword } from './password-hash.ts'
 import { hashSecret } from '../../core/auth/token.ts'
 import { acceptLogin, assertLoginAllowed, refuseLogin } from './login-guard.service.ts'
 import { secondStepFor } from './login-challenge.service.ts'
-import { errorResponses, TokenSchema, UserSchema } from '../../core/http/common.schemas.ts'
+import { errorResponses, TokenSchema } from '../../core/http/common.schemas.ts'
 import { SecondStepSchema } from './second-factor.schemas.ts'
+import { SignedInSchema, signedInAnswer } from './capabilities.ts'
 
 let dummyHash: Promise<string> | undefined
 
@@ -36,7 +36,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
           { username: Type.String({ minLength: 1, maxLength: 100 }), password: Type.String({ minLength: 1, maxLength: 200 }) },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Union([Type.Object({ user: UserSchema }), SecondStepSchema]), ...errorResponses(400, 401, 429) },
+        response: { 200: Type.Union([SignedInSchema, SecondStepSchema]), ...errorResponses(400, 401, 429) },
       },
     },
     async (request, reply) => {
@@ -56,7 +56,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       await acceptLogin(app.db, app.loginPolicy, attempt)
       await startSession(request, reply, found.id)
       const user = await findUserById(app.db, found.id)
-      return { user: toUserDto(user!) }
+      return signedInAnswer(app, user!)
     },
   )
 
@@ -83,9 +83,9 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/me',
     {
       config: { access: 'signed-in' },
-      schema: { tags: ['Auth'], summary: 'The signed-in user', response: { 200: Type.Object({ user: UserSchema }), ...errorResponses(401) } },
+      schema: { tags: ['Auth'], summary: 'The signed-in user and what they may do', response: { 200: SignedInSchema, ...errorResponses(401) } },
     },
-    async (request) => ({ user: toUserDto(currentUser(request)) }),
+    async (request) => signedInAnswer(app, currentUser(request)),
   )
 
   app.post(

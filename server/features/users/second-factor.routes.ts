@@ -3,7 +3,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import type { Db } from '../../core/db/database.ts'
 import { HttpError } from '../../core/http/http-error.ts'
-import { toUserDto } from './user-dto.ts'
 import { currentUser } from '../../core/auth/auth.plugin.ts'
 import { insertAuditEntry, type AuditActor } from '../../core/audit/audit.repository.ts'
 import { deleteChallenge, findChallenge } from './second-factor.repository.ts'
@@ -22,8 +21,9 @@ import {
   verifySecondFactor,
 } from './second-factor.service.ts'
 import { startSession } from './sessions.service.ts'
-import { errorResponses, UserSchema } from '../../core/http/common.schemas.ts'
+import { errorResponses } from '../../core/http/common.schemas.ts'
 import { ChallengeCodeBody, CodeBody, EnrolmentSchema, RecoveryCodesSchema, SecondFactorStatusSchema } from './second-factor.schemas.ts'
+import { SignedInSchema, signedInAnswer } from './capabilities.ts'
 
 /** Options of the second-factor routes. */
 export interface SecondFactorRoutesOptions {
@@ -72,7 +72,7 @@ const secondFactorRoutes: FastifyPluginAsyncTypebox<SecondFactorRoutesOptions> =
         summary: 'Second sign-in step: the challenge from the login and a TOTP or recovery code; sets the session cookie',
         security: [],
         body: ChallengeCodeBody,
-        response: { 200: Type.Object({ user: UserSchema }), ...errorResponses(400, 401, 429) },
+        response: { 200: SignedInSchema, ...errorResponses(400, 401, 429) },
       },
     },
     async (request, reply) => {
@@ -80,7 +80,7 @@ const secondFactorRoutes: FastifyPluginAsyncTypebox<SecondFactorRoutesOptions> =
       await assertLoginAllowed(app.db, { username: user.username, address: request.ip }, reply)
       if (!(await verifySecondFactor(app.db, user, request.body.code, app.loginPolicy))) throw await wrongCode(user, request, reply, 401)
       await completeSignIn(user, request.body.challenge, request, reply)
-      return { user: toUserDto(user) }
+      return signedInAnswer(app, user)
     },
   )
 
@@ -112,7 +112,7 @@ const secondFactorRoutes: FastifyPluginAsyncTypebox<SecondFactorRoutesOptions> =
         summary: 'Forced enrolment, step 2: the first code confirms the authenticator; answers the recovery codes (once) and sets the session cookie',
         security: [],
         body: ChallengeCodeBody,
-        response: { 200: Type.Object({ user: UserSchema, ...RecoveryCodesSchema.properties }), ...errorResponses(400, 401, 409, 429) },
+        response: { 200: Type.Object({ ...SignedInSchema.properties, ...RecoveryCodesSchema.properties }), ...errorResponses(400, 401, 409, 429) },
       },
     },
     async (request, reply) => {
@@ -122,7 +122,7 @@ const secondFactorRoutes: FastifyPluginAsyncTypebox<SecondFactorRoutesOptions> =
       if (codes === 'nothing_pending') throw new HttpError(409, 'second_factor_not_pending')
       if (codes === 'wrong_code') throw await wrongCode(user, request, reply, 401)
       await completeSignIn(user, request.body.challenge, request, reply)
-      return { user: toUserDto(user), recoveryCodes: codes }
+      return { ...signedInAnswer(app, user), recoveryCodes: codes }
     },
   )
 

@@ -5,6 +5,7 @@ import lockoutsRoutes from './lockouts.routes.ts'
 import secondFactorRoutes from './second-factor.routes.ts'
 import securityUsersRoutes from './security-users.routes.ts'
 import usersRoutes from './users.routes.ts'
+import { checkCapabilityRoutes } from './capabilities.ts'
 
 /** Options of the users feature. */
 export interface UsersFeatureOptions {
@@ -25,6 +26,8 @@ const usersFeature: FastifyPluginAsync<UsersFeatureOptions> = async (app, option
   await app.register(usersRoutes, { prefix: '/users' })
   await app.register(securityUsersRoutes)
   await app.register(lockoutsRoutes, { prefix: '/security' })
+  // Every route is registered by then: a capability naming a missing route stops the start.
+  app.addHook('onReady', async () => checkCapabilityRoutes(app))
 }
 
 export default usersFeature
