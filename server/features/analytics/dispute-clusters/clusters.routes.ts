@@ -1,18 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { ANALYTICS_ACCESS, ANALYTICS_ROLES, analyticsAccess } from '../access.ts'
+import { ANALYTICS_ACCESS } from '../access.ts'
 import { collectionText, featureText } from '../../../core/postgis/geojson-text.ts'
 import { METRIC_SRID } from '../../../core/postgis/metric-crs.ts'
 import { parseWindow, windowDto, WindowQuery } from '../../../core/time/time-window.ts'
 import { GEOJSON } from '../../../core/ogc/links.ts'
-import {
-  findDisputeArcs,
-  findDisputeClusters,
-  findVillagePoints,
-  HULL_BUFFER_METERS,
-  type VillagePointRow,
-} from './clusters.repository.ts'
-import { openJointCase } from './joint-cases.service.ts'
+import { HULL_BUFFER_METERS } from './clusters.repository.ts'
+import { disputeArcs, disputeClusters } from './clusters.service.ts'
 import { errorResponses } from '../../../core/http/common.schemas.ts'
 import { featureCollectionSchema, WindowSchema } from '../analytics.schemas.ts'
 
@@ -30,12 +24,9 @@ const ClusterPropertiesSchema = Type.Object({
   crossVillageBy: Type.Array(Type.Enum(['location', 'parties'])),
 })
 
-const villageRef = (village: VillagePointRow) => ({ id: village.id, code: village.code, name: village.name, nameEn: village.nameEn })
-const round6 = (value: number) => Math.round(value * 1e6) / 1e6
-
 /**
- * Dispute clusters (DBSCAN in metres), arcs between the home villages of
- * cross-village disputes, and opening a joint mediation case (联调) on a cluster.
+ * Dispute clusters (DBSCAN in metres) and arcs between the home villages of
+ * cross-village disputes. Joint cases opened on a cluster: joint-cases.routes.ts.
  */
 const disputeClustersRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
@@ -73,26 +64,19 @@ const disputeClustersRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { distanceMeters = 300, minPoints = 3, windowDays } = request.query
       const window = parseWindow(request.query)
-      const clusters = await findDisputeClusters(app.db, { window, distanceMeters, minPoints, windowDays })
-      const villageIds = [...new Set(clusters.flatMap((cluster) => [...cluster.villageIds, ...cluster.partyVillageIds]))]
-      const villages = new Map((await findVillagePoints(app.db, villageIds)).map((village) => [village.id, villageRef(village)]))
-      const refs = (ids: number[]) => ids.flatMap((id) => (villages.has(id) ? [villages.get(id)!] : []))
-      const features = clusters.map((cluster) => {
-        const crossVillageBy = [
-          ...(cluster.villageIds.length >= 2 ? ['location'] : []),
-          ...(cluster.partyVillageIds.length >= 2 ? ['parties'] : []),
-        ]
-        return featureText(`cluster-${cluster.memberIds[0]}`, cluster.hull, {
+      const clusters = await disputeClusters(app.db, { window, distanceMeters, minPoints, windowDays })
+      const features = clusters.map((cluster) =>
+        featureText(`cluster-${cluster.memberIds[0]}`, cluster.hull, {
           memberIds: cluster.memberIds,
           size: cluster.size,
           firstReportedAt: cluster.firstReportedAt.toISOString(),
           lastReportedAt: cluster.lastReportedAt.toISOString(),
-          villages: refs(cluster.villageIds),
-          partyVillages: refs(cluster.partyVillageIds),
-          crossVillage: crossVillageBy.length > 0,
-          crossVillageBy,
-        })
-      })
+          villages: cluster.villages,
+          partyVillages: cluster.partyVillages,
+          crossVillage: cluster.crossVillageBy.length > 0,
+          crossVillageBy: cluster.crossVillageBy,
+        }),
+      )
       const members = { window: windowDto(window), distanceMeters, minPoints, windowDays: windowDays ?? null }
       return reply.type(GEOJSON).send(collectionText(features, members) as never)
     },
@@ -125,60 +109,7 @@ const disputeClustersRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const window = parseWindow(request.query)
-      const arcs = await findDisputeArcs(app.db, window)
-      const points = new Map(
-        (await findVillagePoints(app.db, [...new Set(arcs.flatMap((arc) => [arc.villageA, arc.villageB]))])).map((village) => [
-          village.id,
-          { ...villageRef(village), lon: round6(village.lon), lat: round6(village.lat) },
-        ]),
-      )
-      return {
-        window: windowDto(window),
-        arcs: arcs
-          .filter((arc) => points.has(arc.villageA) && points.has(arc.villageB))
-          .map((arc) => ({ source: points.get(arc.villageA)!, target: points.get(arc.villageB)!, count: arc.count, caseIds: arc.caseIds })),
-      }
-    },
-  )
-
-  app.post(
-    '/dispute-clusters/joint-case',
-    {
-      config: { access: analyticsAccess(ANALYTICS_ROLES.jointCase) },
-      schema: {
-        tags: ['Analytics'],
-        summary: 'Open a joint mediation case (联调) on the disputes of a cluster, dispatched to several stations at once (dispatcher, admin)',
-        description: 'One transaction: the joint case, its links, and a `joint-case` ledger entry on every linked dispute. A dispute belongs to at most one joint case (409).',
-        body: Type.Object(
-          {
-            title: Type.String({ minLength: 1, maxLength: 200 }),
-            note: Type.Optional(Type.String({ maxLength: 4000 })),
-            caseIds: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 500, description: 'memberIds of the cluster' }),
-            stationKeys: Type.Array(Type.String({ maxLength: 40 }), { minItems: 1, maxItems: 7, description: 'Stations the joint case is dispatched to' }),
-            cluster: Type.Optional(Type.Object({}, { additionalProperties: true, description: 'Parameters the cluster was found with (kept for the record)' })),
-          },
-          { additionalProperties: false },
-        ),
-        response: {
-          201: Type.Object({
-            id: Type.Integer(),
-            title: Type.String(),
-            note: Type.String(),
-            status: Type.String(),
-            openedAt: Type.String(),
-            openedBy: Type.Integer(),
-            caseIds: Type.Array(Type.Integer()),
-            stationKeys: Type.Array(Type.String()),
-            cluster: Type.Object({}, { additionalProperties: true }),
-          }),
-          ...errorResponses(400, 401, 403, 409),
-        },
-      },
-    },
-    async (request, reply) => {
-      const row = await openJointCase(app.db, request.user!, { ...request.body, cluster: request.body.cluster as Record<string, unknown> | undefined })
-      reply.code(201)
-      return { ...row, openedAt: row.openedAt.toISOString() }
+      return { window: windowDto(window), arcs: await disputeArcs(app.db, window) }
     },
   )
 }

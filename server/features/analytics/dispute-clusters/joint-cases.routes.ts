@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { ANALYTICS_ACCESS, ANALYTICS_ROLES, analyticsAccess } from '../access.ts'
 import { listJointCases } from './joint-cases.repository.ts'
-import { closeJointCase } from './joint-cases.service.ts'
+import { closeJointCase, openJointCase } from './joint-cases.service.ts'
 import { errorResponses } from '../../../core/http/common.schemas.ts'
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()])
@@ -26,8 +26,8 @@ const JointCaseSchema = Type.Object({
 
 /**
  * Joint mediation cases (联调): the list, for every analytics reader, and
- * closing one with a reason (dispatcher, admin). Opening one is
- * `POST /api/analytics/dispute-clusters/joint-case`.
+ * opening one on the disputes of a cluster and closing one with a reason
+ * (dispatcher, admin).
  */
 const jointCasesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -86,6 +86,47 @@ const jointCasesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const closed = await closeJointCase(app.db, request.user!, request.params.id, request.body.reason)
       return { ...closed, closedAt: closed.closedAt.toISOString() }
+    },
+  )
+
+  app.post(
+    '/dispute-clusters/joint-case',
+    {
+      config: { access: analyticsAccess(ANALYTICS_ROLES.jointCase) },
+      schema: {
+        tags: ['Analytics'],
+        summary: 'Open a joint mediation case (联调) on the disputes of a cluster, dispatched to several stations at once (dispatcher, admin)',
+        description: 'One transaction: the joint case, its links, and a `joint-case` ledger entry on every linked dispute. A dispute belongs to at most one joint case (409).',
+        body: Type.Object(
+          {
+            title: Type.String({ minLength: 1, maxLength: 200 }),
+            note: Type.Optional(Type.String({ maxLength: 4000 })),
+            caseIds: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 500, description: 'memberIds of the cluster' }),
+            stationKeys: Type.Array(Type.String({ maxLength: 40 }), { minItems: 1, maxItems: 7, description: 'Stations the joint case is dispatched to' }),
+            cluster: Type.Optional(Type.Object({}, { additionalProperties: true, description: 'Parameters the cluster was found with (kept for the record)' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          201: Type.Object({
+            id: Type.Integer(),
+            title: Type.String(),
+            note: Type.String(),
+            status: Type.String(),
+            openedAt: Type.String(),
+            openedBy: Type.Integer(),
+            caseIds: Type.Array(Type.Integer()),
+            stationKeys: Type.Array(Type.String()),
+            cluster: Type.Object({}, { additionalProperties: true }),
+          }),
+          ...errorResponses(400, 401, 403, 409),
+        },
+      },
+    },
+    async (request, reply) => {
+      const row = await openJointCase(app.db, request.user!, { ...request.body, cluster: request.body.cluster as Record<string, unknown> | undefined })
+      reply.code(201)
+      return { ...row, openedAt: row.openedAt.toISOString() }
     },
   )
 }

@@ -1,0 +1,69 @@
+import type { Db } from '../../../core/db/database.ts'
+import type { TimeWindow } from '../../../core/time/time-window.ts'
+import { findDisputeArcs, findDisputeClusters, findVillagePoints, type ClusterParams, type DisputeClusterRow, type VillagePointRow } from './clusters.repository.ts'
+
+/** A village as a cluster or an arc names it. */
+export interface VillageRef {
+  id: number
+  code: string
+  name: string
+  nameEn: string | null
+}
+
+/** Why a cluster is cross-village: its disputes lie in two or more villages, or their parties come from two or more. */
+export type CrossVillageBy = 'location' | 'parties'
+
+/** A dispute cluster with its villages resolved and the cross-village rule applied. */
+export interface DisputeCluster extends DisputeClusterRow {
+  villages: VillageRef[]
+  partyVillages: VillageRef[]
+  crossVillageBy: CrossVillageBy[]
+}
+
+/** One arc between the home villages of the parties of cross-village disputes. */
+export interface DisputeArc {
+  source: VillageRef & { lon: number; lat: number }
+  target: VillageRef & { lon: number; lat: number }
+  count: number
+  caseIds: number[]
+}
+
+const villageRef = (village: VillagePointRow): VillageRef => ({ id: village.id, code: village.code, name: village.name, nameEn: village.nameEn })
+const round6 = (value: number) => Math.round(value * 1e6) / 1e6
+
+/**
+ * The cross-village rule (跨村纠纷): members located in two or more villages
+ * (`location`), or parties from two or more home villages (`parties`); a
+ * cluster may be both.
+ */
+export function crossVillageBy(cluster: Pick<DisputeClusterRow, 'villageIds' | 'partyVillageIds'>): CrossVillageBy[] {
+  return [...(cluster.villageIds.length >= 2 ? ['location' as const] : []), ...(cluster.partyVillageIds.length >= 2 ? ['parties' as const] : [])]
+}
+
+/** Dispute clusters (DBSCAN in metres, optionally chained in time) with their villages and the cross-village rule. */
+export async function disputeClusters(db: Db, params: ClusterParams): Promise<DisputeCluster[]> {
+  const clusters = await findDisputeClusters(db, params)
+  const villageIds = [...new Set(clusters.flatMap((cluster) => [...cluster.villageIds, ...cluster.partyVillageIds]))]
+  const villages = new Map((await findVillagePoints(db, villageIds)).map((village) => [village.id, villageRef(village)]))
+  const refs = (ids: number[]) => ids.flatMap((id) => (villages.has(id) ? [villages.get(id)!] : []))
+  return clusters.map((cluster) => ({
+    ...cluster,
+    villages: refs(cluster.villageIds),
+    partyVillages: refs(cluster.partyVillageIds),
+    crossVillageBy: crossVillageBy(cluster),
+  }))
+}
+
+/** Arcs between the home villages of the parties of cross-village disputes, most disputes first, with village points (6 decimals). */
+export async function disputeArcs(db: Db, window: TimeWindow): Promise<DisputeArc[]> {
+  const arcs = await findDisputeArcs(db, window)
+  const points = new Map(
+    (await findVillagePoints(db, [...new Set(arcs.flatMap((arc) => [arc.villageA, arc.villageB]))])).map((village) => [
+      village.id,
+      { ...villageRef(village), lon: round6(village.lon), lat: round6(village.lat) },
+    ]),
+  )
+  return arcs
+    .filter((arc) => points.has(arc.villageA) && points.has(arc.villageB))
+    .map((arc) => ({ source: points.get(arc.villageA)!, target: points.get(arc.villageB)!, count: arc.count, caseIds: arc.caseIds }))
+}
