@@ -1,4 +1,4 @@
-import type { Position, Ring } from '../../server/core/postgis/geometry.ts'
+import type { Ring } from '../../server/core/postgis/geometry.ts'
 import { densifyEdge } from './densify-edge.ts'
 
 /** Adds points along every edge of a closed ring (see `densifyEdge`). */

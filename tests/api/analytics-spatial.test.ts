@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp, type TestUser } from '../support/test-app.ts'
 import { caseClient, gridPoints, type GridPoint } from '../support/cases.ts'
-import { daysBefore, offsetMetres, pointsAcrossVillageBoundary, registerCase, villageAt } from '../support/analytics.ts'
+import { offsetMetres, pointsAcrossVillageBoundary, registerCase, villageAt } from '../support/analytics.ts'
 
 let t: TestApp
 let c: ReturnType<typeof caseClient>

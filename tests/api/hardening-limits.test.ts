@@ -9,7 +9,7 @@ import { PbfReader } from 'pbf'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../server/app.ts'
 import { createTestApp, sessionHeaders, type TestApp, type TestUser } from '../support/test-app.ts'
-import { caseClient, gridPoints, hazardFeature, type GridPoint } from '../support/cases.ts'
+import { caseClient, gridPoints, type GridPoint } from '../support/cases.ts'
 import { registerCase } from '../support/analytics.ts'
 import { deflatedZeros, zipOf } from '../support/zip.ts'
 

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { ANALYTICS_ACCESS, ANALYTICS_ROLES, analyticsAccess } from './access.ts'
+import { ANALYTICS_ROLES, analyticsAccess } from './access.ts'
 import { HttpError } from '../../core/http/http-error.ts'
 import { toRiskSettingsDto } from './analytics-dto.ts'
 import { findRiskSettings, updateRiskSettings } from './settings.repository.ts'

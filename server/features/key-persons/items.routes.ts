@@ -8,7 +8,7 @@ import { currentUser } from '../../core/auth/auth.plugin.ts'
 import type { KeyPersonRow } from './key-persons.repository.ts'
 import { auditActor } from '../../core/audit/audit.service.ts'
 import { applyKeyPersonChange, registerKeyPerson, type KeyPersonPatch } from './key-persons.service.ts'
-import { parseIfMatch } from './key-persons.routes.ts'
+import { parseIfMatch } from '../../core/http/if-match.ts'
 import { IDENTITY_ACCESS } from './access.ts'
 import {
   KeyPersonFeatureSchema,
@@ -129,7 +129,7 @@ const keyPersonsItemsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const user = currentUser(request)
-      const ifMatch = parseIfMatch(request)
+      const ifMatch = parseIfMatch(request.headers['if-match'])
       const row = await applyKeyPersonChange(
         app.db,
         user,

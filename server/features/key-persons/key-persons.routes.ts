@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { HttpError } from '../../core/http/http-error.ts'
 import { publishKeyPersonEvent } from './live.ts'
@@ -9,7 +8,8 @@ import { currentUser } from '../../core/auth/auth.plugin.ts'
 import { insertAuditEntry } from '../../core/audit/audit.repository.ts'
 import { findAreaLabels, findKeyPerson, findKeyPersons, findVisits } from './key-persons.repository.ts'
 import { auditActor, runAudited } from '../../core/audit/audit.service.ts'
-import { IDENTITY_ACCESS, identitiesForbidden, personScope } from './access.ts'
+import { parseIfMatch } from '../../core/http/if-match.ts'
+import { IDENTITY_ACCESS, personScope } from './access.ts'
 import { RevealReasonSchema } from '../../core/privacy/reveal-reason.ts'
 import {
   applyKeyPersonChange,
@@ -32,18 +32,6 @@ import {
 import { errorResponses } from '../../core/http/common.schemas.ts'
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
-
-/**
- * Version named by an `If-Match` header (`"3"`, `W/"3"` or `3`); undefined
- * when absent or `*`; 400 when malformed.
- */
-export function parseIfMatch(request: FastifyRequest): number | undefined {
-  const header = request.headers['if-match']
-  if (header === undefined || header.trim() === '*') return undefined
-  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header)
-  if (!match) throw new HttpError(400, 'bad_if_match')
-  return Number(match[1])
-}
 
 /** Key persons (重点人员): register, list, read, change, reveal, visit. */
 const keyPersonsRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -212,7 +200,7 @@ const keyPersonsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const user = currentUser(request)
       const actor = auditActor(request)
-      const ifMatch = parseIfMatch(request)
+      const ifMatch = parseIfMatch(request.headers['if-match'])
       const { version: bodyVersion, ...patch } = request.body
       const row = await applyKeyPersonChange(app.db, user, actor, request.params.id, patch, { ifMatch, bodyVersion }, request.lang)
       reply.header('etag', `"${row.version}"`)

@@ -2,8 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import type { Db } from '../../core/db/database.ts'
-import { HttpError } from '../../core/http/http-error.ts'
-import { COLLECTIONS, findCollection, type CollectionProvider } from './collections.ts'
+import { COLLECTIONS, findCollection, type CollectionProvider, collectionNotFound } from './collections.ts'
 import { baseUrl, GEOJSON } from '../../core/ogc/links.ts'
 
 const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84'
@@ -88,11 +87,6 @@ const collectionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return describeCollection(app.db, request, collection)
     },
   )
-}
-
-/** 404 for an unknown collection id, naming the ones that exist. */
-export function collectionNotFound(id: string): HttpError {
-  return new HttpError(404, 'collection_not_found', { id, available: COLLECTIONS.map((c) => c.id).join(', ') })
 }
 
 export default collectionsRoutes

@@ -1,3 +1,4 @@
+import { HttpError } from '../../core/http/http-error.ts'
 import type { CollectionProvider } from '../../core/ogc/provider.ts'
 import { AREA_COLLECTIONS } from '../areas/index.ts'
 import { CASE_COLLECTIONS } from '../cases/index.ts'
@@ -15,4 +16,9 @@ export const COLLECTIONS: CollectionProvider[] = [
 /** The collection with `id`, or undefined. */
 export function findCollection(id: string): CollectionProvider | undefined {
   return COLLECTIONS.find((collection) => collection.id === id)
+}
+
+/** 404 for an unknown collection id, naming the ones that exist. */
+export function collectionNotFound(id: string): HttpError {
+  return new HttpError(404, 'collection_not_found', { id, available: COLLECTIONS.map((c) => c.id).join(', ') })
 }

@@ -3,10 +3,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { HttpError } from '../../core/http/http-error.ts'
 import { currentUser } from '../../core/auth/auth.plugin.ts'
-import { COLLECTIONS, findCollection, type CollectionProvider } from './collections.ts'
+import { COLLECTIONS, collectionNotFound, findCollection, type CollectionProvider } from './collections.ts'
 import { parseBbox } from '../../core/ogc/bbox.ts'
 import { baseUrl, GEOJSON, type Link } from '../../core/ogc/links.ts'
-import { collectionNotFound } from './collections.routes.ts'
 import { STAFF_GRID_SCOPED } from '../../core/auth/access.ts'
 
 /** Default page size of an items request. */

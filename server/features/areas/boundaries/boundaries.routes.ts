@@ -10,7 +10,6 @@ import {
   retireArea,
   saveAreaEdits,
   splitArea,
-  type BoundarySaveResult,
 } from './edit.service.ts'
 import { previewBoundaryImpact } from './impact.service.ts'
 import {
@@ -26,22 +25,10 @@ import {
 } from './boundaries.schemas.ts'
 import { errorResponses } from '../../../core/http/common.schemas.ts'
 import { roles, STAFF } from '../../../core/auth/access.ts'
+import { toBoundaryResultDto } from './result-dto.ts'
 
 /** The impact preview is read-only: the dispatcher, who re-dispatches the cases it moves, may run it too. */
 const SAVE_ERRORS = errorResponses(400, 401, 403, 404, 412, 422, 428)
-
-/** The API view of a save or validation outcome. */
-export function toBoundaryResultDto(result: BoundarySaveResult) {
-  return {
-    valid: result.problems.length === 0,
-    changeId: result.changeId,
-    problems: result.problems,
-    warnings: result.warnings,
-    areas: result.areas,
-    retired: result.retired,
-    normalised: Object.fromEntries(Object.entries(result.normalised).map(([key, value]) => [String(key), value])),
-  }
-}
 
 /**
  * Boundary editing (issue 5): validation, batch edits of neighbours,
