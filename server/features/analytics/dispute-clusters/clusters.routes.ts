@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { ANALYTICS_ACCESS, ANALYTICS_ROLES, analyticsAccess } from '../access.ts'
-import { collectionText, featureText } from '../../../core/postgis/geojson-text.ts'
-import { METRIC_SRID } from '../../../core/postgis/metric-crs.ts'
+import { collectionText, featureText } from '../../../core/postgis/geojson.ts'
+import { METRIC_SRID } from '../../../core/postgis/crs.ts'
 import { parseWindow, windowDto, WindowQuery } from '../../../core/time/time-window.ts'
 import { GEOJSON } from '../../../core/ogc/links.ts'
 import {
