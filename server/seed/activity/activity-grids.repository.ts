@@ -2,7 +2,7 @@ import { sql, type Expression } from 'kysely'
 import type { Db } from '../../core/db/database.ts'
 import type { AreaKind } from '../../core/db/tables/area.ts'
 import type { TerrainFeatures } from './terrain-features.ts'
-import { geomFromGeoJson, asGeoJson } from '../../core/postgis/geojson.ts'
+import { GEOJSON_DIGITS, geomFromGeoJson, asGeoJson } from '../../core/postgis/geojson.ts'
 
 /** A position [lon, lat]. */
 export type LonLat = [number, number]
@@ -48,12 +48,12 @@ const SHORE_DEGREES = sql.lit(0.0025)
 const NEIGHBOUR_DEGREES = sql.lit(0.0015)
 
 /**
- * `[lon, lat]` of a point rounded to 7 decimals (about 1 cm), or null: the
+ * `[lon, lat]` of a point rounded to the API's 7 decimals (about 1 cm), or null: the
  * last bits of computed points differ between PostGIS builds, and the
  * sample must not.
  */
 function lonLat(point: Expression<unknown>) {
-  return sql`CASE WHEN ${point} IS NOT NULL THEN json_build_array(round(ST_X(${point})::numeric, 7), round(ST_Y(${point})::numeric, 7)) END`
+  return sql`CASE WHEN ${point} IS NOT NULL THEN json_build_array(round(ST_X(${point})::numeric, ${sql.lit(GEOJSON_DIGITS)}), round(ST_Y(${point})::numeric, ${sql.lit(GEOJSON_DIGITS)})) END`
 }
 
 interface GridRow {

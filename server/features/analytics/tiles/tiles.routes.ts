@@ -20,10 +20,10 @@ export const MIN_UNCLUSTERED_ZOOM = 16
 export const MVT = 'application/vnd.mapbox-vector-tile'
 
 /**
- * Vector tiles of hazards, disputes and areas. On PostgreSQL, PostGIS encodes
- * them (ST_AsMVTGeom + ST_AsMVT); on PGlite, whose PostGIS lacks protobuf,
- * the same rows are encoded in the server (geojson-vt + vt-pbf) — same
- * layer name, extent, buffer, feature ids and properties. 204 when the tile
+ * Vector tiles of hazards, disputes and areas, encoded by the one MVT encoder
+ * (`encodeMvt` in core/postgis/mvt.ts): by PostGIS on PostgreSQL; on PGlite,
+ * whose PostGIS lacks protobuf, the same rows in the server (geojson-vt +
+ * vt-pbf) — same layer name, extent, buffer, feature ids and properties. 204 when the tile
  * is empty. Cases follow the case-read rule (grid workers: own grids).
  */
 const tilesRoutes: FastifyPluginAsyncTypebox = async (app) => {
