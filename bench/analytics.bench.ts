@@ -5,8 +5,9 @@ import type { TimeWindow } from '../server/core/time/time-window.ts'
 import { findUserById, type UserRecord } from '../server/core/auth/users.repository.ts'
 import { findBins } from '../server/features/analytics/bins/bins.repository.ts'
 import { findDisputeClusters, findVillagePoints } from '../server/features/analytics/dispute-clusters/clusters.repository.ts'
-import { findClusterTileFeatures, findClusterTileMvt } from '../server/features/analytics/tiles/cluster-tiles.repository.ts'
-import { findTileFeatures, findTileMvt, type TileAddress } from '../server/features/analytics/tiles/tiles.repository.ts'
+import { findClusterTile } from '../server/features/analytics/tiles/cluster-tiles.repository.ts'
+import { mvtEncoderFor } from '../server/core/postgis/mvt.ts'
+import { findTile, type TileAddress } from '../server/features/analytics/tiles/tiles.repository.ts'
 import { computeRisk } from '../server/features/analytics/risk/risk.service.ts'
 import { createUser } from '../server/features/users/users.service.ts'
 import { issueApiToken } from '../server/features/users/tokens.service.ts'
@@ -158,10 +159,10 @@ export async function benchAnalytics(app: FastifyInstance, engine: DbEngine, opt
   )
   const tilePath = `/api/tiles/hazards/${tile.z}/${tile.x}/${tile.y}.mvt?${range}`
   const tileLabel = `GET /api/tiles/hazards/z${tile.z} (${engine.kind === 'postgres' ? 'ST_AsMVT' : 'server-encoded'})`
-  await run(tileLabel, tilePath, (spy) => (engine.kind === 'postgres' ? findTileMvt(spy, 'hazards', tile, user, window) : findTileFeatures(spy, 'hazards', tile, user, window)), sequential)
+  await run(tileLabel, tilePath, (spy) => findTile(spy, mvtEncoderFor(engine.kind), 'hazards', tile, user, window), sequential)
   const clusteredPath = `/api/tiles/hazards/${tile.z}/${tile.x}/${tile.y}.mvt?cluster=16&${range}`
   await run(`GET /api/tiles/hazards/z${tile.z}?cluster=16 (map)`, clusteredPath, (spy) =>
-    engine.kind === 'postgres' ? findClusterTileMvt(spy, 'hazards', tile, user, window) : findClusterTileFeatures(spy, 'hazards', tile, user, window), sequential)
+    findClusterTile(spy, mvtEncoderFor(engine.kind), 'hazards', tile, user, window), sequential)
   const total = Number((await sql<{ n: number }>`SELECT count(*) AS n FROM cases`.execute(engine.db)).rows[0].n)
   return { cases: total, window, tile, rows }
 }

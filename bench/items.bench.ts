@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { DbEngine } from '../server/core/db/engine.ts'
 import { areaFeaturesQuery } from '../server/features/areas/areas.repository.ts'
-import type { Bbox } from '../server/core/postgis/expressions.ts'
+import type { Bbox } from '../server/core/postgis/envelope.ts'
 import { summarise, timeRuns, type Timing } from './stats.ts'
 
 /** A bbox over the centre of the sample township. */

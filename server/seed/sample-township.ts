@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Db } from '../core/db/database.ts'
 import type { AreaKind, AreaLevel } from '../core/db/tables/area.ts'
-import { stMultiFromGeoJson } from '../core/postgis/expressions.ts'
+import { multiFromGeoJson } from '../core/postgis/geojson.ts'
 import { setMeta } from '../core/db/app-meta.repository.ts'
 
 /** Properties of an area feature in `geodata/xizhou/*.geojson`. */
@@ -100,7 +100,7 @@ async function insertArea(
       kind: area.kind,
       households: area.households,
       population: area.population,
-      geom: stMultiFromGeoJson(geometry),
+      geom: multiFromGeoJson(geometry),
       synthetic: area.synthetic ?? true,
       changed_by: 'sample-data',
       change_reason: 'Sample township loaded (synthetic boundaries)',
@@ -116,7 +116,7 @@ async function loadExemptWater(db: Db, dir: string, idsByCode: Map<string, numbe
     if (areaId === undefined) throw new Error(`exempt.geojson names unknown area ${feature.properties.parentCode}`)
     await db
       .updateTable('area_versions')
-      .set({ exempt_geom: stMultiFromGeoJson(JSON.stringify(feature.geometry)) })
+      .set({ exempt_geom: multiFromGeoJson(JSON.stringify(feature.geometry)) })
       .where('area_id', '=', areaId)
       .where('valid_to', 'is', null)
       .execute()

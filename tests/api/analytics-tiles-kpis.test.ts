@@ -2,13 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { VectorTile } from '@mapbox/vector-tile'
 import { PbfReader } from 'pbf'
 import ExcelJS from 'exceljs'
-import type { Geometry } from 'geojson'
 import { createTestApp, type TestApp, type TestUser } from '../support/test-app.ts'
 import { caseClient, gridPoints, type GridPoint } from '../support/cases.ts'
 import { ENGINE_UNDER_TEST } from '../support/test-database.ts'
 import { registerCase } from '../support/analytics.ts'
-import { encodeTile } from '../../server/core/postgis/mvt.ts'
-import { findTileFeatures, findTileMvt, type TileLayer } from '../../server/features/analytics/tiles/tiles.repository.ts'
+import { findTile, type TileLayer } from '../../server/features/analytics/tiles/tiles.repository.ts'
 import { findUserById } from '../../server/core/auth/users.repository.ts'
 
 let t: TestApp
@@ -84,9 +82,9 @@ describe('vector tiles', () => {
     for (const layer of ['hazards', 'disputes', 'areas'] as TileLayer[]) {
       for (const z of [12, 14, 16]) {
         const tile = tileOf(points[3].lon, points[3].lat, z)
-        const postgis = decode(await findTileMvt(t.database.engine.db, layer, tile, user), layer)
-        const rows = await findTileFeatures(t.database.engine.db, layer, tile, user)
-        const encoded = encodeTile(layer, z, tile.x, tile.y, rows.map((row) => ({ id: row.id, geometry: JSON.parse(row.geometry) as Geometry, properties: row.properties })))
+        const mvt = await findTile(t.database.engine.db, 'postgis', layer, tile, user)
+        const postgis = mvt ? decode(mvt, layer) : []
+        const encoded = await findTile(t.database.engine.db, 'server', layer, tile, user)
         const server = encoded ? decode(encoded, layer) : []
         expect(server.map((f) => f.id), `${layer} z${z}`).toEqual(postgis.map((f) => f.id))
         expect(server.map((f) => f.properties)).toEqual(postgis.map((f) => f.properties))

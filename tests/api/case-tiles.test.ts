@@ -5,9 +5,7 @@ import { createTestApp, type TestApp, type TestUser } from '../support/test-app.
 import { caseClient, gridPoints, type GridPoint } from '../support/cases.ts'
 import { registerCase } from '../support/analytics.ts'
 import { ENGINE_UNDER_TEST } from '../support/test-database.ts'
-import type { Geometry } from 'geojson'
-import { encodeTile } from '../../server/core/postgis/mvt.ts'
-import { findClusterTileFeatures, findClusterTileMvt } from '../../server/features/analytics/tiles/cluster-tiles.repository.ts'
+import { findClusterTile } from '../../server/features/analytics/tiles/cluster-tiles.repository.ts'
 import { findUserById } from '../../server/core/auth/users.repository.ts'
 
 let t: TestApp
@@ -76,10 +74,9 @@ describe('case tiles: filters and clusters', () => {
     const user = (await findUserById(t.database.engine.db, leader.id))!
     for (const z of [10, 12, 13]) {
       const address = tileOf(points[3].lon, points[3].lat, z)
-      const postgis = decode(await findClusterTileMvt(t.database.engine.db, 'hazards', address, user), 'hazards')
-      const rows = await findClusterTileFeatures(t.database.engine.db, 'hazards', address, user)
-      const encoded = encodeTile('hazards', z, address.x, address.y, rows.map((row) => ({ id: row.id, geometry: JSON.parse(row.geometry) as Geometry, properties: row.properties })))
-      expect(encoded ? decode(encoded, 'hazards') : [], `z${z}`).toEqual(postgis)
+      const postgis = await findClusterTile(t.database.engine.db, 'postgis', 'hazards', address, user)
+      const encoded = await findClusterTile(t.database.engine.db, 'server', 'hazards', address, user)
+      expect(encoded ? decode(encoded, 'hazards') : [], `z${z}`).toEqual(postgis ? decode(postgis, 'hazards') : [])
     }
   })
 })

@@ -1,4 +1,4 @@
-import type { Bbox } from '../postgis/expressions.ts'
+import type { Bbox } from '../postgis/envelope.ts'
 
 /** Result of {@link parseBbox}. */
 export type BboxParse = { valid: true; bbox: Bbox } | { valid: false; reason: string }

@@ -1,6 +1,6 @@
 import type { TProperties } from 'typebox'
 import type { Db } from '../db/database.ts'
-import type { Bbox } from '../postgis/expressions.ts'
+import type { Bbox } from '../postgis/envelope.ts'
 import type { Lang } from '../i18n/messages.ts'
 import type { UserRecord } from '../auth/users.repository.ts'
 

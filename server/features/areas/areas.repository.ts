@@ -1,7 +1,8 @@
 import { sql } from 'kysely'
 import type { Db } from '../../core/db/database.ts'
 import type { AreaKind, AreaLevel } from '../../core/db/tables/area.ts'
-import { stAsGeoJson, stExtentParts, stIntersectsBbox, type Bbox } from '../../core/postgis/expressions.ts'
+import { asGeoJson } from '../../core/postgis/geojson.ts'
+import { extentBounds, intersectsBbox, type Bbox } from '../../core/postgis/envelope.ts'
 
 /** Filters for a page of current areas. */
 export interface AreaPageQuery {
@@ -45,7 +46,7 @@ function areaFeatureJson() {
   return sql<string>`json_build_object(
     'type', 'Feature',
     'id', a.area_id,
-    'geometry', ${stAsGeoJson(sql.ref('a.geom'))}::json,
+    'geometry', ${asGeoJson(sql.ref('a.geom'))}::json,
     'properties', json_build_object(
       'code', a.code, 'name', a.name, 'nameEn', a.name_en, 'level', a.level, 'kind', a.kind,
       'parentId', a.parent_id, 'parentCode', p.code,
@@ -57,7 +58,7 @@ function areaFeatureJson() {
 
 function currentAreas(db: Db, level: AreaLevel, bbox?: Bbox) {
   let query = db.selectFrom('current_areas as a').where('a.level', '=', level)
-  if (bbox) query = query.where(stIntersectsBbox(sql.ref('a.geom'), bbox))
+  if (bbox) query = query.where(intersectsBbox(sql.ref('a.geom'), bbox))
   return query
 }
 
@@ -120,8 +121,8 @@ export async function findAreaFeature(
 
 /** Spatial extent of the current areas of a level, or undefined when there are none. */
 export async function findAreaExtent(db: Db, level: AreaLevel): Promise<Bbox | undefined> {
-  const row = await currentAreas(db, level).select(stExtentParts(sql.ref('a.geom')).as('extent')).executeTakeFirst()
-  const extent = row?.extent as { xmin: number | null; ymin: number; xmax: number; ymax: number } | undefined
+  const row = await currentAreas(db, level).select(extentBounds(sql.ref('a.geom')).as('extent')).executeTakeFirst()
+  const extent = row?.extent
   if (!extent || extent.xmin === null) return undefined
   return [extent.xmin, extent.ymin, extent.xmax, extent.ymax]
 }

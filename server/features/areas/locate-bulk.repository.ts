@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { Db } from '../../core/db/database.ts'
 import type { PointLocation } from './locate.repository.ts'
+import { pointFromLonLat } from '../../core/postgis/point.ts'
 
 /** A point to locate and the moment whose boundary versions apply. */
 export interface PointAt {
@@ -30,7 +31,7 @@ export async function locatePoints(db: Db, points: readonly PointAt[]): Promise<
   const payload = JSON.stringify(points.map((point, i) => ({ i, lon: point.lon, lat: point.lat, at: point.at.toISOString() })))
   const { rows } = await sql<LocatedRow>`
     WITH p AS (
-      SELECT r.i, r.at, ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326) AS geom
+      SELECT r.i, r.at, ${pointFromLonLat(sql.ref('r.lon'), sql.ref('r.lat'))} AS geom
       FROM json_to_recordset(${payload}::json) AS r(i integer, lon float8, lat float8, at timestamptz)
     )
     SELECT DISTINCT ON (p.i, a.level) p.i, v.area_id, v.version, v.code, v.name, a.level

@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../../core/db/database.ts'
+import { pointFromLonLat } from '../../core/postgis/point.ts'
 
 /** The areas a point lies in, each with the version in force at the moment asked. */
 export interface PointLocation {
@@ -27,7 +28,7 @@ export async function locatePoint(db: Db, lon: number, lat: number, at: Date = n
     FROM area_versions v JOIN areas a ON a.id = v.area_id
     WHERE a.level IN ('village', 'base_grid', 'fine_grid')
       AND v.valid_from <= ${at} AND (v.valid_to IS NULL OR v.valid_to > ${at})
-      AND ST_Intersects(v.geom, ST_SetSRID(ST_MakePoint(${lon}::float8, ${lat}::float8), 4326))`.execute(db)
+      AND ST_Intersects(v.geom, ${pointFromLonLat(lon, lat)})`.execute(db)
   const pick = (level: string) => {
     const row = rows.find((candidate) => candidate.level === level)
     return row ? { areaId: row.area_id, version: row.version, code: row.code, name: row.name } : null

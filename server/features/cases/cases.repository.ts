@@ -1,7 +1,8 @@
 import { sql, type Selectable } from 'kysely'
 import type { Db } from '../../core/db/database.ts'
 import type { CaseKind, CaseTable } from '../../core/db/tables/case.ts'
-import { stIntersectsBbox, type Bbox } from '../../core/postgis/expressions.ts'
+import { extentBounds, intersectsBbox, type Bbox } from '../../core/postgis/envelope.ts'
+import { pointFromLonLat } from '../../core/postgis/point.ts'
 import { deadlineStateSql, type DeadlineState } from './deadline-state.ts'
 import { visibleCases } from './access.ts'
 import type { UserRecord } from '../../core/auth/users.repository.ts'
@@ -97,7 +98,7 @@ export async function findCaseById(db: Db, id: number): Promise<CaseRow | undefi
 
 function filteredCases(db: Db, user: UserRecord, query: Omit<CasePageQuery, 'limit' | 'offset'>) {
   let q = db.selectFrom('cases as c').where('c.kind', '=', query.kind).where(visibleCases(user))
-  if (query.bbox) q = q.where(stIntersectsBbox(sql.ref('c.geom'), query.bbox))
+  if (query.bbox) q = q.where(intersectsBbox(sql.ref('c.geom'), query.bbox))
   if (query.reportedFrom) q = q.where('c.reported_at', '>=', query.reportedFrom)
   if (query.reportedTo) q = q.where('c.reported_at', '<=', query.reportedTo)
   if (query.statuses && query.statuses.length > 0) q = q.where('c.status', 'in', query.statuses)
@@ -128,9 +129,7 @@ export async function findCaseExtent(db: Db, kind: CaseKind): Promise<Bbox | und
   const row = await db
     .selectFrom('cases')
     .where('kind', '=', kind)
-    .select(sql<{ xmin: number | null; ymin: number; xmax: number; ymax: number }>`json_build_object(
-      'xmin', ST_XMin(ST_Extent(geom)), 'ymin', ST_YMin(ST_Extent(geom)),
-      'xmax', ST_XMax(ST_Extent(geom)), 'ymax', ST_YMax(ST_Extent(geom)))`.as('extent'))
+    .select(extentBounds(sql.ref('geom')).as('extent'))
     .executeTakeFirst()
   const extent = row?.extent
   if (!extent || extent.xmin === null) return undefined
@@ -178,7 +177,7 @@ export async function insertCase(db: Db, input: NewCase): Promise<number> {
       photos: JSON.stringify(input.photos),
       lead_id: input.leadId,
       cross_village: input.crossVillage,
-      geom: sql`ST_SetSRID(ST_MakePoint(${input.lon}::float8, ${input.lat}::float8), 4326)`,
+      geom: pointFromLonLat(input.lon, input.lat),
       reported_at: input.reportedAt,
       registered_by: input.registeredBy,
       village_id: input.village.areaId,
@@ -240,7 +239,7 @@ export async function updateCaseIfVersion(db: Db, id: number, expectedVersion: n
 export async function countCases(db: Db, user: UserRecord, bbox?: Bbox, reported: { from?: Date; to?: Date } = {}) {
   const base = () => {
     let q = db.selectFrom('cases as c').where(visibleCases(user))
-    if (bbox) q = q.where(stIntersectsBbox(sql.ref('c.geom'), bbox))
+    if (bbox) q = q.where(intersectsBbox(sql.ref('c.geom'), bbox))
     if (reported.from) q = q.where('c.reported_at', '>=', reported.from)
     if (reported.to) q = q.where('c.reported_at', '<=', reported.to)
     return q

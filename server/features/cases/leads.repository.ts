@@ -2,6 +2,7 @@ import { sql, type Selectable } from 'kysely'
 import type { Db } from '../../core/db/database.ts'
 import type { LeadTable } from '../../core/db/tables/case.ts'
 import { visibleLeads } from './access.ts'
+import { pointFromLonLat } from '../../core/postgis/point.ts'
 import type { UserRecord } from '../../core/auth/users.repository.ts'
 
 /** A lead as read, with its position and the case it became. */
@@ -60,7 +61,7 @@ export async function insertLead(
       department: lead.department,
       category: lead.category,
       description: lead.description,
-      geom: lead.point ? sql`ST_SetSRID(ST_MakePoint(${lead.point.lon}::float8, ${lead.point.lat}::float8), 4326)` : null,
+      geom: lead.point ? pointFromLonLat(lead.point.lon, lead.point.lat) : null,
       village_id: lead.villageId,
       base_grid_id: lead.baseGridId,
       fine_grid_id: lead.fineGridId,

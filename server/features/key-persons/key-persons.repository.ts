@@ -1,7 +1,9 @@
 import { sql, type Expression, type SqlBool } from 'kysely'
 import type { Db } from '../../core/db/database.ts'
 import type { Colour, PersonStatus, VisitKind } from '../../core/db/tables/key-person.ts'
-import { stAsGeoJson, stPoint, stX, stY, type Bbox } from '../../core/postgis/expressions.ts'
+import { asGeoJson } from '../../core/postgis/geojson.ts'
+import { pointFromLonLat, pointX, pointY } from '../../core/postgis/point.ts'
+import type { Bbox } from '../../core/postgis/envelope.ts'
 
 /** Whose key persons a query may see: everyone's, or those of some grids (base or fine grid ids). */
 export type PersonScope = { kind: 'all' } | { kind: 'grids'; gridIds: number[] }
@@ -157,8 +159,8 @@ function personsQuery(db: Db, now: Date) {
       'p.id_number as idNumber',
       'p.phone',
       'p.address',
-      stX(sql.ref('p.household_geom')).as('lon'),
-      stY(sql.ref('p.household_geom')).as('lat'),
+      pointX(sql.ref('p.household_geom')).as('lon'),
+      pointY(sql.ref('p.household_geom')).as('lat'),
       sql<number | null>`CASE WHEN p.household_geom IS NOT NULL THEN round(ST_X(${shownPoint})::numeric, 6)::float8 END`.as('shownLon'),
       sql<number | null>`CASE WHEN p.household_geom IS NOT NULL THEN round(ST_Y(${shownPoint})::numeric, 6)::float8 END`.as('shownLat'),
       sql<'fine_grid' | 'base_grid' | 'village' | null>`CASE
@@ -267,7 +269,7 @@ export async function lockKeyPerson(db: Db, id: number): Promise<{ version: numb
 
 function locationValues(location: HouseholdLocation) {
   return {
-    household_geom: stPoint(location.lon, location.lat),
+    household_geom: pointFromLonLat(location.lon, location.lat),
     village_id: location.villageId,
     village_version: location.villageVersion,
     base_grid_id: location.baseGridId,
@@ -454,7 +456,7 @@ export async function findAreaLabels(
       'a.code',
       'a.name',
       'a.name_en as nameEn',
-      (withGeometry ? stAsGeoJson(sql.ref('a.geom'), 6) : sql<string | null>`NULL::text`).as('geometry'),
+      (withGeometry ? asGeoJson(sql.ref('a.geom')) : sql<string | null>`NULL::text`).as('geometry'),
     ])
     .where('a.area_id', 'in', ids)
     .execute()

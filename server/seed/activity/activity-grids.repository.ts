@@ -2,6 +2,7 @@ import { sql, type Expression } from 'kysely'
 import type { Db } from '../../core/db/database.ts'
 import type { AreaKind } from '../../core/db/tables/area.ts'
 import type { TerrainFeatures } from './terrain-features.ts'
+import { GEOJSON_DIGITS, geomFromGeoJson, asGeoJson } from '../../core/postgis/geojson.ts'
 
 /** A position [lon, lat]. */
 export type LonLat = [number, number]
@@ -47,12 +48,12 @@ const SHORE_DEGREES = sql.lit(0.0025)
 const NEIGHBOUR_DEGREES = sql.lit(0.0015)
 
 /**
- * `[lon, lat]` of a point rounded to 7 decimals (about 1 cm), or null: the
+ * `[lon, lat]` of a point rounded to the API's 7 decimals (about 1 cm), or null: the
  * last bits of computed points differ between PostGIS builds, and the
  * sample must not.
  */
 function lonLat(point: Expression<unknown>) {
-  return sql`CASE WHEN ${point} IS NOT NULL THEN json_build_array(round(ST_X(${point})::numeric, 7), round(ST_Y(${point})::numeric, 7)) END`
+  return sql`CASE WHEN ${point} IS NOT NULL THEN json_build_array(round(ST_X(${point})::numeric, ${sql.lit(GEOJSON_DIGITS)}), round(ST_Y(${point})::numeric, ${sql.lit(GEOJSON_DIGITS)})) END`
 }
 
 interface GridRow {
@@ -91,8 +92,8 @@ export async function findActivityGrids(db: Db, at: Date, terrain: TerrainFeatur
     terrain AS MATERIALIZED (
       SELECT
         (SELECT ST_UnaryUnion(ST_Collect(exempt_geom)) FROM cur WHERE exempt_geom IS NOT NULL) AS lake,
-        ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON(${terrain.mountain}::text), 4326)) AS mountain,
-        ST_SetSRID(ST_GeomFromGeoJSON(${terrain.mainRoad}::text), 4326) AS road
+        ST_MakeValid(${geomFromGeoJson(terrain.mountain)}) AS mountain,
+        ${geomFromGeoJson(terrain.mainRoad)} AS road
     ),
     g AS MATERIALIZED (
       SELECT f.area_id AS fine_id, b.area_id AS base_id, vi.area_id AS village_id, vi.name AS village_name,
@@ -114,7 +115,7 @@ export async function findActivityGrids(db: Db, at: Date, terrain: TerrainFeatur
     )
     SELECT g.fine_id, g.base_id, g.village_id, g.village_name, g.name, g.kind, g.population, g.households,
       round((ST_Area(g.geom) * ${M2_PER_SQUARE_DEGREE})::numeric) AS area_m2,
-      ST_AsGeoJSON(g.geom, 7) AS geometry,
+      ${asGeoJson(sql.ref('g.geom'))} AS geometry,
       ${lonLat(sql.ref('g.surface'))} AS surface,
       ${lonLat(sql.ref('g.lake_point'))} AS lake_anchor,
       round(coalesce(h.hill_share, 0)::numeric, 4) AS hill_share,

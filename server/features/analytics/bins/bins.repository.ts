@@ -1,9 +1,9 @@
 import { sql, type RawBuilder } from 'kysely'
 import type { Db } from '../../../core/db/database.ts'
 import type { Colour, PersonStatus } from '../../../core/db/tables/key-person.ts'
-import { stAsGeoJson } from '../../../core/postgis/expressions.ts'
+import { asGeoJson } from '../../../core/postgis/geojson.ts'
 import { reportedInSql } from '../case-state.ts'
-import { stToLonLat, stToMetric } from '../../../core/postgis/metric-crs.ts'
+import { METRIC_SRID, toLonLat, toMetric, withSrid } from '../../../core/postgis/crs.ts'
 import type { TimeWindow } from '../../../core/time/time-window.ts'
 
 /** Layers that can be binned. */
@@ -78,7 +78,7 @@ function layerPoints(layer: BinLayer, filter: BinFilter): RawBuilder<unknown> {
 function assignedCells(layer: BinLayer, shape: BinShape, cellMeters: number, filter: BinFilter): RawBuilder<unknown> {
   const s = sql`${cellMeters}::float8`
   const points = sql`SELECT p.id, p.colour, ST_X(p.m) AS x, ST_Y(p.m) AS y
-    FROM (SELECT q.id, q.colour, ${stToMetric(sql.ref('q.geom'))} AS m FROM (${layerPoints(layer, filter)}) q OFFSET 0) p OFFSET 0`
+    FROM (SELECT q.id, q.colour, ${toMetric(sql.ref('q.geom'))} AS m FROM (${layerPoints(layer, filter)}) q OFFSET 0) p OFFSET 0`
   if (shape === 'square') {
     return sql`SELECT pt.id, pt.colour, (ceil(pt.x / ${s}) - 1)::int AS i, (ceil(pt.y / ${s}) - 1)::int AS j FROM (${points}) pt`
   }
@@ -111,7 +111,7 @@ export async function findBins(db: Db, layer: BinLayer, shape: BinShape, cellMet
   const { rows } = await sql<{ i: number; j: number; n: number; by_colour: Record<Colour, number> | null; geometry: string }>`
     SELECT a.i, a.j, count(*) AS n,
       ${layer === 'key-persons' ? colourCounts : sql`NULL::json`} AS by_colour,
-      ${stAsGeoJson(stToLonLat(sql`ST_SetSRID(${cellGeom}, 32647)`), 7)} AS geometry
+      ${asGeoJson(toLonLat(withSrid(cellGeom, METRIC_SRID)))} AS geometry
     FROM (${assignedCells(layer, shape, cellMeters, filter)}) a
     GROUP BY a.i, a.j
     ORDER BY a.j, a.i`.execute(db)
@@ -133,7 +133,7 @@ export async function findAreaBins(db: Db, layer: BinLayer, groupBy: 'village' |
   const { rows } = await sql<{ area_id: number; code: string; name: string; n: number; by_colour: Record<Colour, number> | null; geometry: string }>`
     SELECT ar.area_id, ar.code, ar.name, count(*) AS n,
       ${layer === 'key-persons' ? colourCounts : sql`NULL::json`} AS by_colour,
-      ${stAsGeoJson(sql.ref('ar.geom'), 6)} AS geometry
+      ${asGeoJson(sql.ref('ar.geom'))} AS geometry
     FROM (${layerPoints(layer, filter)}) a
     JOIN current_areas ar ON ar.area_id = ${column} AND ar.level = ${groupBy}
     GROUP BY ar.area_id, ar.code, ar.name, ar.geom

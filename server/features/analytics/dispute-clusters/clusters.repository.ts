@@ -1,8 +1,8 @@
 import { sql } from 'kysely'
 import type { Db } from '../../../core/db/database.ts'
-import { stAsGeoJson } from '../../../core/postgis/expressions.ts'
+import { asGeoJson } from '../../../core/postgis/geojson.ts'
 import { reportedInSql } from '../case-state.ts'
-import { METRIC_SRID, stToLonLat } from '../../../core/postgis/metric-crs.ts'
+import { toLonLat, toMetric } from '../../../core/postgis/crs.ts'
 import type { TimeWindow } from '../../../core/time/time-window.ts'
 
 /** Parameters of a clustering. */
@@ -69,7 +69,7 @@ export async function findDisputeClusters(db: Db, params: ClusterParams): Promis
     hull: string
   }>`
     WITH d AS (
-      SELECT c.id, c.reported_at, c.village_id, ST_Transform(c.geom, ${sql.lit(METRIC_SRID)}) AS g
+      SELECT c.id, c.reported_at, c.village_id, ${toMetric(sql.ref('c.geom'))} AS g
       FROM cases c WHERE c.kind = 'dispute' AND ${reportedInSql(params.window.from, params.window.to)}
     ), k AS (
       SELECT d.*, ST_ClusterDBSCAN(d.g, eps := ${params.distanceMeters}::float8, minpoints := ${params.minPoints}::int) OVER () AS cid FROM d
@@ -86,7 +86,7 @@ export async function findDisputeClusters(db: Db, params: ClusterParams): Promis
     )
     SELECT g.member_ids, g.size, g.first_reported_at, g.last_reported_at, g.village_ids,
       (SELECT array_agg(DISTINCT p.home_village_id ORDER BY p.home_village_id) FROM case_parties p WHERE p.case_id = ANY (g.member_ids)) AS party_village_ids,
-      ${stAsGeoJson(stToLonLat(sql.ref('g.hull')), 7)} AS hull
+      ${asGeoJson(toLonLat(sql.ref('g.hull')))} AS hull
     FROM g`.execute(db)
   return rows
     .map((row) => ({

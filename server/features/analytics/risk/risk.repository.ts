@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import type { Db } from '../../../core/db/database.ts'
 import type { AreaLevel } from '../../../core/db/tables/area.ts'
 import type { Colour } from '../../../core/db/tables/key-person.ts'
-import { stAsGeoJson } from '../../../core/postgis/expressions.ts'
+import { asGeoJson } from '../../../core/postgis/geojson.ts'
 import { openAtSql, openUntilAfterSql, overdueAtSql, reportedInSql } from '../case-state.ts'
 import type { TimeWindow } from '../../../core/time/time-window.ts'
 import type { RiskCase, RiskSettings } from './formula.ts'
@@ -46,7 +46,7 @@ export async function findRiskAreas(db: Db, level: RiskLevel, options: { areaId?
       'a.name',
       'a.name_en as nameEn',
       'a.parent_id as parentId',
-      (options.withGeometry ? stAsGeoJson(sql.ref('a.geom'), 6) : sql<string | null>`NULL::text`).as('geometry'),
+      (options.withGeometry ? asGeoJson(sql.ref('a.geom')) : sql<string | null>`NULL::text`).as('geometry'),
     ])
     .orderBy('a.code')
   if (options.areaId !== undefined) q = q.where('a.area_id', '=', options.areaId)

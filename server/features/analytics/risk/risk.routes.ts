@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { ANALYTICS_ACCESS } from '../access.ts'
-import { collectionText, featureText } from '../../../core/postgis/geojson-text.ts'
+import { collectionText, featureText } from '../../../core/postgis/geojson.ts'
 import { roundScore } from './formula.ts'
 import { parseWindow, windowDto, WindowQuery } from '../../../core/time/time-window.ts'
 import { toAreaRef, toExplainedCaseDto, roundBreakdown, toRiskProperties, toRiskSettingsDto } from '../analytics-dto.ts'

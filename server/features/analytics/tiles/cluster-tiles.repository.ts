@@ -1,9 +1,11 @@
 import { sql } from 'kysely'
 import type { Db } from '../../../core/db/database.ts'
-import { MVT_BUFFER, MVT_EXTENT } from '../../../core/postgis/mvt.ts'
+import { encodeMvt, type MvtEncoder } from '../../../core/postgis/mvt.ts'
+import { toLonLat, toWebMercator, withSrid, WEB_MERCATOR_SRID } from '../../../core/postgis/crs.ts'
+import { tileEnvelope } from '../../../core/postgis/envelope.ts'
 import type { TimeWindow } from '../../../core/time/time-window.ts'
 import type { CaseTileFilter } from './tile-query.ts'
-import { layerRows, type TileAddress, type TileFeatureRow } from './tiles.repository.ts'
+import { layerRows, type TileAddress } from './tiles.repository.ts'
 import type { UserRecord } from '../../../core/auth/users.repository.ts'
 
 /** Cells per tile side when clustering (64 px of a 512-px tile). */
@@ -14,49 +16,34 @@ export const CLUSTER_PROPERTIES = ['point_count', 'overdue', 'near', 'status', '
 
 const WEB_MERCATOR_SIDE_METERS = 2 * 20037508.342789244
 
+/**
+ * The cases the user may read, matching the window and filter, grouped into
+ * cells aligned to the tile grid (so no cell spans two tiles): one row per
+ * cell at the mean of its cases (in Web Mercator), with counts.
+ */
 function clusterRows(db: Db, layer: 'hazards' | 'disputes', tile: TileAddress, user: UserRecord, window?: TimeWindow, filter?: CaseTileFilter) {
   const rows = layerRows(db, layer, tile, user, window, filter)
   const cellMeters = WEB_MERCATOR_SIDE_METERS / 2 ** tile.z / CLUSTER_CELLS_PER_TILE
   const single = (column: string) => sql`CASE WHEN count(*) = 1 THEN min(${sql.ref(`s.${column}`)}) END`
+  const centre = withSrid(sql`ST_MakePoint(avg(ST_X(s.p)), avg(ST_Y(s.p)))`, WEB_MERCATOR_SRID)
   return sql`
-    SELECT ST_Transform(ST_SetSRID(ST_MakePoint(avg(ST_X(s.p)), avg(ST_Y(s.p))), 3857), 4326) AS g,
+    SELECT ${toLonLat(centre)} AS g,
       min(s.id) AS id,
       count(*)::int AS point_count,
       sum(CASE WHEN s."deadlineState" = 'overdue' THEN 1 ELSE 0 END)::int AS overdue,
       sum(CASE WHEN s."deadlineState" = 'near' THEN 1 ELSE 0 END)::int AS near,
       ${single('status')} AS status, ${single('category')} AS category, ${single('grade')} AS grade,
       ${single('deadlineState')} AS "deadlineState", ${single('reportedAt')} AS "reportedAt"
-    FROM (SELECT ST_Transform(r.g, 3857) AS p, r.* FROM (${rows}) r) s
-    WHERE s.p && ST_TileEnvelope(${tile.z}::int, ${tile.x}::int, ${tile.y}::int)
+    FROM (SELECT ${toWebMercator(sql.ref('r.g'))} AS p, r.* FROM (${rows}) r) s
+    WHERE s.p && ${tileEnvelope(tile)}
     GROUP BY floor(ST_X(s.p) / ${cellMeters}::float8), floor(ST_Y(s.p) / ${cellMeters}::float8)`
 }
 
-const columns = sql.join(CLUSTER_PROPERTIES.map((name) => sql.ref(`r.${name}`)))
-
 /**
- * A cluster tile encoded by PostGIS: the cases the user may read, matching the
- * window and filter, grouped into cells aligned to the tile grid (so no cell
- * spans two tiles); empty when nothing is in it.
+ * A cluster tile encoded by `encoder` (see {@link clusterRows}); undefined
+ * when nothing is in it. A one-case cell keeps that case's id and properties;
+ * the others leave them out (NULL).
  */
-export async function findClusterTileMvt(db: Db, layer: 'hazards' | 'disputes', tile: TileAddress, user: UserRecord, window?: TimeWindow, filter?: CaseTileFilter): Promise<Buffer> {
-  const rows = clusterRows(db, layer, tile, user, window, filter)
-  const { rows: result } = await sql<{ mvt: Buffer | Uint8Array | null }>`
-    SELECT ST_AsMVT(t.*, ${layer}, ${MVT_EXTENT}::int, 'geom', 'id') AS mvt FROM (
-      SELECT ST_AsMVTGeom(ST_Transform(r.g, 3857), ST_TileEnvelope(${tile.z}::int, ${tile.x}::int, ${tile.y}::int), ${MVT_EXTENT}::int, ${MVT_BUFFER}::int, true) AS geom,
-        r.id, ${columns} FROM (${rows}) r
-    ) t WHERE t.geom IS NOT NULL`.execute(db)
-  const mvt = result[0]?.mvt
-  return mvt ? Buffer.from(mvt) : Buffer.alloc(0)
-}
-
-/** The same cluster features for encoding in the server (null properties left out). */
-export async function findClusterTileFeatures(db: Db, layer: 'hazards' | 'disputes', tile: TileAddress, user: UserRecord, window?: TimeWindow, filter?: CaseTileFilter): Promise<TileFeatureRow[]> {
-  const rows = clusterRows(db, layer, tile, user, window, filter)
-  const { rows: result } = await sql<Record<string, unknown> & { id: number; geojson: string }>`
-    SELECT ST_AsGeoJSON(r.g, 9) AS geojson, r.id, ${columns} FROM (${rows}) r ORDER BY r.id`.execute(db)
-  return result.map(({ geojson, id, ...properties }) => ({
-    id: Number(id),
-    geometry: geojson,
-    properties: Object.fromEntries(Object.entries(properties).filter(([, value]) => value !== null)) as TileFeatureRow['properties'],
-  }))
+export function findClusterTile(db: Db, encoder: MvtEncoder, layer: 'hazards' | 'disputes', tile: TileAddress, user: UserRecord, window?: TimeWindow, filter?: CaseTileFilter): Promise<Buffer | undefined> {
+  return encodeMvt(db, encoder, { name: layer, tile, rows: clusterRows(db, layer, tile, user, window, filter), properties: CLUSTER_PROPERTIES })
 }

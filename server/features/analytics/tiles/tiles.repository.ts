@@ -2,7 +2,9 @@ import { sql, type RawBuilder } from 'kysely'
 import type { Db } from '../../../core/db/database.ts'
 import { visibleCases } from '../../cases/index.ts'
 import { deadlineStateSql } from '../../cases/index.ts'
-import { MVT_BUFFER, MVT_EXTENT } from '../../../core/postgis/mvt.ts'
+import { encodeMvt, MVT_BUFFER, MVT_EXTENT, type MvtEncoder } from '../../../core/postgis/mvt.ts'
+import { intersectsEnvelope, tileEnvelope, type TileAddress } from '../../../core/postgis/envelope.ts'
+import { toLonLat } from '../../../core/postgis/crs.ts'
 import type { TimeWindow } from '../../../core/time/time-window.ts'
 import type { CaseTileFilter } from './tile-query.ts'
 import type { UserRecord } from '../../../core/auth/users.repository.ts'
@@ -10,34 +12,18 @@ import type { UserRecord } from '../../../core/auth/users.repository.ts'
 /** Layers served as vector tiles. */
 export type TileLayer = 'hazards' | 'disputes' | 'areas'
 
-/** A tile address. */
-export interface TileAddress {
-  z: number
-  x: number
-  y: number
-}
-
-/** A feature of a tile before encoding: CRS84 geometry (GeoJSON text) and its properties. */
-export interface TileFeatureRow {
-  id: number
-  geometry: string
-  properties: Record<string, string | number | boolean>
-}
+export type { TileAddress }
 
 /** Properties of each layer's features (besides the feature id). */
-export const TILE_PROPERTIES: Record<TileLayer, string[]> = {
+export const TILE_PROPERTIES: Record<TileLayer, readonly string[]> = {
   hazards: ['status', 'category', 'grade', 'deadlineState', 'reportedAt'],
   disputes: ['status', 'category', 'grade', 'deadlineState', 'reportedAt'],
   areas: ['level', 'code', 'name'],
 }
 
-function propertyColumns(layer: TileLayer) {
-  return sql.join(TILE_PROPERTIES[layer].map((name) => sql.ref(`r.${name}`)))
-}
-
 /** The tile's envelope (plus the buffer) in CRS84, for the index filter. */
 function envelope4326(tile: TileAddress): RawBuilder<unknown> {
-  return sql`ST_Transform(ST_TileEnvelope(${tile.z}::int, ${tile.x}::int, ${tile.y}::int, margin => ${MVT_BUFFER / MVT_EXTENT}::float8), 4326)`
+  return toLonLat(tileEnvelope(tile, MVT_BUFFER / MVT_EXTENT))
 }
 
 /**
@@ -51,7 +37,7 @@ export function layerRows(db: Db, layer: TileLayer, tile: TileAddress, user: Use
     return db
       .selectFrom('current_areas as a')
       .where('a.level', 'in', ['village', 'base_grid', 'fine_grid'])
-      .where(sql<boolean>`a.geom && ${env} AND ST_Intersects(a.geom, ${env})`)
+      .where(intersectsEnvelope(sql.ref('a.geom'), env))
       .select([
         'a.geom as g',
         'a.area_id as id',
@@ -64,7 +50,7 @@ export function layerRows(db: Db, layer: TileLayer, tile: TileAddress, user: Use
     .selectFrom('cases as c')
     .where('c.kind', '=', layer === 'hazards' ? 'hazard' : 'dispute')
     .where(visibleCases(user))
-    .where(sql<boolean>`c.geom && ${env} AND ST_Intersects(c.geom, ${env})`)
+    .where(intersectsEnvelope(sql.ref('c.geom'), env))
   if (window?.from) q = q.where('c.reported_at', '>=', window.from)
   if (window) q = q.where('c.reported_at', '<', window.to)
   if (filter.statuses) q = filter.statuses.length > 0 ? q.where('c.status', 'in', filter.statuses) : q.where(sql<boolean>`false`)
@@ -81,26 +67,10 @@ export function layerRows(db: Db, layer: TileLayer, tile: TileAddress, user: Use
   ])
 }
 
-/** A tile encoded by PostGIS (`ST_AsMVTGeom` + `ST_AsMVT`; needs protobuf support): empty when nothing is in it. */
-export async function findTileMvt(db: Db, layer: TileLayer, tile: TileAddress, user: UserRecord, window?: TimeWindow, filter?: CaseTileFilter): Promise<Buffer> {
-  const rows = layerRows(db, layer, tile, user, window, filter)
-  const { rows: result } = await sql<{ mvt: Buffer | Uint8Array | null }>`
-    SELECT ST_AsMVT(t.*, ${layer}, ${MVT_EXTENT}::int, 'geom', 'id') AS mvt FROM (
-      SELECT ST_AsMVTGeom(ST_Transform(r.g, 3857), ST_TileEnvelope(${tile.z}::int, ${tile.x}::int, ${tile.y}::int), ${MVT_EXTENT}::int, ${MVT_BUFFER}::int, true) AS geom,
-        r.id, ${propertyColumns(layer)} FROM (${rows}) r
-    ) t WHERE t.geom IS NOT NULL`.execute(db)
-  const mvt = result[0]?.mvt
-  return mvt ? Buffer.from(mvt) : Buffer.alloc(0)
-}
-
-/** The features of a tile for encoding in the server (CRS84 GeoJSON geometry text). */
-export async function findTileFeatures(db: Db, layer: TileLayer, tile: TileAddress, user: UserRecord, window?: TimeWindow, filter?: CaseTileFilter): Promise<TileFeatureRow[]> {
-  const rows = layerRows(db, layer, tile, user, window, filter)
-  const { rows: result } = await sql<Record<string, unknown> & { id: number; geojson: string }>`
-    SELECT ST_AsGeoJSON(r.g, 9) AS geojson, r.id, ${propertyColumns(layer)} FROM (${rows}) r ORDER BY r.id`.execute(db)
-  return result.map(({ geojson, id, ...properties }) => ({
-    id: Number(id),
-    geometry: geojson,
-    properties: properties as TileFeatureRow['properties'],
-  }))
+/**
+ * A tile of a layer, encoded by `encoder` (see {@link mvtEncoderFor}):
+ * undefined when nothing is in it.
+ */
+export function findTile(db: Db, encoder: MvtEncoder, layer: TileLayer, tile: TileAddress, user: UserRecord, window?: TimeWindow, filter?: CaseTileFilter): Promise<Buffer | undefined> {
+  return encodeMvt(db, encoder, { name: layer, tile, rows: layerRows(db, layer, tile, user, window, filter), properties: TILE_PROPERTIES[layer] })
 }

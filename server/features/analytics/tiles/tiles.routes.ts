@@ -1,12 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import type { Geometry } from 'geojson'
-import { encodeTile, MVT_BUFFER, MVT_EXTENT } from '../../../core/postgis/mvt.ts'
+import { MVT_BUFFER, MVT_EXTENT, mvtEncoderFor } from '../../../core/postgis/mvt.ts'
 import { parseWindow, WindowQuery } from '../../../core/time/time-window.ts'
 import { HttpError } from '../../../core/http/http-error.ts'
-import { findTileFeatures, findTileMvt, TILE_PROPERTIES } from './tiles.repository.ts'
+import { findTile, TILE_PROPERTIES } from './tiles.repository.ts'
 import { CaseTileQuery, parseCaseTileFilter } from './tile-query.ts'
-import { CLUSTER_PROPERTIES, findClusterTileFeatures, findClusterTileMvt } from './cluster-tiles.repository.ts'
+import { CLUSTER_PROPERTIES, findClusterTile } from './cluster-tiles.repository.ts'
 import { errorResponses } from '../../../core/http/common.schemas.ts'
 import { STAFF_GRID_SCOPED } from '../../../core/auth/access.ts'
 
@@ -21,10 +20,10 @@ export const MIN_UNCLUSTERED_ZOOM = 16
 export const MVT = 'application/vnd.mapbox-vector-tile'
 
 /**
- * Vector tiles of hazards, disputes and areas. On PostgreSQL, PostGIS encodes
- * them (ST_AsMVTGeom + ST_AsMVT); on PGlite, whose PostGIS lacks protobuf,
- * the same rows are encoded in the server (geojson-vt + vt-pbf) — same
- * layer name, extent, buffer, feature ids and properties. 204 when the tile
+ * Vector tiles of hazards, disputes and areas, encoded by the one MVT encoder
+ * (`encodeMvt` in core/postgis/mvt.ts): by PostGIS on PostgreSQL; on PGlite,
+ * whose PostGIS lacks protobuf, the same rows in the server (geojson-vt +
+ * vt-pbf) — same layer name, extent, buffer, feature ids and properties. 204 when the tile
  * is empty. Cases follow the case-read rule (grid workers: own grids).
  */
 const tilesRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -57,23 +56,12 @@ const tilesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const window = request.query.from || request.query.to ? parseWindow(request.query) : undefined
       const tile = { z, x, y }
       const filter = parseCaseTileFilter(request.query)
-      let body: Buffer | undefined
+      const encoder = mvtEncoderFor(app.engine.kind)
       const clusterBelow = Math.max(request.query.cluster ?? 0, MIN_UNCLUSTERED_ZOOM)
-      if (layer !== 'areas' && z < clusterBelow) {
-        if (app.engine.kind === 'postgres') {
-          const mvt = await findClusterTileMvt(app.db, layer, tile, request.user!, window, filter)
-          body = mvt.length > 0 ? mvt : undefined
-        } else {
-          const rows = await findClusterTileFeatures(app.db, layer, tile, request.user!, window, filter)
-          body = encodeTile(layer, z, x, y, rows.map((row) => ({ id: row.id, geometry: JSON.parse(row.geometry) as Geometry, properties: row.properties })))
-        }
-      } else if (app.engine.kind === 'postgres') {
-        const mvt = await findTileMvt(app.db, layer, tile, request.user!, window, filter)
-        body = mvt.length > 0 ? mvt : undefined
-      } else {
-        const rows = await findTileFeatures(app.db, layer, tile, request.user!, window, filter)
-        body = encodeTile(layer, z, x, y, rows.map((row) => ({ id: row.id, geometry: JSON.parse(row.geometry) as Geometry, properties: row.properties })))
-      }
+      const body =
+        layer !== 'areas' && z < clusterBelow
+          ? await findClusterTile(app.db, encoder, layer, tile, request.user!, window, filter)
+          : await findTile(app.db, encoder, layer, tile, request.user!, window, filter)
       reply.header('cache-control', 'private, max-age=60')
       if (!body) return reply.code(204).send(null)
       return reply.type(MVT).send(body as never)

@@ -3,6 +3,7 @@ import type { Db } from '../../../core/db/database.ts'
 import type { AreaKind, AreaLevel } from '../../../core/db/tables/area.ts'
 import type { BoundaryChangeKind, BoundaryVersionAction, LineageKind } from '../../../core/db/tables/boundary.ts'
 import { OVERLAY_GRID_DEG } from './limits.ts'
+import { geomFromGeoJson, asGeoJson } from '../../../core/postgis/geojson.ts'
 
 const EMPTY = sql`'SRID=4326;MULTIPOLYGON EMPTY'::geometry`
 
@@ -31,7 +32,7 @@ function currentVersionColumns() {
   return sql`a.area_id AS "areaId", l.level, a.version, a.parent_id AS "parentId", a.county_code AS "countyCode",
     a.township_seq AS "townshipSeq", a.village_seq AS "villageSeq", a.grid_seq AS "gridSeq", a.fine_seq AS "fineSeq",
     a.code, a.name, a.name_en AS "nameEn", a.kind, a.households, a.population, a.synthetic,
-    ST_AsGeoJSON(a.geom, 9) AS geometry`
+    ${asGeoJson(sql.ref('a.geom'))} AS geometry`
 }
 
 /**
@@ -78,8 +79,8 @@ export type GeometryDefect = { valid: true } | { valid: false; reason: string; l
 /** Whether a GeoJSON MultiPolygon is valid in the OGC Simple Features sense (`ST_IsValidDetail`). */
 export async function findGeometryDefect(db: Db, geojson: string): Promise<GeometryDefect> {
   const { rows } = await sql<{ valid: boolean; reason: string | null; location: string | null }>`
-    SELECT (d).valid, (d).reason, ST_AsGeoJSON((d).location, 9) AS location
-    FROM (SELECT ST_IsValidDetail(ST_SetSRID(ST_GeomFromGeoJSON(${geojson}), 4326)) AS d) x`.execute(db)
+    SELECT (d).valid, (d).reason, ${asGeoJson(sql`(d).location`)} AS location
+    FROM (SELECT ST_IsValidDetail(${geomFromGeoJson(geojson)}) AS d) x`.execute(db)
   const row = rows[0]
   return row.valid ? { valid: true } : { valid: false, reason: row.reason ?? 'invalid', location: row.location }
 }
@@ -88,7 +89,7 @@ export async function findGeometryDefect(db: Db, geojson: string): Promise<Geome
 export async function findVertexOutsideTown(db: Db, geojson: string, marginM: number): Promise<[number, number] | undefined> {
   const { rows } = await sql<{ lon: number; lat: number }>`
     WITH town AS (SELECT geom FROM current_areas WHERE level = 'town' LIMIT 1),
-    pts AS (SELECT (ST_DumpPoints(ST_SetSRID(ST_GeomFromGeoJSON(${geojson}), 4326))).geom AS pt)
+    pts AS (SELECT (ST_DumpPoints(${geomFromGeoJson(geojson)})).geom AS pt)
     SELECT ST_X(pts.pt) AS lon, ST_Y(pts.pt) AS lat FROM pts, town
     WHERE NOT ST_Covers(town.geom, pts.pt) AND NOT ST_DWithin(pts.pt::geography, town.geom::geography, ${marginM}::float8)
     LIMIT 1`.execute(db)
@@ -131,7 +132,7 @@ function proposedStateCtes(json: string) {
     retired AS (SELECT (jsonb_array_elements_text(j -> 'retired'))::bigint AS key FROM input),
     prop AS (
       SELECT e.key, e.parent_id, e.level, e.name, c.exempt_geom,
-        coalesce(ST_ForcePolygonCCW(ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(e.geometry), 4326))), c.geom) AS geom,
+        coalesce(ST_ForcePolygonCCW(ST_Multi(${geomFromGeoJson(sql.ref('e.geometry'))})), c.geom) AS geom,
         c.geom AS old_geom
       FROM input, jsonb_to_recordset(input.j -> 'areas') AS e(key bigint, parent_id bigint, level text, name text, geometry text)
       LEFT JOIN current_areas c ON c.area_id = e.key
@@ -205,7 +206,7 @@ export async function findTopologyIssues(
       FROM (SELECT * FROM outside UNION ALL SELECT * FROM overlap UNION ALL SELECT * FROM child_outside UNION ALL SELECT * FROM gaps) x
     )
     SELECT kind, area_key AS "areaKey", other_key AS "otherKey", name, other_name AS "otherName",
-      ST_Area(g::geography) AS "areaM2", ST_AsGeoJSON(g, 9) AS geometry
+      ST_Area(g::geography) AS "areaM2", ${asGeoJson(sql.ref('g'))} AS geometry
     FROM found
     WHERE NOT ST_IsEmpty(g) AND ST_Area(g::geography) > ${toleranceM2}::float8
     ORDER BY kind, area_key, other_key`.execute(db)
@@ -235,7 +236,7 @@ export async function findAreaShapes(db: Db, areas: Array<{ key: number; geometr
       ST_Area(g::geography) AS m2
     FROM jsonb_to_recordset(${json}::jsonb) AS e(key bigint, geometry text)
     LEFT JOIN current_areas c ON c.area_id = e.key
-    CROSS JOIN LATERAL (SELECT coalesce(ST_SetSRID(ST_GeomFromGeoJSON(e.geometry), 4326), c.geom) AS g) x`.execute(db)
+    CROSS JOIN LATERAL (SELECT coalesce(${geomFromGeoJson(sql.ref('e.geometry'))}, c.geom) AS g) x`.execute(db)
   return new Map(
     rows.map((row) => [
       Number(row.key),
@@ -247,8 +248,8 @@ export async function findAreaShapes(db: Db, areas: Array<{ key: number; geometr
 /** Pieces of an area cut by a line (`ST_Split`), as GeoJSON Polygon texts, largest first. */
 export async function splitGeometry(db: Db, areaId: number, lineGeojson: string): Promise<string[]> {
   const { rows } = await sql<{ geometry: string }>`
-    SELECT ST_AsGeoJSON(ST_Multi(piece), 9) AS geometry FROM (
-      SELECT (ST_Dump(ST_CollectionExtract(ST_Split(c.geom, ST_SetSRID(ST_GeomFromGeoJSON(${lineGeojson}), 4326)), 3))).geom AS piece
+    SELECT ${asGeoJson(sql`ST_Multi(piece)`)} AS geometry FROM (
+      SELECT (ST_Dump(ST_CollectionExtract(ST_Split(c.geom, ${geomFromGeoJson(lineGeojson)}), 3))).geom AS piece
       FROM current_areas c WHERE c.area_id = ${areaId}) x
     ORDER BY ST_Area(piece::geography) DESC`.execute(db)
   return rows.map((row) => row.geometry)
@@ -257,7 +258,7 @@ export async function splitGeometry(db: Db, areaId: number, lineGeojson: string)
 /** Union of current areas as one MultiPolygon GeoJSON text, and how many parts it has. */
 export async function unionGeometry(db: Db, areaIds: number[]): Promise<{ geometry: string; parts: number }> {
   const { rows } = await sql<{ geometry: string; parts: number }>`
-    SELECT ST_AsGeoJSON(ST_Multi(u), 9) AS geometry, ST_NumGeometries(u) AS parts
+    SELECT ${asGeoJson(sql`ST_Multi(u)`)} AS geometry, ST_NumGeometries(u) AS parts
     FROM (SELECT ST_UnaryUnion(ST_Collect(geom)) AS u FROM current_areas WHERE area_id IN (${sql.join(areaIds)})) x`.execute(db)
   return { geometry: rows[0].geometry, parts: Number(rows[0].parts) }
 }
@@ -272,7 +273,7 @@ export async function assignChildrenToPieces(
   const json = JSON.stringify(pieces.map((geometry, index) => ({ index, geometry })))
   const { rows } = await sql<{ area_id: number; piece: number | null; n: number }>`
     WITH pieces AS (
-      SELECT e.index, ST_SetSRID(ST_GeomFromGeoJSON(e.geometry), 4326) AS g
+      SELECT e.index, ${geomFromGeoJson(sql.ref('e.geometry'))} AS g
       FROM jsonb_to_recordset(${json}::jsonb) AS e(index int, geometry text)
     )
     SELECT c.area_id,
@@ -327,7 +328,7 @@ export async function insertAreaVersion(db: Db, row: NewVersion): Promise<void> 
   const source = row.copyFrom === null
     ? sql`(SELECT NULL::geometry AS geom, NULL::geometry AS exempt_geom)`
     : sql`(SELECT geom, exempt_geom FROM area_versions WHERE area_id = ${row.areaId} AND version = ${row.copyFrom})`
-  const geometry = sql`ST_ForcePolygonCCW(ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(${row.geometry}), 4326)))`
+  const geometry = sql`ST_ForcePolygonCCW(ST_Multi(${geomFromGeoJson(row.geometry)}))`
   const shape = row.geometry === null
     ? sql`src.geom, src.exempt_geom`
     : sql`${geometry}, CASE WHEN ST_IsEmpty(ST_Intersection(src.exempt_geom, ${geometry})) THEN NULL

@@ -1,0 +1,53 @@
+import { sql, type Expression, type RawBuilder } from 'kysely'
+
+/**
+ * Decimal digits of every coordinate the API writes: 7 decimals of a degree
+ * are about 1 cm on the ground (1e-7° ≈ 1.1 cm of latitude), finer than any
+ * survey of a grid boundary, and the precision the sample township is stored
+ * at. Boundary edits round-trip at it too: an unchanged shared vertex comes
+ * back as the same 7-decimal text from both neighbours, and an import counts
+ * as unchanged within 1e-7° (`UNCHANGED_HAUSDORFF_DEG`), above the largest
+ * rounding error of a vertex (√2 · 0.5e-7°).
+ */
+export const GEOJSON_DIGITS = 7
+
+/** A geometry-valued SQL expression (a column reference, a `RawBuilder`…); PostGIS geometry has no TypeScript type here. */
+export type GeometryExpression = Expression<unknown>
+
+/**
+ * A geometry as GeoJSON geometry text at the API's precision (SQL NULL for NULL).
+ *
+ * Emits: `ST_AsGeoJSON(<geom>, 7)`
+ */
+export function asGeoJson(geom: GeometryExpression, digits: number = GEOJSON_DIGITS): RawBuilder<string> {
+  return sql<string>`ST_AsGeoJSON(${geom}, ${sql.lit(digits)})`
+}
+
+/**
+ * A geometry in EPSG:4326 from GeoJSON geometry text (a bound string or a text column).
+ *
+ * Emits: `ST_SetSRID(ST_GeomFromGeoJSON(<text>::text), 4326)`
+ */
+export function geomFromGeoJson(geojson: string | null | Expression<string | null>): RawBuilder<unknown> {
+  return sql`ST_SetSRID(ST_GeomFromGeoJSON(${geojson}::text), 4326)`
+}
+
+/**
+ * A MultiPolygon in EPSG:4326 from GeoJSON geometry text (a Polygon is promoted).
+ *
+ * Emits: `ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(<text>::text), 4326))`
+ */
+export function multiFromGeoJson(geojson: string | null | Expression<string | null>): RawBuilder<unknown> {
+  return sql`ST_Multi(${geomFromGeoJson(geojson)})`
+}
+
+/** One GeoJSON Feature as text, around geometry text PostGIS already rendered (null geometry allowed). */
+export function featureText(id: number | string, geometryText: string | null, properties: Record<string, unknown>): string {
+  return `{"type":"Feature","id":${JSON.stringify(id)},"geometry":${geometryText ?? 'null'},"properties":${JSON.stringify(properties)}}`
+}
+
+/** A GeoJSON FeatureCollection as text, with extra foreign members (e.g. the window) before the features. */
+export function collectionText(features: string[], members: Record<string, unknown> = {}): string {
+  const head = JSON.stringify({ type: 'FeatureCollection', ...members })
+  return `${head.slice(0, -1)},"features":[${features.join(',')}]}`
+}
