@@ -1,5 +1,6 @@
 import { en } from './en';
 import { zh, type Dictionary, type MessageKey } from './zh';
+import { townshipDate } from '../ui/time';
 
 /** A supported interface language. */
 export type Lang = 'zh' | 'en';
@@ -10,8 +11,6 @@ export type MessageParams = Record<string, string | number>;
 const STORAGE_KEY = 'gridatlas.lang';
 const DICTIONARIES: Record<Lang, Dictionary> = { zh, en };
 const HTML_LANG: Record<Lang, string> = { zh: 'zh-CN', en: 'en' };
-/** `en-CA` formats dates as YYYY-MM-DD; the township keeps China Standard Time. */
-const TOWNSHIP_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
 
 function storedLang(): Lang {
   try {
@@ -63,9 +62,7 @@ export class I18n {
 
   /** Formats an ISO timestamp as a calendar date (YYYY-MM-DD) on the township's clock (UTC+8). */
   date(iso: string): string {
-    const date = new Date(iso);
-    if (Number.isNaN(date.getTime())) return iso;
-    return TOWNSHIP_DATE.format(date);
+    return townshipDate(iso);
   }
 }
 

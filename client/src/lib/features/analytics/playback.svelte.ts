@@ -1,4 +1,5 @@
 import type { WindowQuery } from './api';
+import { DAY_MS, townshipDay, townshipMidnight, townshipMonthStart } from '../../ui/time';
 
 /** Length of one playback frame. */
 export type PlaybackStep = 'day' | 'week' | 'month';
@@ -9,25 +10,11 @@ export const MAX_FRAMES = 400;
 /** Pause between two frames while playing, after the frame has loaded. */
 export const FRAME_PAUSE_MS = 1200;
 
-const DAY_MS = 86_400_000;
-const CST_MS = 8 * 3_600_000;
-
-/** `YYYY-MM-DD` (CST) of an instant. */
-function cstDate(at: Date): string {
-  return new Date(at.getTime() + CST_MS).toISOString().slice(0, 10);
-}
-
-/** Midnight CST of a `YYYY-MM-DD` date. */
-function cstMidnight(date: string): Date {
-  return new Date(`${date}T00:00:00+08:00`);
-}
-
 /** The start of the frame after the one starting at `start` (months: the 1st of the next calendar month). */
 function nextStart(start: Date, step: PlaybackStep): Date {
   if (step === 'day') return new Date(start.getTime() + DAY_MS);
   if (step === 'week') return new Date(start.getTime() + 7 * DAY_MS);
-  const local = new Date(start.getTime() + CST_MS);
-  return new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth() + 1, 1) - CST_MS);
+  return townshipMonthStart(start, 1);
 }
 
 /**
@@ -37,8 +24,8 @@ function nextStart(start: Date, step: PlaybackStep): Date {
  * end of `lastDay`. At most {@link MAX_FRAMES}.
  */
 export function playbackFrames(firstDay: string, lastDay: string, step: PlaybackStep): WindowQuery[] {
-  const start = cstMidnight(firstDay);
-  const end = new Date(cstMidnight(lastDay).getTime() + DAY_MS);
+  const start = townshipMidnight(firstDay);
+  const end = new Date(townshipMidnight(lastDay).getTime() + DAY_MS);
   if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()) || end <= start) return [];
   const frames: WindowQuery[] = [];
   for (let from = start; from < end && frames.length < MAX_FRAMES; from = nextStart(from, step)) {
@@ -50,8 +37,8 @@ export function playbackFrames(firstDay: string, lastDay: string, step: Playback
 
 /** A frame as `YYYY-MM-DD – YYYY-MM-DD` (CST, both days inclusive), or one day. */
 export function frameLabel(frame: WindowQuery): string {
-  const first = cstDate(new Date(frame.from));
-  const last = cstDate(new Date(new Date(frame.to).getTime() - 1));
+  const first = townshipDay(new Date(frame.from));
+  const last = townshipDay(new Date(new Date(frame.to).getTime() - 1));
   return first === last ? first : `${first} – ${last}`;
 }
 
@@ -68,9 +55,9 @@ export class Playback {
   /** Frame length. */
   step = $state<PlaybackStep>('week');
   /** First day of the period (`YYYY-MM-DD`, CST, inclusive). */
-  firstDay = $state(cstDate(new Date(Date.now() - 90 * DAY_MS)));
+  firstDay = $state(townshipDay(new Date(Date.now() - 90 * DAY_MS)));
   /** Last day of the period (`YYYY-MM-DD`, CST, inclusive). */
-  lastDay = $state(cstDate(new Date()));
+  lastDay = $state(townshipDay(new Date()));
   /** Index of the current frame. */
   index = $state(0);
   /** Whether it is playing. */

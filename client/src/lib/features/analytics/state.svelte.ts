@@ -20,6 +20,7 @@ import type {
 import type { Role } from '../../api/types';
 import { featureBounds } from '../../map/geometry';
 import { playback } from './playback.svelte';
+import { DAY_MS, townshipDay, townshipMidnight, townshipMonthStart } from '../../ui/time';
 
 /** Roles that may read analytics (grid workers get 403). */
 export const RISK_ROLES: readonly Role[] = ['leader', 'dispatcher', 'station', 'admin'];
@@ -59,26 +60,6 @@ export interface OpenBin {
 /** Most cached playback answers kept. */
 const CACHE_LIMIT = 400;
 
-const DAY = 86_400_000;
-/** The township keeps China Standard Time (UTC+8, no DST). */
-const CST = 8 * 3_600_000;
-
-/** Start of the CST calendar month containing `at`, shifted by `months`. */
-function monthStart(at: Date, months = 0): Date {
-  const local = new Date(at.getTime() + CST);
-  return new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth() + months, 1) - CST);
-}
-
-/** Midnight CST of a `YYYY-MM-DD` date. */
-function cstMidnight(date: string): Date {
-  return new Date(`${date}T00:00:00+08:00`);
-}
-
-/** Today as `YYYY-MM-DD` in CST. */
-export function cstToday(at = new Date()): string {
-  return new Date(at.getTime() + CST).toISOString().slice(0, 10);
-}
-
 /**
  * State of the risk map mode (风险一张图): whether it is on, its level and
  * period, the loaded scores, settings, change, bins, clusters and arcs, and the
@@ -92,9 +73,9 @@ export class RiskMap {
   /** The period preset. */
   period = $state<RiskPeriod>('month');
   /** First day of a custom period (`YYYY-MM-DD`, CST, inclusive). */
-  customFrom = $state(cstToday(new Date(Date.now() - 30 * DAY)));
+  customFrom = $state(townshipDay(new Date(Date.now() - 30 * DAY_MS)));
   /** Last day of a custom period (`YYYY-MM-DD`, CST, inclusive). */
-  customTo = $state(cstToday());
+  customTo = $state(townshipDay());
   /** Colour areas by change this month vs last month instead of by score. */
   showChange = $state(false);
   /** What the hex bins count. */
@@ -136,11 +117,11 @@ export class RiskMap {
     const frame = playback.frame;
     if (frame) return frame;
     const now = new Date();
-    if (this.period === 'month') return { from: monthStart(now).toISOString(), to: now.toISOString() };
-    if (this.period === 'last30') return { from: new Date(now.getTime() - 30 * DAY).toISOString(), to: now.toISOString() };
-    const from = cstMidnight(this.customFrom);
-    const to = new Date(cstMidnight(this.customTo).getTime() + DAY);
-    return { from: from.toISOString(), to: (to > from ? to : new Date(from.getTime() + DAY)).toISOString() };
+    if (this.period === 'month') return { from: townshipMonthStart(now).toISOString(), to: now.toISOString() };
+    if (this.period === 'last30') return { from: new Date(now.getTime() - 30 * DAY_MS).toISOString(), to: now.toISOString() };
+    const from = townshipMidnight(this.customFrom);
+    const to = new Date(townshipMidnight(this.customTo).getTime() + DAY_MS);
+    return { from: from.toISOString(), to: (to > from ? to : new Date(from.getTime() + DAY_MS)).toISOString() };
   }
 
   /** The bin request of the current choices, or null when bins are off. */
@@ -185,8 +166,8 @@ export class RiskMap {
         this.showChange
           ? analyticsApi.change(
               this.level,
-              { from: monthStart(now).toISOString(), to: now.toISOString() },
-              { from: monthStart(now, -1).toISOString(), to: monthStart(now).toISOString() },
+              { from: townshipMonthStart(now).toISOString(), to: now.toISOString() },
+              { from: townshipMonthStart(now, -1).toISOString(), to: townshipMonthStart(now).toISOString() },
               signal,
             )
           : Promise.resolve(null),

@@ -1,4 +1,5 @@
 import { request } from '../../api/client';
+import { TOWNSHIP_OFFSET } from '../../ui/time';
 
 /** One audit entry as `GET /api/audit` answers it. */
 export interface AuditEntry {
@@ -57,8 +58,8 @@ export class AuditLogState {
       if (action) query.set('action', action);
       if (subjectKind.trim()) query.set('subjectKind', subjectKind.trim());
       // Township days run in UTC+8.
-      if (from) query.set('from', `${from}T00:00:00+08:00`);
-      if (to) query.set('to', `${to}T23:59:59.999+08:00`);
+      if (from) query.set('from', `${from}T00:00:00${TOWNSHIP_OFFSET}`);
+      if (to) query.set('to', `${to}T23:59:59.999${TOWNSHIP_OFFSET}`);
       const page = await request<{ entries: AuditEntry[]; total: number; offset: number }>(`/api/audit?${query}`, { handled: [400] });
       this.entries = page.entries;
       this.total = page.total;

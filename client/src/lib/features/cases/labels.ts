@@ -1,28 +1,16 @@
 import type { CaseKind, RoutingRule } from './types';
 import { i18n } from '../../i18n/i18n.svelte';
 import type { MessageKey } from '../../i18n/zh';
-
-const TOWNSHIP_DATETIME = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Asia/Shanghai',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-});
+import { townshipDay, townshipTime } from '../../ui/time';
 
 /** An ISO timestamp as `YYYY-MM-DD HH:mm` on the township's clock (UTC+8). */
 export function formatDateTime(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return TOWNSHIP_DATETIME.format(date).replace(',', '');
+  return iso ? townshipTime(iso) : '—';
 }
 
 /** Today's date (YYYY-MM-DD) on the township's clock. */
 export function townshipToday(): string {
-  return formatDateTime(new Date().toISOString()).slice(0, 10);
+  return townshipDay();
 }
 
 /** The translated label of a dynamic key such as `status.${status}`, or the raw value when unknown. */

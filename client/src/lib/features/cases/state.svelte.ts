@@ -19,6 +19,7 @@ import {
 } from './types';
 import { CLUSTER_MAX_ZOOM } from './layer';
 import { LiveFeed } from '../live/state.svelte';
+import { TOWNSHIP_OFFSET } from '../../ui/time';
 
 /** Roles that see key persons' (masked) identities; the others see counts per grid only. */
 export const IDENTITY_ROLES: readonly Role[] = ['admin', 'dispatcher', 'grid_worker'];
@@ -67,8 +68,6 @@ export type CasePanel =
   | null;
 
 const LIVE_DEBOUNCE_MS = 250;
-/** The township's offset from UTC: date filters are whole local days. */
-const LOCAL_OFFSET = '+08:00';
 
 function nextDay(date: string): string {
   const next = new Date(`${date}T00:00:00Z`);
@@ -184,8 +183,8 @@ export class CaseLayers {
     if (filter.statuses.length !== STATUSES_OF[kind].length) params.set('status', filter.statuses.join(','));
     if (filter.categories.length > 0) params.set('category', filter.categories.join(','));
     if (filter.grades.length > 0) params.set('grade', filter.grades.join(','));
-    if (filter.from) params.set('from', `${filter.from}T00:00:00${LOCAL_OFFSET}`);
-    if (filter.to) params.set('to', `${nextDay(filter.to)}T00:00:00${LOCAL_OFFSET}`);
+    if (filter.from) params.set('from', `${filter.from}T00:00:00${TOWNSHIP_OFFSET}`);
+    if (filter.to) params.set('to', `${nextDay(filter.to)}T00:00:00${TOWNSHIP_OFFSET}`);
     params.set('v', String(this.revisions[kind]));
     return `${window.location.origin}/api/tiles/${COLLECTION_OF[kind]}/{z}/{x}/{y}.mvt?${params.toString()}`;
   }

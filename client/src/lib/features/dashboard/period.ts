@@ -1,28 +1,16 @@
+import { DAY_MS, townshipClock, townshipDay, townshipMidnight } from '../../ui/time';
+
 /** Period presets of the dashboard. */
 export type DashboardPeriod = 'week' | 'month' | 'last30' | 'year' | 'custom';
 
 /** The presets in display order. */
 export const PERIODS: readonly DashboardPeriod[] = ['week', 'month', 'last30', 'year', 'custom'];
 
-const DAY_MS = 86_400_000;
-/** The township keeps China Standard Time (UTC+8, no DST). */
-const CST_MS = 8 * 3_600_000;
-
-/** `YYYY-MM-DD` of an instant on the township's clock. */
-export function cstDate(at: Date): string {
-  return new Date(at.getTime() + CST_MS).toISOString().slice(0, 10);
-}
-
-/** Midnight (township time) starting a `YYYY-MM-DD` day. */
-export function cstMidnight(date: string): Date {
-  return new Date(`${date}T00:00:00+08:00`);
-}
-
 /** Monday 00:00 township time of the week holding `at`. */
 export function cstWeekStart(at: Date): Date {
-  const local = new Date(at.getTime() + CST_MS);
+  const local = townshipClock(at);
   const weekday = (local.getUTCDay() + 6) % 7;
-  return cstMidnight(cstDate(new Date(at.getTime() - weekday * DAY_MS)));
+  return townshipMidnight(townshipDay(new Date(at.getTime() - weekday * DAY_MS)));
 }
 
 /**
@@ -32,13 +20,13 @@ export function cstWeekStart(at: Date): Date {
  * midnight after the last day (both days included, `to` capped at now).
  */
 export function periodWindow(period: DashboardPeriod, now: Date, custom: { from: string; to: string }): { from: Date; to: Date } {
-  const today = cstDate(now);
+  const today = townshipDay(now);
   if (period === 'week') return { from: cstWeekStart(now), to: now };
-  if (period === 'month') return { from: cstMidnight(`${today.slice(0, 7)}-01`), to: now };
-  if (period === 'year') return { from: cstMidnight(`${today.slice(0, 4)}-01-01`), to: now };
+  if (period === 'month') return { from: townshipMidnight(`${today.slice(0, 7)}-01`), to: now };
+  if (period === 'year') return { from: townshipMidnight(`${today.slice(0, 4)}-01-01`), to: now };
   if (period === 'last30') return { from: new Date(now.getTime() - 30 * DAY_MS), to: now };
-  const end = new Date(cstMidnight(custom.to).getTime() + DAY_MS);
-  return { from: cstMidnight(custom.from), to: end.getTime() > now.getTime() ? now : end };
+  const end = new Date(townshipMidnight(custom.to).getTime() + DAY_MS);
+  return { from: townshipMidnight(custom.from), to: end.getTime() > now.getTime() ? now : end };
 }
 
 /** The natural trend step of a window: daily up to about two months, weekly up to a year and a half, else monthly. */

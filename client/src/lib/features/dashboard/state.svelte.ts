@@ -1,6 +1,7 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { kpiApi, type KpiAnswer, type KpiFilters, type TrendPoint, type TrendStep } from './api';
-import { naturalStep, periodWindow, cstDate, type DashboardPeriod } from './period';
+import { naturalStep, periodWindow, type DashboardPeriod } from './period';
+import { DAY_MS, townshipDay } from '../../ui/time';
 import { saveBlob } from '../../ui/save-blob';
 import { featureBounds } from '../../map/geometry';
 import { mapView } from '../../map/view.svelte';
@@ -9,7 +10,6 @@ import { toasts } from '../../ui/toasts.svelte';
 /** Columns the KPI table sorts by. */
 export type KpiSortKey = 'label' | 'open' | 'new' | 'newThisWeek' | 'overdue' | 'resolvedRate' | 'meanHoursToResolve' | 'satisfactionMean' | 'visitsOverdue';
 
-const DAY_MS = 86_400_000;
 
 /**
  * State of the dashboard (态势看板): period and filters, the KPI table (per
@@ -21,9 +21,9 @@ export class Dashboard {
   /** Period preset. */
   period = $state<DashboardPeriod>('month');
   /** First day of a custom period (`YYYY-MM-DD`, township time, inclusive). */
-  customFrom = $state(cstDate(new Date(Date.now() - 30 * DAY_MS)));
+  customFrom = $state(townshipDay(new Date(Date.now() - 30 * DAY_MS)));
   /** Last day of a custom period (inclusive). */
-  customTo = $state(cstDate(new Date()));
+  customTo = $state(townshipDay(new Date()));
   /** Hazards, disputes, or both (`''`). */
   layer = $state<'' | 'hazards' | 'disputes'>('');
   /** Focused village id, or `null` for all. */
