@@ -1,7 +1,7 @@
-import type { LngLatBoundsLike, Map as MapLibreMap } from 'maplibre-gl';
 import { api } from '../api/client';
 import { normaliseLevel, type AreaCollection, type AreaFeature, type AreaLayerKey } from '../api/types';
 import { featureBounds } from './geometry';
+import { camera } from './camera';
 
 /** Which basemap is drawn under the areas. */
 export type BasemapChoice = 'offline' | 'osm' | 'tianditu';
@@ -76,7 +76,6 @@ export class MapView {
   /** Tianditu browser key, kept in localStorage. */
   tiandituKey = $state(readStorage(TIANDITU_KEY));
 
-  #map: MapLibreMap | null = null;
   #index = new Map<number, AreaFeature>();
 
   constructor() {
@@ -84,14 +83,8 @@ export class MapView {
     if (stored === 'osm' || (stored === 'tianditu' && this.tiandituKey)) this.basemap = stored;
   }
 
-  /** Lets the view move the camera; called once the map exists. */
-  attach(map: MapLibreMap | null): void {
-    this.#map = map;
-  }
-
   /** Forgets the loaded areas and the selection (on leaving the map screen). */
   reset(): void {
-    this.#map = null;
     this.#index.clear();
     this.collections = emptyCollections();
     this.selectedId = null;
@@ -139,11 +132,11 @@ export class MapView {
    * pan a tapped point that would end up under it into the upper part.
    */
   reveal(point: { x: number; y: number }): void {
-    const map = this.#map;
-    if (!map || window.innerWidth > 720) return;
-    const height = map.getContainer().clientHeight;
+    const container = camera.container;
+    if (!container || window.innerWidth > 720) return;
+    const height = container.clientHeight;
     if (point.y < height * 0.45) return;
-    map.panBy([0, point.y - height * 0.3], { duration: 400 });
+    camera.panBy([0, point.y - height * 0.3], 400);
   }
 
   /** Shows the whole town (or all villages when the town is missing). */
@@ -187,13 +180,7 @@ export class MapView {
   }
 
   #fit(bounds: [number, number, number, number], duration: number): void {
-    const map = this.#map;
-    if (!map) return;
-    const target: LngLatBoundsLike = [
-      [bounds[0], bounds[1]],
-      [bounds[2], bounds[3]],
-    ];
-    map.fitBounds(target, { padding: this.#padding(), duration, maxZoom: 17 });
+    camera.fit(bounds, { padding: this.#padding(), duration, maxZoom: 17 });
   }
 }
 

@@ -1,4 +1,3 @@
-import type { Map as MapLibreMap } from 'maplibre-gl';
 import type { Polygon, MultiPolygon } from 'geojson';
 import { analyticsApi, type WindowQuery } from './api';
 import type {
@@ -21,6 +20,7 @@ import type { Role } from '../../api/types';
 import { featureBounds } from '../../map/geometry';
 import { playback } from './playback.svelte';
 import { DAY_MS, townshipDay, townshipMidnight, townshipMonthStart } from '../../ui/time';
+import { camera } from '../../map/camera';
 
 /** Roles that may read analytics (grid workers get 403). */
 export const RISK_ROLES: readonly Role[] = ['leader', 'dispatcher', 'station', 'admin'];
@@ -108,7 +108,6 @@ export class RiskMap {
   explanation = $state.raw<RiskExplanation | null>(null);
   loading = $state(false);
 
-  #map: MapLibreMap | null = null;
   #controller: AbortController | null = null;
   #cache = new Map<string, Promise<unknown>>();
 
@@ -129,11 +128,6 @@ export class RiskMap {
     if (this.hexBins === 'off') return null;
     const cellMeters = this.hexBins === 'key-persons' ? Math.max(this.binCellMeters, KEY_PERSON_MIN_CELL_METERS) : this.binCellMeters;
     return { layer: this.hexBins, shape: this.binShape, cellMeters, groupBy: this.binAggregation === 'cells' ? null : this.binAggregation };
-  }
-
-  /** Keeps the map, for flying to areas. */
-  attach(map: MapLibreMap): void {
-    this.#map = map;
   }
 
   /** Switches the mode on or off; switching on loads the data. */
@@ -269,17 +263,13 @@ export class RiskMap {
   /** Flies the map to one area of the loaded risk map. */
   flyTo(areaId: number): void {
     const feature = this.risk?.features.find((candidate) => Number(candidate.id) === areaId);
-    if (!feature || !this.#map) return;
-    const geometry = feature.geometry as Polygon | MultiPolygon;
-    const [w, s, e, n] = featureBounds({ type: 'Feature', geometry, properties: {} });
-    this.#map.fitBounds([w, s, e, n], { padding: 120, maxZoom: 16, duration: 800 });
+    if (!feature) return;
+    this.fitGeometry(feature.geometry as Polygon | MultiPolygon);
   }
 
   /** Fits the map to a geometry (a cluster hull). */
   fitGeometry(geometry: Polygon | MultiPolygon): void {
-    if (!this.#map) return;
-    const [w, s, e, n] = featureBounds({ type: 'Feature', geometry, properties: {} });
-    this.#map.fitBounds([w, s, e, n], { padding: 120, maxZoom: 16, duration: 800 });
+    camera.fit(featureBounds({ type: 'Feature', geometry, properties: {} }), { padding: 120, maxZoom: 16, duration: 800 });
   }
 
   /** Forgets everything (on sign-out). */

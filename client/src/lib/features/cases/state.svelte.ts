@@ -20,6 +20,7 @@ import {
 import { CLUSTER_MAX_ZOOM } from './layer';
 import { LiveFeed } from '../live/state.svelte';
 import { TOWNSHIP_OFFSET } from '../../ui/time';
+import { camera } from '../../map/camera';
 
 /** Roles that see key persons' (masked) identities; the others see counts per grid only. */
 export const IDENTITY_ROLES: readonly Role[] = ['admin', 'dispatcher', 'grid_worker'];
@@ -301,11 +302,9 @@ export class CaseLayers {
 
   /** Moves the camera to a point, keeping it clear of the panels. */
   flyTo(point: [number, number]): void {
-    const map = this.#map;
-    if (!map) return;
     const wide = window.innerWidth >= 900;
     const padding = wide ? { top: 40, bottom: 40, left: 300, right: 420 } : { top: 60, bottom: Math.round(window.innerHeight * 0.5), left: 20, right: 20 };
-    map.flyTo({ center: point, zoom: Math.max(map.getZoom(), 15), padding, duration: 800 });
+    camera.flyTo(point, 15, { padding, duration: 800 });
   }
 
   /** Shows a case the server just returned at once (before the live event): refetches its kind's tiles. */

@@ -1,4 +1,3 @@
-import type { Map as MapLibreMap } from 'maplibre-gl';
 import { kpiApi, type KpiAnswer, type KpiFilters, type TrendPoint, type TrendStep } from './api';
 import { naturalStep, periodWindow, type DashboardPeriod } from './period';
 import { DAY_MS, townshipDay } from '../../ui/time';
@@ -6,6 +5,7 @@ import { saveBlob } from '../../ui/save-blob';
 import { featureBounds } from '../../map/geometry';
 import { mapView } from '../../map/view.svelte';
 import { toasts } from '../../ui/toasts.svelte';
+import { camera } from '../../map/camera';
 
 /** Columns the KPI table sorts by. */
 export type KpiSortKey = 'label' | 'open' | 'new' | 'newThisWeek' | 'overdue' | 'resolvedRate' | 'meanHoursToResolve' | 'satisfactionMean' | 'visitsOverdue';
@@ -50,7 +50,6 @@ export class Dashboard {
   /** The window last asked for (ISO instants). */
   window = $state<{ from: string; to: string } | null>(null);
 
-  #map: MapLibreMap | null = null;
   #abort: AbortController | null = null;
   #panel: HTMLElement | null = null;
 
@@ -69,11 +68,6 @@ export class Dashboard {
       villageId: withFocus && this.villageId !== null ? this.villageId : undefined,
       stationKey: this.stationKey ?? undefined,
     };
-  }
-
-  /** Lets the dashboard move the camera; called once the map exists. */
-  attach(map: MapLibreMap | null): void {
-    this.#map = map;
   }
 
   /** Registers the panel element, whose width the camera keeps clear. */
@@ -153,7 +147,6 @@ export class Dashboard {
   /** Clears data and the focus (on leaving the screen). */
   reset(): void {
     this.#abort?.abort();
-    this.#map = null;
     this.#panel = null;
     this.table = null;
     this.cards = null;
@@ -164,20 +157,20 @@ export class Dashboard {
 
   /** Fits the camera to a village, keeping the panel's side clear. */
   #frame(id: number): void {
-    const map = this.#map;
+    const box = camera.container;
     const feature = mapView.feature(id);
-    if (!map || !feature) return;
-    const [west, south, east, north] = featureBounds(feature);
-    const container = map.getContainer().getBoundingClientRect();
+    if (!box || !feature) return;
+    const bounds = featureBounds(feature);
+    const container = box.getBoundingClientRect();
     const panel = this.#panel?.getBoundingClientRect();
     const padding = { top: 40, bottom: 40, left: 40, right: 40 };
     if (panel && panel.width < container.width * 0.9) padding.left += Math.max(0, panel.right - container.left);
     else if (panel) padding.top += Math.max(0, Math.min(panel.bottom, container.bottom) - container.top);
     if (padding.left + padding.right >= container.width - 40 || padding.top + padding.bottom >= container.height - 40) {
-      map.fitBounds([[west, south], [east, north]], { duration: 700, maxZoom: 16 });
+      camera.fit(bounds, { duration: 700, maxZoom: 16 });
       return;
     }
-    map.fitBounds([[west, south], [east, north]], { padding, duration: 700, maxZoom: 16 });
+    camera.fit(bounds, { padding, duration: 700, maxZoom: 16 });
   }
 }
 
