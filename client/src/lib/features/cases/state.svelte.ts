@@ -1,5 +1,6 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { casesApi, COLLECTION_OF } from './api';
+import { keyPersonsApi } from '../key-persons/api';
 import type { Role } from '../../api/types';
 import {
   COLOURS,
@@ -228,11 +229,11 @@ export class CaseLayers {
   /** Loads key persons: household points for identity roles, grid counts for the others. */
   async loadPersons(): Promise<void> {
     const jobs: Promise<unknown>[] = [
-      casesApi.personSummary().then((summary) => (this.personSummary = summary)),
-      casesApi.personCategories().then((categories) => (this.personCategories = categories)),
+      keyPersonsApi.personSummary().then((summary) => (this.personSummary = summary)),
+      keyPersonsApi.personCategories().then((categories) => (this.personCategories = categories)),
     ];
-    if (this.identities) jobs.push(casesApi.persons().then((persons) => (this.persons = persons)));
-    else jobs.push(casesApi.heat().then((heat) => (this.heat = heat)));
+    if (this.identities) jobs.push(keyPersonsApi.persons().then((persons) => (this.persons = persons)));
+    else jobs.push(keyPersonsApi.heat().then((heat) => (this.heat = heat)));
     await Promise.allSettled(jobs);
   }
 
