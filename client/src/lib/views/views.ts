@@ -3,8 +3,9 @@ import { MODE_ROLES, type AppMode } from './mode.svelte';
 
 /**
  * What each view (tab) of the signed-in screen mounts on the shared map and
- * beside it. The map, the area layers, the layer panel and the risk layers
- * (a layer toggle of their own) are there in every view.
+ * beside it, besides its own component (`MapView`, `DashboardView`,
+ * `BoundariesView`). The map, the area layers, the layer panel and the risk
+ * layers (a layer toggle of their own) are there in every view.
  */
 export interface ViewSpec {
   /** Case, key-person and register layers, the case toolbar and the case panels. */
@@ -15,22 +16,18 @@ export interface ViewSpec {
   areaPanel: boolean;
   /** The "export map image" button. */
   exportImage: boolean;
-  /** Boundary editor tools, history overlay and the import/export/history toolbar. */
-  editor: boolean;
-  /** The leadership dashboard panel (roles that read analytics). */
-  dashboard: boolean;
 }
 
 /** The view table: view id → what it mounts. */
 export const VIEWS: Record<AppMode, ViewSpec> = {
-  map: { cases: true, areaPicking: true, areaPanel: true, exportImage: true, editor: false, dashboard: false },
-  dashboard: { cases: true, areaPicking: true, areaPanel: false, exportImage: true, editor: false, dashboard: true },
-  boundaries: { cases: false, areaPicking: false, areaPanel: false, exportImage: false, editor: true, dashboard: false },
+  map: { cases: true, areaPicking: true, areaPanel: true, exportImage: true },
+  dashboard: { cases: true, areaPicking: true, areaPanel: false, exportImage: true },
+  boundaries: { cases: false, areaPicking: false, areaPanel: false, exportImage: false },
 };
 
-/** The spec of `mode` when `role` may open it; otherwise the map view's. */
-export function viewFor(mode: AppMode, role: Role | null): ViewSpec {
-  return role !== null && MODE_ROLES[mode].includes(role) ? VIEWS[mode] : VIEWS.map;
+/** The view shown for `mode`: itself when `role` may open it, else the map. */
+export function viewIdFor(mode: AppMode, role: Role | null): AppMode {
+  return role !== null && MODE_ROLES[mode].includes(role) ? mode : 'map';
 }
 
 /**
