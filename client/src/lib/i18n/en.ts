@@ -1,4 +1,5 @@
 import { casesEn } from '../features/cases/messages.en';
+import { keyPersonsEn } from '../features/key-persons/messages.en';
 import { leadsEn } from '../features/cases/leads.en';
 import { analyticsEn } from '../features/analytics/messages.en';
 import { editorEn } from '../features/boundaries/messages.en';
@@ -16,6 +17,7 @@ import type { Dictionary } from './zh';
  */
 export const en: Dictionary = {
   ...casesEn,
+  ...keyPersonsEn,
   ...leadsEn,
   ...analyticsEn,
   ...editorEn,

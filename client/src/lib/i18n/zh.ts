@@ -1,4 +1,5 @@
 import { casesZh } from '../features/cases/messages.zh';
+import { keyPersonsZh } from '../features/key-persons/messages.zh';
 import { leadsZh } from '../features/cases/leads.zh';
 import { analyticsZh } from '../features/analytics/messages.zh';
 import { editorZh } from '../features/boundaries/messages.zh';
@@ -18,6 +19,7 @@ import { loginZh } from '../features/account/login.zh';
  */
 export const zh = {
   ...casesZh,
+  ...keyPersonsZh,
   ...leadsZh,
   ...analyticsZh,
   ...editorZh,
