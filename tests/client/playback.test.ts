@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { frameLabel, MAX_FRAMES, playbackFrames } from '../../client/src/lib/state/playback.svelte.ts'
+import { frameLabel, MAX_FRAMES, playbackFrames } from '../../client/src/lib/features/analytics/playback.svelte.ts'
 
 describe('time playback frames (CST days)', () => {
   it('cuts a period into days, weeks (last one cut short) and calendar months', () => {

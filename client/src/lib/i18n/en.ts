@@ -1,13 +1,14 @@
-import { casesEn } from './cases.en';
-import { leadsEn } from './leads.en';
-import { analyticsEn } from './analytics.en';
-import { editorEn } from './editor.en';
-import { dashboardEn } from './dashboard.en';
-import { boundaryIoEn } from './boundary-io.en';
-import { casePhotosEn } from './case-photos.en';
-import { auditEn } from './audit.en';
-import { accountEn } from './account.en';
-import { loginEn } from './login.en';
+import { casesEn } from '../features/cases/messages.en';
+import { keyPersonsEn } from '../features/key-persons/messages.en';
+import { leadsEn } from '../features/cases/leads.en';
+import { analyticsEn } from '../features/analytics/messages.en';
+import { editorEn } from '../features/boundaries/messages.en';
+import { dashboardEn } from '../features/dashboard/messages.en';
+import { boundaryIoEn } from '../features/boundaries/io.en';
+import { casePhotosEn } from '../features/cases/photos.en';
+import { auditEn } from '../features/audit/messages.en';
+import { accountEn } from '../features/account/messages.en';
+import { loginEn } from '../features/account/login.en';
 import type { Dictionary } from './zh';
 
 /**
@@ -16,6 +17,7 @@ import type { Dictionary } from './zh';
  */
 export const en: Dictionary = {
   ...casesEn,
+  ...keyPersonsEn,
   ...leadsEn,
   ...analyticsEn,
   ...editorEn,

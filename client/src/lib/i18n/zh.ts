@@ -1,13 +1,14 @@
-import { casesZh } from './cases.zh';
-import { leadsZh } from './leads.zh';
-import { analyticsZh } from './analytics.zh';
-import { editorZh } from './editor.zh';
-import { dashboardZh } from './dashboard.zh';
-import { boundaryIoZh } from './boundary-io.zh';
-import { casePhotosZh } from './case-photos.zh';
-import { auditZh } from './audit.zh';
-import { accountZh } from './account.zh';
-import { loginZh } from './login.zh';
+import { casesZh } from '../features/cases/messages.zh';
+import { keyPersonsZh } from '../features/key-persons/messages.zh';
+import { leadsZh } from '../features/cases/leads.zh';
+import { analyticsZh } from '../features/analytics/messages.zh';
+import { editorZh } from '../features/boundaries/messages.zh';
+import { dashboardZh } from '../features/dashboard/messages.zh';
+import { boundaryIoZh } from '../features/boundaries/io.zh';
+import { casePhotosZh } from '../features/cases/photos.zh';
+import { auditZh } from '../features/audit/messages.zh';
+import { accountZh } from '../features/account/messages.zh';
+import { loginZh } from '../features/account/login.zh';
 
 /**
  * Simplified Chinese dictionary: the reference set of message keys.
@@ -18,6 +19,7 @@ import { loginZh } from './login.zh';
  */
 export const zh = {
   ...casesZh,
+  ...keyPersonsZh,
   ...leadsZh,
   ...analyticsZh,
   ...editorZh,

@@ -1,0 +1,41 @@
+import { ApiError, request } from '../../api/client';
+import { i18n } from '../../i18n/i18n.svelte';
+import type { ExportFormat, ImportJob, IoLevel, SourceCrs } from './io-types';
+
+/** What an import needs besides the file. */
+export interface ImportOptions {
+  level: IoLevel;
+  sourceCrs: SourceCrs;
+  reason: string;
+}
+
+/**
+ * Uploads an import file as the request body and answers the started job.
+ * A file the server cannot read throws an {@link ApiError} with its message
+ * (shown in the dialog, not as a toast).
+ */
+export async function startImport(file: Blob, options: ImportOptions): Promise<ImportJob> {
+  const query = new URLSearchParams({ level: options.level, sourceCrs: options.sourceCrs, reason: options.reason });
+  const response = await fetch(`/api/boundaries/imports?${query}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/octet-stream', 'Accept-Language': i18n.locale, Accept: 'application/json' },
+    body: file,
+    credentials: 'same-origin',
+  });
+  const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+  if (!response.ok) {
+    const message = typeof body.message === 'string' ? body.message : i18n.t('error.status', { status: response.status });
+    throw new ApiError(response.status, String(body.code ?? 'http_error'), message, body);
+  }
+  return body as unknown as ImportJob;
+}
+
+/** The current state of an import job. */
+export function fetchImport(id: string): Promise<ImportJob> {
+  return request<ImportJob>(`/api/boundaries/imports/${encodeURIComponent(id)}`);
+}
+
+/** Download address of a level in a format. */
+export function exportUrl(level: IoLevel, format: ExportFormat): string {
+  return `/api/boundaries/export/${level}.${format}`;
+}

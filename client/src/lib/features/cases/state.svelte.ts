@@ -1,0 +1,337 @@
+import type { Map as MapLibreMap } from 'maplibre-gl';
+import { casesApi, COLLECTION_OF } from './api';
+import { keyPersonsApi } from '../key-persons/api';
+import type { Role } from '../../api/types';
+import {
+  COLOURS,
+  DISPUTE_STATUSES,
+  HAZARD_STATUSES,
+  type CaseCounts,
+  type CaseFeature,
+  type CaseKind,
+  type Colour,
+  type HeatCollection,
+  type KeyPersonFeature,
+  type LiveCaseEvent,
+  type PersonCategory,
+  type PersonSummary,
+  type QueueItem,
+  type RoutingRule,
+} from './types';
+import { CLUSTER_MAX_ZOOM } from './layer';
+import { LiveFeed } from '../live/state.svelte';
+import { TOWNSHIP_OFFSET } from '../../ui/time';
+import { camera } from '../../map/camera';
+
+/** Roles that see key persons' (masked) identities; the others see counts per grid only. */
+export const IDENTITY_ROLES: readonly Role[] = ['admin', 'dispatcher', 'grid_worker'];
+/** Roles that may register hazards and disputes. */
+export const REGISTER_ROLES: readonly Role[] = ['admin', 'dispatcher', 'grid_worker'];
+/** Roles that register and act on leads (the others read them). */
+export const LEAD_WRITE_ROLES: readonly Role[] = ['admin', 'dispatcher'];
+/** Roles that see the dispatch queue. */
+export const QUEUE_ROLES: readonly Role[] = ['admin', 'dispatcher'];
+
+/** Statuses of each kind, in workflow order. */
+export const STATUSES_OF: Record<CaseKind, readonly string[]> = { hazard: HAZARD_STATUSES, dispute: DISPUTE_STATUSES };
+
+/** Filters of one case layer (all applied by the tile server, in the tile URL). */
+export interface CaseFilter {
+  /** Whether the layer is drawn. */
+  visible: boolean;
+  /** Statuses shown. */
+  statuses: string[];
+  /** Categories shown; all when empty. */
+  categories: string[];
+  /** Severities (hazards) or tiers (disputes) shown; all when empty. */
+  grades: string[];
+  /** Reported from (YYYY-MM-DD), or empty. */
+  from: string;
+  /** Reported until (YYYY-MM-DD), or empty. */
+  to: string;
+}
+
+/** Filters of the key-person layer. */
+export interface PersonFilter {
+  visible: boolean;
+  /** Colours shown. */
+  colours: Colour[];
+  /** Category shown, or empty for all. */
+  category: string;
+}
+
+/** What the right-hand panel shows. */
+export type CasePanel =
+  | { type: 'case'; kind: CaseKind; id: number }
+  | { type: 'person'; id: number }
+  | { type: 'queue' }
+  | { type: 'leads' }
+  | { type: 'register' }
+  | null;
+
+const LIVE_DEBOUNCE_MS = 250;
+
+function nextDay(date: string): string {
+  const next = new Date(`${date}T00:00:00Z`);
+  next.setUTCDate(next.getUTCDate() + 1);
+  return next.toISOString().slice(0, 10);
+}
+
+function defaultFilter(kind: CaseKind): CaseFilter {
+  return { visible: true, statuses: [...STATUSES_OF[kind]], categories: [], grades: [], from: '', to: '' };
+}
+
+/**
+ * The case and key-person layers: their data and filters, legend counts,
+ * routing rules, the dispatch queue, the open panel and registration mode,
+ * kept current by the live feed.
+ */
+export class CaseLayers {
+  /** Filters per kind. */
+  filters = $state<Record<CaseKind, CaseFilter>>({ hazard: defaultFilter('hazard'), dispute: defaultFilter('dispute') });
+  /** Bumped per kind when its cases changed: part of the tile URL, so the map refetches its tiles. */
+  revisions = $state<Record<CaseKind, number>>({ hazard: 0, dispute: 0 });
+  /** Legend counts. */
+  counts = $state.raw<CaseCounts | null>(null);
+  /** Categories and their default stations. */
+  rules = $state.raw<RoutingRule[]>([]);
+  /** Key-person filters. */
+  personFilter = $state<PersonFilter>({ visible: true, colours: [...COLOURS], category: '' });
+  /** Household points (identity roles), `null` otherwise or until loaded. */
+  persons = $state.raw<{ type: 'FeatureCollection'; features: KeyPersonFeature[] } | null>(null);
+  /** Grid counts (counts-only roles), `null` otherwise or until loaded. */
+  heat = $state.raw<HeatCollection | null>(null);
+  /** Key persons per colour. */
+  personSummary = $state.raw<PersonSummary | null>(null);
+  /** Key-person categories. */
+  personCategories = $state.raw<PersonCategory[]>([]);
+  /** The dispatch queue, `null` until loaded. */
+  queue = $state.raw<QueueItem[] | null>(null);
+  /** The right-hand panel. */
+  panel = $state<CasePanel>(null);
+  /** True while the user is picking a point to register an event. */
+  placing = $state(false);
+  /** The point picked for registration, `[lon, lat]`. */
+  draftPoint = $state<[number, number] | null>(null);
+  /** Bumped when a lead changed on the server (the lead list reloads). */
+  leadsRevision = $state(0);
+  /** Bumped when the open case changed on the server (the panel reloads). */
+  openCaseRevision = $state(0);
+  /** The live feed. */
+  readonly live = new LiveFeed();
+
+  #role = $state<Role | null>(null);
+  #map: MapLibreMap | null = null;
+  #pending = new Set<CaseKind>();
+  #debounce: ReturnType<typeof setTimeout> | null = null;
+
+  /** Whether the signed-in role sees key persons' identities. */
+  get identities(): boolean {
+    return this.#role !== null && IDENTITY_ROLES.includes(this.#role);
+  }
+
+  /** Starts for a signed-in role: loads everything and opens the live feed. */
+  start(role: Role): void {
+    this.#role = role;
+    void this.loadRules();
+    void this.reloadAll();
+    this.live.start(
+      (event) => this.#onLive(event),
+      () => void this.reloadAll(),
+      () => void this.loadPersons(),
+    );
+  }
+
+  /** Stops the live feed and forgets the data (on leaving the map screen). */
+  stop(): void {
+    this.live.stop();
+    if (this.#debounce) clearTimeout(this.#debounce);
+    this.#map = null;
+    this.#role = null;
+    this.persons = null;
+    this.heat = null;
+    this.queue = null;
+    this.panel = null;
+    this.placing = false;
+    this.draftPoint = null;
+  }
+
+  /** Lets the state move the camera. */
+  attach(map: MapLibreMap | null): void {
+    this.#map = map;
+  }
+
+  /** Refetches both case layers' tiles, the counts, the queue and the key persons. */
+  async reloadAll(): Promise<void> {
+    this.refresh('hazard');
+    this.refresh('dispute');
+    await Promise.allSettled([this.loadCounts(), this.loadQueue(), this.loadPersons()]);
+  }
+
+  /** Makes the map refetch a kind's tiles (its cases changed). */
+  refresh(kind: CaseKind): void {
+    this.revisions[kind]++;
+  }
+
+  /**
+   * The tile URL template of a case layer: its filters (statuses unless all,
+   * categories, grades, reported days as local whole days), server-side
+   * clustering below {@link CLUSTER_MAX_ZOOM} and the revision (a new revision is a new URL, so
+   * neither MapLibre nor the HTTP cache reuses the old tiles).
+   */
+  tileUrl(kind: CaseKind): string {
+    const filter = this.filters[kind];
+    const params = new URLSearchParams({ cluster: String(CLUSTER_MAX_ZOOM) });
+    if (filter.statuses.length !== STATUSES_OF[kind].length) params.set('status', filter.statuses.join(','));
+    if (filter.categories.length > 0) params.set('category', filter.categories.join(','));
+    if (filter.grades.length > 0) params.set('grade', filter.grades.join(','));
+    if (filter.from) params.set('from', `${filter.from}T00:00:00${TOWNSHIP_OFFSET}`);
+    if (filter.to) params.set('to', `${nextDay(filter.to)}T00:00:00${TOWNSHIP_OFFSET}`);
+    params.set('v', String(this.revisions[kind]));
+    return `${window.location.origin}/api/tiles/${COLLECTION_OF[kind]}/{z}/{x}/{y}.mvt?${params.toString()}`;
+  }
+
+  /** Cases of a kind in the shown statuses, from the counts route (category, grade and date filters not applied), or `null` until loaded. */
+  statusTotal(kind: CaseKind): number | null {
+    const counts = this.counts?.[kind].byStatus;
+    if (!counts) return null;
+    return this.filters[kind].statuses.reduce((sum, status) => sum + (counts[status] ?? 0), 0);
+  }
+
+  /** Loads the legend counts. */
+  async loadCounts(): Promise<void> {
+    try {
+      this.counts = await casesApi.counts();
+    } catch {
+      // Legend counts stay as they were.
+    }
+  }
+
+  /** Loads the routing rules (categories). */
+  async loadRules(): Promise<void> {
+    try {
+      this.rules = await casesApi.routingRules();
+    } catch {
+      this.rules = [];
+    }
+  }
+
+  /** Loads the dispatch queue for the roles that have one. */
+  async loadQueue(): Promise<void> {
+    if (!this.#role || !QUEUE_ROLES.includes(this.#role)) return;
+    try {
+      this.queue = await casesApi.queue();
+    } catch {
+      // Keep the last queue.
+    }
+  }
+
+  /** Loads key persons: household points for identity roles, grid counts for the others. */
+  async loadPersons(): Promise<void> {
+    const jobs: Promise<unknown>[] = [
+      keyPersonsApi.personSummary().then((summary) => (this.personSummary = summary)),
+      keyPersonsApi.personCategories().then((categories) => (this.personCategories = categories)),
+    ];
+    if (this.identities) jobs.push(keyPersonsApi.persons().then((persons) => (this.persons = persons)));
+    else jobs.push(keyPersonsApi.heat().then((heat) => (this.heat = heat)));
+    await Promise.allSettled(jobs);
+  }
+
+  /** Changes a case filter (the tile URL follows). */
+  setFilter<K extends keyof CaseFilter>(kind: CaseKind, key: K, value: CaseFilter[K]): void {
+    this.filters[kind][key] = value;
+  }
+
+  /** Restores a kind's default filters (visibility kept). */
+  clearFilters(kind: CaseKind): void {
+    const visible = this.filters[kind].visible;
+    this.filters[kind] = { ...defaultFilter(kind), visible };
+  }
+
+  /** Opens a case's panel, optionally flying to it. */
+  openCase(kind: CaseKind, id: number, at?: [number, number]): void {
+    this.placing = false;
+    this.panel = { type: 'case', kind, id };
+    if (at) this.flyTo(at);
+  }
+
+  /** Opens a key person's panel. */
+  openPerson(id: number): void {
+    this.placing = false;
+    this.panel = { type: 'person', id };
+  }
+
+  /** Opens the dispatch queue and refreshes it. */
+  openQueue(): void {
+    this.placing = false;
+    this.panel = { type: 'queue' };
+    void this.loadQueue();
+  }
+
+  /** Opens the lead list (线索清单). */
+  openLeads(): void {
+    this.placing = false;
+    this.panel = { type: 'leads' };
+  }
+
+  /** Closes the right-hand panel (and leaves registration). */
+  closePanel(): void {
+    this.panel = null;
+    this.placing = false;
+    this.draftPoint = null;
+  }
+
+  /** Enters registration: the next map click picks the point. */
+  startRegistration(): void {
+    this.panel = null;
+    this.draftPoint = null;
+    this.placing = true;
+  }
+
+  /** Sets the registration point and opens the form. */
+  placeDraft(point: [number, number]): void {
+    this.draftPoint = point;
+    this.placing = false;
+    this.panel = { type: 'register' };
+  }
+
+  /** The map centre `[lon, lat]`, or `null` without a map. */
+  mapCenter(): [number, number] | null {
+    const center = this.#map?.getCenter();
+    return center ? [center.lng, center.lat] : null;
+  }
+
+  /** Moves the camera to a point, keeping it clear of the panels. */
+  flyTo(point: [number, number]): void {
+    const wide = window.innerWidth >= 900;
+    const padding = wide ? { top: 40, bottom: 40, left: 300, right: 420 } : { top: 60, bottom: Math.round(window.innerHeight * 0.5), left: 20, right: 20 };
+    camera.flyTo(point, 15, { padding, duration: 800 });
+  }
+
+  /** Shows a case the server just returned at once (before the live event): refetches its kind's tiles. */
+  upsert(feature: CaseFeature): void {
+    this.refresh(feature.properties.kind);
+  }
+
+  #onLive(event: LiveCaseEvent): void {
+    if (event.kind === 'lead') {
+      this.leadsRevision++;
+      return;
+    }
+    this.#pending.add(event.kind);
+    const panel = this.panel;
+    if (panel?.type === 'case' && panel.kind === event.kind && panel.id === event.id) this.openCaseRevision++;
+    if (this.#debounce) return;
+    this.#debounce = setTimeout(() => {
+      this.#debounce = null;
+      const kinds = [...this.#pending];
+      this.#pending.clear();
+      for (const kind of kinds) this.refresh(kind);
+      void this.loadCounts();
+      if (kinds.includes('dispute')) void this.loadQueue();
+    }, LIVE_DEBOUNCE_MS);
+  }
+}
+
+/** The application's single case-layer state. */
+export const cases = new CaseLayers();
