@@ -3,7 +3,7 @@ import type { Db } from '../../../core/db/database.ts'
 import type { AreaKind, AreaLevel } from '../../../core/db/tables/area.ts'
 import type { BoundaryChangeKind, BoundaryVersionAction, LineageKind } from '../../../core/db/tables/boundary.ts'
 import { OVERLAY_GRID_DEG } from './limits.ts'
-import { geomFromGeoJson, asGeoJson } from '../../../core/postgis/geojson.ts'
+import { EDIT_GEOJSON_DIGITS, geomFromGeoJson, asGeoJson } from '../../../core/postgis/geojson.ts'
 
 const EMPTY = sql`'SRID=4326;MULTIPOLYGON EMPTY'::geometry`
 
@@ -32,7 +32,7 @@ function currentVersionColumns() {
   return sql`a.area_id AS "areaId", l.level, a.version, a.parent_id AS "parentId", a.county_code AS "countyCode",
     a.township_seq AS "townshipSeq", a.village_seq AS "villageSeq", a.grid_seq AS "gridSeq", a.fine_seq AS "fineSeq",
     a.code, a.name, a.name_en AS "nameEn", a.kind, a.households, a.population, a.synthetic,
-    ${asGeoJson(sql.ref('a.geom'))} AS geometry`
+    ${asGeoJson(sql.ref('a.geom'), EDIT_GEOJSON_DIGITS)} AS geometry`
 }
 
 /**
@@ -79,7 +79,7 @@ export type GeometryDefect = { valid: true } | { valid: false; reason: string; l
 /** Whether a GeoJSON MultiPolygon is valid in the OGC Simple Features sense (`ST_IsValidDetail`). */
 export async function findGeometryDefect(db: Db, geojson: string): Promise<GeometryDefect> {
   const { rows } = await sql<{ valid: boolean; reason: string | null; location: string | null }>`
-    SELECT (d).valid, (d).reason, ${asGeoJson(sql`(d).location`)} AS location
+    SELECT (d).valid, (d).reason, ${asGeoJson(sql`(d).location`, EDIT_GEOJSON_DIGITS)} AS location
     FROM (SELECT ST_IsValidDetail(${geomFromGeoJson(geojson)}) AS d) x`.execute(db)
   const row = rows[0]
   return row.valid ? { valid: true } : { valid: false, reason: row.reason ?? 'invalid', location: row.location }
@@ -206,7 +206,7 @@ export async function findTopologyIssues(
       FROM (SELECT * FROM outside UNION ALL SELECT * FROM overlap UNION ALL SELECT * FROM child_outside UNION ALL SELECT * FROM gaps) x
     )
     SELECT kind, area_key AS "areaKey", other_key AS "otherKey", name, other_name AS "otherName",
-      ST_Area(g::geography) AS "areaM2", ${asGeoJson(sql.ref('g'))} AS geometry
+      ST_Area(g::geography) AS "areaM2", ${asGeoJson(sql.ref('g'), EDIT_GEOJSON_DIGITS)} AS geometry
     FROM found
     WHERE NOT ST_IsEmpty(g) AND ST_Area(g::geography) > ${toleranceM2}::float8
     ORDER BY kind, area_key, other_key`.execute(db)
@@ -248,7 +248,7 @@ export async function findAreaShapes(db: Db, areas: Array<{ key: number; geometr
 /** Pieces of an area cut by a line (`ST_Split`), as GeoJSON Polygon texts, largest first. */
 export async function splitGeometry(db: Db, areaId: number, lineGeojson: string): Promise<string[]> {
   const { rows } = await sql<{ geometry: string }>`
-    SELECT ${asGeoJson(sql`ST_Multi(piece)`)} AS geometry FROM (
+    SELECT ${asGeoJson(sql`ST_Multi(piece)`, EDIT_GEOJSON_DIGITS)} AS geometry FROM (
       SELECT (ST_Dump(ST_CollectionExtract(ST_Split(c.geom, ${geomFromGeoJson(lineGeojson)}), 3))).geom AS piece
       FROM current_areas c WHERE c.area_id = ${areaId}) x
     ORDER BY ST_Area(piece::geography) DESC`.execute(db)
@@ -258,7 +258,7 @@ export async function splitGeometry(db: Db, areaId: number, lineGeojson: string)
 /** Union of current areas as one MultiPolygon GeoJSON text, and how many parts it has. */
 export async function unionGeometry(db: Db, areaIds: number[]): Promise<{ geometry: string; parts: number }> {
   const { rows } = await sql<{ geometry: string; parts: number }>`
-    SELECT ${asGeoJson(sql`ST_Multi(u)`)} AS geometry, ST_NumGeometries(u) AS parts
+    SELECT ${asGeoJson(sql`ST_Multi(u)`, EDIT_GEOJSON_DIGITS)} AS geometry, ST_NumGeometries(u) AS parts
     FROM (SELECT ST_UnaryUnion(ST_Collect(geom)) AS u FROM current_areas WHERE area_id IN (${sql.join(areaIds)})) x`.execute(db)
   return { geometry: rows[0].geometry, parts: Number(rows[0].parts) }
 }

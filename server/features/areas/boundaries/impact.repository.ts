@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import type { Db } from '../../../core/db/database.ts'
 import type { AreaLevel } from '../../../core/db/tables/area.ts'
-import { geomFromGeoJson, asGeoJson } from '../../../core/postgis/geojson.ts'
+import { EDIT_GEOJSON_DIGITS, geomFromGeoJson, asGeoJson } from '../../../core/postgis/geojson.ts'
 
 /** One area whose shape a previewed change alters, for the impact queries. */
 export interface ChangedShape {
@@ -210,7 +210,7 @@ export async function findChangedParts(db: Db, shapes: ChangedShape[]): Promise<
         CASE WHEN new_geom IS NULL THEN old_geom WHEN old_geom IS NULL THEN NULL ELSE ST_Difference(old_geom, new_geom) END AS removed
       FROM changed
     )
-    SELECT key, CASE WHEN g IS NULL OR ST_IsEmpty(g) THEN NULL ELSE ${asGeoJson(sql`ST_CollectionExtract(g, 3)`)} END AS geometry,
+    SELECT key, CASE WHEN g IS NULL OR ST_IsEmpty(g) THEN NULL ELSE ${asGeoJson(sql`ST_CollectionExtract(g, 3)`, EDIT_GEOJSON_DIGITS)} END AS geometry,
       coalesce(ST_Area(added::geography), 0) AS added, coalesce(ST_Area(removed::geography), 0) AS removed
     FROM parts ORDER BY key`.execute(db)
   return rows.map((row) => ({ key: Number(row.key), geometry: row.geometry, addedM2: Number(row.added), removedM2: Number(row.removed) }))

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../../../core/db/database.ts'
-import { asGeoJson } from '../../../core/postgis/geojson.ts'
+import { EDIT_GEOJSON_DIGITS, asGeoJson } from '../../../core/postgis/geojson.ts'
 
 /** One version of an area, as the history lists it. */
 export interface AreaVersionRow {
@@ -25,7 +25,7 @@ export async function findAreaVersions(db: Db, areaId: number): Promise<AreaVers
       v.households, v.population, v.changed_by AS "changedBy", v.change_reason AS "changeReason",
       (SELECT max(cv.change_id) FROM boundary_change_versions cv
         WHERE cv.area_id = v.area_id AND cv.version = v.version AND cv.action <> 'retire') AS "changeId",
-      ${asGeoJson(sql.ref('v.geom'))} AS geometry
+      ${asGeoJson(sql.ref('v.geom'), EDIT_GEOJSON_DIGITS)} AS geometry
     FROM area_versions v WHERE v.area_id = ${areaId} ORDER BY v.version`.execute(db)
   return rows.map((row) => ({ ...row, parentId: row.parentId === null ? null : Number(row.parentId), changeId: row.changeId === null ? null : Number(row.changeId) }))
 }
@@ -33,7 +33,7 @@ export async function findAreaVersions(db: Db, areaId: number): Promise<AreaVers
 /** One version's geometry as GeoJSON text, or undefined. */
 export async function findVersionGeometry(db: Db, areaId: number, version: number): Promise<string | undefined> {
   const { rows } = await sql<{ geometry: string }>`
-    SELECT ${asGeoJson(sql.ref('geom'))} AS geometry FROM area_versions WHERE area_id = ${areaId} AND version = ${version}`.execute(db)
+    SELECT ${asGeoJson(sql.ref('geom'), EDIT_GEOJSON_DIGITS)} AS geometry FROM area_versions WHERE area_id = ${areaId} AND version = ${version}`.execute(db)
   return rows[0]?.geometry
 }
 

@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import type { Db } from '../../../core/db/database.ts'
 import type { AreaLevel } from '../../../core/db/tables/area.ts'
-import { geomFromGeoJson, asGeoJson } from '../../../core/postgis/geojson.ts'
+import { EDIT_GEOJSON_DIGITS, geomFromGeoJson, asGeoJson } from '../../../core/postgis/geojson.ts'
 
 /** One import feature to check: its code and its normalised MultiPolygon (GeoJSON text). */
 export interface ImportCheckInput {
@@ -58,8 +58,8 @@ export async function checkImportChunk(
     ),
     town AS MATERIALIZED (SELECT geom FROM current_areas WHERE level = 'town' LIMIT 1),
     checked AS MATERIALIZED (SELECT input.*, ST_IsValidDetail(input.geom) AS d FROM input)
-    SELECT k.i AS index, (k.d).valid, (k.d).reason AS "invalidReason", ${asGeoJson(sql`(k.d).location`)} AS "invalidLocation",
-      (SELECT ${asGeoJson(sql.ref('p.pt'))} FROM (SELECT (ST_DumpPoints(k.geom)).geom AS pt) p, town
+    SELECT k.i AS index, (k.d).valid, (k.d).reason AS "invalidReason", ${asGeoJson(sql`(k.d).location`, EDIT_GEOJSON_DIGITS)} AS "invalidLocation",
+      (SELECT ${asGeoJson(sql.ref('p.pt'), EDIT_GEOJSON_DIGITS)} FROM (SELECT (ST_DumpPoints(k.geom)).geom AS pt) p, town
         WHERE NOT ST_Covers(town.geom, p.pt) AND NOT ST_DWithin(p.pt::geography, town.geom::geography, ${marginM}::float8) LIMIT 1) AS outside,
       c.area_id AS "areaId", c.version, c.name, c.name_en AS "nameEn", c.households, c.population,
       CASE WHEN c.area_id IS NULL OR NOT (k.d).valid THEN NULL ELSE ST_HausdorffDistance(k.geom, c.geom) <= ${sameDeg}::float8 END AS "sameGeometry",
@@ -95,7 +95,7 @@ export interface ExportAreaRow {
 export async function findExportAreas(db: Db, level: AreaLevel): Promise<ExportAreaRow[]> {
   const { rows } = await sql<ExportAreaRow>`
     SELECT a.code, a.name, a.name_en AS "nameEn", a.level, p.code AS "parentCode", a.households, a.population,
-      ${asGeoJson(sql.ref('a.geom'))} AS geometry
+      ${asGeoJson(sql.ref('a.geom'), EDIT_GEOJSON_DIGITS)} AS geometry
     FROM current_areas a LEFT JOIN current_areas p ON p.area_id = a.parent_id
     WHERE a.level = ${level}
     ORDER BY a.code`.execute(db)
