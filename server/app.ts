@@ -1,20 +1,13 @@
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Fastify, { type FastifyInstance } from 'fastify'
-import cookie from '@fastify/cookie'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { DbEngine } from './core/db/engine.ts'
 import { serializeLogError } from './core/logging/log-safe-error.ts'
-import hardeningPlugin from './core/hardening/hardening.plugin.ts'
 import { parsePublicUrl } from './core/hardening/public-origin.ts'
 import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from './core/hardening/request-limits.ts'
-import authPlugin from './core/auth/auth.plugin.ts'
+import corePlugin from './core/core.plugin.ts'
 import clientPlugin from './core/http/client.plugin.ts'
-import databasePlugin from './core/db/database.plugin.ts'
-import errorsPlugin from './core/http/errors.plugin.ts'
-import langPlugin from './core/i18n/lang.plugin.ts'
-import livePlugin from './core/live/live.plugin.ts'
-import openapiPlugin from './core/http/openapi.plugin.ts'
 import secondFactorGatePlugin from './features/users/second-factor-gate.plugin.ts'
 import analyticsFeature from './features/analytics/analytics.plugin.ts'
 import areasFeature from './features/areas/areas.plugin.ts'
@@ -83,16 +76,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   }).withTypeProvider<TypeBoxTypeProvider>()
   app.setValidatorCompiler(createValidatorCompiler())
 
-  await app.register(cookie)
-  await app.register(langPlugin)
-  await app.register(errorsPlugin)
-  await app.register(hardeningPlugin, {
+  await app.register(corePlugin, {
+    engine: options.engine,
     publicOrigin: { publicUrl: parsePublicUrl(options.publicUrl), trustProxy: options.trustProxy ?? false },
     limits,
     https: options.secureCookies ?? false,
-  })
-  await app.register(databasePlugin, { engine: options.engine })
-  await app.register(authPlugin, {
     sessionPolicy: {
       idleMinutes: options.sessionIdleMinutes ?? DEFAULT_SESSION_POLICY.idleMinutes,
       maxHours: options.sessionMaxHours ?? DEFAULT_SESSION_POLICY.maxHours,
@@ -101,8 +89,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   })
   app.decorate('loginPolicy', resolveLoginPolicy(options.login))
   await app.register(secondFactorGatePlugin)
-  await app.register(openapiPlugin)
-  await app.register(livePlugin)
 
   // Each feature is one plugin; its routes are relative to its prefixes under /api.
   await app.register(ogcFeature, { prefix: '/api' })
