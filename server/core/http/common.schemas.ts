@@ -5,6 +5,8 @@ export const ErrorSchema = Type.Object(
   { code: Type.String({ description: 'Stable machine-readable code' }), message: Type.String({ description: 'Localised, human-readable message' }) },
   { additionalProperties: true },
 )
+/** {@link ErrorSchema} as a type: the body of every non-2xx answer. */
+export type ApiError = Static<typeof ErrorSchema>
 
 /** A role name. */
 export const RoleSchema = Type.Union([
@@ -16,6 +18,8 @@ export const RoleSchema = Type.Union([
   Type.Literal('security_admin'),
   Type.Literal('audit_admin'),
 ])
+/** {@link RoleSchema} as a type. */
+export type Role = Static<typeof RoleSchema>
 
 /** A user as the API shows it (never with a password hash). */
 export const UserSchema = Type.Object({

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from 'typebox'
 import { getMeta } from '../../core/db/app-meta.repository.ts'
 import { findAreaExtent } from './areas.repository.ts'
 import { errorResponses } from '../../core/http/common.schemas.ts'
+import { AppMetaSchema } from './areas.schemas.ts'
 
 interface SampleMeta {
   name: string
@@ -20,12 +20,7 @@ const metaRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['Areas'],
         summary: 'The township shown, whether it is sample data, and its extent',
         response: {
-          200: Type.Object({
-            sampleData: Type.Boolean(),
-            township: Type.Union([Type.Object({ name: Type.String(), nameEn: Type.Union([Type.String(), Type.Null()]), code: Type.String() }), Type.Null()]),
-            bbox: Type.Union([Type.Array(Type.Number(), { minItems: 4, maxItems: 4 }), Type.Null()]),
-            engine: Type.Union([Type.Literal('pglite'), Type.Literal('postgres')]),
-          }),
+          200: AppMetaSchema,
           ...errorResponses(401),
         },
       },

@@ -22,6 +22,22 @@ export const HazardStatusSchema = Type.Enum(HAZARD_STATUSES)
 export const DisputeStatusSchema = Type.Enum(DISPUTE_STATUSES)
 export const LeadStatusSchema = Type.Enum(LEAD_STATUSES)
 
+export type Severity = Static<typeof SeveritySchema>
+export type Tier = Static<typeof TierSchema>
+/** Where a case came from (`lead` is set by the server when a lead is converted). */
+export type CaseSource = Static<typeof SourceSchema>
+export type MediationMode = Static<typeof MediationModeSchema>
+export type Outcome = Static<typeof OutcomeSchema>
+/** Supervision colour of a case (督办). */
+export type DeadlineState = Static<typeof DeadlineStateSchema>
+export type HazardStatus = Static<typeof HazardStatusSchema>
+export type DisputeStatus = Static<typeof DisputeStatusSchema>
+export type LeadStatus = Static<typeof LeadStatusSchema>
+/** Any case status. */
+export type CaseStatus = HazardStatus | DisputeStatus
+/** Any workflow action of a case. */
+export type CaseAction = (typeof DISPUTE_ACTIONS)[number] | (typeof HAZARD_ACTIONS)[number]
+
 /** Metadata of a photo stored elsewhere (the API keeps URLs, not image bytes). */
 export const PhotoSchema = Type.Object(
   {
@@ -64,6 +80,7 @@ export const PartyInputSchema = Type.Object(
   },
   { additionalProperties: false },
 )
+export type PartyInput = Static<typeof PartyInputSchema>
 
 /** Properties of a dispute registration. */
 export const DisputeRegistrationSchema = Type.Object(
@@ -156,6 +173,12 @@ export const CaseSchema = Type.Object({
   updatedAt: Type.String(),
 })
 export type CaseDto = Static<typeof CaseSchema>
+/** The two kinds of case. */
+export type CaseKind = CaseDto['kind']
+/** An area as recorded on a case (the boundary version in force when it was reported). */
+export type RecordedArea = CaseDto['village']
+/** A party of a dispute. */
+export type CaseParty = CaseDto['parties'][number]
 
 /** A case as a GeoJSON Feature. */
 export const CaseFeatureSchema = Type.Object({
@@ -164,6 +187,7 @@ export const CaseFeatureSchema = Type.Object({
   geometry: Type.Object({ type: Type.Literal('Point'), coordinates: Type.Array(Type.Number()) }),
   properties: CaseSchema,
 })
+export type CaseFeature = Static<typeof CaseFeatureSchema>
 
 /** The `If-Match` request header of workflow actions. */
 export const IfMatchHeaders = Type.Object({
@@ -227,6 +251,40 @@ export const CaseEventSchema = Type.Object({
   reason: NullableText,
 })
 export type CaseEventDto = Static<typeof CaseEventSchema>
+
+/** The ledger of a case or lead (`GET /api/cases/{kind}/{id}/timeline`). */
+export const CaseTimelineSchema = Type.Object({ kind: Type.String(), id: Type.Integer(), status: Type.String(), version: Type.Integer(), events: Type.Array(CaseEventSchema) })
+export type CaseTimeline = Static<typeof CaseTimelineSchema>
+
+const Counts = Type.Record(Type.String(), Type.Integer())
+const KindCounts = Type.Object({ byStatus: Counts, openByDeadlineState: Counts })
+
+/** Legend counts (`GET /api/cases/counts`). */
+export const CaseCountsSchema = Type.Object({ hazard: KindCounts, dispute: KindCounts })
+export type CaseCounts = Static<typeof CaseCountsSchema>
+/** Legend counts of one kind. */
+export type KindCounts = CaseCounts['hazard']
+
+/** A category and its default station (`GET /api/routing-rules`). */
+export const RoutingRuleSchema = Type.Object({
+  kind: Type.String(),
+  category: Type.String(),
+  nameZh: Type.String(),
+  nameEn: Type.String(),
+  stationKey: Type.String(),
+  sortOrder: Type.Integer(),
+  updatedAt: Type.String(),
+  updatedBy: Type.String(),
+})
+export type RoutingRule = Static<typeof RoutingRuleSchema>
+
+/** One entry of the dispatch queue (`GET /api/dispatch/queue`). */
+export const QueueItemSchema = Type.Object({
+  case: CaseSchema,
+  suggestedStation: Type.Union([Type.String(), Type.Null()]),
+  mustEscalate: Type.Boolean({ description: 'Major dispute: escalate within its deadline (24 h by default)' }),
+})
+export type QueueItem = Static<typeof QueueItemSchema>
 
 /** A lead as the API shows it. */
 export const LeadSchema = Type.Object({

@@ -5,10 +5,8 @@ import { parseBbox } from '../../core/ogc/bbox.ts'
 import { DatetimeQuery, parseDatetimeFilter } from './filters.ts'
 import { countCases } from './cases.repository.ts'
 import { errorResponses } from '../../core/http/common.schemas.ts'
+import { CaseCountsSchema } from './cases.schemas.ts'
 import { STAFF_GRID_SCOPED } from '../../core/auth/access.ts'
-
-const Counts = Type.Record(Type.String(), Type.Integer())
-const KindCounts = Type.Object({ byStatus: Counts, openByDeadlineState: Counts })
 
 /** Legend counts: cases per status and open cases per deadline state, for what the user may read. */
 const caseCountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -20,7 +18,7 @@ const caseCountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['Cases'],
         summary: 'Hazards and disputes per status, and open ones per deadline state (legend), optionally within a bbox and a reported time (datetime)',
         querystring: Type.Object({ bbox: Type.Optional(Type.String()), datetime: DatetimeQuery }, { additionalProperties: false }),
-        response: { 200: Type.Object({ hazard: KindCounts, dispute: KindCounts }), ...errorResponses(400, 401) },
+        response: { 200: CaseCountsSchema, ...errorResponses(400, 401) },
       },
     },
     async (request) => {

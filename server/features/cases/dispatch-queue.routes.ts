@@ -5,7 +5,7 @@ import { toCaseDto } from './case-dto.ts'
 import { listRoutingRules } from './settings.repository.ts'
 import { selectCases, type CaseRow } from './cases.repository.ts'
 import { errorResponses } from '../../core/http/common.schemas.ts'
-import { CaseSchema } from './cases.schemas.ts'
+import { QueueItemSchema } from './cases.schemas.ts'
 
 /** The dispatch queue (任务分流): registered disputes, most urgent first, each with a suggested station. */
 const dispatchQueueRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -22,13 +22,7 @@ const dispatchQueueRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ),
         response: {
           200: Type.Object({
-            items: Type.Array(
-              Type.Object({
-                case: CaseSchema,
-                suggestedStation: Type.Union([Type.String(), Type.Null()]),
-                mustEscalate: Type.Boolean({ description: 'Major dispute: escalate within its deadline (24 h by default)' }),
-              }),
-            ),
+            items: Type.Array(QueueItemSchema),
           }),
           ...errorResponses(400, 401, 403),
         },

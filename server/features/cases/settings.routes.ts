@@ -13,20 +13,10 @@ import {
   type RoutingRuleRow,
 } from './settings.repository.ts'
 import { errorResponses } from '../../core/http/common.schemas.ts'
-import { CategorySchema } from './cases.schemas.ts'
+import { CategorySchema, RoutingRuleSchema as RuleSchema } from './cases.schemas.ts'
 import { STAFF } from '../../core/auth/access.ts'
 
 const KindSchema = Type.Enum(['hazard', 'dispute'])
-const RuleSchema = Type.Object({
-  kind: Type.String(),
-  category: Type.String(),
-  nameZh: Type.String(),
-  nameEn: Type.String(),
-  stationKey: Type.String(),
-  sortOrder: Type.Integer(),
-  updatedAt: Type.String(),
-  updatedBy: Type.String(),
-})
 const DeadlineSchema = Type.Object({ kind: Type.String(), grade: Type.String(), hours: Type.Integer(), updatedAt: Type.String(), updatedBy: Type.String() })
 
 const toRule = (row: RoutingRuleRow) => ({

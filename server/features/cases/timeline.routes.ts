@@ -8,7 +8,7 @@ import { findCase } from './cases.repository.ts'
 import { findLead } from './leads.repository.ts'
 import { caseNotFound } from './action.service.ts'
 import { errorResponses } from '../../core/http/common.schemas.ts'
-import { CaseEventSchema } from './cases.schemas.ts'
+import { CaseTimelineSchema } from './cases.schemas.ts'
 import { STAFF_GRID_SCOPED } from '../../core/auth/access.ts'
 
 /** The ledger (台账) of a case or a lead. */
@@ -22,7 +22,7 @@ const caseTimelineRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Every ledger entry (台账) of a hazard, dispute or lead, oldest first: who, role, when, action, changed fields, why',
         params: Type.Object({ kind: Type.Enum(['hazard', 'dispute', 'lead']), id: Type.Integer({ minimum: 1 }) }),
         response: {
-          200: Type.Object({ kind: Type.String(), id: Type.Integer(), status: Type.String(), version: Type.Integer(), events: Type.Array(CaseEventSchema) }),
+          200: CaseTimelineSchema,
           ...errorResponses(400, 401, 404),
         },
       },

@@ -6,6 +6,12 @@ export const ColourSchema = Type.Union([Type.Literal('red'), Type.Literal('orang
 export const StatusSchema = Type.Union([Type.Literal('in_management'), Type.Literal('away'), Type.Literal('released')])
 /** A visit state. */
 export const VisitStateSchema = Type.Union([Type.Literal('ok'), Type.Literal('due_soon'), Type.Literal('overdue')])
+/** A colour of four-colour management. */
+export type Colour = Static<typeof ColourSchema>
+/** A management status. */
+export type KeyPersonStatus = Static<typeof StatusSchema>
+/** A visit state. */
+export type VisitState = Static<typeof VisitStateSchema>
 const GenderSchema = Type.Union([Type.Literal('male'), Type.Literal('female'), Type.Null()])
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
 
@@ -178,6 +184,8 @@ export const VisitSchema = Type.Object({
   createdAt: Type.String(),
 })
 export type VisitDto = Static<typeof VisitSchema>
+/** How a visit was made. */
+export type VisitKind = VisitDto['kind']
 
 /** Body of `POST /api/key-persons/{id}/visits`. */
 export const CreateVisitSchema = Type.Object(
@@ -238,6 +246,16 @@ export const SummaryGroupSchema = Type.Object({
 })
 export type SummaryGroupDto = Static<typeof SummaryGroupSchema>
 
+/** `GET /api/key-persons/summary`: counts only. */
+export const PersonSummarySchema = Type.Object({
+  groupBy: Type.String(),
+  statuses: Type.Array(StatusSchema),
+  total: ProtectedCountSchema,
+  protection: ProtectionNoteSchema,
+  groups: Type.Array(SummaryGroupSchema),
+})
+export type PersonSummary = Static<typeof PersonSummarySchema>
+
 /** A category as configured. */
 export const CategorySchema = Type.Object({
   key: Type.String(),
@@ -246,6 +264,7 @@ export const CategorySchema = Type.Object({
   sortOrder: Type.Integer(),
   active: Type.Boolean(),
 })
+export type PersonCategory = Static<typeof CategorySchema>
 
 /** A colour and its visit frequency. */
 export const ColourSettingSchema = Type.Object({

@@ -9,7 +9,7 @@ import { countProtectionFor } from './count-protection.ts'
 import { findAreaLabels, listCurrentAreaIds, summarizeKeyPersons, type SummaryGroupBy, type SummaryGroupRow } from './key-persons.repository.ts'
 import { listCategories, listColours } from './settings.repository.ts'
 import type { Db } from '../../core/db/database.ts'
-import { ColourSchema, ProtectedCountSchema, ProtectionNoteSchema, StatusSchema, SummaryGroupSchema, type SummaryGroupDto } from './key-persons.schemas.ts'
+import { ColourSchema, PersonSummarySchema, StatusSchema, type SummaryGroupDto } from './key-persons.schemas.ts'
 import { errorResponses } from '../../core/http/common.schemas.ts'
 import { STAFF } from '../../core/auth/access.ts'
 
@@ -133,13 +133,7 @@ const keyPersonsSummaryRoutes: FastifyPluginAsyncTypebox = async (app) => {
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({
-            groupBy: Type.String(),
-            statuses: Type.Array(StatusSchema),
-            total: ProtectedCountSchema,
-            protection: ProtectionNoteSchema,
-            groups: Type.Array(SummaryGroupSchema),
-          }),
+          200: PersonSummarySchema,
           ...errorResponses(400, 401),
         },
       },

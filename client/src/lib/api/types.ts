@@ -1,39 +1,19 @@
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
+import type { AppMeta as AppMetaDto, AreaLevel, AreaKind } from '../../../../server/features/areas/areas.schemas.ts';
 
-/** A user role, as stored by the server. */
-export type Role = 'leader' | 'dispatcher' | 'station' | 'grid_worker' | 'admin' | 'security_admin' | 'audit_admin';
+/*
+ * The API contract: types of the server's TypeBox schemas (`Static<>`), imported as types only
+ * (no server code reaches the bundle). Below them, the OGC area features, whose items route
+ * declares no property schema, and the client's names for the area collections.
+ */
+export type { ApiError, Role, UserDto as User } from '../../../../server/core/http/common.schemas.ts';
+export type { AreaDetailDto as AreaDetail, AreaKind, AreaLevel, AreaRef, StaffContact } from '../../../../server/features/areas/areas.schemas.ts';
 
-/** The signed-in user (`GET /api/auth/me`, `POST /api/auth/login`). */
-export interface User {
-  id: number;
-  username: string;
-  displayName?: string | null;
-  role: Role;
-  stationKey?: string | null;
-  /** Grids the user is responsible for (grid workers). */
-  gridIds?: number[];
-}
-
-/** Facts about the loaded data set (`GET /api/meta`). */
-export interface AppMeta {
-  sampleData: boolean;
-  /** The township the data set describes; optional, the town collection is the fallback. */
-  township?: { code?: string; name: string; nameEn?: string | null } | null;
-  /** The township's extent, `[west, south, east, north]`. */
-  bbox?: [number, number, number, number] | null;
-}
-
-/** The body of every non-2xx answer. */
-export interface ApiErrorBody {
-  code: string;
-  message: string;
-}
-
-/** A level of the area hierarchy. */
-export type AreaLevel = 'town' | 'village' | 'base_grid' | 'fine_grid';
-
-/** A fine grid's kind; anything but `standard` is a dedicated grid (专属网格). */
-export type AreaKind = 'standard' | 'school' | 'market' | 'scenic' | 'enterprise';
+/**
+ * `GET /api/meta`. The schema gives `bbox` exactly four items (minItems = maxItems = 4), which
+ * `Static<>` types as `number[]`; here it is the `[west, south, east, north]` tuple it is.
+ */
+export type AppMeta = Omit<AppMetaDto, 'bbox'> & { bbox: [number, number, number, number] | null };
 
 /** Properties of an area feature in the OGC API collections. */
 export interface AreaProperties {
@@ -68,41 +48,6 @@ export interface AreaCollection {
   numberMatched?: number;
   numberReturned?: number;
   links?: ApiLink[];
-}
-
-/** A short reference to another area. */
-export interface AreaRef {
-  id: number;
-  code: string;
-  name: string;
-  nameEn: string | null;
-  level: AreaLevel;
-}
-
-/** A person on grid duty. */
-export interface StaffContact {
-  name: string;
-  phone: string | null;
-}
-
-/** `GET /api/areas/{id}` answer. */
-export interface AreaDetail {
-  id: number;
-  code: string;
-  name: string;
-  nameEn: string | null;
-  level: AreaLevel;
-  kind: AreaKind;
-  parent: AreaRef | null;
-  households: number;
-  population: number;
-  leader: StaffContact | null;
-  workers: StaffContact[];
-  version: number;
-  validFrom: string;
-  changedBy: string;
-  changeReason: string;
-  synthetic: boolean;
 }
 
 /** The area collections the map shows, by OGC API collection id. */

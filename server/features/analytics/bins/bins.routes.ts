@@ -10,9 +10,8 @@ import { findAreaBins, findBinCases, findBins, type BinFilter, type BinRow } fro
 import { currentUser } from '../../../core/auth/auth.plugin.ts'
 import { protectCount, protectCounts, protectionNote, type CountProtection } from '../../../core/privacy/small-counts.ts'
 import { countProtectionFor } from '../../key-persons/index.ts'
-import { ProtectedCountSchema, ProtectionNoteSchema } from '../../key-persons/index.ts'
 import { errorResponses } from '../../../core/http/common.schemas.ts'
-import { featureCollectionSchema, WindowSchema } from '../analytics.schemas.ts'
+import { BinCasesSchema, BinCollectionSchema } from '../analytics.schemas.ts'
 
 /**
  * The only cell sizes of key-person bins, on the one fixed origin of the
@@ -40,17 +39,6 @@ const BinQuery = {
   category: Type.Optional(Type.String({ maxLength: 40 })),
 }
 
-const ByColourSchema = Type.Object({ red: ProtectedCountSchema, orange: ProtectedCountSchema, yellow: ProtectedCountSchema, green: ProtectedCountSchema })
-
-const BinPropertiesSchema = Type.Object({
-  cell: Type.Union([Type.String(), Type.Null()], { description: '"i,j" of the cell (null when grouped by area)' }),
-  i: Type.Union([Type.Integer(), Type.Null()]),
-  j: Type.Union([Type.Integer(), Type.Null()]),
-  areaId: Type.Union([Type.Integer(), Type.Null()]),
-  name: Type.Union([Type.String(), Type.Null()]),
-  count: Type.Integer({ description: 'Key persons for roles that see counts only: rounded to a multiple of k (cells below k are left out)' }),
-  byColour: Type.Union([ByColourSchema, Type.Null()], { description: 'Key persons only: counts per management colour (null per colour when below k)' }),
-})
 
 function filterOf(query: { from?: string; to?: string; status?: string; category?: string }): BinFilter {
   const statuses = query.status?.split(',').map((status) => status.trim()).filter((status) => status.length > 0)
@@ -112,16 +100,7 @@ const binsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           { additionalProperties: false },
         ),
         response: {
-          200: featureCollectionSchema(BinPropertiesSchema, 'non-empty cells (whole, unclipped Polygons) or areas', {
-            layer: Type.String(),
-            shape: Type.Union([Type.String(), Type.Null()]),
-            cellMeters: Type.Union([Type.Number(), Type.Null()]),
-            groupBy: Type.Union([Type.String(), Type.Null()]),
-            crs: Type.String({ description: 'CRS the cells are computed in' }),
-            window: WindowSchema,
-            total: ProtectedCountSchema,
-            protection: ProtectionNoteSchema,
-          }),
+          200: BinCollectionSchema,
           ...errorResponses(400, 401, 403),
         },
       },
@@ -161,23 +140,7 @@ const binsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'The hazards or disputes counted in one cell (same parameters as /api/analytics/bins plus cell=i,j); never key persons',
         querystring: Type.Object({ ...BinQuery, cell: Type.String({ maxLength: 30, description: '"i,j" as in the cell property of a bin' }) }, { additionalProperties: false }),
         response: {
-          200: Type.Object({
-            cell: Type.String(),
-            window: WindowSchema,
-            cases: Type.Array(
-              Type.Object({
-                id: Type.Integer(),
-                kind: Type.String(),
-                category: Type.String(),
-                status: Type.String(),
-                grade: Type.String(),
-                reportedAt: Type.String(),
-                lon: Type.Number(),
-                lat: Type.Number(),
-                villageId: Type.Integer(),
-              }),
-            ),
-          }),
+          200: BinCasesSchema,
           ...errorResponses(400, 401, 403),
         },
       },

@@ -8,21 +8,7 @@ import { GEOJSON } from '../../../core/ogc/links.ts'
 import { HULL_BUFFER_METERS } from './clusters.repository.ts'
 import { disputeArcs, disputeClusters } from './clusters.service.ts'
 import { errorResponses } from '../../../core/http/common.schemas.ts'
-import { featureCollectionSchema, WindowSchema } from '../analytics.schemas.ts'
-
-const VillageSchema = Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String(), nameEn: Type.Union([Type.String(), Type.Null()]) })
-const VillagePointSchema = Type.Object({ ...VillageSchema.properties, lon: Type.Number(), lat: Type.Number() })
-
-const ClusterPropertiesSchema = Type.Object({
-  memberIds: Type.Array(Type.Integer(), { description: 'Dispute ids, ascending' }),
-  size: Type.Integer(),
-  firstReportedAt: Type.String(),
-  lastReportedAt: Type.String(),
-  villages: Type.Array(VillageSchema, { description: 'Villages the members are located in (recorded at registration)' }),
-  partyVillages: Type.Array(VillageSchema, { description: 'Home villages of the members’ parties' }),
-  crossVillage: Type.Boolean({ description: 'Members located in ≥ 2 villages, or parties from ≥ 2 villages' }),
-  crossVillageBy: Type.Array(Type.Enum(['location', 'parties'])),
-})
+import { ClusterCollectionSchema, DisputeArcsSchema } from '../analytics.schemas.ts'
 
 /**
  * Dispute clusters (DBSCAN in metres) and arcs between the home villages of
@@ -51,12 +37,7 @@ const disputeClustersRoutes: FastifyPluginAsyncTypebox = async (app) => {
           { additionalProperties: false },
         ),
         response: {
-          200: featureCollectionSchema(ClusterPropertiesSchema, 'one Polygon hull per cluster, largest first', {
-            window: WindowSchema,
-            distanceMeters: Type.Number(),
-            minPoints: Type.Integer(),
-            windowDays: Type.Union([Type.Number(), Type.Null()]),
-          }),
+          200: ClusterCollectionSchema,
           ...errorResponses(400, 401, 403),
         },
       },
@@ -91,18 +72,7 @@ const disputeClustersRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Pairs of home villages of the parties of cross-village disputes, with counts and village points (for an arc layer)',
         querystring: Type.Object(WindowQuery, { additionalProperties: false }),
         response: {
-          200: Type.Object({
-            window: WindowSchema,
-            arcs: Type.Array(
-              Type.Object({
-                source: VillagePointSchema,
-                target: VillagePointSchema,
-                count: Type.Integer({ description: 'Disputes with parties from both villages' }),
-                caseIds: Type.Array(Type.Integer()),
-              }),
-              { description: 'Most disputes first; source is the village with the lower id; points are ST_PointOnSurface (inside the village)' },
-            ),
-          }),
+          200: DisputeArcsSchema,
           ...errorResponses(400, 401, 403),
         },
       },

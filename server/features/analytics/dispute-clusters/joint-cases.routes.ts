@@ -4,25 +4,8 @@ import { ANALYTICS_ACCESS, ANALYTICS_ROLES, analyticsAccess } from '../access.ts
 import { listJointCases } from './joint-cases.repository.ts'
 import { closeJointCase, openJointCase } from './joint-cases.service.ts'
 import { errorResponses } from '../../../core/http/common.schemas.ts'
+import { JointCaseSchema, OpenedJointCaseSchema } from '../analytics.schemas.ts'
 
-const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()])
-
-const JointCaseSchema = Type.Object({
-  id: Type.Integer(),
-  title: Type.String(),
-  note: Type.String(),
-  status: Type.Enum(['open', 'closed']),
-  openedAt: Type.String(),
-  openedBy: Type.Integer(),
-  openedByName: Type.String({ description: 'Username of who opened it' }),
-  closedAt: Nullable(Type.String()),
-  closedBy: Type.Union([Type.Integer(), Type.Null()]),
-  closeReason: Nullable(Type.String()),
-  caseIds: Type.Array(Type.Integer(), { description: 'Linked dispute ids, ascending' }),
-  stationKeys: Type.Array(Type.String(), { description: 'Stations it is dispatched to' }),
-  disputes: Type.Array(Type.Object({ id: Type.Integer(), category: Type.String(), status: Type.String(), reportedAt: Type.String() })),
-  cluster: Type.Object({}, { additionalProperties: true }),
-})
 
 /**
  * Joint mediation cases (联调): the list, for every analytics reader, and
@@ -108,17 +91,7 @@ const jointCasesRoutes: FastifyPluginAsyncTypebox = async (app) => {
           { additionalProperties: false },
         ),
         response: {
-          201: Type.Object({
-            id: Type.Integer(),
-            title: Type.String(),
-            note: Type.String(),
-            status: Type.String(),
-            openedAt: Type.String(),
-            openedBy: Type.Integer(),
-            caseIds: Type.Array(Type.Integer()),
-            stationKeys: Type.Array(Type.String()),
-            cluster: Type.Object({}, { additionalProperties: true }),
-          }),
+          201: OpenedJointCaseSchema,
           ...errorResponses(400, 401, 403, 409),
         },
       },

@@ -12,49 +12,16 @@ import { currentUser } from '../../../core/auth/auth.plugin.ts'
 import { countProtectionFor } from '../../key-persons/index.ts'
 import { errorResponses } from '../../../core/http/common.schemas.ts'
 import {
-  AreaRefSchema,
-  BreakdownSchema,
-  featureCollectionSchema,
-  RiskColourSchema,
-  RiskCountsSchema,
+  RiskChangeSchema,
+  RiskCollectionSchema,
+  RiskExplanationSchema,
   RiskLevelSchema,
-  RiskSettingsSchema,
-  WindowSchema,
 } from '../analytics.schemas.ts'
 
 const LEVELS = { grid: 'base_grid', village: 'village', fine_grid: 'fine_grid' } as const satisfies Record<string, RiskLevel>
 
-const RiskPropertiesSchema = Type.Object({
-  level: Type.String(),
-  code: Type.String(),
-  name: Type.String(),
-  nameEn: Type.Union([Type.String(), Type.Null()]),
-  parentId: Type.Union([Type.Integer(), Type.Null()]),
-  score: Type.Number(),
-  colour: RiskColourSchema,
-  breakdown: BreakdownSchema,
-  counts: RiskCountsSchema,
-})
 
-const ExplainedCaseSchema = Type.Object({
-  id: Type.Integer(),
-  kind: Type.Enum(['hazard', 'dispute']),
-  category: Type.String(),
-  status: Type.String({ description: 'Current status' }),
-  grade: Type.String({ description: 'Severity (hazard) or tier (dispute)' }),
-  reportedAt: Type.String(),
-  overdue: Type.Boolean({ description: 'Past its deadline at the end of the window' }),
-  weight: Type.Number(),
-  decay: Type.Number({ description: '0.5^(age days / half-life) for disputes; 1 for hazards' }),
-  overduePenalty: Type.Number(),
-  contribution: Type.Number({ description: 'weight × decay + overduePenalty' }),
-})
 
-const KeyPersonPartSchema = Type.Object({
-  count: Type.Union([Type.Integer(), Type.Null()], { description: 'Null = fewer than k (roles that see counts only); otherwise exact or rounded to a multiple of k' }),
-  weight: Type.Number(),
-  contribution: Type.Number({ description: 'From the count as shown (a suppressed count adds nothing)' }),
-})
 
 /**
  * The risk map (风险一张图): per-area scores as GeoJSON, the events behind one
@@ -75,7 +42,7 @@ const riskRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'as of `to` over cases reported in [from, to) (see GET /api/analytics/settings). Cases count for the area id recorded at registration.',
         querystring: Type.Object({ level: Type.Optional(RiskLevelSchema), ...WindowQuery }, { additionalProperties: false }),
         response: {
-          200: featureCollectionSchema(RiskPropertiesSchema, 'one MultiPolygon per current area', { level: Type.String(), window: WindowSchema }),
+          200: RiskCollectionSchema,
           ...errorResponses(400, 401, 403),
         },
       },
@@ -107,21 +74,7 @@ const riskRoutes: FastifyPluginAsyncTypebox = async (app) => {
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({
-            level: Type.String(),
-            window: WindowSchema,
-            compareWindow: WindowSchema,
-            areas: Type.Array(
-              Type.Object({
-                area: AreaRefSchema,
-                score: Type.Number(),
-                colour: RiskColourSchema,
-                compareScore: Type.Number(),
-                compareColour: RiskColourSchema,
-                delta: Type.Number({ description: 'score − compareScore' }),
-              }),
-            ),
-          }),
+          200: RiskChangeSchema,
           ...errorResponses(400, 401, 403),
         },
       },
@@ -157,20 +110,7 @@ const riskRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: Type.Object({ areaId: Type.Integer({ minimum: 1, description: 'Village, base-grid or fine-grid area id' }) }),
         querystring: Type.Object(WindowQuery, { additionalProperties: false }),
         response: {
-          200: Type.Object({
-            area: AreaRefSchema,
-            window: WindowSchema,
-            score: Type.Number(),
-            colour: RiskColourSchema,
-            breakdown: BreakdownSchema,
-            counts: RiskCountsSchema,
-            settings: RiskSettingsSchema,
-            cases: Type.Array(ExplainedCaseSchema, { description: 'Largest contribution first' }),
-            keyPersons: Type.Object(
-              { red: KeyPersonPartSchema, orange: KeyPersonPartSchema, yellow: KeyPersonPartSchema, green: KeyPersonPartSchema },
-              { description: 'Counts by colour; never identities' },
-            ),
-          }),
+          200: RiskExplanationSchema,
           ...errorResponses(400, 401, 403, 404),
         },
       },

@@ -1,4 +1,4 @@
-import { Type } from 'typebox'
+import { Type, type Static } from 'typebox'
 import { MAX_TOLERANCE_M2 } from './limits.ts'
 
 const KindSchema = Type.Union([Type.Literal('standard'), Type.Literal('school'), Type.Literal('market'), Type.Literal('scenic'), Type.Literal('enterprise')])
@@ -33,6 +33,7 @@ export const AreaEditSchema = Type.Object(
   },
   { additionalProperties: false },
 )
+export type AreaEdit = Static<typeof AreaEditSchema>
 
 /** `POST /api/boundaries/validate` and the edit body of the impact preview. */
 export const ValidateBody = Type.Object(
@@ -100,7 +101,8 @@ export const CreateBody = Type.Object(
   { additionalProperties: false },
 )
 
-const Problem = Type.Object(
+/** A rule a proposed boundary breaks (or, for warnings, a gap it leaves). */
+export const BoundaryProblemSchema = Type.Object(
   {
     kind: Type.String(),
     message: Type.String(),
@@ -111,14 +113,15 @@ const Problem = Type.Object(
   },
   { additionalProperties: false },
 )
+export type BoundaryProblem = Static<typeof BoundaryProblemSchema>
 
 /** Outcome of a validation, save or preview. */
 export const BoundaryResultSchema = Type.Object(
   {
     valid: Type.Boolean(),
     changeId: Type.Union([Type.Integer(), Type.Null()]),
-    problems: Type.Array(Problem),
-    warnings: Type.Array(Problem),
+    problems: Type.Array(BoundaryProblemSchema),
+    warnings: Type.Array(BoundaryProblemSchema),
     areas: Type.Array(
       Type.Object({ id: Type.Integer(), code: Type.String(), version: Type.Integer(), action: Type.String(), level: Type.String(), name: Type.String() }),
     ),
@@ -127,6 +130,9 @@ export const BoundaryResultSchema = Type.Object(
   },
   { description: 'areas: written (or, for validation, that would be written); a negative id is an area the save would create' },
 )
+export type BoundaryResult = Static<typeof BoundaryResultSchema>
+/** An area written (or, in a validation, that would be written). */
+export type WrittenArea = BoundaryResult['areas'][number]
 
 /** `POST /api/boundaries/impact`: exactly one of `edit`, `split`, `merge` (the bodies of the edit routes without reason and versions). */
 export const ImpactBody = Type.Object(
@@ -145,17 +151,21 @@ export const ImpactBody = Type.Object(
   },
   { additionalProperties: false },
 )
+export type ImpactRequestBody = Static<typeof ImpactBody>
 
-const AreaRef = Type.Object({ id: Type.Integer(), code: Type.Union([Type.String(), Type.Null()]), name: Type.Union([Type.String(), Type.Null()]) })
-const Figures = Type.Union([Type.Object({ households: Type.Integer(), population: Type.Integer() }), Type.Null()])
-const Load = Type.Object({ openCases: Type.Integer(), keyPersons: Type.Integer(), total: Type.Integer() })
+/** A short reference in the impact preview. */
+export const ImpactAreaRefSchema = Type.Object({ id: Type.Integer(), code: Type.Union([Type.String(), Type.Null()]), name: Type.Union([Type.String(), Type.Null()]) })
+/** Households and population, or null when the area does not exist on that side. */
+export const AreaFiguresSchema = Type.Union([Type.Object({ households: Type.Integer(), population: Type.Integer() }), Type.Null()])
+/** A worker's load (open cases + key persons). */
+export const WorkerLoadSchema = Type.Object({ openCases: Type.Integer(), keyPersons: Type.Integer(), total: Type.Integer() })
 
 /** Outcome of an impact preview. */
 export const ImpactResultSchema = Type.Object(
   {
     valid: Type.Boolean(),
-    problems: Type.Array(Problem),
-    warnings: Type.Array(Problem),
+    problems: Type.Array(BoundaryProblemSchema),
+    warnings: Type.Array(BoundaryProblemSchema),
     areas: Type.Array(
       Type.Object({
         id: Type.Integer(),
@@ -163,17 +173,17 @@ export const ImpactResultSchema = Type.Object(
         name: Type.Union([Type.String(), Type.Null()]),
         level: Type.String(),
         action: Type.String(),
-        before: Figures,
-        after: Figures,
+        before: AreaFiguresSchema,
+        after: AreaFiguresSchema,
       }),
       { description: 'Areas reshaped, created or retired; after = area-weighted estimate (see the route description)' },
     ),
     cases: Type.Array(
-      Type.Object({ level: Type.String(), from: Type.Union([AreaRef, Type.Null()]), to: Type.Union([AreaRef, Type.Null()]), count: Type.Integer(), caseIds: Type.Array(Type.Integer()) }),
+      Type.Object({ level: Type.String(), from: Type.Union([ImpactAreaRefSchema, Type.Null()]), to: Type.Union([ImpactAreaRefSchema, Type.Null()]), count: Type.Integer(), caseIds: Type.Array(Type.Integer()) }),
     ),
     keyPersons: Type.Array(
       Type.Object(
-        { level: Type.String(), from: Type.Union([AreaRef, Type.Null()]), to: Type.Union([AreaRef, Type.Null()]), count: Type.Integer() },
+        { level: Type.String(), from: Type.Union([ImpactAreaRefSchema, Type.Null()]), to: Type.Union([ImpactAreaRefSchema, Type.Null()]), count: Type.Integer() },
         { additionalProperties: false, description: 'Counts only: no id, name or other personal field' },
       ),
     ),
@@ -183,8 +193,8 @@ export const ImpactResultSchema = Type.Object(
         id: Type.Integer(),
         name: Type.String(),
         areaIds: Type.Array(Type.Integer()),
-        before: Load,
-        after: Load,
+        before: WorkerLoadSchema,
+        after: WorkerLoadSchema,
       }),
     ),
     changes: Type.Object({
@@ -194,3 +204,7 @@ export const ImpactResultSchema = Type.Object(
   },
   { additionalProperties: false },
 )
+export type ImpactResult = Static<typeof ImpactResultSchema>
+export type ImpactAreaRef = Static<typeof ImpactAreaRefSchema>
+export type AreaFigures = Static<typeof AreaFiguresSchema>
+export type WorkerLoad = Static<typeof WorkerLoadSchema>

@@ -1,83 +1,41 @@
-import type { Feature, FeatureCollection, Geometry, LineString, MultiPolygon, Polygon } from 'geojson';
+import type { Feature, Geometry, LineString, MultiPolygon, Polygon } from 'geojson';
+import type {
+  AreaEdit as AreaEditDto,
+  BoundaryProblem as BoundaryProblemDto,
+  BoundaryResult as BoundaryResultDto,
+  ImpactRequestBody,
+  ImpactResult,
+} from '../../../../../server/features/areas/boundaries/boundaries.schemas.ts';
 
-/** A rule a proposed boundary breaks (or, for warnings, a gap it leaves). */
-export interface BoundaryProblem {
-  /** e.g. `overlap`, `outside_parent`, `child_outside`, `gap`, `spike`, or an input-hygiene reason. */
-  kind: string;
-  /** Explanation in the request language. */
-  message: string;
-  areaId?: number;
-  otherId?: number;
-  areaM2?: number;
-  /** Where on the map, when known. */
-  geometry: Geometry | null;
-}
+/*
+ * The API contract of the boundary editor: types of the server's TypeBox schemas (`Static<>`),
+ * imported as types only. The schemas leave geometries `unknown` (the server's input hygiene
+ * checks their shape), so the types below narrow them to the GeoJSON the client draws and sends.
+ */
+export type { AreaFigures, ImpactAreaRef, WorkerLoad, WrittenArea } from '../../../../../server/features/areas/boundaries/boundaries.schemas.ts';
 
-/** One area's new geometry in a validation, batch or impact request. */
-export interface AreaEdit {
-  areaId: number;
-  /** The version (ETag) the edit starts from. */
-  ifMatch?: number;
-  geometry?: Polygon | MultiPolygon;
-}
+/** A rule a proposed boundary breaks (or a gap it leaves); `geometry` is GeoJSON (where on the map) or null. */
+export type BoundaryProblem = Omit<BoundaryProblemDto, 'geometry'> & { geometry: Geometry | null };
 
-/** An area written (or, in a validation, that would be written). */
-export interface WrittenArea {
-  id: number;
-  code: string;
-  version: number;
-  action: string;
-  level: string;
-  name: string;
-}
+/** Problems and warnings with {@link BoundaryProblem}'s geometry. */
+type WithProblems<T> = Omit<T, 'problems' | 'warnings'> & { problems: BoundaryProblem[]; warnings: BoundaryProblem[] };
 
 /** Outcome of validation and of every save route. */
-export interface BoundaryResult {
-  valid: boolean;
-  changeId: number | null;
-  problems: BoundaryProblem[];
-  warnings: BoundaryProblem[];
-  areas: WrittenArea[];
-  retired: Array<{ id: number; code: string; version: number }>;
-  normalised: Record<string, string[]>;
-}
-
-/** Households and population, or `null` when the area does not exist on that side. */
-export type AreaFigures = { households: number; population: number } | null;
-
-/** A short reference in the impact preview. */
-export interface ImpactAreaRef {
-  id: number;
-  code: string | null;
-  name: string | null;
-}
-
-/** A worker's load (open cases + key persons). */
-export interface WorkerLoad {
-  openCases: number;
-  keyPersons: number;
-  total: number;
-}
+export type BoundaryResult = WithProblems<BoundaryResultDto>;
 
 /** `POST /api/boundaries/impact` answer. */
-export interface BoundaryImpact {
-  valid: boolean;
-  problems: BoundaryProblem[];
-  warnings: BoundaryProblem[];
-  areas: Array<{ id: number; code: string | null; name: string | null; level: string; action: string; before: AreaFigures; after: AreaFigures }>;
-  cases: Array<{ level: string; from: ImpactAreaRef | null; to: ImpactAreaRef | null; count: number; caseIds: number[] }>;
-  keyPersons: Array<{ level: string; from: ImpactAreaRef | null; to: ImpactAreaRef | null; count: number }>;
-  workers: Array<{ kind: 'staff' | 'user'; id: number; name: string; areaIds: number[]; before: WorkerLoad; after: WorkerLoad }>;
-  changes: FeatureCollection;
-}
+export type BoundaryImpact = WithProblems<ImpactResult>;
 
-/** What the impact preview is asked about: exactly one of the three. */
+/** One area's new geometry in a validation, batch or impact request (the client sends Polygons and MultiPolygons). */
+export type AreaEdit = Omit<AreaEditDto, 'geometry'> & { geometry?: Polygon | MultiPolygon };
+
+/** What the impact preview is asked about: exactly one of the three (the schema makes each optional). */
 export type ImpactRequest =
   | { edit: { areas: AreaEdit[] } }
   | { split: { areaId: number; line: LineString } }
-  | { merge: { areaIds: number[] } };
+  | { merge: NonNullable<ImpactRequestBody['merge']> };
 
-/** The body of a 412 answer: the area as it is now. */
+/** The body of a 412 answer: the area as it is now (members the error body adds; no schema). */
 export interface StaleBody {
   areaId?: number;
   currentVersion?: number;

@@ -27,7 +27,7 @@ export function kindLabel(kind: CaseKind): string {
 }
 
 /** The name of a category from the routing rules, in the current language. */
-export function categoryLabel(rules: readonly RoutingRule[], kind: CaseKind, category: string): string {
+export function categoryLabel(rules: readonly RoutingRule[], kind: RoutingRule['kind'], category: string): string {
   const rule = rules.find((candidate) => candidate.kind === kind && candidate.category === category);
   if (!rule) return category;
   return i18n.lang === 'en' ? rule.nameEn : rule.nameZh;

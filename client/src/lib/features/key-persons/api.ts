@@ -1,5 +1,5 @@
 import { request } from '../../api/client';
-import type { HeatCollection, KeyPerson, KeyPersonFeature, PersonCategory, PersonSummary, RevealField, Visit, VisitKind } from '../cases/types';
+import type { HeatCollection, KeyPerson, KeyPersonFeature, PersonCategory, PersonSummary, RevealField, RevealedText, Visit, VisitKind } from '../cases/types';
 
 /** The key-person endpoints (重点人员): the layer, heat counts, one person, reveal and visits. */
 export const keyPersonsApi = {
@@ -21,7 +21,7 @@ export const keyPersonsApi = {
 
   /** Reveals masked fields with a reason (audited). */
   reveal: (id: number, fields: RevealField[], reason: string) =>
-    request<{ id: number; fields: Partial<Record<RevealField, string | null>> }>(`/api/key-persons/${id}/reveal`, {
+    request<{ id: number; fields: RevealedText }>(`/api/key-persons/${id}/reveal`, {
       method: 'POST',
       body: { fields, reason },
       handled: [400, 403],
