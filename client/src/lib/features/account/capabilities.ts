@@ -1,6 +1,6 @@
-import type { Capabilities } from '../../../../../server/features/users/capabilities.ts';
+import type { Capabilities, Capability } from '../../../../../server/features/users/capabilities.ts';
 
-export type { Capabilities };
+export type { Capabilities, Capability };
 
 /**
  * What a signed-out screen may offer: nothing. The signed-in user's
