@@ -1,6 +1,13 @@
 import { i18n } from '../i18n/i18n.svelte';
 import { toasts } from '../ui/toasts.svelte';
 import type { AppMeta, AreaCollection, AreaDetail, AreaLayerKey, User } from './types';
+import type { Capabilities } from '../../../../server/features/users/capabilities.ts';
+
+/** A completed sign-in and `GET /api/auth/me`: the user and what the server lets them do. */
+export interface SignedIn {
+  user: User;
+  capabilities: Capabilities;
+}
 
 /** A failed API call, carrying the server's `code` and translated `message`. */
 export class ApiError extends Error {
@@ -112,16 +119,15 @@ export async function requestWithEtag<T>(path: string, options: RequestOptions =
 /** The GridAtlas endpoints the client uses. */
 export const api = {
   /** The signed-in user; 401 when there is no session (handled by the caller). */
-  me: (signal?: AbortSignal) =>
-    request<{ user: User } | User>('/api/auth/me', { signal, handled: [401] }).then(unwrapUser),
+  me: (signal?: AbortSignal) => request<SignedIn>('/api/auth/me', { signal, handled: [401] }),
 
   /** Signs in; 401 answers carry the server's message (handled by the caller). */
   login: (username: string, password: string) =>
-    request<{ user: User }>('/api/auth/login', {
+    request<SignedIn>('/api/auth/login', {
       method: 'POST',
       body: { username, password },
       handled: [400, 401, 403, 429],
-    }).then(unwrapUser),
+    }),
 
   /** Ends the session. */
   logout: () => request<void>('/api/auth/logout', { method: 'POST', handled: [401] }),
@@ -154,8 +160,4 @@ function nextPage(page: AreaCollection): string | null {
   if (!link) return null;
   const url = new URL(link.href, window.location.href);
   return `${url.pathname}${url.search}`;
-}
-
-function unwrapUser(body: { user: User } | User): User {
-  return 'user' in body ? body.user : body;
 }

@@ -1,4 +1,4 @@
-import type { Role } from '../api/types';
+import type { Capabilities, Capability } from '../features/account/capabilities';
 
 /**
  * The views of the signed-in screen: the map (一张图), the leadership
@@ -6,16 +6,21 @@ import type { Role } from '../api/types';
  */
 export type AppMode = 'map' | 'dashboard' | 'boundaries';
 
-/** Which roles may open each view. */
-export const MODE_ROLES: Record<AppMode, readonly Role[]> = {
-  map: ['admin', 'leader', 'dispatcher', 'station', 'grid_worker'],
-  dashboard: ['leader', 'dispatcher', 'station', 'admin'],
-  boundaries: ['admin'],
+/** The capability (granted by the server, see `session.capabilities`) that opens each view, in tab order. */
+export const MODE_CAPABILITY: Record<AppMode, Capability> = {
+  map: 'viewMap',
+  dashboard: 'viewDashboard',
+  boundaries: 'editBoundaries',
 };
 
-/** The views `role` may open, in tab order. */
-export function modesFor(role: Role): AppMode[] {
-  return (Object.keys(MODE_ROLES) as AppMode[]).filter((mode) => MODE_ROLES[mode].includes(role));
+/** Whether `capabilities` let the user open `mode`. */
+export function mayOpen(mode: AppMode, capabilities: Capabilities): boolean {
+  return capabilities[MODE_CAPABILITY[mode]];
+}
+
+/** The views the user may open, in tab order. */
+export function modesFor(capabilities: Capabilities): AppMode[] {
+  return (Object.keys(MODE_CAPABILITY) as AppMode[]).filter((mode) => mayOpen(mode, capabilities));
 }
 
 /** The current view of the signed-in screen, kept in the URL hash (`#dashboard`). */
@@ -23,19 +28,19 @@ export class AppModeState {
   /** The open view. */
   mode = $state<AppMode>('map');
 
-  /** Opens `mode` when `role` may, else the map; records it in the URL hash. */
-  open(mode: AppMode, role: Role): void {
-    this.mode = MODE_ROLES[mode].includes(role) ? mode : 'map';
+  /** Opens `mode` when `capabilities` allow it, else the map; records it in the URL hash. */
+  open(mode: AppMode, capabilities: Capabilities): void {
+    this.mode = mayOpen(mode, capabilities) ? mode : 'map';
     const hash = this.mode === 'map' ? '' : `#${this.mode}`;
     if (typeof history !== 'undefined' && location.hash !== hash) {
       history.replaceState(null, '', `${location.pathname}${location.search}${hash}`);
     }
   }
 
-  /** Restores the view named in the URL hash, if `role` may open it. */
-  restore(role: Role): void {
+  /** Restores the view named in the URL hash, if `capabilities` allow it. */
+  restore(capabilities: Capabilities): void {
     const wanted = (typeof location === 'undefined' ? '' : location.hash.slice(1)) as AppMode;
-    this.open(wanted in MODE_ROLES ? wanted : 'map', role);
+    this.open(Object.hasOwn(MODE_CAPABILITY, wanted) ? wanted : 'map', capabilities);
   }
 }
 

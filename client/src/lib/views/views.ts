@@ -1,5 +1,5 @@
-import type { Role } from '../api/types';
-import { MODE_ROLES, type AppMode } from './mode.svelte';
+import type { Capabilities } from '../features/account/capabilities';
+import { mayOpen, type AppMode } from './mode.svelte';
 
 /**
  * What each view (tab) of the signed-in screen mounts on the shared map and
@@ -25,9 +25,9 @@ export const VIEWS: Record<AppMode, ViewSpec> = {
   boundaries: { cases: false, areaPicking: false, areaPanel: false, exportImage: false },
 };
 
-/** The view shown for `mode`: itself when `role` may open it, else the map. */
-export function viewIdFor(mode: AppMode, role: Role | null): AppMode {
-  return role !== null && MODE_ROLES[mode].includes(role) ? mode : 'map';
+/** The view shown for `mode`: itself when `capabilities` allow it (none do when signed out), else the map. */
+export function viewIdFor(mode: AppMode, capabilities: Capabilities): AppMode {
+  return mayOpen(mode, capabilities) ? mode : 'map';
 }
 
 /**

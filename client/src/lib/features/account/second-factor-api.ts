@@ -1,5 +1,4 @@
-import { request } from '../../api/client';
-import type { User } from '../../api/types';
+import { request, type SignedIn } from '../../api/client';
 
 /** The login's answer when a second step is needed instead of a session. */
 export interface SecondStep {
@@ -30,21 +29,21 @@ const INLINE = [400, 401, 403, 409, 429];
 
 /** Sign-in and second-factor endpoints. */
 export const secondFactorApi = {
-  /** Password step: a session (`user`) or the next step. */
+  /** Password step: a session (`user` and `capabilities`) or the next step. */
   login: (username: string, password: string) =>
-    request<{ user: User } | SecondStep>('/api/auth/login', { method: 'POST', body: { username, password }, handled: INLINE }),
+    request<SignedIn | SecondStep>('/api/auth/login', { method: 'POST', body: { username, password }, handled: INLINE }),
 
   /** Code step of the sign-in. */
   verify: (challenge: string, code: string) =>
-    request<{ user: User }>('/api/auth/login/totp', { method: 'POST', body: { challenge, code }, handled: INLINE }),
+    request<SignedIn>('/api/auth/login/totp', { method: 'POST', body: { challenge, code }, handled: INLINE }),
 
   /** Forced enrolment of an administrator: the secret and its QR code. */
   beginLoginEnrolment: (challenge: string) =>
     request<Enrolment>('/api/auth/login/enrol', { method: 'POST', body: { challenge }, handled: INLINE }),
 
-  /** Forced enrolment: the first code confirms; answers the session's user and the recovery codes. */
+  /** Forced enrolment: the first code confirms; answers the session's user, capabilities and the recovery codes. */
   confirmLoginEnrolment: (challenge: string, code: string) =>
-    request<{ user: User; recoveryCodes: string[] }>('/api/auth/login/enrol/confirm', {
+    request<SignedIn & { recoveryCodes: string[] }>('/api/auth/login/enrol/confirm', {
       method: 'POST',
       body: { challenge, code },
       handled: INLINE,

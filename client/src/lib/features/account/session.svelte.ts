@@ -1,5 +1,6 @@
-import { api, onUnauthorized } from '../../api/client';
+import { api, onUnauthorized, type SignedIn } from '../../api/client';
 import type { AppMeta, User } from '../../api/types';
+import { NO_CAPABILITIES, type Capabilities } from './capabilities';
 import { secondFactorApi, type SecondStep } from './second-factor-api';
 import { i18n } from '../../i18n/i18n.svelte';
 
@@ -7,14 +8,21 @@ import { i18n } from '../../i18n/i18n.svelte';
 export type SessionStatus = 'checking' | 'signed-out' | 'signed-in';
 
 /**
- * The browser session: who is signed in, and the data-set facts shown beside it.
- * A 401 from any API call while signed in returns to the login screen.
+ * The browser session: who is signed in, what the server lets them do, and the
+ * data-set facts shown beside it. A 401 from any API call while signed in
+ * returns to the login screen.
  */
 export class Session {
   /** Current status; starts as `checking`. */
   status = $state<SessionStatus>('checking');
   /** The signed-in user, or `null`. */
   user = $state<User | null>(null);
+  /**
+   * What the signed-in user may do, as the server computed it from its routes'
+   * access declarations (issue 10); all false when signed out. The UI offers
+   * tabs, buttons and panels by these, never by role lists of its own.
+   */
+  capabilities = $state.raw<Capabilities>(NO_CAPABILITIES);
   /** Facts about the loaded data set (sample flag, township name). */
   meta = $state<AppMeta | null>(null);
   /** True when the last session ended because the server answered 401. */
@@ -32,8 +40,7 @@ export class Session {
     try {
       this.#signIn(await api.me());
     } catch {
-      this.user = null;
-      this.status = 'signed-out';
+      this.#signOut();
     }
   }
 
@@ -49,17 +56,17 @@ export class Session {
         this.secondStep = answer;
         return null;
       }
-      this.completeSignIn(answer.user);
+      this.completeSignIn(answer);
       return null;
     } catch (error) {
       return error instanceof Error ? error.message : i18n.t('error.network');
     }
   }
 
-  /** Finishes a sign-in whose second step succeeded. */
-  completeSignIn(user: User): void {
+  /** Finishes a sign-in whose second step succeeded, with the server's answer (user and capabilities). */
+  completeSignIn(answer: SignedIn): void {
     this.secondStep = null;
-    this.#signIn(user);
+    this.#signIn(answer);
     void this.loadMeta();
   }
 
@@ -73,9 +80,8 @@ export class Session {
     try {
       await api.logout();
     } finally {
-      this.user = null;
+      this.#signOut();
       this.expired = false;
-      this.status = 'signed-out';
     }
   }
 
@@ -88,16 +94,22 @@ export class Session {
     }
   }
 
-  #signIn(user: User): void {
+  #signIn({ user, capabilities }: SignedIn): void {
     this.expired = false;
     this.user = user;
+    this.capabilities = capabilities;
     this.status = 'signed-in';
+  }
+
+  #signOut(): void {
+    this.user = null;
+    this.capabilities = NO_CAPABILITIES;
+    this.status = 'signed-out';
   }
 
   #expire(): void {
     if (this.status !== 'signed-in') return;
-    this.user = null;
-    this.status = 'signed-out';
+    this.#signOut();
     this.expired = true;
   }
 }

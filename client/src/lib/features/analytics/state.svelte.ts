@@ -16,14 +16,10 @@ import type {
   RiskLevel,
   RiskSettings,
 } from './types';
-import type { Role } from '../../api/types';
 import { featureBounds } from '../../map/geometry';
 import { playback } from './playback.svelte';
 import { DAY_MS, townshipDay, townshipMidnight, townshipMonthStart } from '../../ui/time';
 import { camera } from '../../map/camera';
-
-/** Roles that may read analytics (grid workers get 403). */
-export const RISK_ROLES: readonly Role[] = ['leader', 'dispatcher', 'station', 'admin'];
 
 /** The period of the risk map. */
 export type RiskPeriod = 'month' | 'last30' | 'custom';

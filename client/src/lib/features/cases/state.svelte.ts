@@ -1,7 +1,7 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { casesApi, COLLECTION_OF } from './api';
 import { keyPersonsApi } from '../key-persons/api';
-import type { Role } from '../../api/types';
+import { NO_CAPABILITIES, type Capabilities } from '../account/capabilities';
 import {
   COLOURS,
   DISPUTE_STATUSES,
@@ -22,15 +22,6 @@ import { CLUSTER_MAX_ZOOM } from './layer';
 import { LiveFeed } from '../live/state.svelte';
 import { TOWNSHIP_OFFSET } from '../../ui/time';
 import { camera } from '../../map/camera';
-
-/** Roles that see key persons' (masked) identities; the others see counts per grid only. */
-export const IDENTITY_ROLES: readonly Role[] = ['admin', 'dispatcher', 'grid_worker'];
-/** Roles that may register hazards and disputes. */
-export const REGISTER_ROLES: readonly Role[] = ['admin', 'dispatcher', 'grid_worker'];
-/** Roles that register and act on leads (the others read them). */
-export const LEAD_WRITE_ROLES: readonly Role[] = ['admin', 'dispatcher'];
-/** Roles that see the dispatch queue. */
-export const QUEUE_ROLES: readonly Role[] = ['admin', 'dispatcher'];
 
 /** Statuses of each kind, in workflow order. */
 export const STATUSES_OF: Record<CaseKind, readonly string[]> = { hazard: HAZARD_STATUSES, dispute: DISPUTE_STATUSES };
@@ -97,9 +88,9 @@ export class CaseLayers {
   rules = $state.raw<RoutingRule[]>([]);
   /** Key-person filters. */
   personFilter = $state<PersonFilter>({ visible: true, colours: [...COLOURS], category: '' });
-  /** Household points (identity roles), `null` otherwise or until loaded. */
+  /** Household points (users with `seeIdentities`), `null` otherwise or until loaded. */
   persons = $state.raw<{ type: 'FeatureCollection'; features: KeyPersonFeature[] } | null>(null);
-  /** Grid counts (counts-only roles), `null` otherwise or until loaded. */
+  /** Grid counts (users without `seeIdentities`), `null` otherwise or until loaded. */
   heat = $state.raw<HeatCollection | null>(null);
   /** Key persons per colour. */
   personSummary = $state.raw<PersonSummary | null>(null);
@@ -120,19 +111,20 @@ export class CaseLayers {
   /** The live feed. */
   readonly live = new LiveFeed();
 
-  #role = $state<Role | null>(null);
+  /** The signed-in user's capabilities (from the server), given to {@link start}. */
+  #capabilities = $state.raw<Capabilities>(NO_CAPABILITIES);
   #map: MapLibreMap | null = null;
   #pending = new Set<CaseKind>();
   #debounce: ReturnType<typeof setTimeout> | null = null;
 
-  /** Whether the signed-in role sees key persons' identities. */
+  /** Whether the signed-in user sees key persons' (masked) identities; the others see counts per grid only. */
   get identities(): boolean {
-    return this.#role !== null && IDENTITY_ROLES.includes(this.#role);
+    return this.#capabilities.seeIdentities;
   }
 
-  /** Starts for a signed-in role: loads everything and opens the live feed. */
-  start(role: Role): void {
-    this.#role = role;
+  /** Starts for a signed-in user with `capabilities`: loads everything and opens the live feed. */
+  start(capabilities: Capabilities): void {
+    this.#capabilities = capabilities;
     void this.loadRules();
     void this.reloadAll();
     this.live.start(
@@ -147,7 +139,7 @@ export class CaseLayers {
     this.live.stop();
     if (this.#debounce) clearTimeout(this.#debounce);
     this.#map = null;
-    this.#role = null;
+    this.#capabilities = NO_CAPABILITIES;
     this.persons = null;
     this.heat = null;
     this.queue = null;
@@ -216,9 +208,9 @@ export class CaseLayers {
     }
   }
 
-  /** Loads the dispatch queue for the roles that have one. */
+  /** Loads the dispatch queue for the users who have one (`dispatchQueue`). */
   async loadQueue(): Promise<void> {
-    if (!this.#role || !QUEUE_ROLES.includes(this.#role)) return;
+    if (!this.#capabilities.dispatchQueue) return;
     try {
       this.queue = await casesApi.queue();
     } catch {
@@ -226,7 +218,7 @@ export class CaseLayers {
     }
   }
 
-  /** Loads key persons: household points for identity roles, grid counts for the others. */
+  /** Loads key persons: household points with `seeIdentities`, grid counts for the others. */
   async loadPersons(): Promise<void> {
     const jobs: Promise<unknown>[] = [
       keyPersonsApi.personSummary().then((summary) => (this.personSummary = summary)),
