@@ -14,7 +14,7 @@ export interface OpenStream {
  * The open live streams of this process, by credential, so that ending a
  * credential (sign-out, revocation, disabling, password reset, role change)
  * ends its streams at once. Streams of other processes are ended by their own
- * periodic re-check against the database (see live-events.routes.ts).
+ * periodic re-check against the database (see features/live/live.routes.ts).
  */
 export class LiveStreamRegistry {
   readonly #open = new Set<OpenStream>()

@@ -21,7 +21,7 @@ function actorOf(user: UserRecord, client: RequestClient | undefined): AuditActo
  * properties, for the roles that may see identities (grid workers: their own
  * grids). Leaders and station staff get 403 pointing to the aggregate
  * endpoints rather than a differently shaped layer. Every page and feature
- * read is audited. Created and replaced through `key-persons-items.routes.ts`.
+ * read is audited. Created and replaced through `items.routes.ts`.
  */
 export const KEY_PERSONS_COLLECTION: CollectionProvider = {
   id: 'key-persons',
