@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { ROOT } from '../setup/template.ts'
-import { TEST_PASSWORD } from './test-app.ts'
+import { TEST_PASSWORD } from './test-password.ts'
 
 /** What the browser tests read (client/src/lib/map/test-hooks.util.ts declares the same shape; keep them identical). */
 declare global {

@@ -8,8 +8,10 @@ import { setPasswordHashCost, TEST_SCRYPT_COST } from '../../server/features/use
 import { openTestDatabase, type TestDatabase } from './test-database.ts'
 import { GEODATA_DIR, ROOT } from '../setup/template.ts'
 
+import { TEST_PASSWORD } from './test-password.ts'
+
 /** Password of every user made by {@link TestApp.signIn}. */
-export const TEST_PASSWORD = 'correct-horse-battery'
+export { TEST_PASSWORD }
 
 /** A signed-in test user. */
 export interface TestUser {
