@@ -37,7 +37,7 @@ export async function buildPgliteTemplate(): Promise<string> {
   try {
     await migrate(engine)
     await engine.db.transaction().execute((trx) => seedSampleTownship(trx, GEODATA_DIR))
-    const dump = await engine.pglite!.dumpDataDir('none')
+    const dump = await engine.pglite!.dumpDataDir()
     writeFileSync(file, Buffer.from(await dump.arrayBuffer()))
   } finally {
     await engine.close()

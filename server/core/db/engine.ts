@@ -1,10 +1,9 @@
 import { mkdirSync } from 'node:fs'
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
-import { PGlite } from '@electric-sql/pglite'
-import { postgis } from '@electric-sql/pglite-postgis'
 import type { Database, Db } from './database.ts'
 import { PGlitePool } from './pglite-pool.ts'
+import { PGliteThread } from './pglite-thread.ts'
 
 /** Which database engine is behind a handle. */
 export type EngineKind = 'pglite' | 'postgres'
@@ -15,8 +14,8 @@ export interface DbEngine {
   db: Db
   /** Runs a multi-statement SQL script in one transaction; on failure nothing is kept. */
   exec(script: string): Promise<void>
-  /** The embedded instance, when the engine is PGlite. */
-  pglite?: PGlite
+  /** The embedded instance (in its own thread), when the engine is PGlite. */
+  pglite?: PGliteThread
   /** The connection string, when the engine is PostgreSQL (for dedicated clients such as LISTEN). */
   connectionString?: string
   close(): Promise<void>
@@ -104,15 +103,8 @@ async function openPostgres(connectionString: string, max: number): Promise<DbEn
 
 async function openPglite(options: EngineOptions): Promise<DbEngine> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true })
-  const pglite = await PGlite.create({
-    dataDir: options.dataDir,
-    loadDataDir: options.loadDataDir,
-    extensions: { postgis },
-    parsers: {
-      [INT8_OID]: (value: string) => Number(value),
-      [NUMERIC_OID]: (value: string) => Number(value),
-    },
-  })
+  // bigint and numeric become numbers in the thread too (pglite-worker.js), as for `pg` above.
+  const pglite = await PGliteThread.start({ dataDir: options.dataDir, loadDataDir: options.loadDataDir })
   const pool = new PGlitePool(pglite)
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pool as never }) })
   return {

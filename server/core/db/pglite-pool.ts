@@ -1,4 +1,4 @@
-import type { PGlite } from '@electric-sql/pglite'
+import type { PGliteThread } from './pglite-thread.ts'
 
 /** The subset of a `pg` client that Kysely's PostgresDialect uses. */
 interface PoolClientLike {
@@ -14,10 +14,10 @@ interface PoolClientLike {
  * inside a transaction must use the transaction handle, never the pool.
  */
 export class PGlitePool {
-  readonly #pg: PGlite
+  readonly #pg: PGliteThread
   #tail: Promise<void> = Promise.resolve()
 
-  constructor(pg: PGlite) {
+  constructor(pg: PGliteThread) {
     this.#pg = pg
   }
 

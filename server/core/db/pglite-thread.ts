@@ -1,0 +1,122 @@
+import { Worker } from 'node:worker_threads'
+
+/** Rows and the count of rows a statement changed, as PGlite reports them. */
+export interface PGliteResult {
+  rows: unknown[]
+  affectedRows?: number
+}
+
+/** Options for {@link PGliteThread.start}. */
+export interface PGliteThreadOptions {
+  /** Folder for PGlite's data; omitted means in memory. */
+  dataDir?: string
+  /** A PGlite data dump (from `dumpDataDir`) to start from. */
+  loadDataDir?: Blob
+}
+
+type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void }
+type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: Record<string, unknown> }
+
+const WORKER_URL = new URL('./pglite-worker.js', import.meta.url)
+
+/** An error thrown in the database thread, rebuilt with its fields (`code`, `constraint`…). */
+function rebuildError(fields: Record<string, unknown>): Error {
+  // The caller's stack is the useful one; the thread's would show only PGlite internals.
+  const { stack: _threadStack, ...rest } = fields
+  const error = new Error(String(fields.message ?? 'embedded database error'))
+  Object.assign(error, rest)
+  return error
+}
+
+/**
+ * The embedded PGlite + PostGIS, running in its own worker thread
+ * (`pglite-worker.js` says why) and reached by messages.
+ *
+ * The thread keeps the process alive only while a request is pending, as an
+ * in-process PGlite did: a script that forgets `close()` still exits.
+ */
+export class PGliteThread {
+  readonly #worker: Worker
+  readonly #pending = new Map<number, Pending>()
+  #nextId = 1
+  #stopped: Error | undefined
+
+  private constructor(worker: Worker) {
+    this.#worker = worker
+    worker.on('message', (reply: Reply) => this.#settle(reply))
+    worker.on('error', (error: Error) => this.#stop(new Error(`The embedded database stopped: ${error.message}`)))
+    worker.on('exit', (code) => this.#stop(new Error(`The embedded database stopped (thread exit code ${code}).`)))
+  }
+
+  /** Starts the thread and resolves once PGlite (and PostGIS) is open in it. */
+  static async start(options: PGliteThreadOptions): Promise<PGliteThread> {
+    const loadDataDir = options.loadDataDir ? await options.loadDataDir.arrayBuffer() : undefined
+    const worker = new Worker(WORKER_URL, {
+      workerData: { dataDir: options.dataDir, loadDataDir },
+      transferList: loadDataDir ? [loadDataDir] : [],
+    })
+    await new Promise<void>((resolve, reject) => {
+      const onExit = (code: number) => reject(new Error(`The embedded database thread exited (code ${code}) while opening.`))
+      worker.once('error', reject)
+      worker.once('exit', onExit)
+      worker.once('message', (message: { ready: boolean; error?: Record<string, unknown> }) => {
+        worker.off('error', reject)
+        worker.off('exit', onExit)
+        if (message.ready) return resolve()
+        void worker.terminate()
+        reject(rebuildError(message.error ?? {}))
+      })
+    })
+    worker.unref()
+    return new PGliteThread(worker)
+  }
+
+  /** Runs one parameterised statement. */
+  query(text: string, values: readonly unknown[] = []): Promise<PGliteResult> {
+    return this.#call({ op: 'query', text, values }) as Promise<PGliteResult>
+  }
+
+  /** Runs a multi-statement script (no parameters). */
+  async exec(text: string): Promise<void> {
+    await this.#call({ op: 'exec', text })
+  }
+
+  /** The whole database as an uncompressed tarball, for `loadDataDir`. */
+  async dumpDataDir(): Promise<Blob> {
+    const bytes = (await this.#call({ op: 'dump' })) as ArrayBuffer
+    return new Blob([bytes])
+  }
+
+  /** Closes PGlite (flushing its data folder) and ends the thread. */
+  async close(): Promise<void> {
+    if (this.#stopped) return
+    await this.#call({ op: 'close' })
+    this.#stopped = new Error('The embedded database is closed.')
+    await this.#worker.terminate()
+  }
+
+  #call(request: { op: string; [key: string]: unknown }): Promise<unknown> {
+    if (this.#stopped) return Promise.reject(this.#stopped)
+    const id = this.#nextId++
+    return new Promise((resolve, reject) => {
+      if (this.#pending.size === 0) this.#worker.ref()
+      this.#pending.set(id, { resolve, reject })
+      this.#worker.postMessage({ ...request, id })
+    })
+  }
+
+  #settle(reply: Reply): void {
+    const pending = this.#pending.get(reply.id)
+    if (!pending) return
+    this.#pending.delete(reply.id)
+    if (this.#pending.size === 0) this.#worker.unref()
+    if (reply.ok) pending.resolve(reply.result)
+    else pending.reject(rebuildError(reply.error))
+  }
+
+  #stop(error: Error): void {
+    this.#stopped ??= error
+    for (const pending of this.#pending.values()) pending.reject(error)
+    this.#pending.clear()
+  }
+}

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { sql } from 'kysely'
+import { openEngine, type DbEngine } from '../../server/core/db/engine.ts'
+import { ENGINE_UNDER_TEST } from '../support/test-database.ts'
+
+/**
+ * The embedded database runs in its own thread (server/core/db/pglite-worker.js).
+ * In the main thread, each query blocked the event loop: under 100 connections
+ * the server accepted sockets late and clients timed out (issue 9).
+ */
+describe.skipIf(ENGINE_UNDER_TEST === 'postgres')('embedded database thread', () => {
+  let engine: DbEngine
+
+  beforeAll(async () => {
+    engine = await openEngine({})
+  })
+
+  afterAll(async () => {
+    await engine?.close()
+  })
+
+  it('leaves the event loop free while a long query runs', async () => {
+    let timerFired = false
+    let timerFiredBeforeAnswer = false
+    const timer = setTimeout(() => (timerFired = true), 5)
+    // Long enough (hundreds of ms) that a 5 ms timer must come due while it runs.
+    const long = sql<{ total: number }>`SELECT sum(g)::bigint AS total FROM generate_series(1, 3000000) AS g`
+      .execute(engine.db)
+      .then((result) => {
+        timerFiredBeforeAnswer = timerFired
+        return result
+      })
+    const result = await long
+    clearTimeout(timer)
+    expect(result.rows[0].total).toBe(4500001500000)
+    expect(timerFiredBeforeAnswer).toBe(true)
+  })
+
+  it('reports database errors with their SQLSTATE code and constraint, as errors', async () => {
+    await engine.exec('CREATE TABLE thread_probe (id int PRIMARY KEY); INSERT INTO thread_probe VALUES (1);')
+    const error = await sql`INSERT INTO thread_probe VALUES (1)`.execute(engine.db).catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(Error)
+    expect(error).toMatchObject({ code: '23505', constraint: 'thread_probe_pkey' })
+    expect(String((error as Error).stack)).toContain('pglite-thread.test.ts')
+  })
+
+  it('rolls a failing script back as a whole', async () => {
+    await expect(engine.exec('INSERT INTO thread_probe VALUES (2); INSERT INTO thread_probe VALUES (1);')).rejects.toMatchObject({ code: '23505' })
+    const rows = await sql<{ id: number }>`SELECT id FROM thread_probe ORDER BY id`.execute(engine.db)
+    expect(rows.rows).toEqual([{ id: 1 }])
+  })
+
+  it('passes dates, numbers and bytes both ways', async () => {
+    const when = new Date('2026-03-01T08:00:00Z')
+    const bytes = new Uint8Array([0, 1, 254, 255])
+    const result = await sql<{ when: Date; big: number; bytes: Uint8Array }>`
+      SELECT ${when}::timestamptz AS when, 9007199254740::bigint AS big, ${bytes}::bytea AS bytes`.execute(engine.db)
+    expect(result.rows[0].when).toEqual(when)
+    expect(result.rows[0].big).toBe(9007199254740)
+    expect(Array.from(result.rows[0].bytes)).toEqual([0, 1, 254, 255])
+  })
+
+  it('dumps a database that another engine opens', async () => {
+    const dump = await engine.pglite!.dumpDataDir()
+    const copy = await openEngine({ loadDataDir: dump })
+    try {
+      const rows = await sql<{ id: number }>`SELECT id FROM thread_probe`.execute(copy.db)
+      expect(rows.rows).toEqual([{ id: 1 }])
+    } finally {
+      await copy.close()
+    }
+  })
+
+  it('refuses queries after close with a clear error', async () => {
+    const other = await openEngine({})
+    await other.close()
+    await expect(sql`SELECT 1`.execute(other.db)).rejects.toThrow(/closed/)
+  })
+})
