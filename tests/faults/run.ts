@@ -25,6 +25,8 @@ const LOAD_BEFORE_MS = Number(process.env.FAULTS_LOAD_BEFORE_MS ?? 4000)
 const OUTAGE_MS = Number(process.env.FAULTS_OUTAGE_MS ?? 2000)
 const LOAD_AFTER_MS = Number(process.env.FAULTS_LOAD_AFTER_MS ?? 6000)
 const RECOVERY_LIMIT_MS = 5000
+/** The administrator's password (the policy refuses one that contains the username "admin"). */
+const FAULTS_ADMIN_PASSWORD = 'faults-Xizhou-2026'
 
 const failures: string[] = []
 function check(ok: boolean, text: string): void {
@@ -41,7 +43,7 @@ async function postgresCrashRestart(): Promise<void> {
     const databaseUrl = cluster.url
     const setup = await openEngine({ databaseUrl, poolSize: 2 })
     const workload = await prepareWorkload(setup).finally(() => setup.close())
-    server = await startServer({ DATABASE_URL: databaseUrl, ADMIN_PASSWORD: 'faults-admin-password' })
+    server = await startServer({ DATABASE_URL: databaseUrl, ADMIN_PASSWORD: FAULTS_ADMIN_PASSWORD })
     const load = new MixedLoad(server.baseUrl, workload)
     load.start(WORKERS)
     await sleep(LOAD_BEFORE_MS)
@@ -81,7 +83,7 @@ async function embeddedKill(): Promise<void> {
   try {
     const setup = await openEngine({ dataDir })
     const workload = await prepareWorkload(setup).finally(() => setup.close())
-    const server = await startServer({ DATA_DIR: dataDir, ADMIN_PASSWORD: 'faults-admin-password' })
+    const server = await startServer({ DATA_DIR: dataDir, ADMIN_PASSWORD: FAULTS_ADMIN_PASSWORD })
     const load = new MixedLoad(server.baseUrl, workload)
     load.start(WORKERS)
     await sleep(LOAD_BEFORE_MS + LOAD_AFTER_MS)
