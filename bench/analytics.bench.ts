@@ -14,6 +14,7 @@ import { issueApiToken } from '../server/features/users/tokens.service.ts'
 import { listenOnce } from './listen-once.ts'
 import { captureStatements } from './sql-capture.ts'
 import { summarise, timeInterleaved, type Timing } from './stats.ts'
+import { timeQuietAndLoaded, type UnderLoadTiming } from './under-load.ts'
 
 const DAY_MS = 86_400_000
 
@@ -23,6 +24,9 @@ export const ANALYTICS_WINDOW_DAYS = 90
 export const HEX_CELL_METERS = 250
 /** Zoom of the vector tile (issue 4: "a z14 vector tile"). */
 export const TILE_ZOOM = 14
+
+/** Background requests per second while bins are timed under load (`BENCH_BINS_LOAD_RPS`). */
+export const BINS_LOAD_RPS = Number(process.env.BENCH_BINS_LOAD_RPS ?? 10)
 
 /** Time allowed to each analytic's timed turns: slow ones get fewer turns (at least {@link MIN_TURNS}). */
 const TURN_BUDGET_MS = Number(process.env.BENCH_ANALYTICS_BUDGET_MS ?? 60_000)
@@ -47,6 +51,8 @@ export interface AnalyticsBench {
   window: TimeWindow
   tile: TileAddress & { layer: 'hazards'; cases: number }
   rows: AnalyticsBenchRow[]
+  /** The hexbins request alone and under a steady background of map reads, in the same run (issue 11, item 5). */
+  binsUnderLoad: UnderLoadTiming & { label: string; background: UnderLoadTiming['background'] & { requests: string[] } }
 }
 
 async function leaderToken(engine: DbEngine): Promise<{ user: UserRecord; token: string }> {
@@ -142,10 +148,12 @@ export async function benchAnalytics(app: FastifyInstance, engine: DbEngine, opt
   const sequential = (statements: CompiledQuery[]) => statements.map((statement) => [statement])
 
   // computeRisk: the settings, then areas, cases and key persons under Promise.all.
-  await run('GET /api/analytics/risk (all base grids)', `/api/analytics/risk?level=grid&${range}`, (spy) => computeRisk(spy, 'base_grid', window, { withGeometry: true }), (s) => [
+  await run('GET /api/analytics/risk (GeoJSON, all base grids)', `/api/analytics/risk?level=grid&${range}`, (spy) => computeRisk(spy, 'base_grid', window, { withGeometry: true }), (s) => [
     s.slice(0, 1),
     s.slice(1),
   ])
+  // What the map requests: the scores by area id, joined to the outlines it already holds.
+  await run('GET /api/analytics/risk/scores (map)', `/api/analytics/risk/scores?level=grid&${range}`, (spy) => computeRisk(spy, 'base_grid', window), (s) => [s.slice(0, 1), s.slice(1)])
   const filter = { window, statuses: undefined, category: undefined }
   await run(`GET /api/analytics/bins (hex ${HEX_CELL_METERS} m, hazards)`, `/api/analytics/bins?layer=hazards&shape=hex&cellMeters=${HEX_CELL_METERS}&${range}`, (spy) => findBins(spy, 'hazards', 'hex', HEX_CELL_METERS, filter), sequential)
   await run(
@@ -163,6 +171,24 @@ export async function benchAnalytics(app: FastifyInstance, engine: DbEngine, opt
   const clusteredPath = `/api/tiles/hazards/${tile.z}/${tile.x}/${tile.y}.mvt?cluster=16&${range}`
   await run(`GET /api/tiles/hazards/z${tile.z}?cluster=16 (map)`, clusteredPath, (spy) =>
     findClusterTile(spy, mvtEncoderFor(engine.kind), 'hazards', tile, user, window), sequential)
+  const binsUnderLoad = await benchBinsUnderLoad(base, token, range, [tilePath, clusteredPath], options.runs)
   const total = Number((await sql<{ n: number }>`SELECT count(*) AS n FROM cases`.execute(engine.db)).rows[0].n)
-  return { cases: total, window, tile, rows }
+  return { cases: total, window, tile, rows, binsUnderLoad }
+}
+
+/**
+ * The 250 m hexbins of hazards alone and while map reads arrive at
+ * {@link BINS_LOAD_RPS} a second (the busiest tiles, plain and clustered,
+ * the risk scores and a page of hazards), in alternating blocks.
+ */
+async function benchBinsUnderLoad(base: string, token: string, range: string, tilePaths: string[], runs: number): Promise<AnalyticsBench['binsUnderLoad']> {
+  const get = (path: string) => async () => {
+    const response = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } })
+    const body = await response.arrayBuffer()
+    if (response.status !== 200) throw new Error(`${path}: API answered ${response.status}: ${Buffer.from(body).toString().slice(0, 300)}`)
+  }
+  const binsPath = `/api/analytics/bins?layer=hazards&shape=hex&cellMeters=${HEX_CELL_METERS}&${range}`
+  const requests = [...tilePaths, `/api/analytics/risk/scores?level=grid&${range}`, '/api/collections/hazards/items?limit=100']
+  const timing = await timeQuietAndLoaded(get(binsPath), requests.map(get), { turns: Math.max(20, runs), blocks: 5, ratePerSecond: BINS_LOAD_RPS, warmup: 3 })
+  return { ...timing, label: `GET /api/analytics/bins (hex ${HEX_CELL_METERS} m, hazards)`, background: { ...timing.background, requests: requests.map((path) => path.split('?')[0]) } }
 }
