@@ -41,7 +41,7 @@ function printBinsUnderLoad(figures: AnalyticsBench['binsUnderLoad'], targets?: 
   const ratio = figures.loaded.p95 / figures.quiet.p95
   const met = ratio <= ANALYTICS_TARGETS.loadedRatio
   const background = figures.background
-  console.log(`  ${figures.label} under load: ${background.ratePerSecond} background requests/s (${background.requests.join(', ')}; ${background.done} done, ${background.failed} failed), in 5 alternating blocks`)
+  console.log(`  ${figures.label} under load: ${background.ratePerSecond.toFixed(1)} background requests/s (${background.requests.join(', ')}; ${background.done} done, ${background.failed} failed; the rate keeps about half the cores busy by the quiet mean of those requests, BENCH_BINS_LOAD_SHARE / BENCH_BINS_LOAD_RPS change it), in 5 alternating blocks of quiet and loaded`)
   console.log(`    quiet  p50 ${ms(figures.quiet.p50)}   p95 ${ms(figures.quiet.p95)}   (${figures.quiet.n} requests)`)
   console.log(`    loaded p50 ${ms(figures.loaded.p50)}   p95 ${ms(figures.loaded.p95)}   (${figures.loaded.n} requests)`)
   console.log(`    loaded p95 / quiet p95 = ${ratio.toFixed(2)}  (target ≤ ${ANALYTICS_TARGETS.loadedRatio})  ${met ? 'MET' : 'MISSED'}`)
