@@ -37,7 +37,8 @@ export async function runAnalyticsBench(label: string, engine: DbEngine, volume:
  * the first run, reused after).
  */
 export async function runServerAnalyticsBench(url: string): Promise<boolean> {
-  const name = benchDatabaseName(PG_ANALYTICS_CASES)
+  // BENCH_ANALYTICS_DATABASE names another kept database (e.g. one per branch, when branches add different migrations).
+  const name = process.env.BENCH_ANALYTICS_DATABASE ?? benchDatabaseName(PG_ANALYTICS_CASES)
   const kept = await keptDatabase(url, name)
   console.log(`\n[PostgreSQL + PostGIS] analytics in database ${name} (${kept.created ? 'created now' : 'kept from an earlier run'}; DROP DATABASE ${name} to reclaim it)`)
   const engine = await openEngine({ databaseUrl: kept.url })

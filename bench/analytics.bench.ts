@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import { sql, type CompiledQuery } from 'kysely'
 import type { FastifyInstance } from 'fastify'
 import type { DbEngine } from '../server/core/db/engine.ts'
@@ -14,6 +15,7 @@ import { issueApiToken } from '../server/features/users/tokens.service.ts'
 import { listenOnce } from './listen-once.ts'
 import { captureStatements } from './sql-capture.ts'
 import { summarise, timeInterleaved, type Timing } from './stats.ts'
+import { timeQuietAndLoaded, type UnderLoadTiming } from './under-load.ts'
 
 const DAY_MS = 86_400_000
 
@@ -23,6 +25,15 @@ export const ANALYTICS_WINDOW_DAYS = 90
 export const HEX_CELL_METERS = 250
 /** Zoom of the vector tile (issue 4: "a z14 vector tile"). */
 export const TILE_ZOOM = 14
+
+/**
+ * Share of the machine's cores the background of the bins-under-load figure
+ * keeps busy (`BENCH_BINS_LOAD_SHARE`, default half): its request rate is
+ * this share × cores ÷ the mean time of one background request, measured
+ * quietly in the same run. `BENCH_BINS_LOAD_RPS` fixes the rate instead.
+ */
+const BINS_LOAD_SHARE = Number(process.env.BENCH_BINS_LOAD_SHARE ?? 0.5)
+const BINS_LOAD_RPS = process.env.BENCH_BINS_LOAD_RPS ? Number(process.env.BENCH_BINS_LOAD_RPS) : undefined
 
 /** Time allowed to each analytic's timed turns: slow ones get fewer turns (at least {@link MIN_TURNS}). */
 const TURN_BUDGET_MS = Number(process.env.BENCH_ANALYTICS_BUDGET_MS ?? 60_000)
@@ -47,6 +58,8 @@ export interface AnalyticsBench {
   window: TimeWindow
   tile: TileAddress & { layer: 'hazards'; cases: number }
   rows: AnalyticsBenchRow[]
+  /** The hexbins request alone and under a steady background of map reads, in the same run (issue 11, item 5). */
+  binsUnderLoad: UnderLoadTiming & { label: string; background: UnderLoadTiming['background'] & { requests: string[] } }
 }
 
 async function leaderToken(engine: DbEngine): Promise<{ user: UserRecord; token: string }> {
@@ -142,10 +155,12 @@ export async function benchAnalytics(app: FastifyInstance, engine: DbEngine, opt
   const sequential = (statements: CompiledQuery[]) => statements.map((statement) => [statement])
 
   // computeRisk: the settings, then areas, cases and key persons under Promise.all.
-  await run('GET /api/analytics/risk (all base grids)', `/api/analytics/risk?level=grid&${range}`, (spy) => computeRisk(spy, 'base_grid', window, { withGeometry: true }), (s) => [
+  await run('GET /api/analytics/risk (GeoJSON, all base grids)', `/api/analytics/risk?level=grid&${range}`, (spy) => computeRisk(spy, 'base_grid', window, { withGeometry: true }), (s) => [
     s.slice(0, 1),
     s.slice(1),
   ])
+  // What the map requests: the scores by area id, joined to the outlines it already holds.
+  await run('GET /api/analytics/risk/scores (map)', `/api/analytics/risk/scores?level=grid&${range}`, (spy) => computeRisk(spy, 'base_grid', window), (s) => [s.slice(0, 1), s.slice(1)])
   const filter = { window, statuses: undefined, category: undefined }
   await run(`GET /api/analytics/bins (hex ${HEX_CELL_METERS} m, hazards)`, `/api/analytics/bins?layer=hazards&shape=hex&cellMeters=${HEX_CELL_METERS}&${range}`, (spy) => findBins(spy, 'hazards', 'hex', HEX_CELL_METERS, filter), sequential)
   await run(
@@ -163,6 +178,38 @@ export async function benchAnalytics(app: FastifyInstance, engine: DbEngine, opt
   const clusteredPath = `/api/tiles/hazards/${tile.z}/${tile.x}/${tile.y}.mvt?cluster=16&${range}`
   await run(`GET /api/tiles/hazards/z${tile.z}?cluster=16 (map)`, clusteredPath, (spy) =>
     findClusterTile(spy, mvtEncoderFor(engine.kind), 'hazards', tile, user, window), sequential)
+  // PGlite answers one statement at a time in this process: one "core" of database work, whatever the machine has.
+  const cores = engine.kind === 'postgres' ? availableParallelism() : 1
+  const binsUnderLoad = await benchBinsUnderLoad(base, token, range, [tilePath, clusteredPath], options.runs, cores)
   const total = Number((await sql<{ n: number }>`SELECT count(*) AS n FROM cases`.execute(engine.db)).rows[0].n)
-  return { cases: total, window, tile, rows }
+  return { cases: total, window, tile, rows, binsUnderLoad }
+}
+
+/**
+ * The 250 m hexbins of hazards alone and while map reads (the busiest tiles,
+ * plain and clustered, the risk scores and a page of hazards) arrive at a
+ * steady rate that keeps {@link BINS_LOAD_SHARE} of the cores busy, in
+ * alternating blocks.
+ */
+async function benchBinsUnderLoad(base: string, token: string, range: string, tilePaths: string[], runs: number, cores: number): Promise<AnalyticsBench['binsUnderLoad']> {
+  const get = (path: string) => async () => {
+    const response = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } })
+    const body = await response.arrayBuffer()
+    if (response.status !== 200) throw new Error(`${path}: API answered ${response.status}: ${Buffer.from(body).toString().slice(0, 300)}`)
+  }
+  const binsPath = `/api/analytics/bins?layer=hazards&shape=hex&cellMeters=${HEX_CELL_METERS}&${range}`
+  const requests = [...tilePaths, `/api/analytics/risk/scores?level=grid&${range}`, '/api/collections/hazards/items?limit=100']
+  const background = requests.map(get)
+  const ratePerSecond = BINS_LOAD_RPS ?? (BINS_LOAD_SHARE * cores * 1000) / (await meanMs(background, 3))
+  const timing = await timeQuietAndLoaded(get(binsPath), background, { turns: Math.max(20, runs), blocks: 5, ratePerSecond, warmup: 3 })
+  const shown = requests.map((path) => path.replace(/[?&](from|to)=[^&]*/g, '').replace(/\?$/, ''))
+  return { ...timing, label: `GET /api/analytics/bins (hex ${HEX_CELL_METERS} m, hazards)`, background: { ...timing.background, requests: shown } }
+}
+
+/** Mean time of one of `requests` in ms, each run `rounds` times one after another (after one untimed round). */
+async function meanMs(requests: ReadonlyArray<() => Promise<unknown>>, rounds: number): Promise<number> {
+  for (const request of requests) await request()
+  const start = performance.now()
+  for (let round = 0; round < rounds; round += 1) for (const request of requests) await request()
+  return (performance.now() - start) / (rounds * requests.length)
 }

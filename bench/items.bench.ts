@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { DbEngine } from '../server/core/db/engine.ts'
 import { areaFeaturesQuery } from '../server/features/areas/areas.repository.ts'
 import type { Bbox } from '../server/core/postgis/envelope.ts'
-import { summarise, timeRuns, type Timing } from './stats.ts'
+import { summarise, timeInterleaved, type Timing } from './stats.ts'
 
 /** A bbox over the centre of the sample township. */
 export const BENCH_BBOX: Bbox = [100.08, 25.8, 100.19, 25.9]
@@ -17,7 +17,7 @@ export interface ItemsBench {
 
 /**
  * Times `GET /api/collections/fine-grids/items?bbox=…&limit=1000` over HTTP
- * against the same SQL statement run directly on the driver.
+ * against the same SQL statement run directly on the driver, in turns.
  */
 export async function benchItems(app: FastifyInstance, engine: DbEngine, token: string, runs: number): Promise<ItemsBench> {
   const address = await app.listen({ port: 0, host: '127.0.0.1' })
@@ -25,16 +25,18 @@ export async function benchItems(app: FastifyInstance, engine: DbEngine, token: 
   const headers = { authorization: `Bearer ${token}` }
   let payloadBytes = 0
   let features = 0
-  const apiSamples = await timeRuns(async () => {
+  const api = async () => {
     const response = await fetch(url, { headers })
     const body = await response.arrayBuffer()
     if (!response.ok) throw new Error(`API answered ${response.status}: ${Buffer.from(body).toString()}`)
     payloadBytes = body.byteLength
-  }, runs)
+  }
   const statement = areaFeaturesQuery(engine.db, { level: 'fine_grid', bbox: BENCH_BBOX, limit: 1000, offset: 0 }).compile()
-  const sqlSamples = await timeRuns(async () => {
+  const direct = async () => {
     const result = await engine.db.executeQuery(statement)
     features = Number((result.rows[0] as { returned: number }).returned)
-  }, runs)
+  }
+  // In turns (API, SQL, API, SQL…): on a shared machine, load that comes and goes then weighs on both alike.
+  const [apiSamples, sqlSamples] = await timeInterleaved([api, direct], runs)
   return { api: summarise(apiSamples), sql: summarise(sqlSamples), payloadBytes, features }
 }

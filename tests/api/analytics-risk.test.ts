@@ -111,6 +111,35 @@ describe('risk score', () => {
     expect(Object.values(explained.keyPersons).map((part) => (part as { count: number | null }).count)).toEqual([null, null, null, null])
   })
 
+  it('serves the same scores by area id without geometry (the map joins them to its area layers), protected alike', async () => {
+    for (const user of [users.dispatcher, users.leader]) {
+      const window = q({ level: 'grid', to: T.toISOString() })
+      const collection = (await c.get(user, `/api/analytics/risk?${window}`)).json()
+      const response = await c.get(user, `/api/analytics/risk/scores?${window}`)
+      expect(response.statusCode, response.body).toBe(200)
+      expect(response.headers['content-type']).toContain('application/json')
+      const body = response.json()
+      expect(body).toMatchObject({ level: 'grid', window: collection.window })
+      expect(body.areas).toEqual(
+        collection.features.map((f: { id: number; properties: Record<string, unknown> }) => ({
+          id: f.id,
+          score: f.properties.score,
+          colour: f.properties.colour,
+          breakdown: f.properties.breakdown,
+          counts: f.properties.counts,
+        })),
+      )
+      expect(response.body).not.toContain('coordinates')
+      expect(response.body.length * 3).toBeLessThan((await c.get(user, `/api/analytics/risk?${window}`)).body.length)
+    }
+    const mine = (await c.get(users.dispatcher, `/api/analytics/risk/scores?${q({ to: T.toISOString() })}`)).json().areas.find((a: { id: number }) => a.id === spot.baseGridId)
+    expect(mine).toMatchObject({ score: 13.5, colour: 'orange' })
+    const leaders = (await c.get(users.leader, `/api/analytics/risk/scores?${q({ to: T.toISOString() })}`)).json().areas.find((a: { id: number }) => a.id === spot.baseGridId)
+    expect(leaders).toMatchObject({ score: 10.5, counts: { keyPersons: null } })
+    expect((await c.get(users.gridWorker, `/api/analytics/risk/scores`)).statusCode).toBe(403)
+    expect((await c.get(users.leader, `/api/analytics/risk/scores?level=town`)).statusCode).toBe(400)
+  })
+
   it('explains a score: each case with its contribution, key persons as counts by colour only', async () => {
     const response = await c.get(users.dispatcher, `/api/analytics/risk/${spot.baseGridId}/explain?${q({ to: T.toISOString() })}`)
     expect(response.statusCode).toBe(200)
@@ -181,7 +210,7 @@ describe('permissions and settings', () => {
   it('documents every analytics route in the OpenAPI document', async () => {
     const doc = (await t.app.inject({ url: '/api/openapi.json' })).json()
     const paths = Object.keys(doc.paths ?? {})
-    for (const path of ['/api/analytics/risk', '/api/analytics/risk/change', '/api/analytics/risk/{areaId}/explain', '/api/analytics/settings', '/api/analytics/bins', '/api/analytics/bins/cases', '/api/analytics/dispute-clusters', '/api/analytics/dispute-arcs', '/api/analytics/dispute-clusters/joint-case', '/api/analytics/kpis', '/api/analytics/kpis.xlsx', '/api/analytics/trend']) {
+    for (const path of ['/api/analytics/risk', '/api/analytics/risk/scores', '/api/analytics/risk/change', '/api/analytics/risk/{areaId}/explain', '/api/analytics/settings', '/api/analytics/bins', '/api/analytics/bins/cases', '/api/analytics/dispute-clusters', '/api/analytics/dispute-arcs', '/api/analytics/dispute-clusters/joint-case', '/api/analytics/kpis', '/api/analytics/kpis.xlsx', '/api/analytics/trend']) {
       expect(paths).toContain(path)
     }
     expect(paths.some((path) => path.startsWith('/api/tiles/'))).toBe(true)

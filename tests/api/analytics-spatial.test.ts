@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { sql } from 'kysely'
 import { createTestApp, type TestApp, type TestUser } from '../support/test-app.ts'
 import { caseClient, gridPoints, type GridPoint } from '../support/cases.ts'
+import { registerPerson, type GridSpot } from '../support/key-persons.ts'
 import { offsetMetres, pointsAcrossVillageBoundary, registerCase, villageAt } from '../support/analytics.ts'
 
 let t: TestApp
@@ -22,6 +24,16 @@ beforeAll(async () => {
   points = await gridPoints(t.database.engine.db)
 })
 afterAll(() => t?.close())
+
+/** "i,j" of the cell of ST_HexagonGrid / ST_SquareGrid (EPSG:32647) that contains `point`: the grid the bins are defined on. */
+async function cellOf(shape: 'hex' | 'square', cellMeters: number, point: { lon: number; lat: number }): Promise<string> {
+  const grid = shape === 'hex' ? sql`ST_HexagonGrid(${cellMeters}::float8, p.m)` : sql`ST_SquareGrid(${cellMeters}::float8, p.m)`
+  const { rows } = await sql<{ i: number; j: number }>`
+    SELECT g.i, g.j FROM (SELECT ST_Transform(ST_SetSRID(ST_MakePoint(${point.lon}::float8, ${point.lat}::float8), 4326), 32647) AS m) p,
+      ${grid} g WHERE ST_Intersects(g.geom, p.m)`.execute(t.database.engine.db)
+  expect(rows).toHaveLength(1)
+  return `${rows[0].i},${rows[0].j}`
+}
 
 const features = async (url: string, user = leader) => {
   const response = await c.get(user, url)
@@ -92,6 +104,38 @@ describe('bins', () => {
     const refused = await c.get(leader, `/api/analytics/bins/cases?layer=key-persons&cell=1,1`)
     expect(refused.statusCode).toBe(400)
     expect(refused.json().code).toBe('key_person_bin_listing')
+  })
+
+  it('puts a newly registered case and a moved household in the cell of their projected point (stored coordinates kept current)', async () => {
+    const [first, second] = [points[5], points[points.length - 3]]
+    const id = await registerCase(t, dispatcher, 'hazards', first, { reportedAt: day(70, 3).toISOString() })
+    for (const shape of ['hex', 'square'] as const) {
+      const body = await features(`/api/analytics/bins?layer=hazards&shape=${shape}&cellMeters=250&${win(70)}`)
+      expect(body.features.map((f: { properties: { cell: string; count: number } }) => [f.properties.cell, f.properties.count])).toEqual([
+        [await cellOf(shape, 250, first), 1],
+      ])
+      const listed = await features(`/api/analytics/bins/cases?layer=hazards&shape=${shape}&cellMeters=250&cell=${await cellOf(shape, 250, first)}&${win(70)}`)
+      expect(listed.cases.map((row: { id: number }) => row.id)).toEqual([id])
+    }
+
+    const person = await registerPerson(t, dispatcher, first as unknown as GridSpot)
+    const moved = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/key-persons/${person.id}`,
+      headers: { ...dispatcher.headers, 'if-match': '"1"' },
+      payload: { household: { lon: second.lon, lat: second.lat } },
+    })
+    expect(moved.statusCode, moved.body).toBe(200)
+    const [before, after] = [await cellOf('hex', 250, first), await cellOf('hex', 250, second)]
+    expect(after).not.toBe(before)
+    const persons = await features(`/api/analytics/bins?layer=key-persons&shape=hex&cellMeters=250`, dispatcher)
+    expect(persons.features.map((f: { properties: { cell: string; count: number } }) => [f.properties.cell, f.properties.count])).toEqual([[after, 1]])
+
+    // The stored coordinates are exactly what a transform per request gives, for every row.
+    const { rows } = await sql<{ stale: number }>`
+      SELECT (SELECT count(*) FROM cases WHERE utm_x_meters IS DISTINCT FROM ST_X(ST_Transform(geom, 32647)) OR utm_y_meters IS DISTINCT FROM ST_Y(ST_Transform(geom, 32647)))
+        + (SELECT count(*) FROM key_persons WHERE utm_x_meters IS DISTINCT FROM ST_X(ST_Transform(household_geom, 32647)) OR utm_y_meters IS DISTINCT FROM ST_Y(ST_Transform(household_geom, 32647))) AS stale`.execute(t.database.engine.db)
+    expect(Number(rows[0].stale)).toBe(0)
   })
 })
 

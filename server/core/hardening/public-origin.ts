@@ -69,12 +69,24 @@ export function isOwnOrigin(request: FastifyRequest, origin: string): boolean {
 
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]'])
 
+/**
+ * How long the machine's addresses are reused: `networkInterfaces()` is a
+ * system call plus an object per address, and every link of a page asked for
+ * it (a few milliseconds a request on a busy machine, measured on the items
+ * pages of issue 11); an address that appears or goes is seen within this.
+ */
+const LOCAL_NAMES_TTL_MS = 5_000
+let localNames: { names: Set<string>; until: number } | undefined
+
 /** Host names that are this machine: loopback and the addresses of its network interfaces. */
 function localHostNames(): Set<string> {
+  const now = Date.now()
+  if (localNames && localNames.until > now) return localNames.names
   const names = new Set(LOOPBACK_NAMES)
   for (const addresses of Object.values(networkInterfaces())) {
     for (const address of addresses ?? []) names.add(address.family === 'IPv6' ? `[${address.address}]` : address.address)
   }
+  localNames = { names, until: now + LOCAL_NAMES_TTL_MS }
   return names
 }
 

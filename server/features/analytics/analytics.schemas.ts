@@ -121,6 +121,30 @@ export type RiskProperties = Static<typeof RiskPropertiesSchema>
 export const RiskCollectionSchema = featureCollectionSchema(RiskPropertiesSchema, 'one MultiPolygon per current area', { level: Type.String(), window: WindowSchema })
 export type RiskCollection = Static<typeof RiskCollectionSchema>
 
+/**
+ * `GET /api/analytics/risk/scores`: the changing values of the risk map by
+ * area id, without geometry — the client joins them to the area outlines it
+ * already holds (the area layers), so a new window or a write costs a few
+ * kilobytes instead of every outline again.
+ */
+export const RiskScoresSchema = Type.Object(
+  {
+    level: Type.String(),
+    window: WindowSchema,
+    areas: Type.Array(
+      Type.Object({
+        id: Type.Integer({ description: 'Area id: the id of the feature in the area collections and of GET /api/analytics/risk' }),
+        score: Type.Number(),
+        colour: RiskColourSchema,
+        breakdown: BreakdownSchema,
+        counts: RiskCountsSchema,
+      }),
+    ),
+  },
+  { description: 'Risk score and colour of every current area of the level, by area id (no geometry; ordered by area code)' },
+)
+export type RiskScores = Static<typeof RiskScoresSchema>
+
 /** One case behind a score. */
 export const ExplainedCaseSchema = Type.Object({
   id: Type.Integer(),

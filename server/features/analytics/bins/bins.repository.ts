@@ -3,7 +3,7 @@ import type { Db } from '../../../core/db/database.ts'
 import type { Colour, PersonStatus } from '../../../core/db/tables/key-person.ts'
 import { asGeoJson } from '../../../core/postgis/geojson.ts'
 import { reportedInSql } from '../case-state.ts'
-import { METRIC_SRID, toLonLat, toMetric, withSrid } from '../../../core/postgis/crs.ts'
+import { METRIC_SRID, toLonLat, withSrid } from '../../../core/postgis/crs.ts'
 import type { TimeWindow } from '../../../core/time/time-window.ts'
 
 /** Layers that can be binned. */
@@ -45,17 +45,21 @@ export interface BinCaseRow {
 
 const ACTIVE_PERSON_STATUSES: PersonStatus[] = ['in_management', 'away']
 
-/** Points of a layer (alias-free rows: id, geom in 4326, area ids), filtered. */
+/**
+ * Points of a layer, filtered: alias-free rows of id, x and y in metres of
+ * EPSG:32647 (stored by the database when the row is written, migration
+ * 0015: no transform per request), area ids and colour.
+ */
 function layerPoints(layer: BinLayer, filter: BinFilter): RawBuilder<unknown> {
   if (layer === 'key-persons') {
     const statuses = filter.statuses && filter.statuses.length > 0 ? filter.statuses : ACTIVE_PERSON_STATUSES
-    return sql`SELECT p.id, p.household_geom AS geom, p.village_id, p.base_grid_id, p.colour
+    return sql`SELECT p.id, p.utm_x_meters AS x, p.utm_y_meters AS y, p.village_id, p.base_grid_id, p.colour
       FROM key_persons p
       WHERE p.archived_at IS NULL AND p.household_geom IS NOT NULL AND p.status IN (${sql.join(statuses)})
         ${filter.category ? sql`AND p.category = ${filter.category}` : sql``}`
   }
   const kind = layer === 'hazards' ? 'hazard' : 'dispute'
-  return sql`SELECT c.id, c.geom, c.village_id, c.base_grid_id, NULL::text AS colour
+  return sql`SELECT c.id, c.utm_x_meters AS x, c.utm_y_meters AS y, c.village_id, c.base_grid_id, NULL::text AS colour
     FROM cases c
     WHERE c.kind = ${kind} AND ${reportedInSql(filter.window.from, filter.window.to)}
       ${filter.statuses && filter.statuses.length > 0 ? sql`AND c.status IN (${sql.join(filter.statuses)})` : sql``}
@@ -72,13 +76,13 @@ function layerPoints(layer: BinLayer, filter: BinFilter): RawBuilder<unknown> {
  *   a point lies in the hexagon of the nearest centre, found among the two
  *   columns around it.
  * A point on a shared edge goes to the lowest (i, j), as before, so that no
- * point is counted twice. Each point is transformed and its coordinates read
- * once (OFFSET 0 keeps the planner from inlining them into every use).
+ * point is counted twice. The coordinates are the stored projected ones
+ * (`utm_x_meters`, `utm_y_meters`): the same numbers ST_Transform gave per
+ * request before, so the cells are identical.
  */
 function assignedCells(layer: BinLayer, shape: BinShape, cellMeters: number, filter: BinFilter): RawBuilder<unknown> {
   const s = sql`${cellMeters}::float8`
-  const points = sql`SELECT p.id, p.colour, ST_X(p.m) AS x, ST_Y(p.m) AS y
-    FROM (SELECT q.id, q.colour, ${toMetric(sql.ref('q.geom'))} AS m FROM (${layerPoints(layer, filter)}) q OFFSET 0) p OFFSET 0`
+  const points = sql`SELECT q.id, q.colour, q.x, q.y FROM (${layerPoints(layer, filter)}) q`
   if (shape === 'square') {
     return sql`SELECT pt.id, pt.colour, (ceil(pt.x / ${s}) - 1)::int AS i, (ceil(pt.y / ${s}) - 1)::int AS j FROM (${points}) pt`
   }

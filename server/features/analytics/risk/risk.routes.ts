@@ -16,6 +16,7 @@ import {
   RiskCollectionSchema,
   RiskExplanationSchema,
   RiskLevelSchema,
+  RiskScoresSchema,
 } from '../analytics.schemas.ts'
 
 const LEVELS = { grid: 'base_grid', village: 'village', fine_grid: 'fine_grid' } as const satisfies Record<string, RiskLevel>
@@ -54,6 +55,42 @@ const riskRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const risks = await computeRisk(app.db, level, window, { withGeometry: true, protection })
       const features = risks.map((risk) => featureText(risk.area.id, risk.area.geometry, toRiskProperties(risk)))
       return reply.type(GEOJSON).send(collectionText(features, { level: request.query.level ?? 'grid', window: windowDto(window) }) as never)
+    },
+  )
+
+  app.get(
+    '/risk/scores',
+    {
+      config: { access: ANALYTICS_ACCESS },
+      schema: {
+        tags: ['Analytics'],
+        summary: 'Risk score and colour of every current grid or village by area id, without geometry (join to the area layers)',
+        description:
+          'The same scores as GET /api/analytics/risk (same formula, window and key-person protection), without the outlines: ' +
+          'the map joins them by area id to the geometry it already has, so only the values that change travel.',
+        querystring: Type.Object({ level: Type.Optional(RiskLevelSchema), ...WindowQuery }, { additionalProperties: false }),
+        response: {
+          200: RiskScoresSchema,
+          ...errorResponses(400, 401, 403),
+        },
+      },
+    },
+    async (request) => {
+      const level = LEVELS[request.query.level ?? 'grid']
+      const window = parseWindow(request.query)
+      const protection = await countProtectionFor(app.db, currentUser(request))
+      const risks = await computeRisk(app.db, level, window, { protection })
+      return {
+        level: request.query.level ?? 'grid',
+        window: windowDto(window),
+        areas: risks.map((risk) => ({
+          id: risk.area.id,
+          score: roundScore(risk.score),
+          colour: risk.colour,
+          breakdown: roundBreakdown(risk.breakdown),
+          counts: risk.counts,
+        })),
+      }
     },
   )
 

@@ -12,6 +12,7 @@ import type {
   RiskCollection,
   RiskExplanation,
   RiskLevel,
+  RiskScores,
   RiskSettings,
 } from './types';
 
@@ -32,9 +33,13 @@ function query(params: Record<string, string | number | undefined>): string {
  * the dispatch center, stations and admins; grid workers get 403.
  */
 export const analyticsApi = {
-  /** Scores and four-colour grades of every grid or village (GeoJSON). */
+  /** Scores and four-colour grades of every grid or village (GeoJSON, with outlines: for GIS clients). */
   risk: (level: RiskLevel, window: WindowQuery, signal?: AbortSignal) =>
     request<RiskCollection>(`/api/analytics/risk?${query({ level, ...window })}`, { signal }),
+
+  /** Scores and four-colour grades of every grid or village by area id, without outlines (the map joins them to its area layers). */
+  scores: (level: RiskLevel, window: WindowQuery, signal?: AbortSignal) =>
+    request<RiskScores>(`/api/analytics/risk/scores?${query({ level, ...window })}`, { signal }),
 
   /** The events behind one area's score. */
   explain: (areaId: number, window: WindowQuery, signal?: AbortSignal) =>

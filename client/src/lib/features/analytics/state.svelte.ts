@@ -11,7 +11,7 @@ import type {
   DisputeArcs,
   JointCase,
   RiskChange,
-  RiskCollection,
+  RiskScores,
   RiskExplanation,
   RiskLevel,
   RiskSettings,
@@ -20,6 +20,7 @@ import { featureBounds } from '../../map/geometry';
 import { playback } from './playback.svelte';
 import { DAY_MS, townshipDay, townshipMidnight, townshipMonthStart } from '../../ui/time';
 import { camera } from '../../map/camera';
+import { mapView } from '../../map/view.svelte';
 
 /** The period of the risk map. */
 export type RiskPeriod = 'month' | 'last30' | 'custom';
@@ -87,7 +88,7 @@ export class RiskMap {
   /** What the kernel-density heatmap shows. */
   heatmap = $state<HeatmapChoice>('off');
 
-  risk = $state.raw<RiskCollection | null>(null);
+  risk = $state.raw<RiskScores | null>(null);
   settings = $state.raw<RiskSettings | null>(null);
   change = $state.raw<RiskChange | null>(null);
   bins = $state.raw<BinCollection | null>(null);
@@ -151,7 +152,7 @@ export class RiskMap {
       const binOptions = this.binOptions;
       const heatLayer = this.heatmap;
       const [risk, settings, change, bins, clusters, arcs, heat] = await Promise.all([
-        this.#cached(`risk|${this.level}`, window, () => analyticsApi.risk(this.level, window, signal)),
+        this.#cached(`risk|${this.level}`, window, () => analyticsApi.scores(this.level, window, signal)),
         this.settings ? Promise.resolve(this.settings) : analyticsApi.settings(signal),
         this.showChange
           ? analyticsApi.change(
@@ -256,11 +257,11 @@ export class RiskMap {
     this.explanation = null;
   }
 
-  /** Flies the map to one area of the loaded risk map. */
+  /** Flies the map to one area of the risk map (its outline as the area layers loaded it). */
   flyTo(areaId: number): void {
-    const feature = this.risk?.features.find((candidate) => Number(candidate.id) === areaId);
+    const feature = mapView.feature(areaId);
     if (!feature) return;
-    this.fitGeometry(feature.geometry as Polygon | MultiPolygon);
+    this.fitGeometry(feature.geometry);
   }
 
   /** Fits the map to a geometry (a cluster hull). */

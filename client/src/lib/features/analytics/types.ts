@@ -31,6 +31,7 @@ export type {
   RiskCounts,
   RiskExplanation,
   RiskProperties,
+  RiskScores,
   RiskSettings,
   RiskWindow,
   VillageRef,
@@ -52,7 +53,7 @@ export type BinCases = Omit<BinCasesDto, 'cases'> & { cases: BinCase[] };
 /** One case of a bin. */
 export type BinCase = Omit<BinCasesDto['cases'][number], 'kind'> & { kind: CaseKind };
 
-/** `GET /api/analytics/risk`. */
+/** `GET /api/analytics/risk` (GeoJSON with outlines; the map uses {@link RiskScores} instead). */
 export type RiskCollection = WithGeometry<RiskCollectionDto>;
 
 /** `GET /api/analytics/bins`. */
