@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sql } from 'kysely'
 import { createTestApp, type TestApp, type TestUser } from '../support/test-app.ts'
-import { caseClient, gridPoints, type GridPoint } from '../support/cases.ts'
+import { gridPoints, type GridPoint } from '../support/cases.ts'
 import { registerCase } from '../support/analytics.ts'
 
 // The dispute-clusters route clusters in the server (dbscan.ts); these
