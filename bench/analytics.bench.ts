@@ -102,18 +102,18 @@ async function compareClusters(engine: DbEngine, window: TimeWindow, distanceMet
  */
 async function measureCachedTile(label: string, url: string, token: string, base: string, staticDir: string, runs: number): Promise<CachedTileRow> {
   const headers = { authorization: `Bearer ${token}` }
-  const first = await fetch(url, { headers })
+  const first = await fetchFresh(url, { headers })
   const body = Buffer.from(await first.arrayBuffer())
   const name = `bench-tile-${Date.now()}.mvt`
   writeFileSync(join(staticDir, name), body)
   let hits = 0
   const cached = async () => {
-    const response = await fetch(url, { headers })
+    const response = await fetchFresh(url, { headers })
     await response.arrayBuffer()
     if (response.headers.get('x-tile-cache') === 'hit') hits += 1
   }
   const staticFile = async () => {
-    const response = await fetch(`${base}/${name}`)
+    const response = await fetchFresh(`${base}/${name}`, {})
     if ((await response.arrayBuffer()).byteLength !== body.byteLength) throw new Error('static file of another size')
   }
   const [cachedSamples, staticSamples] = await timeInterleaved([cached, staticFile], runs, 20)
@@ -154,6 +154,21 @@ function replayStages(engine: DbEngine, stages: CompiledQuery[][]) {
   }
 }
 
+/**
+ * `fetch`, tried once more when the server had closed the kept-alive socket
+ * meanwhile: it closes sockets idle for its connectionTimeout (60 s) while
+ * advertising a longer keep-alive, and a slow SQL baseline turn can leave the
+ * socket idle that long.
+ */
+async function fetchFresh(url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init)
+  } catch (error) {
+    if ((error as { cause?: { code?: string } }).cause?.code !== 'UND_ERR_SOCKET') throw error
+    return fetch(url, init)
+  }
+}
+
 function countItems(body: Buffer, contentType: string | null): number {
   if (!contentType?.includes('json')) return 0
   return (JSON.parse(body.toString()) as { features?: unknown[] }).features?.length ?? 0
@@ -173,7 +188,7 @@ async function measure(
   let turn = 0
   const api = async () => {
     turn += 1
-    const response = await fetch(typeof url === 'string' ? url : url(turn), { headers: { authorization: `Bearer ${token}` } })
+    const response = await fetchFresh(typeof url === 'string' ? url : url(turn), { headers: { authorization: `Bearer ${token}` } })
     payload = Buffer.from(await response.arrayBuffer())
     contentType = response.headers.get('content-type')
     if (response.status !== 200) throw new Error(`${label}: API answered ${response.status}: ${payload.toString().slice(0, 300)}`)

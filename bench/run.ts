@@ -14,7 +14,6 @@ import { ms } from './stats.ts'
 import { PGLITE_ANALYTICS_CASES, runAnalyticsBench, runServerAnalyticsBench } from './analytics-run.ts'
 import { benchBoundaries, printBoundaryBench } from './boundaries.bench.ts'
 import { benchBoundaryImport, printBoundaryImportBench } from './boundaries-import.bench.ts'
-import { runClientDecodeBench } from './client-decode.bench.ts'
 import { benchLoad, printLoadBench } from './load.bench.ts'
 
 const GEODATA_DIR = new URL('../geodata/xizhou', import.meta.url).pathname
@@ -111,7 +110,8 @@ if (serverUrl && (selected('items') || selected('cases') || selected('boundaries
   })
 }
 if (serverUrl && selected('analytics')) await runServerAnalyticsBench(serverUrl)
-if (selected('client')) await runClientDecodeBench(serverUrl)
+// Imported only when run: it pulls in the browser test helpers, which refuse to load outside vitest.
+if (selected('client')) await (await import('./client-decode.bench.ts')).runClientDecodeBench(serverUrl)
 if (!serverUrl && onEngine('server')) {
   console.log('\n(set BENCH_DATABASE_URL=postgres://… to benchmark a PostgreSQL + PostGIS server too)')
 }

@@ -20,10 +20,14 @@
 -- recorded as the table's clustering index) rewrites it in order again, e.g.
 -- nightly or monthly. It takes an exclusive lock on cases for its duration
 -- (about a minute at a million cases); so does this migration.
-CREATE FUNCTION tile14_key(geom geometry) RETURNS integer
+--
+-- PostGIS calls in the function are schema-qualified: index builds and
+-- CLUSTER run index expressions with search_path = pg_catalog, pg_temp
+-- (PostgreSQL 17+, so PGlite), where an unqualified ST_X is not found.
+CREATE FUNCTION tile14_key(geom public.geometry) RETURNS integer
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-  SELECT (floor((ST_X(geom) + 180) / 360 * 16384) * 16384
-    + floor((1 - ln(tan(radians(ST_Y(geom))) + 1 / cos(radians(ST_Y(geom)))) / pi()) / 2 * 16384))::integer
+  SELECT (floor((public.ST_X(geom) + 180) / 360 * 16384) * 16384
+    + floor((1 - ln(tan(radians(public.ST_Y(geom))) + 1 / cos(radians(public.ST_Y(geom)))) / pi()) / 2 * 16384))::integer
 $$;
 
 COMMENT ON FUNCTION tile14_key(geometry) IS
