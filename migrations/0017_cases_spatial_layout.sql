@@ -42,12 +42,8 @@ CLUSTER cases USING cases_kind_tile14;
 -- this partial covering index serves them without visiting the table.
 CREATE INDEX cases_dispute_points ON cases (reported_at) INCLUDE (id, village_id, geom) WHERE kind = 'dispute';
 
--- Parties' villages of clusters: members' parties (case → villages) for small
--- clusters, and per village the first party among the members for large ones,
--- both index-only. The second supersedes case_parties_village (home_village_id).
+-- Parties' villages of clusters: the members' parties, read index-only.
 CREATE INDEX case_parties_case_village ON case_parties (case_id) INCLUDE (home_village_id);
-CREATE INDEX case_parties_village_case ON case_parties (home_village_id, case_id);
-DROP INDEX case_parties_village;
 
 ANALYZE cases;
 ANALYZE case_parties;

@@ -128,7 +128,7 @@ beforeAll(async () => {
     mixed.push([cx, cy]) // 60 m from both cores: a border point at eps 60, minPoints 5
   }
   await copyDisputes(template, mixed, day(1), villages)
-  // Day 2: one dense blob of 2,500 disputes (the large-cluster path of the parties' villages).
+  // Day 2: one dense blob of 2,500 disputes, parties from every village.
   await copyDisputes(template, Array.from({ length: 2500 }, () => [(next() - 0.5) * 800, (next() - 0.5) * 800] as [number, number]), day(2), villages)
   // Day 3: few disputes: no more points than minPoints, or just enough.
   await copyDisputes(template, [[0, 0], [5, 0], [0, 5]], day(3), villages)

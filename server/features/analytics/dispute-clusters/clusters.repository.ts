@@ -97,37 +97,25 @@ export async function findClusterHulls(db: Db, points: { cluster: number[]; x: n
   return new Map(rows.map((row) => [Number(row.cluster), row.hull]))
 }
 
-/** Clusters larger than this look up their parties' villages village by village (see {@link findPartyVillages}). */
-export const LARGE_CLUSTER_MEMBERS = 2000
-
 /**
  * The distinct home villages of the parties of each cluster's members,
- * ascending. A small cluster reads its members' parties (index-only on
- * `case_parties_case_village`); a large one asks, for each area, whether
- * any party from it is among the members (index-only on
- * `case_parties_village_case`, stopping at the first): with a few dozen
- * villages, a cluster of a hundred thousand disputes finds every village in
- * its first rows instead of reading a quarter of a million parties.
+ * ascending: the members' parties, read index-only through
+ * `case_parties_case_village` (migration 0017). The members go in as arrays
+ * joined with unnest (a join PostgreSQL can hash), not as `= ANY(array)`,
+ * which it tests element by element against a bound parameter.
  */
 export async function findPartyVillages(db: Db, clusters: number[][]): Promise<number[][]> {
-  const small = clusters.flatMap((members, cluster) => (members.length <= LARGE_CLUSTER_MEMBERS ? members.map((id) => [id, cluster]) : []))
   const found: number[][] = clusters.map(() => [])
-  if (small.length > 0) {
-    const { rows } = await sql<{ cluster: number; villages: string[] }>`
-      SELECT u.cluster, array_agg(DISTINCT p.home_village_id) AS villages
-      FROM unnest(${small.map(([id]) => id)}::int8[], ${small.map(([, cluster]) => cluster)}::int4[]) AS u(id, cluster)
-      JOIN case_parties p ON p.case_id = u.id
-      GROUP BY u.cluster`.execute(db)
-    for (const row of rows) found[Number(row.cluster)] = row.villages.map(Number)
-  }
-  for (const [cluster, members] of clusters.entries()) {
-    if (members.length <= LARGE_CLUSTER_MEMBERS) continue
-    const { rows } = await sql<{ id: string }>`
-      SELECT a.id FROM areas a
-      WHERE EXISTS (SELECT 1 FROM case_parties p WHERE p.home_village_id = a.id AND p.case_id = ANY (${members}::int8[]))`.execute(db)
-    found[cluster] = rows.map((row) => Number(row.id))
-  }
-  return found.map((villages) => villages.sort((a, b) => a - b))
+  const ids = clusters.flat()
+  if (ids.length === 0) return found
+  const labels = clusters.flatMap((members, cluster) => members.map(() => cluster))
+  const { rows } = await sql<{ cluster: number; villages: string[] }>`
+    SELECT u.cluster, array_agg(DISTINCT p.home_village_id) AS villages
+    FROM unnest(${ids}::int8[], ${labels}::int4[]) AS u(id, cluster)
+    JOIN case_parties p ON p.case_id = u.id
+    GROUP BY u.cluster`.execute(db)
+  for (const row of rows) found[Number(row.cluster)] = row.villages.map(Number).sort((a, b) => a - b)
+  return found
 }
 
 /** Pairs of distinct home villages among the parties of each dispute reported in the window, counted over disputes. */
