@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { buildApp } from '../server/app.ts'
 import { prepareDatabase } from '../server/bootstrap.ts'
 import { openEngine, type DbEngine } from '../server/core/db/engine.ts'
@@ -23,11 +26,15 @@ export async function runAnalyticsBench(label: string, engine: DbEngine, volume:
   }
   const loaded = await ensureCases(engine, volume, progress)
   if (loaded.added > 0) console.log(`\n[${label}] ${loaded.added.toLocaleString('en')} sample cases generated and analysed in ${(loaded.ms / 1000).toFixed(1)} s`)
-  const app = await buildApp({ engine, logLevel: 'silent', login: { adminSecondFactor: 'off' } })
+  // A folder served by the client plugin, for the static file beside the cached tile.
+  const staticDir = mkdtempSync(join(tmpdir(), 'gridatlas-bench-static-'))
+  writeFileSync(join(staticDir, 'index.html'), '<!doctype html>')
+  const app = await buildApp({ engine, logLevel: 'silent', login: { adminSecondFactor: 'off' }, clientDir: staticDir, geodataDir: GEODATA_DIR })
   try {
-    return printAnalyticsBench(label, await benchAnalytics(app, engine, { runs: RUNS }), RUNS, targets)
+    return printAnalyticsBench(label, await benchAnalytics(app, engine, { runs: RUNS, staticDir }), RUNS, targets)
   } finally {
     await app.close()
+    rmSync(staticDir, { recursive: true, force: true })
   }
 }
 
@@ -37,8 +44,8 @@ export async function runAnalyticsBench(label: string, engine: DbEngine, volume:
  * the first run, reused after).
  */
 export async function runServerAnalyticsBench(url: string): Promise<boolean> {
-  // BENCH_ANALYTICS_DATABASE names another kept database (e.g. one per branch, when branches add different migrations).
-  const name = process.env.BENCH_ANALYTICS_DATABASE ?? benchDatabaseName(PG_ANALYTICS_CASES)
+  // BENCH_ANALYTICS_DATABASE (or BENCH_PG_ANALYTICS_DB) names another kept database (e.g. one per branch, when branches add different migrations).
+  const name = process.env.BENCH_ANALYTICS_DATABASE ?? process.env.BENCH_PG_ANALYTICS_DB ?? benchDatabaseName(PG_ANALYTICS_CASES)
   const kept = await keptDatabase(url, name)
   console.log(`\n[PostgreSQL + PostGIS] analytics in database ${name} (${kept.created ? 'created now' : 'kept from an earlier run'}; DROP DATABASE ${name} to reclaim it)`)
   const engine = await openEngine({ databaseUrl: kept.url })

@@ -1,14 +1,16 @@
 import { availableParallelism } from 'node:os'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { sql, type CompiledQuery } from 'kysely'
 import type { FastifyInstance } from 'fastify'
 import type { DbEngine } from '../server/core/db/engine.ts'
 import type { TimeWindow } from '../server/core/time/time-window.ts'
 import { findUserById, type UserRecord } from '../server/core/auth/users.repository.ts'
 import { findBins } from '../server/features/analytics/bins/bins.repository.ts'
-import { findDisputeClusters, findVillagePoints } from '../server/features/analytics/dispute-clusters/clusters.repository.ts'
+import { findDisputeClusters } from '../server/features/analytics/dispute-clusters/clustering.ts'
 import { findClusterTile } from '../server/features/analytics/tiles/cluster-tiles.repository.ts'
 import { mvtEncoderFor } from '../server/core/postgis/mvt.ts'
-import { findTile, type TileAddress } from '../server/features/analytics/tiles/tiles.repository.ts'
+import type { TileAddress } from '../server/features/analytics/tiles/tiles.repository.ts'
 import { computeRisk } from '../server/features/analytics/risk/risk.service.ts'
 import { createUser } from '../server/features/users/users.service.ts'
 import { issueApiToken } from '../server/features/users/tokens.service.ts'
@@ -52,6 +54,25 @@ export interface AnalyticsBenchRow {
   items: number
 }
 
+/** The route's dispute clusters beside ST_ClusterDBSCAN on one window. */
+export interface ClusterEquality {
+  window: TimeWindow
+  distanceMeters: number
+  minPoints: number
+  clusters: number
+  members: number
+  equal: boolean
+}
+
+/** A cached tile beside a static file of the same size served by the same server. */
+export interface CachedTileRow {
+  label: string
+  cached: Timing
+  staticFile: Timing
+  bytes: number
+  hits: number
+}
+
 /** Figures of {@link benchAnalytics}. */
 export interface AnalyticsBench {
   cases: number
@@ -60,6 +81,56 @@ export interface AnalyticsBench {
   rows: AnalyticsBenchRow[]
   /** The hexbins request alone and under a steady background of map reads, in the same run (issue 11, item 5). */
   binsUnderLoad: UnderLoadTiming & { label: string; background: UnderLoadTiming['background'] & { requests: string[] } }
+  clusterEquality: ClusterEquality[]
+  cachedTiles: CachedTileRow[]
+}
+
+/**
+ * ST_ClusterDBSCAN over the disputes of a window in id order, each cluster
+ * as its members (ascending), clusters of fewer than minPoints left out as
+ * the route does: the baseline and the reference of the route's clusters.
+ */
+function referenceClusters(window: TimeWindow, distanceMeters: number, minPoints: number) {
+  return sql<{ member_ids: string[] }>`
+    SELECT array_agg(k.id ORDER BY k.id) AS member_ids FROM (
+      SELECT c.id, ST_ClusterDBSCAN(ST_Transform(c.geom, 32647), eps := ${distanceMeters}::float8, minpoints := ${minPoints}::int) OVER (ORDER BY c.id) AS cid
+      FROM cases c WHERE c.kind = 'dispute' AND c.reported_at >= ${window.from}::timestamptz AND c.reported_at < ${window.to}::timestamptz
+    ) k WHERE k.cid IS NOT NULL GROUP BY k.cid HAVING count(*) >= ${minPoints}::int`
+}
+
+const clusterKey = (clusters: number[][]) => clusters.map((members) => members.join(',')).sort().join('|')
+
+/** The route's clusters (findDisputeClusters) and ST_ClusterDBSCAN's on a window, compared member for member. */
+async function compareClusters(engine: DbEngine, window: TimeWindow, distanceMeters: number, minPoints: number): Promise<ClusterEquality> {
+  const ours = (await findDisputeClusters(engine.db, { window, distanceMeters, minPoints })).map((cluster) => cluster.memberIds)
+  const { rows } = await referenceClusters(window, distanceMeters, minPoints).execute(engine.db)
+  const theirs = rows.map((row) => row.member_ids.map(Number))
+  return { window, distanceMeters, minPoints, clusters: theirs.length, members: theirs.reduce((n, members) => n + members.length, 0), equal: clusterKey(ours) === clusterKey(theirs) }
+}
+
+/**
+ * A tile served from the cache (after one miss) beside a static file of the
+ * same bytes served by the same server (`staticDir`, served by the client
+ * plugin), timed in turns.
+ */
+async function measureCachedTile(label: string, url: string, token: string, base: string, staticDir: string, runs: number): Promise<CachedTileRow> {
+  const headers = { authorization: `Bearer ${token}` }
+  const first = await fetchFresh(url, { headers })
+  const body = Buffer.from(await first.arrayBuffer())
+  const name = `bench-tile-${Date.now()}.mvt`
+  writeFileSync(join(staticDir, name), body)
+  let hits = 0
+  const cached = async () => {
+    const response = await fetchFresh(url, { headers })
+    await response.arrayBuffer()
+    if (response.headers.get('x-tile-cache') === 'hit') hits += 1
+  }
+  const staticFile = async () => {
+    const response = await fetchFresh(`${base}/${name}`, {})
+    if ((await response.arrayBuffer()).byteLength !== body.byteLength) throw new Error('static file of another size')
+  }
+  const [cachedSamples, staticSamples] = await timeInterleaved([cached, staticFile], runs, 20)
+  return { label, cached: summarise(cachedSamples), staticFile: summarise(staticSamples), bytes: body.byteLength, hits: hits - 20 }
 }
 
 async function leaderToken(engine: DbEngine): Promise<{ user: UserRecord; token: string }> {
@@ -96,6 +167,21 @@ function replayStages(engine: DbEngine, stages: CompiledQuery[][]) {
   }
 }
 
+/**
+ * `fetch`, tried once more when the server had closed the kept-alive socket
+ * meanwhile: it closes sockets idle for its connectionTimeout (60 s) while
+ * advertising a longer keep-alive, and a slow SQL baseline turn can leave the
+ * socket idle that long.
+ */
+async function fetchFresh(url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init)
+  } catch (error) {
+    if ((error as { cause?: { code?: string } }).cause?.code !== 'UND_ERR_SOCKET') throw error
+    return fetch(url, init)
+  }
+}
+
 function countItems(body: Buffer, contentType: string | null): number {
   if (!contentType?.includes('json')) return 0
   return (JSON.parse(body.toString()) as { features?: unknown[] }).features?.length ?? 0
@@ -103,7 +189,7 @@ function countItems(body: Buffer, contentType: string | null): number {
 
 async function measure(
   label: string,
-  url: string,
+  url: string | ((turn: number) => string),
   token: string,
   stages: CompiledQuery[][],
   engine: DbEngine,
@@ -112,8 +198,10 @@ async function measure(
 ): Promise<AnalyticsBenchRow> {
   let payload = Buffer.alloc(0)
   let contentType: string | null = null
+  let turn = 0
   const api = async () => {
-    const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } })
+    turn += 1
+    const response = await fetchFresh(typeof url === 'string' ? url : url(turn), { headers: { authorization: `Bearer ${token}` } })
     payload = Buffer.from(await response.arrayBuffer())
     contentType = response.headers.get('content-type')
     if (response.status !== 200) throw new Error(`${label}: API answered ${response.status}: ${payload.toString().slice(0, 300)}`)
@@ -140,7 +228,7 @@ async function measure(
  * route's defaults: 300 m, 3 points) and the z14 hazard tile holding the most
  * cases, all over the last 90 days of the data.
  */
-export async function benchAnalytics(app: FastifyInstance, engine: DbEngine, options: { runs: number; warmup?: number }): Promise<AnalyticsBench> {
+export async function benchAnalytics(app: FastifyInstance, engine: DbEngine, options: { runs: number; warmup?: number; staticDir?: string }): Promise<AnalyticsBench> {
   const warmup = options.warmup ?? 3
   const { user, token } = await leaderToken(engine)
   const base = await listenOnce(app)
@@ -163,26 +251,38 @@ export async function benchAnalytics(app: FastifyInstance, engine: DbEngine, opt
   await run('GET /api/analytics/risk/scores (map)', `/api/analytics/risk/scores?level=grid&${range}`, (spy) => computeRisk(spy, 'base_grid', window), (s) => [s.slice(0, 1), s.slice(1)])
   const filter = { window, statuses: undefined, category: undefined }
   await run(`GET /api/analytics/bins (hex ${HEX_CELL_METERS} m, hazards)`, `/api/analytics/bins?layer=hazards&shape=hex&cellMeters=${HEX_CELL_METERS}&${range}`, (spy) => findBins(spy, 'hazards', 'hex', HEX_CELL_METERS, filter), sequential)
-  await run(
-    'GET /api/analytics/dispute-clusters',
-    `/api/analytics/dispute-clusters?${range}`,
-    async (spy) => {
-      const clusters = await findDisputeClusters(spy, { window, distanceMeters: 300, minPoints: 3 })
-      await findVillagePoints(spy, [...new Set(clusters.flatMap((cluster) => [...cluster.villageIds, ...cluster.partyVillageIds]))])
-    },
-    sequential,
+  // Dispute clusters: the baseline is the plain ST_ClusterDBSCAN query (what the route ran before, members only).
+  rows.push(
+    await measure('GET /api/analytics/dispute-clusters (vs DBSCAN SQL)', `${base}/api/analytics/dispute-clusters?${range}`, token,
+      [[referenceClusters(window, 300, 3).compile(engine.db)]], engine, options.runs, warmup),
   )
-  const tilePath = `/api/tiles/hazards/${tile.z}/${tile.x}/${tile.y}.mvt?${range}`
-  const tileLabel = `GET /api/tiles/hazards/z${tile.z} (${engine.kind === 'postgres' ? 'ST_AsMVT' : 'server-encoded'})`
-  await run(tileLabel, tilePath, (spy) => findTile(spy, mvtEncoderFor(engine.kind), 'hazards', tile, user, window), sequential)
-  const clusteredPath = `/api/tiles/hazards/${tile.z}/${tile.x}/${tile.y}.mvt?cluster=16&${range}`
-  await run(`GET /api/tiles/hazards/z${tile.z}?cluster=16 (map)`, clusteredPath, (spy) =>
-    findClusterTile(spy, mvtEncoderFor(engine.kind), 'hazards', tile, user, window), sequential)
-  // PGlite answers one statement at a time in this process: one "core" of database work, whatever the machine has.
+  // Tiles cold: each turn ends the window 1 ms later than the last, a new cache key, so every
+  // request is computed (a cache miss); the SQL replays the statements of the fixed window.
+  // (The two rows are the same clustered tile, so the second row's window ends start 10 s later: no key of the first row repeats.)
+  const coldRange = (turn: number) => `from=${window.from!.toISOString()}&to=${new Date(window.to.getTime() + turn).toISOString()}`
+  const tilePath = `/api/tiles/hazards/${tile.z}/${tile.x}/${tile.y}.mvt`
+  const tileLabel = `GET /api/tiles/hazards/z${tile.z} cold (${engine.kind === 'postgres' ? 'ST_AsMVT' : 'server-encoded'})`
+  const tileStatements = await captureStatements(engine.db, (spy) => findClusterTile(spy, mvtEncoderFor(engine.kind), 'hazards', tile, user, window))
+  rows.push(await measure(tileLabel, (turn) => `${base}${tilePath}?${coldRange(turn)}`, token, sequential(tileStatements.statements), engine, options.runs, warmup))
+  const clusteredStatements = await captureStatements(engine.db, (spy) => findClusterTile(spy, mvtEncoderFor(engine.kind), 'hazards', tile, user, window))
+  rows.push(
+    await measure(`GET /api/tiles/hazards/z${tile.z}?cluster=16 cold (map)`, (turn) => `${base}${tilePath}?cluster=16&${coldRange(10_000 + turn)}`, token,
+      sequential(clusteredStatements.statements), engine, options.runs, warmup),
+  )
+  const cachedTiles = options.staticDir
+    ? [await measureCachedTile(`GET /api/tiles/hazards/z${tile.z}?cluster=16 cached`, `${base}${tilePath}?cluster=16&${range}`, token, base, options.staticDir, Math.max(options.runs, 100))]
+    : []
+  // Exactness of the dispute clusters on a sample of windows (the route's defaults, and two other settings).
+  const clusterEquality: ClusterEquality[] = []
+  for (const [days, endDaysAgo, distanceMeters, minPoints] of [[90, 0, 300, 3], [30, 0, 100, 5], [30, 45, 300, 3], [7, 10, 50, 3], [60, 120, 150, 4]] as const) {
+    const to = new Date(window.to.getTime() - endDaysAgo * DAY_MS)
+    clusterEquality.push(await compareClusters(engine, { from: new Date(to.getTime() - days * DAY_MS), to }, distanceMeters, minPoints))
+  }
+  // PGlite answers one statement at a time: one "core" of database work, whatever the machine has.
   const cores = engine.kind === 'postgres' ? availableParallelism() : 1
-  const binsUnderLoad = await benchBinsUnderLoad(base, token, range, [tilePath, clusteredPath], options.runs, cores)
+  const binsUnderLoad = await benchBinsUnderLoad(base, token, range, [`${tilePath}?${range}`, `${tilePath}?cluster=16&${range}`], options.runs, cores)
   const total = Number((await sql<{ n: number }>`SELECT count(*) AS n FROM cases`.execute(engine.db)).rows[0].n)
-  return { cases: total, window, tile, rows, binsUnderLoad }
+  return { cases: total, window, tile, rows, clusterEquality, cachedTiles, binsUnderLoad }
 }
 
 /**

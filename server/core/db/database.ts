@@ -14,7 +14,7 @@ import type {
 import type { AuditLogTable } from './tables/audit.ts'
 import type { LoginChallengeTable, LoginThrottleTable, UserRecoveryCodeTable, UserSecondFactorTable } from './tables/login.ts'
 import type { AreaLineageTable, BoundaryChangeTable, BoundaryChangeVersionTable } from './tables/boundary.ts'
-import type { AnalyticsSettingsTable, JointCaseDisputeTable, JointCaseStationTable, JointCaseTable } from './tables/analytics.ts'
+import type { AnalyticsSettingsTable, DataRevisionTable, JointCaseDisputeTable, JointCaseStationTable, JointCaseTable } from './tables/analytics.ts'
 import type {
   KeyPersonCategoryTable,
   KeyPersonColourTable,
@@ -53,6 +53,7 @@ export interface Database {
   joint_cases: JointCaseTable
   joint_case_disputes: JointCaseDisputeTable
   joint_case_stations: JointCaseStationTable
+  data_revisions: DataRevisionTable
   boundary_changes: BoundaryChangeTable
   boundary_change_versions: BoundaryChangeVersionTable
   area_lineage: AreaLineageTable

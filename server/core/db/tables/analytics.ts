@@ -48,3 +48,10 @@ export interface JointCaseStationTable {
   joint_case_id: number
   station_key: string
 }
+
+/** One slot of a data revision counter (migration 0016): the revision of a topic is the sum of its slots. */
+export interface DataRevisionTable {
+  topic: 'cases' | 'areas'
+  slot: number
+  revision: ColumnType<string, never, never>
+}

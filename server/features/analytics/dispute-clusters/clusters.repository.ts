@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import type { Db } from '../../../core/db/database.ts'
 import { asGeoJson } from '../../../core/postgis/geojson.ts'
 import { reportedInSql } from '../case-state.ts'
-import { toLonLat, toMetric } from '../../../core/postgis/crs.ts'
+import { METRIC_SRID, toLonLat, toMetric } from '../../../core/postgis/crs.ts'
 import type { TimeWindow } from '../../../core/time/time-window.ts'
 
 /** Parameters of a clustering. */
@@ -48,57 +48,74 @@ export interface VillagePointRow {
 /** Half-width in metres of the buffer around hulls that are not polygons (two members, or members in a line). */
 export const HULL_BUFFER_METERS = 20
 
+/** A dispute reported in a window, as clustering reads it. */
+export interface DisputePoints {
+  /** Case ids, ascending (the input order of DBSCAN). */
+  ids: number[]
+  /** Position in the metric CRS (EPSG:32647), metres: exactly `ST_Transform(geom, 32647)`. */
+  x: Float64Array
+  y: Float64Array
+  /** `reported_at` in microseconds since 1970 (exact: below 2^53). */
+  reportedAtMicros: number[]
+  villageIds: number[]
+}
+
 /**
- * Clusters of the disputes reported in the window: `ST_ClusterDBSCAN` over
- * their points in UTM 47N with eps = `distanceMeters` (metres, not degrees).
- * With `windowDays`, each spatial cluster is then cut where two consecutive
- * members (by reported time) are more than `windowDays` apart, and pieces with
- * fewer than `minPoints` members are dropped. Hull = convex hull of the
- * members, buffered by {@link HULL_BUFFER_METERS} when it is not a polygon.
+ * The disputes reported in the window, ascending by id, with their metric
+ * position. Served by the covering index `cases_dispute_points` (migration
+ * 0017) without visiting the table.
  */
-export async function findDisputeClusters(db: Db, params: ClusterParams): Promise<DisputeClusterRow[]> {
-  const gap = params.windowDays === undefined ? sql`false` : sql`k.reported_at - lag(k.reported_at) OVER (PARTITION BY k.cid ORDER BY k.reported_at, k.id) > ${params.windowDays}::float8 * interval '1 day'`
-  const hull = sql`ST_ConvexHull(ST_Collect(s.g))`
-  const { rows } = await sql<{
-    member_ids: number[]
-    size: number
-    first_reported_at: Date
-    last_reported_at: Date
-    village_ids: number[]
-    party_village_ids: number[] | null
-    hull: string
-  }>`
-    WITH d AS (
-      SELECT c.id, c.reported_at, c.village_id, ${toMetric(sql.ref('c.geom'))} AS g
-      FROM cases c WHERE c.kind = 'dispute' AND ${reportedInSql(params.window.from, params.window.to)}
-    ), k AS (
-      SELECT d.*, ST_ClusterDBSCAN(d.g, eps := ${params.distanceMeters}::float8, minpoints := ${params.minPoints}::int) OVER () AS cid FROM d
-    ), t AS (
-      SELECT k.*, CASE WHEN ${gap} THEN 1 ELSE 0 END AS brk FROM k WHERE k.cid IS NOT NULL
-    ), s AS (
-      SELECT t.*, sum(t.brk) OVER (PARTITION BY t.cid ORDER BY t.reported_at, t.id) AS part FROM t
-    ), g AS (
-      SELECT array_agg(s.id ORDER BY s.id) AS member_ids, count(*) AS size,
-        min(s.reported_at) AS first_reported_at, max(s.reported_at) AS last_reported_at,
-        array_agg(DISTINCT s.village_id) AS village_ids,
-        CASE WHEN ST_GeometryType(${hull}) = 'ST_Polygon' THEN ${hull} ELSE ST_Buffer(${hull}, ${HULL_BUFFER_METERS}::float8) END AS hull
-      FROM s GROUP BY s.cid, s.part HAVING count(*) >= ${params.minPoints}::int
-    )
-    SELECT g.member_ids, g.size, g.first_reported_at, g.last_reported_at, g.village_ids,
-      (SELECT array_agg(DISTINCT p.home_village_id ORDER BY p.home_village_id) FROM case_parties p WHERE p.case_id = ANY (g.member_ids)) AS party_village_ids,
-      ${asGeoJson(toLonLat(sql.ref('g.hull')))} AS hull
-    FROM g`.execute(db)
-  return rows
-    .map((row) => ({
-      memberIds: row.member_ids.map(Number),
-      size: Number(row.size),
-      firstReportedAt: new Date(row.first_reported_at),
-      lastReportedAt: new Date(row.last_reported_at),
-      villageIds: row.village_ids.map(Number).sort((a, b) => a - b),
-      partyVillageIds: (row.party_village_ids ?? []).map(Number),
-      hull: row.hull,
-    }))
-    .sort((a, b) => b.size - a.size || a.memberIds[0] - b.memberIds[0])
+export async function findDisputePoints(db: Db, window: TimeWindow): Promise<DisputePoints> {
+  const { rows } = await sql<{ id: string; x: number; y: number; t: string; village_id: string }>`
+    SELECT c.id, ST_X(m.g) AS x, ST_Y(m.g) AS y, (extract(epoch FROM c.reported_at) * 1000000)::int8 AS t, c.village_id
+    FROM cases c CROSS JOIN LATERAL (SELECT ${toMetric(sql.ref('c.geom'))} AS g) m
+    WHERE c.kind = 'dispute' AND ${reportedInSql(window.from, window.to)}
+    ORDER BY c.id`.execute(db)
+  const points: DisputePoints = { ids: new Array(rows.length), x: new Float64Array(rows.length), y: new Float64Array(rows.length), reportedAtMicros: new Array(rows.length), villageIds: new Array(rows.length) }
+  rows.forEach((row, i) => {
+    points.ids[i] = Number(row.id)
+    points.x[i] = Number(row.x)
+    points.y[i] = Number(row.y)
+    points.reportedAtMicros[i] = Number(row.t)
+    points.villageIds[i] = Number(row.village_id)
+  })
+  return points
+}
+
+/**
+ * The hull of each cluster from points of it in the metric CRS that include
+ * all its extreme points (the convex hull of those is the convex hull of the
+ * cluster): `ST_ConvexHull`, buffered by {@link HULL_BUFFER_METERS} when it
+ * is not a polygon, as GeoJSON in CRS84. `cluster` numbers the clusters 0…n−1.
+ */
+export async function findClusterHulls(db: Db, points: { cluster: number[]; x: number[]; y: number[] }): Promise<Map<number, string>> {
+  if (points.cluster.length === 0) return new Map()
+  const hull = sql`ST_ConvexHull(ST_Collect(ST_SetSRID(ST_MakePoint(u.x, u.y), ${sql.lit(METRIC_SRID)})))`
+  const { rows } = await sql<{ cluster: number; hull: string }>`
+    SELECT h.cluster, ${asGeoJson(toLonLat(sql`CASE WHEN ST_GeometryType(h.g) = 'ST_Polygon' THEN h.g ELSE ST_Buffer(h.g, ${HULL_BUFFER_METERS}::float8) END`))} AS hull
+    FROM (SELECT u.cluster, ${hull} AS g FROM unnest(${points.cluster}::int4[], ${points.x}::float8[], ${points.y}::float8[]) AS u(cluster, x, y) GROUP BY u.cluster) h`.execute(db)
+  return new Map(rows.map((row) => [Number(row.cluster), row.hull]))
+}
+
+/**
+ * The distinct home villages of the parties of each cluster's members,
+ * ascending: the members' parties, read index-only through
+ * `case_parties_case_village` (migration 0017). The members go in as arrays
+ * joined with unnest (a join PostgreSQL can hash), not as `= ANY(array)`,
+ * which it tests element by element against a bound parameter.
+ */
+export async function findPartyVillages(db: Db, clusters: number[][]): Promise<number[][]> {
+  const found: number[][] = clusters.map(() => [])
+  const ids = clusters.flat()
+  if (ids.length === 0) return found
+  const labels = clusters.flatMap((members, cluster) => members.map(() => cluster))
+  const { rows } = await sql<{ cluster: number; villages: string[] }>`
+    SELECT u.cluster, array_agg(DISTINCT p.home_village_id) AS villages
+    FROM unnest(${ids}::int8[], ${labels}::int4[]) AS u(id, cluster)
+    JOIN case_parties p ON p.case_id = u.id
+    GROUP BY u.cluster`.execute(db)
+  for (const row of rows) found[Number(row.cluster)] = row.villages.map(Number).sort((a, b) => a - b)
+  return found
 }
 
 /** Pairs of distinct home villages among the parties of each dispute reported in the window, counted over disputes. */

@@ -1,6 +1,7 @@
 import type { Db } from '../../../core/db/database.ts'
 import type { TimeWindow } from '../../../core/time/time-window.ts'
-import { findDisputeArcs, findDisputeClusters, findVillagePoints, type ClusterParams, type DisputeClusterRow, type VillagePointRow } from './clusters.repository.ts'
+import { findDisputeArcs, findVillagePoints, type ClusterParams, type DisputeClusterRow, type VillagePointRow } from './clusters.repository.ts'
+import { findDisputeClusters } from './clustering.ts'
 
 /** A village as a cluster or an arc names it. */
 export interface VillageRef {

@@ -20,6 +20,10 @@ const WEB_MERCATOR_SIDE_METERS = 2 * 20037508.342789244
  * The cases the user may read, matching the window and filter, grouped into
  * cells aligned to the tile grid (so no cell spans two tiles): one row per
  * cell at the mean of its cases (in Web Mercator), with counts.
+ * `OFFSET 0` keeps the subquery apart, so each case is transformed to Web
+ * Mercator once; flattened, the planner copied the transform into the
+ * filter, the two cell keys and the two averages (five PROJ calls a case:
+ * most of a busy tile's time).
  */
 function clusterRows(db: Db, layer: 'hazards' | 'disputes', tile: TileAddress, user: UserRecord, window?: TimeWindow, filter?: CaseTileFilter) {
   const rows = layerRows(db, layer, tile, user, window, filter)
@@ -34,7 +38,7 @@ function clusterRows(db: Db, layer: 'hazards' | 'disputes', tile: TileAddress, u
       sum(CASE WHEN s."deadlineState" = 'near' THEN 1 ELSE 0 END)::int AS near,
       ${single('status')} AS status, ${single('category')} AS category, ${single('grade')} AS grade,
       ${single('deadlineState')} AS "deadlineState", ${single('reportedAt')} AS "reportedAt"
-    FROM (SELECT ${toWebMercator(sql.ref('r.g'))} AS p, r.* FROM (${rows}) r) s
+    FROM (SELECT ${toWebMercator(sql.ref('r.g'))} AS p, r.* FROM (${rows}) r OFFSET 0) s
     WHERE s.p && ${tileEnvelope(tile)}
     GROUP BY floor(ST_X(s.p) / ${cellMeters}::float8), floor(ST_Y(s.p) / ${cellMeters}::float8)`
 }

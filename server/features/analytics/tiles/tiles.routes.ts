@@ -8,6 +8,8 @@ import { CaseTileQuery, parseCaseTileFilter } from './tile-query.ts'
 import { CLUSTER_PROPERTIES, findClusterTile } from './cluster-tiles.repository.ts'
 import { errorResponses } from '../../../core/http/common.schemas.ts'
 import { STAFF_GRID_SCOPED } from '../../../core/auth/access.ts'
+import { TileCache, tileCacheKey } from './tile-cache.ts'
+import { cachedTile, tileScope } from './tiles.service.ts'
 
 /**
  * Below this zoom case tiles are always clustered, whatever `cluster` asks:
@@ -25,8 +27,11 @@ export const MVT = 'application/vnd.mapbox-vector-tile'
  * whose PostGIS lacks protobuf, the same rows in the server (geojson-vt +
  * vt-pbf) — same layer name, extent, buffer, feature ids and properties. 204 when the tile
  * is empty. Cases follow the case-read rule (grid workers: own grids).
+ * Answers are cached per server process at the data revision (tiles.service.ts);
+ * `x-tile-cache: hit|miss` says which.
  */
 const tilesRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const cache = new TileCache()
   app.get(
     '/:layer/:z/:x/:y.mvt',
     {
@@ -58,11 +63,16 @@ const tilesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const filter = parseCaseTileFilter(request.query)
       const encoder = mvtEncoderFor(app.engine.kind)
       const clusterBelow = Math.max(request.query.cluster ?? 0, MIN_UNCLUSTERED_ZOOM)
-      const body =
-        layer !== 'areas' && z < clusterBelow
-          ? await findClusterTile(app.db, encoder, layer, tile, request.user!, window, filter)
-          : await findTile(app.db, encoder, layer, tile, request.user!, window, filter)
+      const clustered = layer !== 'areas' && z < clusterBelow
+      const user = request.user!
+      const key = tileCacheKey({ layer, z, x, y, clustered, query: request.query, scope: tileScope(layer, user) })
+      const { body, cache: outcome } = await cachedTile(app.db, cache, layer, key, () =>
+        layer !== 'areas' && clustered
+          ? findClusterTile(app.db, encoder, layer, tile, user, window, filter)
+          : findTile(app.db, encoder, layer, tile, user, window, filter),
+      )
       reply.header('cache-control', 'private, max-age=60')
+      reply.header('x-tile-cache', outcome)
       if (!body) return reply.code(204).send(null)
       return reply.type(MVT).send(body as never)
     },
