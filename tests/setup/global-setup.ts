@@ -1,10 +1,13 @@
 import type { TestProject } from 'vitest/node'
 import { adminQuery, buildPgliteTemplate, buildPostgresTemplate } from './template.ts'
+import { pgliteTemplateDir } from './pglite-template-dir.ts'
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** Path of the PGlite template dump (embedded runs). */
     pgliteTemplate: string
+    /** The same template unpacked as a PGlite data folder, which test files copy (embedded runs). */
+    pgliteTemplateDir: string
     /** Name of the PostgreSQL template database (when TEST_DATABASE_URL is set). */
     pgTemplate: string
   }
@@ -17,13 +20,16 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const url = process.env.TEST_DATABASE_URL
   if (!url) {
-    project.provide('pgliteTemplate', await buildPgliteTemplate())
+    const dump = await buildPgliteTemplate()
+    project.provide('pgliteTemplate', dump)
+    project.provide('pgliteTemplateDir', await pgliteTemplateDir(dump))
     project.provide('pgTemplate', '')
     return
   }
   const template = await buildPostgresTemplate(url)
   project.provide('pgTemplate', template)
   project.provide('pgliteTemplate', '')
+  project.provide('pgliteTemplateDir', '')
   return async () => {
     await adminQuery(url, `DROP DATABASE IF EXISTS ${template} WITH (FORCE)`)
   }
