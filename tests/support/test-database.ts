@@ -1,6 +1,5 @@
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { cpSync, mkdtempSync, rmSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { inject } from 'vitest'
 import { openEngine, type DbEngine } from '../../server/core/db/engine.ts'
@@ -21,8 +20,8 @@ export const ENGINE_UNDER_TEST = process.env.TEST_DATABASE_URL ? 'postgres' : 'p
 export async function openTestDatabase(): Promise<TestDatabase> {
   const url = process.env.TEST_DATABASE_URL
   if (!url) {
-    // A copy of the unpacked template folder (tests/setup/pglite-template-dir.ts says why), in memory where /dev/shm exists.
-    const dataDir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'gridatlas-test-'))
+    // A copy of the unpacked template folder (tests/setup/pglite-template-dir.ts says why) in this run's scratch folder.
+    const dataDir = mkdtempSync(join(inject('pgliteScratchDir'), 'db-'))
     cpSync(inject('pgliteTemplateDir'), dataDir, { recursive: true })
     const engine = await openEngine({ dataDir })
     return {
