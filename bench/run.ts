@@ -9,7 +9,7 @@ import { issueApiToken } from '../server/features/users/tokens.service.ts'
 import { benchItems } from './items.bench.ts'
 import { benchCases } from './cases.bench.ts'
 import { printCasesBench } from './cases-report.ts'
-import { benchStartup } from './startup.bench.ts'
+import { benchStartup, printStartupBench } from './startup.bench.ts'
 import { ms } from './stats.ts'
 import { PGLITE_ANALYTICS_CASES, runAnalyticsBench, runServerAnalyticsBench } from './analytics-run.ts'
 import { benchBoundaries, printBoundaryBench } from './boundaries.bench.ts'
@@ -84,9 +84,7 @@ async function benchEngine(label: string, engine: DbEngine, options: { estimateA
 
 console.log('GridAtlas benchmarks (figures vary with machine load; compare within one run)')
 if (selected('startup')) {
-  const startup = await benchStartup()
-  console.log(`\n[embedded] cold start to ready (new data folder: PostGIS, schema, sample township and its sample year): ${(startup.coldMs / 1000).toFixed(1)} s`)
-  console.log(`[embedded] warm start to ready (existing data folder): ${(startup.warmMs / 1000).toFixed(1)} s`)
+  printStartupBench(await benchStartup())
 }
 
 const embedded = onEngine('embedded') ? await openEngine({}) : undefined

@@ -15,15 +15,27 @@ export interface PrepareReport {
 }
 
 /**
+ * A step of {@link openPreparedEngine}, announced before it starts, so a slow
+ * first start shows where it is (issue 11: a progress line per step).
+ */
+export type PrepareStep = 'migrations' | 'sample' | 'activity' | 'admin'
+
+/** Called before each step; `npm start` prints a line. */
+export type OnPrepareStep = (step: PrepareStep) => void
+
+/**
  * Migrates, loads the sample township with a year of sample activity up to
  * now into an empty database (if wanted) and ensures `admin`.
  */
 export async function prepareDatabase(
   engine: DbEngine,
   options: { geodataDir: string; loadSample: boolean; adminPassword?: string },
+  onStep: OnPrepareStep = () => {},
 ): Promise<PrepareReport> {
+  onStep('migrations')
   const { applied } = await migrate(engine)
-  const loaded = options.loadSample ? await seedIfEmpty(engine, options.geodataDir) : undefined
+  const loaded = options.loadSample ? await seedIfEmpty(engine, options.geodataDir, onStep) : undefined
+  onStep('admin')
   const admin = await ensureAdmin(engine.db, options.adminPassword)
   return { migrationsApplied: applied, sample: loaded?.sample, activity: loaded?.activity, admin }
 }
@@ -31,6 +43,7 @@ export async function prepareDatabase(
 async function seedIfEmpty(
   engine: DbEngine,
   geodataDir: string,
+  onStep: OnPrepareStep,
 ): Promise<{ sample: SampleSeedReport; activity: SampleActivityReport } | undefined> {
   const row = await engine.db
     .selectFrom('areas')
@@ -38,17 +51,22 @@ async function seedIfEmpty(
     .executeTakeFirstOrThrow()
   if (Number(row.n) > 0) return undefined
   return engine.db.transaction().execute(async (trx) => {
+    onStep('sample')
     const sample = await seedSampleTownship(trx, geodataDir)
+    onStep('activity')
     const activity = await seedSampleActivity(trx, { asOf: new Date(), geodataDir })
     return { sample, activity }
   })
 }
 
-/** Opens the configured database and prepares it. */
-export async function openPreparedEngine(config: AppConfig): Promise<{ engine: DbEngine; report: PrepareReport }> {
+/** Opens the configured database and prepares it, calling `onStep` before each step. */
+export async function openPreparedEngine(
+  config: AppConfig,
+  onStep?: OnPrepareStep,
+): Promise<{ engine: DbEngine; report: PrepareReport }> {
   const engine = await openEngine({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
   try {
-    const report = await prepareDatabase(engine, config)
+    const report = await prepareDatabase(engine, config, onStep)
     return { engine, report }
   } catch (error) {
     await engine.close()

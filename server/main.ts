@@ -1,14 +1,24 @@
 import { readConfig } from './config.ts'
 import { buildApp } from './app.ts'
-import { openPreparedEngine } from './bootstrap.ts'
+import { openPreparedEngine, type PrepareStep } from './bootstrap.ts'
 import { missingAdministratorRoles } from './core/auth/users.repository.ts'
 
-const started = performance.now()
+/** Seconds since this process started (module loading included), for the progress lines. */
+const elapsed = () => `${(performance.now() / 1000).toFixed(1)} s`
+
+/** The line printed before each step of preparing the database. */
+const STEP_LINES: Record<PrepareStep, string> = {
+  migrations: 'checking migrations …',
+  sample: 'empty database: loading the sample township …',
+  activity: 'generating a year of sample activity …',
+  admin: 'checking the administrator …',
+}
+
 const config = readConfig()
 const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite + PostGIS in ${config.dataDir}`
-console.log(`GridAtlas: opening ${where} …`)
+console.log(`GridAtlas [${elapsed()}]: opening ${where} …`)
 
-const { engine, report } = await openPreparedEngine(config)
+const { engine, report } = await openPreparedEngine(config, (step) => console.log(`GridAtlas [${elapsed()}]: ${STEP_LINES[step]}`))
 if (report.migrationsApplied.length > 0) console.log(`GridAtlas: applied migrations ${report.migrationsApplied.join(', ')}`)
 if (report.sample) {
   console.log(`GridAtlas: loaded sample township ${report.sample.townName} (${report.sample.areas} areas, ${report.sample.staff} staff)`)
@@ -21,6 +31,7 @@ if (report.activity) {
   )
 }
 
+console.log(`GridAtlas [${elapsed()}]: building the app …`)
 const app = await buildApp({
   engine,
   clientDir: config.clientDir,
@@ -35,13 +46,13 @@ const app = await buildApp({
   limits: Object.fromEntries(Object.entries(config.limits).filter(([, value]) => value !== undefined)),
   login: config.login,
 })
+console.log(`GridAtlas [${elapsed()}]: listening …`)
 await app.listen({ port: config.port, host: config.host })
 const address = app.server.address()
 const port = typeof address === 'object' && address ? address.port : config.port
 const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host
-const seconds = ((performance.now() - started) / 1000).toFixed(1)
 
-console.log(`\nGridAtlas is ready in ${seconds} s: http://${shownHost}:${port}/`)
+console.log(`\nGridAtlas is ready in ${elapsed()}: http://${shownHost}:${port}/`)
 if (report.admin.created && 'generatedPassword' in report.admin && report.admin.generatedPassword) {
   console.log(`Sign in as "admin" with the generated password: ${report.admin.generatedPassword}`)
   console.log('It is shown only this once and stored only as a hash; set ADMIN_PASSWORD before the first start to choose it.')

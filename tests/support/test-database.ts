@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, rmSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
+import { join } from 'node:path'
 import { inject } from 'vitest'
 import { openEngine, type DbEngine } from '../../server/core/db/engine.ts'
 import { adminQuery, withDatabase } from '../setup/template.ts'
@@ -19,9 +20,17 @@ export const ENGINE_UNDER_TEST = process.env.TEST_DATABASE_URL ? 'postgres' : 'p
 export async function openTestDatabase(): Promise<TestDatabase> {
   const url = process.env.TEST_DATABASE_URL
   if (!url) {
-    const dump = readFileSync(inject('pgliteTemplate'))
-    const engine = await openEngine({ loadDataDir: new Blob([dump]) })
-    return { engine, dispose: () => engine.close() }
+    // A copy of the unpacked template folder (tests/setup/pglite-template-dir.ts says why) in this run's scratch folder.
+    const dataDir = mkdtempSync(join(inject('pgliteScratchDir'), 'db-'))
+    cpSync(inject('pgliteTemplateDir'), dataDir, { recursive: true })
+    const engine = await openEngine({ dataDir })
+    return {
+      engine,
+      async dispose() {
+        await engine.close()
+        rmSync(dataDir, { recursive: true, force: true })
+      },
+    }
   }
   const name = `gridatlas_test_${randomBytes(6).toString('hex')}`
   await adminQuery(url, `CREATE DATABASE ${name} TEMPLATE ${inject('pgTemplate')}`)

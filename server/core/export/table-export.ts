@@ -1,5 +1,3 @@
-import ExcelJS from 'exceljs'
-
 /** A column of an exported table: header text and the width in characters. */
 export interface ExportColumn {
   header: string
@@ -9,8 +7,13 @@ export interface ExportColumn {
 /** A cell value of an exported table. */
 export type ExportCell = string | number | null
 
-/** An .xlsx workbook with one sheet: bold, frozen header row, then the rows. */
+/**
+ * An .xlsx workbook with one sheet: bold, frozen header row, then the rows.
+ * ExcelJS is imported on the first export, not at start: loading it costs more
+ * than the rest of the server's modules together (issue 11, warm start).
+ */
 export async function toXlsx(sheetName: string, columns: ExportColumn[], rows: ExportCell[][]): Promise<Buffer> {
+  const { default: ExcelJS } = await import('exceljs')
   const workbook = new ExcelJS.Workbook()
   workbook.creator = 'GridAtlas'
   workbook.created = new Date()
