@@ -18,6 +18,8 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { PGlite } from '@electric-sql/pglite'
 import { postgis } from '@electric-sql/pglite-postgis'
+import { pathToFileURL } from 'node:url'
+import { slimPostgisBundle } from './postgis-bundle.js'
 
 const INT8_OID = 20
 const NUMERIC_OID = 1700
@@ -75,11 +77,25 @@ async function handle(pglite, request) {
   }
 }
 
+/**
+ * PostGIS as its package sets it up (environment, PROJ data path), read from
+ * the slim bundle (`postgis-bundle.js` says why).
+ * @type {typeof postgis}
+ */
+const slimPostgis = {
+  name: postgis.name,
+  /** @param {Parameters<typeof postgis.setup>} args */
+  async setup(...args) {
+    const setup = await postgis.setup(...args)
+    return { ...setup, bundlePath: pathToFileURL(slimPostgisBundle()) }
+  },
+}
+
 try {
   const pglite = await PGlite.create({
     dataDir: options.dataDir,
     loadDataDir: options.loadDataDir ? new Blob([options.loadDataDir]) : undefined,
-    extensions: { postgis },
+    extensions: { postgis: slimPostgis },
     parsers: {
       [INT8_OID]: (/** @type {string} */ value) => Number(value),
       [NUMERIC_OID]: (/** @type {string} */ value) => Number(value),
