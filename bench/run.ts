@@ -14,7 +14,6 @@ import { ms } from './stats.ts'
 import { PGLITE_ANALYTICS_CASES, runAnalyticsBench, runServerAnalyticsBench } from './analytics-run.ts'
 import { benchBoundaries, printBoundaryBench } from './boundaries.bench.ts'
 import { benchBoundaryImport, printBoundaryImportBench } from './boundaries-import.bench.ts'
-import { runClientDecodeBench } from './client-decode.bench.ts'
 import { benchLoad, printLoadBench } from './load.bench.ts'
 import { benchFirstMap, printFirstMapBench } from './first-map.bench.ts'
 
@@ -112,7 +111,8 @@ if (serverUrl && (selected('items') || selected('cases') || selected('boundaries
   })
 }
 if (serverUrl && selected('analytics')) await runServerAnalyticsBench(serverUrl)
-if (selected('client')) await runClientDecodeBench(serverUrl)
+// Imported only when run: it reaches the browser-test helpers, which refuse to load outside vitest.
+if (selected('client')) await (await import('./client-decode.bench.ts')).runClientDecodeBench(serverUrl)
 if (selected('first-map') && onEngine('embedded')) printFirstMapBench(await benchFirstMap())
 if (!serverUrl && onEngine('server')) {
   console.log('\n(set BENCH_DATABASE_URL=postgres://… to benchmark a PostgreSQL + PostGIS server too)')

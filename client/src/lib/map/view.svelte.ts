@@ -9,6 +9,10 @@ export type BasemapChoice = 'offline' | 'osm' | 'tianditu';
 /** The area layers, in hierarchy order. */
 export const AREA_LAYERS: readonly AreaLayerKey[] = ['town', 'villages', 'base-grids', 'fine-grids'];
 
+/** Area layers fetched for the first map; the others are fetched once it has drawn (see `loadAreas`). */
+const FIRST_LEVELS: readonly AreaLayerKey[] = ['town', 'villages', 'base-grids'];
+const LATER_LEVELS: readonly AreaLayerKey[] = ['fine-grids'];
+
 /** Zoom from which each area layer is drawn. */
 export const MIN_ZOOM: Record<AreaLayerKey, number> = {
   town: 0,
@@ -90,24 +94,39 @@ export class MapView {
     this.selectedId = null;
   }
 
-  /** Fetches the four area collections in parallel. */
-  async loadAreas(): Promise<void> {
+  /**
+   * Fetches the area collections in parallel. With `firstDraw` (the first
+   * load, from the workspace), the fine grids — over half the bytes, drawn
+   * only from zoom 13.5 — are fetched once it has resolved, when the first map
+   * has drawn, so that they do not delay it. `loading` stays true until all are in.
+   */
+  async loadAreas(firstDraw?: Promise<unknown>): Promise<void> {
     this.loading = true;
     try {
-      const results = await Promise.allSettled(AREA_LAYERS.map((key) => api.collection(key)));
-      const next = emptyCollections();
-      this.#index.clear();
-      results.forEach((result, i) => {
-        if (result.status !== 'fulfilled') return;
-        const key = AREA_LAYERS[i];
-        const collection = normaliseCollection(result.value);
-        collection.features.forEach((feature) => this.#index.set(feature.id, feature));
-        next[key] = collection;
-      });
-      this.collections = next;
+      if (!firstDraw) {
+        await this.#load(AREA_LAYERS, true);
+        return;
+      }
+      await this.#load(FIRST_LEVELS, true);
+      await firstDraw;
+      await this.#load(LATER_LEVELS, false);
     } finally {
       this.loading = false;
     }
+  }
+
+  /** Fetches `levels` in parallel; `fresh` replaces every collection (a level that failed is left empty). */
+  async #load(levels: readonly AreaLayerKey[], fresh: boolean): Promise<void> {
+    const results = await Promise.allSettled(levels.map((key) => api.collection(key)));
+    const next = fresh ? emptyCollections() : { ...this.collections };
+    if (fresh) this.#index.clear();
+    results.forEach((result, i) => {
+      if (result.status !== 'fulfilled') return;
+      const collection = normaliseCollection(result.value);
+      collection.features.forEach((feature) => this.#index.set(feature.id, feature));
+      next[levels[i]] = collection;
+    });
+    this.collections = next;
   }
 
   /** The loaded feature of an area, if any. */
