@@ -111,7 +111,7 @@ if (serverUrl && (selected('items') || selected('cases') || selected('boundaries
   })
 }
 if (serverUrl && selected('analytics')) await runServerAnalyticsBench(serverUrl)
-// Imported only when run: it reaches the browser-test helpers, which refuse to load outside vitest.
+// Imported only when chosen: it reaches the browser helpers of tests/support, which refuse to load outside vitest.
 if (selected('client')) await (await import('./client-decode.bench.ts')).runClientDecodeBench(serverUrl)
 if (selected('first-map') && onEngine('embedded')) printFirstMapBench(await benchFirstMap())
 if (!serverUrl && onEngine('server')) {

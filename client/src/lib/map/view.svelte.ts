@@ -9,9 +9,13 @@ export type BasemapChoice = 'offline' | 'osm' | 'tianditu';
 /** The area layers, in hierarchy order. */
 export const AREA_LAYERS: readonly AreaLayerKey[] = ['town', 'villages', 'base-grids', 'fine-grids'];
 
-/** Area layers fetched for the first map; the others are fetched once it has drawn (see `loadAreas`). */
-const FIRST_LEVELS: readonly AreaLayerKey[] = ['town', 'villages', 'base-grids'];
-const LATER_LEVELS: readonly AreaLayerKey[] = ['fine-grids'];
+/**
+ * Area layers fetched for the first map, which shows the whole town (zoom
+ * ~11.5 on a laptop screen); the grids — 85% of the bytes, drawn from zoom 12
+ * and 13.5 — are fetched once it has drawn (see `loadAreas`).
+ */
+const FIRST_LEVELS: readonly AreaLayerKey[] = ['town', 'villages'];
+export const LATER_LEVELS: readonly AreaLayerKey[] = ['base-grids', 'fine-grids'];
 
 /** Zoom from which each area layer is drawn. */
 export const MIN_ZOOM: Record<AreaLayerKey, number> = {
@@ -96,9 +100,9 @@ export class MapView {
 
   /**
    * Fetches the area collections in parallel. With `firstDraw` (the first
-   * load, from the workspace), the fine grids — over half the bytes, drawn
-   * only from zoom 13.5 — are fetched once it has resolved, when the first map
-   * has drawn, so that they do not delay it. `loading` stays true until all are in.
+   * load, from the workspace), the grids (`LATER_LEVELS`) are fetched once it
+   * has resolved, when the first map has drawn, so that they do not delay it.
+   * `loading` stays true until all are in.
    */
   async loadAreas(firstDraw?: Promise<unknown>): Promise<void> {
     this.loading = true;
