@@ -64,7 +64,8 @@ describe('hashed assets', () => {
   })
 
   it('come as they are without Accept-Encoding, or when br and gzip are refused', async () => {
-    for (const headers of [{}, { 'accept-encoding': 'br;q=0, gzip;q=0, identity' }]) {
+    const variants: Array<Record<string, string>> = [{}, { 'accept-encoding': 'br;q=0, gzip;q=0, identity' }]
+    for (const headers of variants) {
       const response = await get('/assets/index-AbCd_-12.js', headers)
       expect(response.statusCode).toBe(200)
       expect(response.headers['content-encoding']).toBeUndefined()
