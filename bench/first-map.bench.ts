@@ -22,7 +22,7 @@ const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
 /** What the page exposes to tests and benchmarks (`client/src/lib/map/test-hooks.ts`). */
 interface MapHooks {
-  map: { loaded(): boolean; queryRenderedFeatures(options: { layers: string[] }): unknown[] }
+  map: { queryRenderedFeatures(options: { layers: string[] }): unknown[] }
 }
 
 function launchBrowser(): Promise<Browser> {
@@ -102,36 +102,74 @@ async function oneRun(browser: Browser, baseUrl: string, username: string, sentB
     await page.waitForSelector('input[name="password"]')
     await page.fill('input[name="username"]', username)
     await page.fill('input[name="password"]', PASSWORD)
-    const start = performance.now()
+    await page.evaluate(watchFirstDraw)
     await page.click('button[type="submit"]')
-    await waitForDrawnMap(page)
-    const signInToMapMs = performance.now() - start
+    const firstDraw = await waitForFirstDraw(page)
+    const signInToMapMs = firstDraw.at - firstDraw.submittedAt
+    const drawnWith = new Set(firstDraw.resources.map((url) => new URL(url).pathname))
     const finished = await Promise.all(responses)
+    // Scripts all count (the worker is not in the page's resource timing); other answers only
+    // if they had arrived by the first draw (the grids are fetched after it).
     const scripts = finished.filter((entry) => entry.script).map((entry) => ({ path: new URL(entry.url).pathname, bytes: entry.bytes }))
     const jsBytes = scripts.reduce((sum, entry) => sum + entry.bytes, 0)
-    const otherBytes = finished.filter((entry) => !entry.script).reduce((sum, entry) => sum + entry.bytes, 0)
+    const otherBytes = finished
+      .filter((entry) => !entry.script && drawnWith.has(new URL(entry.url).pathname))
+      .reduce((sum, entry) => sum + entry.bytes, 0)
     return { signInToMapMs, jsBytes, otherBytes, scripts }
   } finally {
     await context.close()
   }
 }
 
+/** What the page records at its first drawn map (see {@link watchFirstDraw}). */
+interface FirstDraw {
+  /** `performance.now()` when the sign-in form was submitted. */
+  submittedAt: number
+  /** `performance.now()` at the first `idle` of the map with the villages rendered. */
+  at: number
+  /** URLs of the resources that had arrived by then (Resource Timing). */
+  resources: string[]
+}
+
 /**
- * Waits for the first drawn map: the villages rendered and the map settled
- * (`loaded()`: style and tiles loaded, no transition running — what `idle`
- * reports). Not `window.__gridatlas.ready`, which also waits for the fine
- * grids fetched after the first draw.
+ * Runs in the page just before the form is submitted: notes the time, then,
+ * once the map exists, listens for its first `idle` event with the villages
+ * rendered and records the time and the resources loaded so far in
+ * `window.__firstDraw`. Timed in the page, so Playwright's polling adds nothing.
  */
-async function waitForDrawnMap(page: Page): Promise<void> {
-  await page.waitForFunction(
-    () => {
-      const map = (window as unknown as { __gridatlas?: MapHooks }).__gridatlas?.map
-      if (!map?.loaded()) return false
-      return map.queryRenderedFeatures({ layers: ['villages-fill'] }).length > 0
-    },
-    undefined,
-    { timeout: 120_000, polling: 20 },
-  )
+function watchFirstDraw(): void {
+  type Hooks = { map?: { on(type: 'idle', listener: () => void): void; off(type: 'idle', listener: () => void): void } & MapHooks['map'] }
+  const page = window as unknown as { __gridatlas?: Hooks; __firstDraw?: FirstDraw }
+  const submittedAt = performance.now()
+  const attach = () => {
+    const map = page.__gridatlas?.map
+    if (!map) {
+      setTimeout(attach, 5)
+      return
+    }
+    const onIdle = () => {
+      let drawn = 0
+      try {
+        drawn = map.queryRenderedFeatures({ layers: ['villages-fill'] }).length
+      } catch {
+        // The villages layer is not there yet.
+      }
+      if (drawn === 0) return
+      map.off('idle', onIdle)
+      const resources = performance.getEntriesByType('resource').map((entry) => entry.name)
+      page.__firstDraw = { submittedAt, at: performance.now(), resources }
+    }
+    map.on('idle', onIdle)
+  }
+  attach()
+}
+
+async function waitForFirstDraw(page: Page): Promise<FirstDraw> {
+  const handle = await page.waitForFunction(() => (window as unknown as { __firstDraw?: FirstDraw }).__firstDraw, undefined, {
+    timeout: 180_000,
+    polling: 50,
+  })
+  return (await handle.jsonValue()) as FirstDraw
 }
 
 /** Median of `runs` fetches of one small static file from `page` (no cache). */
@@ -202,7 +240,7 @@ export function printFirstMapBench(result: FirstMapBench | string): boolean {
   const jsBytes = median(runs.map((run) => run.jsBytes))
   const met = jsBytes <= FIRST_MAP_JS_TARGET_BYTES
   const times = runs.map((run) => run.signInToMapMs)
-  console.log(`  submit → map idle with villages drawn: median ${median(times).toFixed(0)} ms of ${runs.length} (${times.map((t) => t.toFixed(0)).join(', ')} ms)`)
+  console.log(`  submit → first map idle with the villages drawn (timed in the page): median ${median(times).toFixed(0)} ms of ${runs.length} (${times.map((t) => t.toFixed(0)).join(', ')} ms)`)
   console.log(`  baseline: one static file (/favicon.svg) fetched by the same browser: median ${result.staticFileMs.toFixed(1)} ms`)
   console.log(`  JavaScript on the wire (compressed): ${kB(jsBytes)}  (target ≤ ${kB(FIRST_MAP_JS_TARGET_BYTES)})  ${met ? 'MET' : 'MISSED'}`)
   console.log(`    of which MapLibre can be no less than ${kB(result.mapLibreFloorBytes)} (its main + worker files, brotli)`)
