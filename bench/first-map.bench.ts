@@ -20,11 +20,6 @@ const RUNS = Number(process.env.BENCH_FIRST_MAP_RUNS ?? 5)
 /** Debian's Chromium (as in the browser tests; their helpers set a test-only password cost, so are not imported here). */
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
-/** What the page exposes to tests and benchmarks (`client/src/lib/map/test-hooks.ts`). */
-interface MapHooks {
-  map: { queryRenderedFeatures(options: { layers: string[] }): unknown[] }
-}
-
 function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
@@ -102,7 +97,7 @@ async function oneRun(browser: Browser, baseUrl: string, username: string, sentB
     await page.waitForSelector('input[name="password"]')
     await page.fill('input[name="username"]', username)
     await page.fill('input[name="password"]', PASSWORD)
-    await page.evaluate(watchFirstDraw)
+    await page.evaluate(WATCH_FIRST_DRAW)
     await page.click('button[type="submit"]')
     const firstDraw = await waitForFirstDraw(page)
     const signInToMapMs = firstDraw.at - firstDraw.submittedAt
@@ -121,7 +116,7 @@ async function oneRun(browser: Browser, baseUrl: string, username: string, sentB
   }
 }
 
-/** What the page records at its first drawn map (see {@link watchFirstDraw}). */
+/** What the page records at its first drawn map (see {@link WATCH_FIRST_DRAW}). */
 interface FirstDraw {
   /** `performance.now()` when the sign-in form was submitted. */
   submittedAt: number
@@ -135,34 +130,27 @@ interface FirstDraw {
  * Runs in the page just before the form is submitted: notes the time, then,
  * once the map exists, listens for its first `idle` event with the villages
  * rendered and records the time and the resources loaded so far in
- * `window.__firstDraw`. Timed in the page, so Playwright's polling adds nothing.
+ * `window.__firstDraw` ({@link FirstDraw}). Timed in the page, so Playwright's
+ * polling adds nothing. A string, not a function: tsx would wrap the inner
+ * functions in a `__name` helper the page does not have.
  */
-function watchFirstDraw(): void {
-  type Hooks = { map?: { on(type: 'idle', listener: () => void): void; off(type: 'idle', listener: () => void): void } & MapHooks['map'] }
-  const page = window as unknown as { __gridatlas?: Hooks; __firstDraw?: FirstDraw }
+const WATCH_FIRST_DRAW = `(() => {
   const submittedAt = performance.now()
   const attach = () => {
-    const map = page.__gridatlas?.map
-    if (!map) {
-      setTimeout(attach, 5)
-      return
-    }
+    const map = window.__gridatlas && window.__gridatlas.map
+    if (!map) return void setTimeout(attach, 5)
     const onIdle = () => {
       let drawn = 0
-      try {
-        drawn = map.queryRenderedFeatures({ layers: ['villages-fill'] }).length
-      } catch {
-        // The villages layer is not there yet.
-      }
+      try { drawn = map.queryRenderedFeatures({ layers: ['villages-fill'] }).length } catch { /* layer not there yet */ }
       if (drawn === 0) return
       map.off('idle', onIdle)
       const resources = performance.getEntriesByType('resource').map((entry) => entry.name)
-      page.__firstDraw = { submittedAt, at: performance.now(), resources }
+      window.__firstDraw = { submittedAt, at: performance.now(), resources }
     }
     map.on('idle', onIdle)
   }
   attach()
-}
+})()`
 
 async function waitForFirstDraw(page: Page): Promise<FirstDraw> {
   const handle = await page.waitForFunction(() => (window as unknown as { __firstDraw?: FirstDraw }).__firstDraw, undefined, {
