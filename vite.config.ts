@@ -1,9 +1,10 @@
 import { defineConfig } from 'vitest/config'
 import { svelte } from '@sveltejs/vite-plugin-svelte'
+import { precompress } from './scripts/vite-precompress.ts'
 
 export default defineConfig({
   root: 'client',
-  plugins: [svelte()],
+  plugins: [svelte(), precompress()],
   build: {
     outDir: '../dist/client',
     emptyOutDir: true,

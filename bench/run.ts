@@ -15,6 +15,7 @@ import { PGLITE_ANALYTICS_CASES, runAnalyticsBench, runServerAnalyticsBench } fr
 import { benchBoundaries, printBoundaryBench } from './boundaries.bench.ts'
 import { benchBoundaryImport, printBoundaryImportBench } from './boundaries-import.bench.ts'
 import { benchLoad, printLoadBench } from './load.bench.ts'
+import { benchFirstMap, printFirstMapBench } from './first-map.bench.ts'
 
 const GEODATA_DIR = new URL('../geodata/xizhou', import.meta.url).pathname
 const RUNS = Number(process.env.BENCH_RUNS ?? 300)
@@ -26,7 +27,7 @@ const TARGET_RATIO = 1.3
 /** Mixed load: connections and seconds (BENCH_LOAD_SECONDS=5 for a quick run). */
 const LOAD_CONNECTIONS = Number(process.env.BENCH_LOAD_CONNECTIONS ?? 100)
 const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 60)
-/** `--only startup,items,cases,analytics,boundaries,boundary-import,load,client` runs just those benchmarks (default: all). */
+/** `--only startup,items,cases,analytics,boundaries,boundary-import,load,client,first-map` runs just those benchmarks (default: all). */
 /** `--engine embedded` or `--engine server` runs the engine benchmarks on that engine only (default: both). */
 const ARGS = parseArgs({ options: { only: { type: 'string' }, engine: { type: 'string' } } }).values
 const ONLY = ARGS.only?.split(',').map((name) => name.trim())
@@ -109,8 +110,9 @@ if (serverUrl && (selected('items') || selected('cases') || selected('boundaries
   })
 }
 if (serverUrl && selected('analytics')) await runServerAnalyticsBench(serverUrl)
-// Imported only when chosen: it reaches the browser helpers of tests/support, which refuse to load outside vitest.
+// Imported only when chosen: it needs Chromium and the test helpers.
 if (selected('client')) await (await import('./client-decode.bench.ts')).runClientDecodeBench(serverUrl)
+if (selected('first-map') && onEngine('embedded')) printFirstMapBench(await benchFirstMap())
 if (!serverUrl && onEngine('server')) {
   console.log('\n(set BENCH_DATABASE_URL=postgres://… to benchmark a PostgreSQL + PostGIS server too)')
 }

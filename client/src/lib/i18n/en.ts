@@ -31,6 +31,9 @@ export const en: Dictionary = {
   'app.sample': 'Sample data',
   'app.sampleTooltip': 'Sample (synthetic) data is loaded: boundaries, people and figures are not real',
   'app.loading': 'Loading…',
+  'lazy.loading': 'Loading this part of the app…',
+  'lazy.failed': 'This part of the app failed to load: the network may be down, or the app was updated.',
+  'lazy.reload': 'Reload the page',
 
   'mode.label': 'View',
   'mode.map': 'Map',

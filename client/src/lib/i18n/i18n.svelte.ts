@@ -1,4 +1,3 @@
-import { en } from './en';
 import { zh, type Dictionary, type MessageKey } from './zh';
 import { townshipDate } from '../ui/time';
 
@@ -9,7 +8,6 @@ export type Lang = 'zh' | 'en';
 export type MessageParams = Record<string, string | number>;
 
 const STORAGE_KEY = 'gridatlas.lang';
-const DICTIONARIES: Record<Lang, Dictionary> = { zh, en };
 const HTML_LANG: Record<Lang, string> = { zh: 'zh-CN', en: 'en' };
 
 function storedLang(): Lang {
@@ -27,9 +25,17 @@ function storedLang(): Lang {
 export class I18n {
   /** The current language. */
   lang = $state<Lang>(storedLang());
+  /**
+   * The English texts, fetched on first use: most users read Chinese, and the
+   * English dictionary would add ~10 kB (brotli) to the first page. Until it has
+   * arrived, `t` answers in Chinese.
+   */
+  #english = $state.raw<Dictionary | null>(null);
+  #englishLoading: Promise<Dictionary> | null = null;
 
   constructor() {
     document.documentElement.lang = HTML_LANG[this.lang];
+    if (this.lang === 'en') void this.#loadEnglish().catch(() => undefined);
   }
 
   /** The BCP 47 tag of the current language, as sent in `Accept-Language`. */
@@ -37,8 +43,13 @@ export class I18n {
     return HTML_LANG[this.lang];
   }
 
-  /** Switches the language, remembers it and updates `<html lang>`. */
-  setLang(lang: Lang): void {
+  /**
+   * Switches the language, remembers it and updates `<html lang>`. English is
+   * switched to once its texts have arrived; if they cannot be fetched the
+   * language stays as it was.
+   */
+  async setLang(lang: Lang): Promise<void> {
+    if (lang === 'en') await this.#loadEnglish();
     this.lang = lang;
     document.documentElement.lang = HTML_LANG[lang];
     try {
@@ -50,9 +61,23 @@ export class I18n {
 
   /** Translates a key, filling `{placeholder}`s from `params`. */
   t(key: MessageKey, params?: MessageParams): string {
-    const text = DICTIONARIES[this.lang][key];
+    const dictionary = this.lang === 'en' ? (this.#english ?? zh) : zh;
+    const text = dictionary[key];
     if (!params) return text;
     return text.replace(/\{(\w+)\}/g, (match, name: string) => String(params[name] ?? match));
+  }
+
+  /** Fetches the English dictionary once (a chunk of its own). */
+  #loadEnglish(): Promise<Dictionary> {
+    this.#englishLoading ??= import('./en').then(
+      ({ en }) => (this.#english = en),
+      (error: unknown) => {
+        // Let a later switch try again.
+        this.#englishLoading = null;
+        throw error;
+      },
+    );
+    return this.#englishLoading;
   }
 
   /** Formats a whole number with the grouping of the current language. */

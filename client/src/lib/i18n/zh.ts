@@ -33,6 +33,9 @@ export const zh = {
   'app.sample': '示例数据',
   'app.sampleTooltip': '当前加载的是示例（合成）数据，边界、人员与数字均不代表真实情况',
   'app.loading': '正在加载…',
+  'lazy.loading': '正在加载功能模块…',
+  'lazy.failed': '功能模块加载失败：网络可能中断，或系统已更新。',
+  'lazy.reload': '重新加载页面',
 
   'mode.label': '视图',
   'mode.map': '一张图',

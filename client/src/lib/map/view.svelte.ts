@@ -9,6 +9,14 @@ export type BasemapChoice = 'offline' | 'osm' | 'tianditu';
 /** The area layers, in hierarchy order. */
 export const AREA_LAYERS: readonly AreaLayerKey[] = ['town', 'villages', 'base-grids', 'fine-grids'];
 
+/**
+ * Area layers fetched for the first map, which shows the whole town (zoom
+ * ~11.5 on a laptop screen); the grids — 85% of the bytes, drawn from zoom 12
+ * and 13.5 — are fetched once it has drawn (see `loadAreas`).
+ */
+const FIRST_LEVELS: readonly AreaLayerKey[] = ['town', 'villages'];
+export const LATER_LEVELS: readonly AreaLayerKey[] = ['base-grids', 'fine-grids'];
+
 /** Zoom from which each area layer is drawn. */
 export const MIN_ZOOM: Record<AreaLayerKey, number> = {
   town: 0,
@@ -90,24 +98,39 @@ export class MapView {
     this.selectedId = null;
   }
 
-  /** Fetches the four area collections in parallel. */
-  async loadAreas(): Promise<void> {
+  /**
+   * Fetches the area collections in parallel. With `firstDraw` (the first
+   * load, from the workspace), the grids (`LATER_LEVELS`) are fetched once it
+   * has resolved, when the first map has drawn, so that they do not delay it.
+   * `loading` stays true until all are in.
+   */
+  async loadAreas(firstDraw?: Promise<unknown>): Promise<void> {
     this.loading = true;
     try {
-      const results = await Promise.allSettled(AREA_LAYERS.map((key) => api.collection(key)));
-      const next = emptyCollections();
-      this.#index.clear();
-      results.forEach((result, i) => {
-        if (result.status !== 'fulfilled') return;
-        const key = AREA_LAYERS[i];
-        const collection = normaliseCollection(result.value);
-        collection.features.forEach((feature) => this.#index.set(feature.id, feature));
-        next[key] = collection;
-      });
-      this.collections = next;
+      if (!firstDraw) {
+        await this.#load(AREA_LAYERS, true);
+        return;
+      }
+      await this.#load(FIRST_LEVELS, true);
+      await firstDraw;
+      await this.#load(LATER_LEVELS, false);
     } finally {
       this.loading = false;
     }
+  }
+
+  /** Fetches `levels` in parallel; `fresh` replaces every collection (a level that failed is left empty). */
+  async #load(levels: readonly AreaLayerKey[], fresh: boolean): Promise<void> {
+    const results = await Promise.allSettled(levels.map((key) => api.collection(key)));
+    const next = fresh ? emptyCollections() : { ...this.collections };
+    if (fresh) this.#index.clear();
+    results.forEach((result, i) => {
+      if (result.status !== 'fulfilled') return;
+      const collection = normaliseCollection(result.value);
+      collection.features.forEach((feature) => this.#index.set(feature.id, feature));
+      next[levels[i]] = collection;
+    });
+    this.collections = next;
   }
 
   /** The loaded feature of an area, if any. */
