@@ -8,8 +8,10 @@ import type {
   BinOptions,
   BinShape,
   ClusterCollection,
+  ClusterProperties,
   DisputeArcs,
   JointCase,
+  OpenedJointCase,
   RiskChange,
   RiskCollection,
   RiskExplanation,
@@ -231,6 +233,31 @@ export class RiskMap {
     } catch {
       // The API client has already shown a toast.
     }
+  }
+
+  /**
+   * Opens a joint mediation case (联调) on a cluster's disputes, dispatched to
+   * `stationKeys`; then reloads the joint cases and the map (cached frames
+   * are stale). Rejects with an `ApiError` (e.g. a dispute already in another joint case).
+   */
+  async openJointCase(cluster: ClusterProperties, title: string, note: string, stationKeys: string[]): Promise<OpenedJointCase> {
+    const opened = await analyticsApi.openJointCase({
+      title,
+      note: note || undefined,
+      caseIds: cluster.memberIds,
+      stationKeys,
+      cluster: { memberIds: cluster.memberIds, firstReportedAt: cluster.firstReportedAt, lastReportedAt: cluster.lastReportedAt },
+    });
+    this.clearCache();
+    void this.loadJointCases();
+    void this.reload();
+    return opened;
+  }
+
+  /** Closes a joint case with a reason, then reloads the joint cases. Rejects with an `ApiError`. */
+  async closeJointCase(id: number, reason: string): Promise<void> {
+    await analyticsApi.closeJointCase(id, reason);
+    await this.loadJointCases();
   }
 
   /** Forgets cached playback frames (after a change such as a new joint case). */

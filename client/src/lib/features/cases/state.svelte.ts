@@ -1,7 +1,23 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { casesApi, COLLECTION_OF } from './api';
 import { NO_CAPABILITIES, type Capabilities } from '../account/capabilities';
-import { DISPUTE_STATUSES, HAZARD_STATUSES, type CaseCounts, type CaseFeature, type CaseKind, type LiveCaseEvent, type QueueItem, type RoutingRule } from './types';
+import {
+  DISPUTE_STATUSES,
+  HAZARD_STATUSES,
+  type CaseCounts,
+  type CaseFeature,
+  type CaseKind,
+  type DisputeRegistration,
+  type HazardRegistration,
+  type LiveCaseEvent,
+  type QueueItem,
+  type RoutingRule,
+} from './types';
+import { ApiError } from '../../api/client';
+import { casePhotosApi } from './photos-api';
+import { kindLabel } from './labels';
+import { i18n } from '../../i18n/i18n.svelte';
+import { toasts } from '../../ui/toasts.svelte';
 import { CLUSTER_MAX_ZOOM } from './layer';
 import { LiveFeed } from '../live/state.svelte';
 import { keyPersons } from '../key-persons/state.svelte';
@@ -59,6 +75,8 @@ export class CaseLayers {
   queue = $state.raw<QueueItem[] | null>(null);
   /** True while the user is picking a point to register an event. */
   placing = $state(false);
+  /** While a registration is sent: `saving`, then `uploading` its photos; `null` otherwise. */
+  registering = $state<'saving' | 'uploading' | null>(null);
   /** Bumped when a lead changed on the server (the lead list reloads). */
   leadsRevision = $state(0);
   /** Bumped when the open case changed on the server (the panel reloads). */
@@ -220,6 +238,46 @@ export class CaseLayers {
   placeDraft(point: [number, number]): void {
     this.placing = false;
     panel.open({ type: 'register', point });
+  }
+
+  /**
+   * Registers a hazard or dispute at `point` and uploads its photos (a failed
+   * upload is told but does not undo the registration), then opens the new
+   * case and refreshes its layer, the counts and the queue. A 4xx answer is
+   * shown in a toast and resolves `null` (the form stays).
+   */
+  async register(
+    registration: { kind: 'hazard'; properties: HazardRegistration } | { kind: 'dispute'; properties: DisputeRegistration },
+    point: [number, number],
+    photos: File[],
+  ): Promise<CaseFeature | null> {
+    this.registering = 'saving';
+    try {
+      const feature = await casesApi.register(registration.kind, point, registration.properties);
+      toasts.show(i18n.t('register.done', { kind: kindLabel(registration.kind), id: feature.id }), 'info');
+      await this.#uploadPhotos(feature.id, photos);
+      this.upsert(feature);
+      this.openCase(feature.properties.kind, feature.id);
+      void this.loadCounts();
+      void this.loadQueue();
+      return feature;
+    } catch (error) {
+      if (error instanceof ApiError && error.status >= 400 && error.status < 500) toasts.show(error.message);
+      return null;
+    } finally {
+      this.registering = null;
+    }
+  }
+
+  async #uploadPhotos(caseId: number, photos: File[]): Promise<void> {
+    if (photos.length === 0) return;
+    this.registering = 'uploading';
+    try {
+      await casePhotosApi.upload(caseId, photos);
+      toasts.show(i18n.t('photos.uploaded', { count: photos.length }), 'info');
+    } catch (error) {
+      toasts.show(i18n.t('photos.failed', { message: error instanceof Error ? error.message : '' }));
+    }
   }
 
   /** The map centre `[lon, lat]`, or `null` without a map. */
