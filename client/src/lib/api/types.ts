@@ -7,6 +7,9 @@ import type { AppMeta as AppMetaDto, AreaLevel, AreaKind } from '../../../../ser
  * declares no property schema, and the client's names for the area collections.
  */
 export type { ApiError, Role, UserDto as User } from '../../../../server/core/http/common.schemas.ts';
+export type { ImportJob, ImportReport, IoLevel } from '../../../../server/features/areas/io/io.schemas.ts';
+export type { SourceCrs } from '../../../../server/features/areas/io/source-crs.ts';
+export type { ExportFormat } from '../../../../server/features/areas/io/export-format.ts';
 export type { AreaDetailDto as AreaDetail, AreaKind, AreaLevel, AreaRef, StaffContact } from '../../../../server/features/areas/areas.schemas.ts';
 
 /**
