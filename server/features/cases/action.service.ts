@@ -68,7 +68,7 @@ export async function applyCaseAction(db: Db, user: UserRecord, spec: CaseAction
     const row = await findCase(trx, spec.kind, spec.id)
     if (!row || !canRead(user, row)) throw caseNotFound(spec.kind, spec.id)
     assertMayAct(user, spec.roles, row)
-    if (spec.ifMatch !== undefined && spec.ifMatch !== row.version) throw versionMismatch(spec.ifMatch, row.version, toCaseDto(row))
+    if (spec.ifMatch !== undefined && spec.ifMatch !== row.version) throw versionMismatch(spec.ifMatch, row.version, toCaseDto(row, user))
     const workflow = spec.kind === 'hazard' ? HAZARD_WORKFLOW : DISPUTE_WORKFLOW
     const to = nextStatus(workflow as typeof HAZARD_WORKFLOW, row.status as never, spec.action as never) as string | undefined
     if (!to) throw illegalTransition(spec.kind, row.status, spec.action, caseAllowedActions(spec.kind, row.status))
@@ -79,8 +79,8 @@ export async function applyCaseAction(db: Db, user: UserRecord, spec: CaseAction
     const updated = await updateCaseIfVersion(trx, row.id, expected, patch)
     if (updated === 0) {
       const current = await findCase(trx, spec.kind, spec.id)
-      if (spec.ifMatch !== undefined && current) throw versionMismatch(spec.ifMatch, current.version, toCaseDto(current))
-      throw new HttpError(409, 'concurrent_change', {}, current ? { current: toCaseDto(current) } : undefined)
+      if (spec.ifMatch !== undefined && current) throw versionMismatch(spec.ifMatch, current.version, toCaseDto(current, user))
+      throw new HttpError(409, 'concurrent_change', {}, current ? { current: toCaseDto(current, user) } : undefined)
     }
     await insertCaseEvent(trx, {
       subject: { caseId: row.id },

@@ -4,6 +4,9 @@ import { HAZARD_WORKFLOW, type HazardStatus } from './hazard-workflow.ts'
 import type { CaseRow } from './cases.repository.ts'
 import { maskPhone } from '../../core/privacy/mask.ts'
 import type { CaseDto } from './cases.schemas.ts'
+import type { UserRecord } from '../../core/auth/users.repository.ts'
+import { mayRevealCase } from './privacy.service.ts'
+import { mayAddPhotos } from './photos.service.ts'
 
 const iso = (value: Date | null): string | null => (value ? value.toISOString() : null)
 
@@ -17,15 +20,21 @@ export function caseAllowedActions(kind: CaseRow['kind'], status: string): strin
 const masked = (phone: string | null): string | null => (phone === null ? null : maskPhone(phone))
 
 /**
- * The API view of a case. Reporter and party phones are always masked
- * (`138****1234`); revealing them is POST /api/cases/{id}/reveal, audited.
+ * The API view of a case as `user` sees it. Reporter and party phones are
+ * always masked (`138****1234`); revealing them is POST /api/cases/{id}/reveal,
+ * audited. `mayReveal` and `mayAddPhotos` say whether those routes would let
+ * `user` reveal them or add photos (the same {@link mayRevealCase} and
+ * {@link mayAddPhotos} rules), so the client offers the buttons without a copy
+ * of the rules.
  */
-export function toCaseDto(row: CaseRow): CaseDto {
+export function toCaseDto(row: CaseRow, user: UserRecord): CaseDto {
   return {
     id: row.id,
     kind: row.kind,
     status: row.status,
     allowedActions: caseAllowedActions(row.kind, row.status),
+    mayReveal: mayRevealCase(user, row),
+    mayAddPhotos: mayAddPhotos(user, row),
     category: row.category,
     description: row.description,
     severity: row.severity,
@@ -75,12 +84,12 @@ export function toCaseDto(row: CaseRow): CaseDto {
   }
 }
 
-/** A case as a GeoJSON Feature (id = case id). */
-export function toCaseFeature(row: CaseRow) {
+/** A case as a GeoJSON Feature (id = case id), as `user` sees it. */
+export function toCaseFeature(row: CaseRow, user: UserRecord) {
   return {
     type: 'Feature' as const,
     id: row.id,
     geometry: { type: 'Point' as const, coordinates: [row.lon, row.lat] },
-    properties: toCaseDto(row),
+    properties: toCaseDto(row, user),
   }
 }

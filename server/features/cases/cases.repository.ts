@@ -23,6 +23,8 @@ export interface RecordedAreaRow {
   version: number
   code: string
   name: string
+  /** English name of that version, if recorded. */
+  nameEn: string | null
 }
 
 /** Every column of a case as read, with position, areas, parties and the deadline state. */
@@ -56,7 +58,7 @@ export interface CasePageQuery {
 }
 
 function recordedArea(idColumn: string, versionColumn: string) {
-  return sql<RecordedAreaRow | null>`(SELECT json_build_object('id', v.area_id, 'version', v.version, 'code', v.code, 'name', v.name)
+  return sql<RecordedAreaRow | null>`(SELECT json_build_object('id', v.area_id, 'version', v.version, 'code', v.code, 'name', v.name, 'nameEn', v.name_en)
     FROM area_versions v WHERE v.area_id = ${sql.ref(idColumn)} AND v.version = ${sql.ref(versionColumn)})`
 }
 

@@ -106,7 +106,13 @@ export function featureBody<T extends ReturnType<typeof Type.Object>>(properties
   )
 }
 
-const RecordedAreaSchema = Type.Object({ id: Type.Integer(), version: Type.Integer(), code: Type.String(), name: Type.String() })
+const RecordedAreaSchema = Type.Object({
+  id: Type.Integer(),
+  version: Type.Integer(),
+  code: Type.String(),
+  name: Type.String(),
+  nameEn: Nullable(Type.String({ description: 'English name of that boundary version, if recorded' })),
+})
 const Stamp = Nullable(Type.String())
 const NullableText = Nullable(Type.String())
 
@@ -116,6 +122,10 @@ export const CaseSchema = Type.Object({
   kind: Type.Enum(['hazard', 'dispute']),
   status: Type.String(),
   allowedActions: Type.Array(Type.String(), { description: 'Workflow actions the status allows (the role may still forbid them)' }),
+  mayReveal: Type.Boolean({
+    description: 'Whether the caller may reveal this case\'s masked phones (POST /api/cases/{id}/reveal) ; the same rule that route enforces',
+  }),
+  mayAddPhotos: Type.Boolean({ description: 'Whether the caller may add photos to this case (POST /api/cases/{id}/photos); the same rule that route enforces' }),
   category: Type.String(),
   description: Type.String(),
   severity: Nullable(SeveritySchema),

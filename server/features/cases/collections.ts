@@ -18,7 +18,7 @@ function caseCollection(id: string, kind: CaseKind, title: Record<Lang, string>,
     async items(db: Db, user, query) {
       const page = await findCasePage(db, user, { kind, bbox: query.bbox, limit: query.limit, offset: query.offset, ...(await parseCaseFilters(db, kind, query.extra)) })
       return {
-        featuresJson: page.rows.map((row) => JSON.stringify(toCaseFeature(row))).join(','),
+        featuresJson: page.rows.map((row) => JSON.stringify(toCaseFeature(row, user))).join(','),
         numberMatched: page.matched,
         numberReturned: page.rows.length,
       }
@@ -26,7 +26,7 @@ function caseCollection(id: string, kind: CaseKind, title: Record<Lang, string>,
     async item(db, user, featureId) {
       const row = await findCase(db, kind, featureId)
       if (!row || !canRead(user, row)) return undefined
-      return { featureText: JSON.stringify(toCaseFeature(row)), version: row.version }
+      return { featureText: JSON.stringify(toCaseFeature(row, user)), version: row.version }
     },
     async extent(db) {
       return (await findCaseExtent(db, kind)) ?? findAreaExtent(db, 'town')

@@ -39,7 +39,7 @@ const dispatchQueueRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .offset(request.query.offset ?? 0)
         .execute()) as CaseRow[]
       return {
-        items: rows.map((row) => ({ case: toCaseDto(row), suggestedStation: rules.get(row.category) ?? null, mustEscalate: row.tier === 'major' })),
+        items: rows.map((row) => ({ case: toCaseDto(row, request.user!), suggestedStation: rules.get(row.category) ?? null, mustEscalate: row.tier === 'major' })),
       }
     },
   )

@@ -57,7 +57,7 @@ const disputesRoutes: FastifyPluginAsyncTypebox = async (app) => {
           patch: (trx, current, now) => (DISPUTE_PATCHES[action] as PatchOf<typeof action>)(trx, current, body as never, now),
         })
         publishCaseEvent(app, row, action)
-        return replyWithCase(reply, row)
+        return replyWithCase(reply, row, request.user!)
       },
     )
   }

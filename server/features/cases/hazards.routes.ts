@@ -46,7 +46,7 @@ const hazardsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           patch: (trx, current, now) => (HAZARD_PATCHES[action] as (typeof HAZARD_PATCHES)[typeof action])(trx, current, body as never, now),
         })
         publishCaseEvent(app, row, action)
-        return replyWithCase(reply, row)
+        return replyWithCase(reply, row, request.user!)
       },
     )
   }

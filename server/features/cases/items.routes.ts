@@ -27,7 +27,7 @@ const caseItemsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     publishCaseEvent(app, row, 'register')
     reply.header('location', `${baseUrl(request)}/api/collections/${collectionId}/items/${id}`)
     reply.header('etag', `"${row.version}"`)
-    return reply.code(201).type('application/geo+json').send(toCaseFeature(row))
+    return reply.code(201).type('application/geo+json').send(toCaseFeature(row, request.user!))
   }
 
   const point = (coordinates: number[]) => ({ lon: coordinates[0], lat: coordinates[1] })

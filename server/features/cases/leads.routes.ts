@@ -230,7 +230,7 @@ const leadsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       publishLead(lead, 'convert')
       publishCaseEvent(app, created, 'register')
       reply.header('etag', `"${lead.version}"`)
-      return { lead: toLeadDto(lead), case: toCaseDto(created) }
+      return { lead: toLeadDto(lead), case: toCaseDto(created, user) }
     },
   )
 }

@@ -1,11 +1,12 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { toCaseDto } from './case-dto.ts'
 import type { CaseRow } from './cases.repository.ts'
+import type { UserRecord } from '../../core/auth/users.repository.ts'
 
-/** Sets `ETag: "<version>"` and returns the case's API view. */
-export function replyWithCase(reply: FastifyReply, row: CaseRow) {
+/** Sets `ETag: "<version>"` and returns the case's API view for `user`. */
+export function replyWithCase(reply: FastifyReply, row: CaseRow, user: UserRecord) {
   reply.header('etag', `"${row.version}"`)
-  return toCaseDto(row)
+  return toCaseDto(row, user)
 }
 
 /** Tells live listeners that a case was registered or changed (call after commit). */

@@ -4,9 +4,12 @@ import type { AppMeta as AppMetaDto, AreaLevel, AreaKind } from '../../../../ser
 /*
  * The API contract: types of the server's TypeBox schemas (`Static<>`), imported as types only
  * (no server code reaches the bundle). Below them, the OGC area features, whose items route
- * declares no property schema, and the client's names for the area collections.
+ * declares no property schema, and the names of the area collections.
  */
 export type { ApiError, Role, UserDto as User } from '../../../../server/core/http/common.schemas.ts';
+export type { ImportJob, ImportReport, IoLevel } from '../../../../server/features/areas/io/io.schemas.ts';
+export type { SourceCrs } from '../../../../server/features/areas/io/source-crs.ts';
+export type { ExportFormat } from '../../../../server/features/areas/io/export-format.ts';
 export type { AreaDetailDto as AreaDetail, AreaKind, AreaLevel, AreaRef, StaffContact } from '../../../../server/features/areas/areas.schemas.ts';
 
 /**
@@ -52,18 +55,3 @@ export interface AreaCollection {
 
 /** The area collections the map shows, by OGC API collection id. */
 export type AreaLayerKey = 'town' | 'villages' | 'base-grids' | 'fine-grids';
-
-/** Accepts `base-grid`, `baseGrid` or `base_grid` spellings of a level. */
-export function normaliseLevel(raw: string): AreaLevel {
-  const level = raw.replace(/-/g, '_').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
-  if (level === 'village' || level === 'base_grid' || level === 'fine_grid') return level;
-  return 'town';
-}
-
-/** The collection (and map source) an area of a level is drawn from. */
-export const LAYER_OF_LEVEL: Record<AreaLevel, AreaLayerKey> = {
-  town: 'town',
-  village: 'villages',
-  base_grid: 'base-grids',
-  fine_grid: 'fine-grids',
-};

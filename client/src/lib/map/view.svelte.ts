@@ -1,5 +1,6 @@
 import { api } from '../api/client';
-import { normaliseLevel, type AreaCollection, type AreaFeature, type AreaLayerKey } from '../api/types';
+import type { AreaCollection, AreaFeature, AreaLayerKey } from '../api/types';
+import { normaliseLevel } from './area-collections';
 import { featureBounds } from './geometry';
 import { camera } from './camera';
 

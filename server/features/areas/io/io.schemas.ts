@@ -1,9 +1,13 @@
-import { Type } from 'typebox'
+import { Type, type Static } from 'typebox'
+import { BoundaryProblemSchema } from '../boundaries/boundaries.schemas.ts'
 
 /** Collection names of the levels an import or export may target. */
 export const LevelParam = Type.Union([Type.Literal('villages'), Type.Literal('base-grids'), Type.Literal('fine-grids')], {
   description: 'Level: villages, base-grids or fine-grids',
 })
+
+/** A level an import or export may target, by collection name. */
+export type IoLevel = Static<typeof LevelParam>
 
 /** Query of POST /api/boundaries/imports (the file is the body). */
 export const ImportQuery = Type.Object(
@@ -18,7 +22,8 @@ export const ImportQuery = Type.Object(
   { additionalProperties: false },
 )
 
-const Problem = Type.Object({}, { additionalProperties: true })
+// An import's problems are the boundary rules' problems (the same checks as the edit routes).
+const Problem = BoundaryProblemSchema
 
 const Entry = Type.Object(
   {
@@ -36,7 +41,7 @@ const Refusal = Type.Object(
     index: Type.Integer(),
     code: Type.Union([Type.String(), Type.Null()]),
     reason: Type.String({ description: 'Why, in the request language' }),
-    problems: Type.Array(Problem, { description: 'Problems with their place (kind, message, areaId, geometry), as the edit routes give them' }),
+    problems: Type.Array(Problem, { description: 'Problems with their place, as the edit routes give them' }),
   },
   { additionalProperties: false },
 )
@@ -54,6 +59,9 @@ export const ImportReportSchema = Type.Object(
   },
   { additionalProperties: false },
 )
+
+/** What an import did. */
+export type ImportReport = Static<typeof ImportReportSchema>
 
 /** An import job. */
 export const ImportJobSchema = Type.Object(
@@ -73,3 +81,6 @@ export const ImportJobSchema = Type.Object(
   },
   { additionalProperties: false },
 )
+
+/** An import job as the server reports it while it runs and after. */
+export type ImportJob = Static<typeof ImportJobSchema>

@@ -1,7 +1,7 @@
-import { api, onUnauthorized, type SignedIn } from '../../api/client';
+import { api, ApiError, onUnauthorized, type SignedIn } from '../../api/client';
 import type { AppMeta, User } from '../../api/types';
 import { NO_CAPABILITIES, type Capabilities } from './capabilities';
-import { secondFactorApi, type SecondStep } from './second-factor-api';
+import { secondFactorApi, type Enrolment, type SecondStep } from './second-factor-api';
 import { i18n } from '../../i18n/i18n.svelte';
 
 /** Where the session stands: still asking the server, signed out, or signed in. */
@@ -68,6 +68,47 @@ export class Session {
     this.secondStep = null;
     this.#signIn(answer);
     void this.loadMeta();
+  }
+
+  /**
+   * Answers the second step with an authenticator or recovery code: signs in,
+   * or resolves the server's message (an expired challenge also returns to
+   * the password form, since it cannot be retried).
+   */
+  async verifySecondFactor(code: string): Promise<string | null> {
+    const challenge = this.secondStep?.challenge;
+    if (!challenge) return null;
+    try {
+      this.completeSignIn(await secondFactorApi.verify(challenge, code));
+      return null;
+    } catch (cause) {
+      return this.#secondStepFailure(cause);
+    }
+  }
+
+  /** Starts the enrolment an administrator must make at sign-in: the secret to scan. Rejects with the message. */
+  async beginSignInEnrolment(): Promise<Enrolment> {
+    const challenge = this.secondStep?.challenge ?? '';
+    try {
+      return await secondFactorApi.beginLoginEnrolment(challenge);
+    } catch (cause) {
+      throw new Error(this.#secondStepFailure(cause));
+    }
+  }
+
+  /** Confirms that enrolment with a first code: the sign-in answer with the recovery codes, or the message. */
+  async confirmSignInEnrolment(code: string): Promise<(SignedIn & { recoveryCodes: string[] }) | string> {
+    const challenge = this.secondStep?.challenge ?? '';
+    try {
+      return await secondFactorApi.confirmLoginEnrolment(challenge, code);
+    } catch (cause) {
+      return this.#secondStepFailure(cause);
+    }
+  }
+
+  #secondStepFailure(cause: unknown): string {
+    if (cause instanceof ApiError && cause.code === 'login_challenge_invalid') this.cancelSecondStep();
+    return cause instanceof ApiError ? cause.message : i18n.t('error.network');
   }
 
   /** Abandons the second step and returns to the password form. */

@@ -8,8 +8,10 @@ import type {
   BinOptions,
   BinShape,
   ClusterCollection,
+  ClusterProperties,
   DisputeArcs,
   JointCase,
+  OpenedJointCase,
   RiskChange,
   RiskScores,
   RiskExplanation,
@@ -21,6 +23,7 @@ import { playback } from './playback.svelte';
 import { DAY_MS, townshipDay, townshipMidnight, townshipMonthStart } from '../../ui/time';
 import { camera } from '../../map/camera';
 import { mapView } from '../../map/view.svelte';
+import { panel } from '../../map/panel.svelte';
 
 /** The period of the risk map. */
 export type RiskPeriod = 'month' | 'last30' | 'custom';
@@ -96,17 +99,28 @@ export class RiskMap {
   arcs = $state.raw<DisputeArcs | null>(null);
   /** Light points of the heatmap: fine cells (or ≥ 200 m cells for key persons) with counts. */
   heat = $state.raw<BinCollection | null>(null);
-  /** The clicked bin and its cases, or null. */
-  openBin = $state.raw<OpenBin | null>(null);
+  /** The cases of the last clicked bin, once loaded (shown while the `bin` panel is open for that cell). */
+  #binResult = $state.raw<{ cell: string; result: BinCases } | null>(null);
   /** Joint mediation cases (联调), newest first, once loaded. */
   jointCases = $state.raw<JointCase[] | null>(null);
-  /** The area whose score is explained, or null. */
-  explainId = $state<number | null>(null);
   explanation = $state.raw<RiskExplanation | null>(null);
   loading = $state(false);
 
   #controller: AbortController | null = null;
   #cache = new Map<string, Promise<unknown>>();
+
+  /** The clicked bin and its cases (`result` null while loading): the open `bin` panel, or null. */
+  get openBin(): OpenBin | null {
+    const open = panel.of('bin');
+    if (!open) return null;
+    const loaded = this.#binResult?.cell === open.cell ? this.#binResult.result : null;
+    return { cell: open.cell, count: open.count, result: loaded };
+  }
+
+  /** The area whose score is explained (the open `risk-explain` panel), or null. */
+  get explainId(): number | null {
+    return panel.of('risk-explain')?.areaId ?? null;
+  }
 
   /** The `[from, to)` window of the playback frame when playback is on, else of the chosen period, as ISO instants. */
   get window(): WindowQuery {
@@ -132,7 +146,7 @@ export class RiskMap {
     this.active = on;
     if (!on) {
       this.closeExplain();
-      this.openBin = null;
+      this.closeBin();
       playback.pause();
     }
     if (on) void this.reload();
@@ -175,7 +189,7 @@ export class RiskMap {
       this.clusters = clusters;
       this.arcs = arcs;
       this.heat = heat;
-      if (this.openBin && !binOptions) this.openBin = null;
+      if (!binOptions) this.closeBin();
       if (this.explainId !== null) void this.explain(this.explainId);
     } catch (error) {
       if (error instanceof DOMException && error.name === 'AbortError') return;
@@ -190,7 +204,7 @@ export class RiskMap {
     K extends 'level' | 'period' | 'customFrom' | 'customTo' | 'showChange' | 'hexBins' | 'showClusters' | 'binShape' | 'binCellMeters' | 'binAggregation' | 'heatmap',
   >(key: K, value: this[K]): void {
     this[key] = value;
-    if (key === 'hexBins' || key === 'binShape' || key === 'binCellMeters' || key === 'binAggregation') this.openBin = null;
+    if (key === 'hexBins' || key === 'binShape' || key === 'binCellMeters' || key === 'binAggregation') this.closeBin();
     void this.reload();
   }
 
@@ -198,18 +212,19 @@ export class RiskMap {
   async showBin(cell: string, count: number): Promise<void> {
     const options = this.binOptions;
     if (!options || options.groupBy || options.layer === 'key-persons') return;
-    this.openBin = { cell, count, result: null };
+    panel.open({ type: 'bin', cell, count });
     try {
       const result = await analyticsApi.binCases(options, cell, this.window);
-      if (this.openBin?.cell === cell) this.openBin = { cell, count, result };
+      this.#binResult = { cell, result };
     } catch {
-      if (this.openBin?.cell === cell) this.openBin = null;
+      if (panel.of('bin')?.cell === cell) panel.close('bin');
     }
   }
 
   /** Closes the bin's case list. */
   closeBin(): void {
-    this.openBin = null;
+    panel.close('bin');
+    this.#binResult = null;
   }
 
   /** Loads the joint cases (联调). */
@@ -219,6 +234,31 @@ export class RiskMap {
     } catch {
       // The API client has already shown a toast.
     }
+  }
+
+  /**
+   * Opens a joint mediation case (联调) on a cluster's disputes, dispatched to
+   * `stationKeys`; then reloads the joint cases and the map (cached frames
+   * are stale). Rejects with an `ApiError` (e.g. a dispute already in another joint case).
+   */
+  async openJointCase(cluster: ClusterProperties, title: string, note: string, stationKeys: string[]): Promise<OpenedJointCase> {
+    const opened = await analyticsApi.openJointCase({
+      title,
+      note: note || undefined,
+      caseIds: cluster.memberIds,
+      stationKeys,
+      cluster: { memberIds: cluster.memberIds, firstReportedAt: cluster.firstReportedAt, lastReportedAt: cluster.lastReportedAt },
+    });
+    this.clearCache();
+    void this.loadJointCases();
+    void this.reload();
+    return opened;
+  }
+
+  /** Closes a joint case with a reason, then reloads the joint cases. Rejects with an `ApiError`. */
+  async closeJointCase(id: number, reason: string): Promise<void> {
+    await analyticsApi.closeJointCase(id, reason);
+    await this.loadJointCases();
   }
 
   /** Forgets cached playback frames (after a change such as a new joint case). */
@@ -239,21 +279,21 @@ export class RiskMap {
     return promise;
   }
 
-  /** Opens the explanation of one area's score. */
+  /** Opens the explanation of one area's score (replacing the open right-hand panel) and loads it. */
   async explain(areaId: number): Promise<void> {
-    this.explainId = areaId;
+    panel.open({ type: 'risk-explain', areaId });
     if (this.explanation?.area.id !== areaId) this.explanation = null;
     try {
       const explanation = await analyticsApi.explain(areaId, this.window);
       if (this.explainId === areaId) this.explanation = explanation;
     } catch {
-      if (this.explainId === areaId) this.explainId = null;
+      if (this.explainId === areaId) panel.close('risk-explain');
     }
   }
 
   /** Closes the explanation. */
   closeExplain(): void {
-    this.explainId = null;
+    panel.close('risk-explain');
     this.explanation = null;
   }
 
@@ -279,7 +319,7 @@ export class RiskMap {
     this.clusters = null;
     this.arcs = null;
     this.heat = null;
-    this.openBin = null;
+    this.closeBin();
     this.jointCases = null;
     this.#cache.clear();
     playback.setEnabled(false);

@@ -1,5 +1,6 @@
 import { ApiError, api } from '../../api/client';
-import { normaliseLevel, type AreaDetail } from '../../api/types';
+import type { AreaDetail } from '../../api/types';
+import { normaliseLevel } from '../../map/area-collections';
 import { i18n } from '../../i18n/i18n.svelte';
 
 /**

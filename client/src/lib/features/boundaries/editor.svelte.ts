@@ -1,6 +1,7 @@
 import type { Feature, LineString, MultiPolygon, Polygon } from 'geojson';
 import { ApiError } from '../../api/client';
-import { LAYER_OF_LEVEL, type AreaFeature, type AreaLevel } from '../../api/types';
+import type { AreaFeature, AreaLevel } from '../../api/types';
+import { LAYER_OF_LEVEL } from '../../map/area-collections';
 import { boundariesApi } from './api';
 import type { AreaEdit, BoundaryImpact, BoundaryProblem, StaleBody } from './types';
 import type { DraftArea, LngLat, Ring } from './topology/geometry-types';

@@ -1,6 +1,6 @@
 import { ApiError } from '../../api/client';
 import { fetchImport, startImport, type ImportOptions } from './io-api';
-import type { ImportJob } from './io-types';
+import type { ImportJob } from '../../api/types';
 
 /** Pause between two polls of a running import (ms). */
 const POLL_INTERVAL_MS = 250;

@@ -1,6 +1,6 @@
 import { ApiError, request } from '../../api/client';
 import { i18n } from '../../i18n/i18n.svelte';
-import type { ExportFormat, ImportJob, IoLevel, SourceCrs } from './io-types';
+import type { ExportFormat, ImportJob, IoLevel, SourceCrs } from '../../api/types';
 
 /** What an import needs besides the file. */
 export interface ImportOptions {

@@ -1,27 +1,29 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { casesApi, COLLECTION_OF } from './api';
-import { keyPersonsApi } from '../key-persons/api';
 import { NO_CAPABILITIES, type Capabilities } from '../account/capabilities';
 import {
-  COLOURS,
   DISPUTE_STATUSES,
   HAZARD_STATUSES,
   type CaseCounts,
   type CaseFeature,
   type CaseKind,
-  type Colour,
-  type HeatCollection,
-  type KeyPersonFeature,
+  type DisputeRegistration,
+  type HazardRegistration,
   type LiveCaseEvent,
-  type PersonCategory,
-  type PersonSummary,
   type QueueItem,
   type RoutingRule,
 } from './types';
+import { ApiError } from '../../api/client';
+import { casePhotosApi } from './photos-api';
+import { kindLabel } from './labels';
+import { i18n } from '../../i18n/i18n.svelte';
+import { toasts } from '../../ui/toasts.svelte';
 import { CLUSTER_MAX_ZOOM } from './layer';
 import { LiveFeed } from '../live/state.svelte';
+import { keyPersons } from '../key-persons/state.svelte';
 import { TOWNSHIP_OFFSET } from '../../ui/time';
 import { camera } from '../../map/camera';
+import { panel } from '../../map/panel.svelte';
 
 /** Statuses of each kind, in workflow order. */
 export const STATUSES_OF: Record<CaseKind, readonly string[]> = { hazard: HAZARD_STATUSES, dispute: DISPUTE_STATUSES };
@@ -42,24 +44,6 @@ export interface CaseFilter {
   to: string;
 }
 
-/** Filters of the key-person layer. */
-export interface PersonFilter {
-  visible: boolean;
-  /** Colours shown. */
-  colours: Colour[];
-  /** Category shown, or empty for all. */
-  category: string;
-}
-
-/** What the right-hand panel shows. */
-export type CasePanel =
-  | { type: 'case'; kind: CaseKind; id: number }
-  | { type: 'person'; id: number }
-  | { type: 'queue' }
-  | { type: 'leads' }
-  | { type: 'register' }
-  | null;
-
 const LIVE_DEBOUNCE_MS = 250;
 
 function nextDay(date: string): string {
@@ -73,9 +57,10 @@ function defaultFilter(kind: CaseKind): CaseFilter {
 }
 
 /**
- * The case and key-person layers: their data and filters, legend counts,
- * routing rules, the dispatch queue, the open panel and registration mode,
- * kept current by the live feed.
+ * The case layers: their filters, legend counts, routing rules, the dispatch
+ * queue and registration mode, kept current by the live feed (which also
+ * reloads the key-person layer, see `key-persons/state.svelte.ts`). Which
+ * case panel is open is the shared right-hand `panel`.
  */
 export class CaseLayers {
   /** Filters per kind. */
@@ -86,24 +71,12 @@ export class CaseLayers {
   counts = $state.raw<CaseCounts | null>(null);
   /** Categories and their default stations. */
   rules = $state.raw<RoutingRule[]>([]);
-  /** Key-person filters. */
-  personFilter = $state<PersonFilter>({ visible: true, colours: [...COLOURS], category: '' });
-  /** Household points (users with `seeIdentities`), `null` otherwise or until loaded. */
-  persons = $state.raw<{ type: 'FeatureCollection'; features: KeyPersonFeature[] } | null>(null);
-  /** Grid counts (users without `seeIdentities`), `null` otherwise or until loaded. */
-  heat = $state.raw<HeatCollection | null>(null);
-  /** Key persons per colour. */
-  personSummary = $state.raw<PersonSummary | null>(null);
-  /** Key-person categories. */
-  personCategories = $state.raw<PersonCategory[]>([]);
   /** The dispatch queue, `null` until loaded. */
   queue = $state.raw<QueueItem[] | null>(null);
-  /** The right-hand panel. */
-  panel = $state<CasePanel>(null);
   /** True while the user is picking a point to register an event. */
   placing = $state(false);
-  /** The point picked for registration, `[lon, lat]`. */
-  draftPoint = $state<[number, number] | null>(null);
+  /** While a registration is sent: `saving`, then `uploading` its photos; `null` otherwise. */
+  registering = $state<'saving' | 'uploading' | null>(null);
   /** Bumped when a lead changed on the server (the lead list reloads). */
   leadsRevision = $state(0);
   /** Bumped when the open case changed on the server (the panel reloads). */
@@ -117,20 +90,16 @@ export class CaseLayers {
   #pending = new Set<CaseKind>();
   #debounce: ReturnType<typeof setTimeout> | null = null;
 
-  /** Whether the signed-in user sees key persons' (masked) identities; the others see counts per grid only. */
-  get identities(): boolean {
-    return this.#capabilities.seeIdentities;
-  }
-
   /** Starts for a signed-in user with `capabilities`: loads everything and opens the live feed. */
   start(capabilities: Capabilities): void {
     this.#capabilities = capabilities;
+    keyPersons.start(capabilities.seeIdentities);
     void this.loadRules();
     void this.reloadAll();
     this.live.start(
       (event) => this.#onLive(event),
       () => void this.reloadAll(),
-      () => void this.loadPersons(),
+      () => void keyPersons.load(),
     );
   }
 
@@ -140,12 +109,10 @@ export class CaseLayers {
     if (this.#debounce) clearTimeout(this.#debounce);
     this.#map = null;
     this.#capabilities = NO_CAPABILITIES;
-    this.persons = null;
-    this.heat = null;
+    keyPersons.stop();
     this.queue = null;
-    this.panel = null;
+    panel.close();
     this.placing = false;
-    this.draftPoint = null;
   }
 
   /** Lets the state move the camera. */
@@ -157,7 +124,7 @@ export class CaseLayers {
   async reloadAll(): Promise<void> {
     this.refresh('hazard');
     this.refresh('dispute');
-    await Promise.allSettled([this.loadCounts(), this.loadQueue(), this.loadPersons()]);
+    await Promise.allSettled([this.loadCounts(), this.loadQueue(), keyPersons.load()]);
   }
 
   /** Makes the map refetch a kind's tiles (its cases changed). */
@@ -218,17 +185,6 @@ export class CaseLayers {
     }
   }
 
-  /** Loads key persons: household points with `seeIdentities`, grid counts for the others. */
-  async loadPersons(): Promise<void> {
-    const jobs: Promise<unknown>[] = [
-      keyPersonsApi.personSummary().then((summary) => (this.personSummary = summary)),
-      keyPersonsApi.personCategories().then((categories) => (this.personCategories = categories)),
-    ];
-    if (this.identities) jobs.push(keyPersonsApi.persons().then((persons) => (this.persons = persons)));
-    else jobs.push(keyPersonsApi.heat().then((heat) => (this.heat = heat)));
-    await Promise.allSettled(jobs);
-  }
-
   /** Changes a case filter (the tile URL follows). */
   setFilter<K extends keyof CaseFilter>(kind: CaseKind, key: K, value: CaseFilter[K]): void {
     this.filters[kind][key] = value;
@@ -243,48 +199,85 @@ export class CaseLayers {
   /** Opens a case's panel, optionally flying to it. */
   openCase(kind: CaseKind, id: number, at?: [number, number]): void {
     this.placing = false;
-    this.panel = { type: 'case', kind, id };
+    panel.open({ type: 'case', kind, id });
     if (at) this.flyTo(at);
   }
 
   /** Opens a key person's panel. */
   openPerson(id: number): void {
     this.placing = false;
-    this.panel = { type: 'person', id };
+    panel.open({ type: 'person', id });
   }
 
   /** Opens the dispatch queue and refreshes it. */
   openQueue(): void {
     this.placing = false;
-    this.panel = { type: 'queue' };
+    panel.open({ type: 'queue' });
     void this.loadQueue();
   }
 
   /** Opens the lead list (线索清单). */
   openLeads(): void {
     this.placing = false;
-    this.panel = { type: 'leads' };
+    panel.open({ type: 'leads' });
   }
 
-  /** Closes the right-hand panel (and leaves registration). */
+  /** Closes the open case-side panel (and leaves registration). */
   closePanel(): void {
-    this.panel = null;
+    panel.close();
     this.placing = false;
-    this.draftPoint = null;
   }
 
-  /** Enters registration: the next map click picks the point. */
+  /** Enters registration: the open panel closes and the next map click picks the point. */
   startRegistration(): void {
-    this.panel = null;
-    this.draftPoint = null;
+    panel.close();
     this.placing = true;
   }
 
-  /** Sets the registration point and opens the form. */
+  /** Sets the registration point and opens the form there. */
   placeDraft(point: [number, number]): void {
-    this.draftPoint = point;
     this.placing = false;
-    this.panel = { type: 'register' };
+    panel.open({ type: 'register', point });
+  }
+
+  /**
+   * Registers a hazard or dispute at `point` and uploads its photos (a failed
+   * upload is told but does not undo the registration), then opens the new
+   * case and refreshes its layer, the counts and the queue. A 4xx answer is
+   * shown in a toast and resolves `null` (the form stays).
+   */
+  async register(
+    registration: { kind: 'hazard'; properties: HazardRegistration } | { kind: 'dispute'; properties: DisputeRegistration },
+    point: [number, number],
+    photos: File[],
+  ): Promise<CaseFeature | null> {
+    this.registering = 'saving';
+    try {
+      const feature = await casesApi.register(registration.kind, point, registration.properties);
+      toasts.show(i18n.t('register.done', { kind: kindLabel(registration.kind), id: feature.id }), 'info');
+      await this.#uploadPhotos(feature.id, photos);
+      this.upsert(feature);
+      this.openCase(feature.properties.kind, feature.id);
+      void this.loadCounts();
+      void this.loadQueue();
+      return feature;
+    } catch (error) {
+      if (error instanceof ApiError && error.status >= 400 && error.status < 500) toasts.show(error.message);
+      return null;
+    } finally {
+      this.registering = null;
+    }
+  }
+
+  async #uploadPhotos(caseId: number, photos: File[]): Promise<void> {
+    if (photos.length === 0) return;
+    this.registering = 'uploading';
+    try {
+      await casePhotosApi.upload(caseId, photos);
+      toasts.show(i18n.t('photos.uploaded', { count: photos.length }), 'info');
+    } catch (error) {
+      toasts.show(i18n.t('photos.failed', { message: error instanceof Error ? error.message : '' }));
+    }
   }
 
   /** The map centre `[lon, lat]`, or `null` without a map. */
@@ -311,8 +304,8 @@ export class CaseLayers {
       return;
     }
     this.#pending.add(event.kind);
-    const panel = this.panel;
-    if (panel?.type === 'case' && panel.kind === event.kind && panel.id === event.id) this.openCaseRevision++;
+    const open = panel.of('case');
+    if (open && open.kind === event.kind && open.id === event.id) this.openCaseRevision++;
     if (this.#debounce) return;
     this.#debounce = setTimeout(() => {
       this.#debounce = null;

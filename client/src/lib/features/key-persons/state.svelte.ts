@@ -1,7 +1,70 @@
 import { ApiError } from '../../api/client';
 import { i18n } from '../../i18n/i18n.svelte';
-import type { KeyPerson, RevealField, Visit, VisitKind } from '../cases/types';
+import { COLOURS, type Colour, type HeatCollection, type KeyPerson, type KeyPersonFeature, type PersonCategory, type PersonSummary, type RevealField, type Visit, type VisitKind } from '../cases/types';
 import { keyPersonsApi } from './api';
+
+/** Filters of the key-person layer. */
+export interface PersonFilter {
+  visible: boolean;
+  /** Colours shown. */
+  colours: Colour[];
+  /** Category shown, or empty for all. */
+  category: string;
+}
+
+/**
+ * The key-person layer (重点人员): household points for users who see
+ * identities, counts per grid for the others, the summary per colour, the
+ * categories and the layer's filters.
+ */
+export class KeyPersonLayer {
+  /** Layer filters. */
+  filter = $state<PersonFilter>({ visible: true, colours: [...COLOURS], category: '' });
+  /** Household points (users with `seeIdentities`), `null` otherwise or until loaded. */
+  points = $state.raw<{ type: 'FeatureCollection'; features: KeyPersonFeature[] } | null>(null);
+  /** Grid counts (users without `seeIdentities`), `null` otherwise or until loaded. */
+  heat = $state.raw<HeatCollection | null>(null);
+  /** Key persons per colour. */
+  summary = $state.raw<PersonSummary | null>(null);
+  /** Key-person categories. */
+  categories = $state.raw<PersonCategory[]>([]);
+  /** Whether the signed-in user sees (masked) identities; the others see counts per grid only. Set by {@link start}. */
+  identities = $state(false);
+
+  /** Starts for a signed-in user (`identities`: the `seeIdentities` capability) and loads. */
+  start(identities: boolean): void {
+    this.identities = identities;
+    void this.load();
+  }
+
+  /** Forgets the data (on leaving the map screen). */
+  stop(): void {
+    this.identities = false;
+    this.points = null;
+    this.heat = null;
+  }
+
+  /** Loads the summary, categories and either household points or grid counts. */
+  async load(): Promise<void> {
+    const jobs: Promise<unknown>[] = [
+      keyPersonsApi.personSummary().then((summary) => (this.summary = summary)),
+      keyPersonsApi.personCategories().then((categories) => (this.categories = categories)),
+    ];
+    if (this.identities) jobs.push(keyPersonsApi.persons().then((points) => (this.points = points)));
+    else jobs.push(keyPersonsApi.heat().then((heat) => (this.heat = heat)));
+    await Promise.allSettled(jobs);
+  }
+
+  /** Shown key persons: points passing the colour and category filters (identities), or `null` before loading or without identities. */
+  get shownCount(): number | null {
+    if (!this.identities || !this.points) return null;
+    const { colours, category } = this.filter;
+    return this.points.features.filter((feature) => colours.includes(feature.properties.colour) && (!category || feature.properties.category === category)).length;
+  }
+}
+
+/** The application's single key-person layer. */
+export const keyPersons = new KeyPersonLayer();
 
 /**
  * One key person's details for the person panel: the masked record, its

@@ -4,6 +4,7 @@ import { DISPUTE_STATUS_COLORS, HAZARD_STATUS_COLORS, PERSON_COLORS } from '../c
 import { COLORS } from '../../map/theme';
 import type { DisputeStatus, HazardStatus } from '../cases/types';
 import { cases } from '../cases/state.svelte';
+import { keyPersons } from '../key-persons/state.svelte';
 import { i18n } from '../../i18n/i18n.svelte';
 import { mapView } from '../../map/view.svelte';
 import { riskMap } from '../analytics/state.svelte';
@@ -58,10 +59,10 @@ export function visibleLegend(): LegendGroup[] {
       entries: disputes.statuses.map((status) => ({ shape: 'dot', color: DISPUTE_STATUS_COLORS[status as DisputeStatus] ?? '#888', label: labelOf('status', status) })),
     });
   }
-  if (cases.personFilter.visible && cases.personFilter.colours.length > 0) {
+  if (keyPersons.filter.visible && keyPersons.filter.colours.length > 0) {
     groups.push({
       title: i18n.t('cases.persons'),
-      entries: cases.personFilter.colours.map((colour) => ({ shape: 'dot', color: PERSON_COLORS[colour], label: labelOf('explain.personColour', colour) })),
+      entries: keyPersons.filter.colours.map((colour) => ({ shape: 'dot', color: PERSON_COLORS[colour], label: labelOf('explain.personColour', colour) })),
     });
   }
   const areas: LegendEntry[] = [];

@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestApp, type TestApp, type TestUser } from '../support/test-app.ts'
+import { caseClient, disputeFeature, gridPoints, hazardFeature, signInStation, type GridPoint } from '../support/cases.ts'
+
+/**
+ * What the case answer tells the client so that it keeps no copy of a server
+ * rule: `mayReveal` / `mayAddPhotos` (the rules of the reveal and photo
+ * routes, per caller) and the English names of the recorded areas.
+ */
+
+let t: TestApp
+let c: ReturnType<typeof caseClient>
+let own: GridPoint
+let elsewhere: GridPoint
+let users: Record<'leader' | 'dispatcher' | 'station' | 'otherStation' | 'gridWorker' | 'registrant' | 'admin', TestUser>
+let hazardId: number
+let disputeId: number
+
+beforeAll(async () => {
+  t = await createTestApp()
+  c = caseClient(t)
+  const points = await gridPoints(t.database.engine.db)
+  own = points[0]
+  elsewhere = points.find((p) => p.villageId !== own.villageId)!
+  users = {
+    leader: await t.signIn('leader'),
+    dispatcher: await t.signIn('dispatcher'),
+    station: await signInStation(t, 'legal-mediation'),
+    otherStation: await signInStation(t, 'police'),
+    gridWorker: await t.signIn('grid_worker', { gridIds: [own.baseGridId] }),
+    // Registers a hazard in their own grid, then is moved to another grid: still the registrant.
+    registrant: await t.signIn('grid_worker', { gridIds: [own.baseGridId] }),
+    admin: await t.signIn('admin'),
+  }
+  const hazard = await c.register(users.registrant, 'hazards', hazardFeature(own))
+  expect(hazard.statusCode, hazard.body).toBe(201)
+  hazardId = hazard.json().id
+  await t.database.engine.db.updateTable('user_grids').set({ area_id: elsewhere.fineGridId }).where('user_id', '=', users.registrant.id).execute()
+  const dispute = await c.register(users.dispatcher, 'disputes', disputeFeature(own, [own.villageId, elsewhere.villageId]))
+  expect(dispute.statusCode, dispute.body).toBe(201)
+  disputeId = dispute.json().id
+  expect((await c.act(users.dispatcher, 'disputes', disputeId, 'dispatch', { stationKey: 'legal-mediation' })).statusCode).toBe(200)
+})
+afterAll(() => t?.close())
+
+const REASON = '核实联系方式以便回访'
+
+/** What the reveal route answers `user` for case `id` (it audits each try, which does not matter here). */
+async function revealStatus(user: TestUser, id: number): Promise<number> {
+  const response = await t.app.inject({ method: 'POST', url: `/api/cases/${id}/reveal`, headers: user.headers, payload: { fields: ['reporterPhone'], reason: REASON } })
+  return response.statusCode
+}
+
+describe('mayReveal and mayAddPhotos in the case answer', () => {
+  it('says true exactly where the reveal route lets the caller reveal, for every role and both kinds', async () => {
+    const seen: string[] = []
+    for (const [name, user] of Object.entries(users)) {
+      for (const [collection, id] of [['hazards', hazardId], ['disputes', disputeId]] as const) {
+        const item = await c.get(user, `/api/collections/${collection}/items/${id}`)
+        if (item.statusCode === 404) continue
+        expect(item.statusCode, item.body).toBe(200)
+        const properties = item.json().properties
+        const status = await revealStatus(user, id)
+        expect([200, 403], `${name} ${collection}: ${status}`).toContain(status)
+        expect(properties.mayReveal, `${name} ${collection}`).toBe(status === 200)
+        expect(properties.mayAddPhotos, `${name} ${collection}`).toBe(properties.mayReveal)
+        if (properties.mayReveal) seen.push(`${name}/${collection}`)
+      }
+    }
+    // The rule's cases each appear: any case for admin and dispatcher, the registrant's own hazard, the station's dispute.
+    expect(seen).toEqual(
+      expect.arrayContaining(['dispatcher/hazards', 'dispatcher/disputes', 'admin/hazards', 'station/disputes', 'gridWorker/hazards', 'registrant/hazards']),
+    )
+    expect(seen).not.toContain('leader/hazards')
+    expect(seen).not.toContain('otherStation/disputes')
+  })
+
+  it('is answered per caller in lists, workflow answers and the dispatch queue', async () => {
+    const listed = (await c.get(users.leader, '/api/collections/hazards/items?limit=1000')).json().features as Array<{ properties: { mayReveal: boolean } }>
+    expect(listed.length).toBeGreaterThan(0)
+    expect(listed.every((feature) => feature.properties.mayReveal === false)).toBe(true)
+    const id = (await c.register(users.dispatcher, 'disputes', disputeFeature(own, [own.villageId]))).json().id
+    const queue = (await c.get(users.dispatcher, '/api/dispatch/queue')).json().items as Array<{ case: { id: number; mayReveal: boolean } }>
+    expect(queue.find((item) => item.case.id === id)?.case.mayReveal).toBe(true)
+    const dispatched = await c.act(users.dispatcher, 'disputes', id, 'dispatch', { stationKey: 'police' })
+    expect(dispatched.statusCode, dispatched.body).toBe(200)
+    expect(dispatched.json().mayReveal).toBe(true)
+    const asOtherStation = (await c.get(users.otherStation, `/api/collections/disputes/items/${id}`)).json().properties
+    expect(asOtherStation.mayReveal).toBe(true)
+    expect((await c.get(users.station, `/api/collections/disputes/items/${id}`)).json().properties.mayReveal).toBe(false)
+  })
+})
+
+describe('English names of the recorded areas', () => {
+  it('gives the village and grids of a case with nameEn from the boundary version recorded on it', async () => {
+    const properties = (await c.get(users.admin, `/api/collections/hazards/items/${hazardId}`)).json().properties
+    const village = (await c.get(users.admin, `/api/collections/villages/items/${own.villageId}`)).json().properties
+    expect(village.nameEn).toEqual(expect.any(String))
+    expect(properties.village).toMatchObject({ id: own.villageId, name: village.name, nameEn: village.nameEn })
+    expect(properties.baseGrid).toHaveProperty('nameEn')
+    expect(properties.baseGrid.nameEn === null || typeof properties.baseGrid.nameEn === 'string').toBe(true)
+  })
+})
