@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp, type TestUser } from '../support/test-app.ts'
-import { caseClient, disputeFeature, gridPoints, hazardFeature, signInStation, type GridPoint } from '../support/cases.ts'
+import { DISPUTE_BODIES, HAZARD_BODIES, caseClient, disputeFeature, gridPoints, hazardFeature, signInStation, type GridPoint } from '../support/cases.ts'
 
 /**
  * What the case answer tells the client so that it keeps no copy of a server
@@ -88,6 +88,46 @@ describe('mayReveal and mayAddPhotos in the case answer', () => {
     const asOtherStation = (await c.get(users.otherStation, `/api/collections/disputes/items/${id}`)).json().properties
     expect(asOtherStation.mayReveal).toBe(true)
     expect((await c.get(users.station, `/api/collections/disputes/items/${id}`)).json().properties.mayReveal).toBe(false)
+  })
+})
+
+/** What an action route answers `user` for `action` on case `id` when sent with a stale If-Match: 403 before the version check, 412 after it (nothing changes). */
+async function actionGate(user: TestUser, collection: 'hazards' | 'disputes', id: number, action: string): Promise<number> {
+  const response = await t.app.inject({
+    method: 'POST',
+    url: `/api/${collection}/${id}/${action}`,
+    headers: { ...user.headers, 'if-match': '"999999"' },
+    payload: (collection === 'hazards' ? HAZARD_BODIES : DISPUTE_BODIES)[action],
+  })
+  return response.statusCode
+}
+
+describe('permittedActions in the case answer', () => {
+  it('lists, of the actions the status allows, exactly those the action routes let the caller take, for every role and both kinds', async () => {
+    const expected: Record<string, Record<string, 'all' | 'none' | string[]>> = {
+      leader: { hazards: 'none', disputes: 'none' },
+      dispatcher: { hazards: 'all', disputes: 'all' },
+      admin: { hazards: 'all', disputes: 'all' },
+      station: { hazards: 'none', disputes: ['resolve', 'feedback'] },
+      otherStation: { hazards: 'none', disputes: 'none' },
+      gridWorker: { hazards: 'all', disputes: 'none' },
+      registrant: { hazards: 'none', disputes: 'none' },
+    }
+    for (const [name, user] of Object.entries(users)) {
+      for (const [collection, id] of [['hazards', hazardId], ['disputes', disputeId]] as const) {
+        const item = await c.get(user, `/api/collections/${collection}/items/${id}`)
+        if (item.statusCode === 404) continue
+        const { allowedActions, permittedActions } = item.json().properties as { allowedActions: string[]; permittedActions: string[] }
+        expect(allowedActions.length, `${collection} has actions`).toBeGreaterThan(0)
+        const rule = expected[name][collection]
+        const want = rule === 'all' ? allowedActions : rule === 'none' ? [] : allowedActions.filter((action) => rule.includes(action))
+        expect(permittedActions, `${name} ${collection}`).toEqual(want)
+        for (const action of allowedActions) {
+          const status = await actionGate(user, collection, id, action)
+          expect(status === 403 ? 'refused' : 'permitted', `${name} ${collection} ${action}: ${status}`).toBe(permittedActions.includes(action) ? 'permitted' : 'refused')
+        }
+      }
+    }
   })
 })
 

@@ -4,7 +4,7 @@ import { allowedActions, nextStatus } from '../../server/features/cases/workflow
 import { DISPUTE_ACTIONS, DISPUTE_STATUSES, DISPUTE_WORKFLOW, type DisputeStatus } from '../../server/features/cases/dispute-workflow.ts'
 import { HAZARD_ACTIONS, HAZARD_STATUSES, HAZARD_WORKFLOW, type HazardStatus } from '../../server/features/cases/hazard-workflow.ts'
 import { createTestApp, type TestApp, type TestUser } from '../support/test-app.ts'
-import { caseClient, disputeFeature, gridPoints, hazardFeature, signInStation, type GridPoint } from '../support/cases.ts'
+import { DISPUTE_BODIES, HAZARD_BODIES, caseClient, disputeFeature, gridPoints, hazardFeature, signInStation, type GridPoint } from '../support/cases.ts'
 
 let t: TestApp
 let c: ReturnType<typeof caseClient>
@@ -36,20 +36,6 @@ async function newDispute(properties: Record<string, unknown> = {}, point: GridP
   return response.json().properties as { id: number; version: number; status: string }
 }
 
-const HAZARD_BODIES: Record<string, object> = {
-  verify: { note: '现场核实属实' },
-  reject: { reason: '现场无此情况' },
-  'start-rectification': { plan: '三日内清理柴草堆' },
-  rectify: { note: '已清理完毕' },
-  close: { reason: '复查合格' },
-}
-const DISPUTE_BODIES: Record<string, object> = {
-  dispatch: { stationKey: 'legal-mediation' },
-  escalate: { department: '市信访局', reason: '涉及多部门' },
-  resolve: { mode: 'jinhua', outcome: 'agreement', note: '双方签订调解协议' },
-  feedback: { note: '已电话告知双方及报告人' },
-  evaluate: { satisfaction: 5, note: '满意' },
-}
 const HAZARD_PATH: Record<HazardStatus, string[]> = {
   reported: [],
   verified: ['verify'],

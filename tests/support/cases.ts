@@ -80,3 +80,21 @@ export function caseClient(t: TestApp) {
     },
   }
 }
+
+/** A valid body for each hazard workflow action. */
+export const HAZARD_BODIES: Record<string, object> = {
+  verify: { note: '现场核实属实' },
+  reject: { reason: '现场无此情况' },
+  'start-rectification': { plan: '三日内清理柴草堆' },
+  rectify: { note: '已清理完毕' },
+  close: { reason: '复查合格' },
+}
+
+/** A valid body for each dispute workflow action. */
+export const DISPUTE_BODIES: Record<string, object> = {
+  dispatch: { stationKey: 'legal-mediation' },
+  escalate: { department: '市信访局', reason: '涉及多部门' },
+  resolve: { mode: 'jinhua', outcome: 'agreement', note: '双方签订调解协议' },
+  feedback: { note: '已电话告知双方及报告人' },
+  evaluate: { satisfaction: 5, note: '满意' },
+}

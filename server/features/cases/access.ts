@@ -95,15 +95,37 @@ export function assertRole(user: UserRecord, roles: readonly Role[]): void {
   if (!roles.includes(user.role)) throw new HttpError(403, 'forbidden', { roles: roles.join(', ') })
 }
 
+/** The roles each dispute workflow action allows (the table above). */
+export const DISPUTE_ACTION_ROLES = {
+  dispatch: CASE_ROLES.dispatch,
+  escalate: CASE_ROLES.escalate,
+  resolve: CASE_ROLES.resolve,
+  feedback: CASE_ROLES.feedback,
+  evaluate: CASE_ROLES.evaluate,
+} as const satisfies Record<string, readonly Role[]>
+
+/** The roles a workflow action allows: every hazard step shares one list, dispute actions have their own. */
+export function actionRoles(kind: 'hazard' | 'dispute', action: string): readonly Role[] {
+  if (kind === 'hazard') return CASE_ROLES.hazardStep
+  return DISPUTE_ACTION_ROLES[action as keyof typeof DISPUTE_ACTION_ROLES] ?? []
+}
+
+/** Whether {@link assertMayAct} would let `user` act on `scope` with an action of `roles`. */
+export function mayAct(user: UserRecord, roles: readonly Role[], scope: CaseScope): boolean {
+  if (!roles.includes(user.role)) return false
+  if (user.role === 'station') return !!user.stationKey && scope.station_key === user.stationKey
+  if (user.role === 'grid_worker') return inOwnGrids(user, scope)
+  return true
+}
+
 /**
  * Checks the per-case part of the matrix for a workflow action: station staff
  * act only on cases dispatched to their station, grid workers only on hazards
  * in their own grids.
  */
 export function assertMayAct(user: UserRecord, roles: readonly Role[], scope: CaseScope): void {
+  if (mayAct(user, roles, scope)) return
   assertRole(user, roles)
-  if (user.role === 'station' && (!user.stationKey || scope.station_key !== user.stationKey)) {
-    throw new HttpError(403, 'case_other_station', { station: scope.station_key ?? '—' })
-  }
-  if (user.role === 'grid_worker' && !inOwnGrids(user, scope)) throw new HttpError(403, 'case_outside_own_grids')
+  if (user.role === 'station') throw new HttpError(403, 'case_other_station', { station: scope.station_key ?? '—' })
+  throw new HttpError(403, 'case_outside_own_grids')
 }

@@ -7,6 +7,7 @@ import type { CaseDto } from './cases.schemas.ts'
 import type { UserRecord } from '../../core/auth/users.repository.ts'
 import { mayRevealCase } from './privacy.service.ts'
 import { mayAddPhotos } from './photos.service.ts'
+import { actionRoles, mayAct } from './access.ts'
 
 const iso = (value: Date | null): string | null => (value ? value.toISOString() : null)
 
@@ -24,8 +25,9 @@ const masked = (phone: string | null): string | null => (phone === null ? null :
  * always masked (`138****1234`); revealing them is POST /api/cases/{id}/reveal,
  * audited. `mayReveal` and `mayAddPhotos` say whether those routes would let
  * `user` reveal them or add photos (the same {@link mayRevealCase} and
- * {@link mayAddPhotos} rules), so the client offers the buttons without a copy
- * of the rules.
+ * {@link mayAddPhotos} rules), and `permittedActions` which workflow actions
+ * the action routes would let `user` take now ({@link mayAct}), so the client
+ * offers the buttons without a copy of the rules.
  */
 export function toCaseDto(row: CaseRow, user: UserRecord): CaseDto {
   return {
@@ -33,6 +35,7 @@ export function toCaseDto(row: CaseRow, user: UserRecord): CaseDto {
     kind: row.kind,
     status: row.status,
     allowedActions: caseAllowedActions(row.kind, row.status),
+    permittedActions: caseAllowedActions(row.kind, row.status).filter((action) => mayAct(user, actionRoles(row.kind, action), row)),
     mayReveal: mayRevealCase(user, row),
     mayAddPhotos: mayAddPhotos(user, row),
     category: row.category,

@@ -122,6 +122,9 @@ export const CaseSchema = Type.Object({
   kind: Type.Enum(['hazard', 'dispute']),
   status: Type.String(),
   allowedActions: Type.Array(Type.String(), { description: 'Workflow actions the status allows (the role may still forbid them)' }),
+  permittedActions: Type.Array(Type.String(), {
+    description: 'Of allowedActions, those the caller may take on this case now (role, own grids, own station): the rule the action routes enforce',
+  }),
   mayReveal: Type.Boolean({
     description: 'Whether the caller may reveal this case\'s masked phones (POST /api/cases/{id}/reveal) ; the same rule that route enforces',
   }),

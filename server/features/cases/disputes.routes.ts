@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Role } from '../../core/db/tables/auth.ts'
-import { CASE_ROLES } from './access.ts'
+import { DISPUTE_ACTION_ROLES } from './access.ts'
 import { DISPUTE_ACTIONS, DISPUTE_WORKFLOW, type DisputeAction } from './dispute-workflow.ts'
 import { parseIfMatch } from '../../core/http/if-match.ts'
 import { applyCaseAction } from './action.service.ts'
@@ -9,13 +9,7 @@ import { errorResponses } from '../../core/http/common.schemas.ts'
 import { CaseSchema, DisputeActionBodies, IdParams, IfMatchHeaders } from './cases.schemas.ts'
 import { publishCaseEvent, replyWithCase } from './reply.ts'
 
-const ROLES: Record<DisputeAction, readonly Role[]> = {
-  dispatch: CASE_ROLES.dispatch,
-  escalate: CASE_ROLES.escalate,
-  resolve: CASE_ROLES.resolve,
-  feedback: CASE_ROLES.feedback,
-  evaluate: CASE_ROLES.evaluate,
-}
+const ROLES: Record<DisputeAction, readonly Role[]> = DISPUTE_ACTION_ROLES
 
 type PatchOf<A extends DisputeAction> = (typeof DISPUTE_PATCHES)[A]
 
