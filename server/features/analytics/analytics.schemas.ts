@@ -321,15 +321,5 @@ export type JointCase = Static<typeof JointCaseSchema>
 export type JointCaseDispute = JointCase['disputes'][number]
 
 /** What `POST /api/analytics/dispute-clusters/joint-case` answers. */
-export const OpenedJointCaseSchema = Type.Object({
-  id: Type.Integer(),
-  title: Type.String(),
-  note: Type.String(),
-  status: Type.String(),
-  openedAt: Type.String(),
-  openedBy: Type.Integer(),
-  caseIds: Type.Array(Type.Integer()),
-  stationKeys: Type.Array(Type.String()),
-  cluster: Type.Object({}, { additionalProperties: true }),
-})
+export const OpenedJointCaseSchema = Type.Pick(JointCaseSchema, ['id', 'title', 'note', 'status', 'openedAt', 'openedBy', 'caseIds', 'stationKeys', 'cluster'])
 export type OpenedJointCase = Static<typeof OpenedJointCaseSchema>
