@@ -30,12 +30,13 @@ const masked = (phone: string | null): string | null => (phone === null ? null :
  * offers the buttons without a copy of the rules.
  */
 export function toCaseDto(row: CaseRow, user: UserRecord): CaseDto {
+  const allowed = caseAllowedActions(row.kind, row.status)
   return {
     id: row.id,
     kind: row.kind,
     status: row.status,
-    allowedActions: caseAllowedActions(row.kind, row.status),
-    permittedActions: caseAllowedActions(row.kind, row.status).filter((action) => mayAct(user, actionRoles(row.kind, action), row)),
+    allowedActions: allowed,
+    permittedActions: allowed.filter((action) => mayAct(user, actionRoles(row.kind, action), row)),
     mayReveal: mayRevealCase(user, row),
     mayAddPhotos: mayAddPhotos(user, row),
     category: row.category,
