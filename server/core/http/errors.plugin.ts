@@ -4,6 +4,7 @@ import { isDatabaseUnavailable } from '../db/db-unavailable.ts'
 import { HttpError } from './http-error.ts'
 import { message, type Lang, type MessageCode } from '../i18n/messages.ts'
 import { describeValidationErrors, firstUnknownProperty } from './validation-messages.ts'
+import { AllowedMethods } from './allowed-methods.ts'
 
 /** Seconds a client is told to wait (Retry-After) when the database is unavailable. */
 const DATABASE_RETRY_AFTER_SECONDS = 5
@@ -24,10 +25,21 @@ export function sendError(
     .send({ code, message: message(code, lang, params), ...extra })
 }
 
-/** Turns every error and unknown route into a JSON `{ code, message }` answer. */
+/**
+ * Turns every error and unknown route into a JSON `{ code, message }` answer:
+ * 405 with `Allow` when the path exists for other methods, else 404.
+ */
 export default fp(
   async (app) => {
-    app.setNotFoundHandler((request, reply) => sendError(reply, request, 404, 'not_found'))
+    const allowed = new AllowedMethods()
+    app.addHook('onRoute', (route) => allowed.add(route.method, route.url))
+    app.setNotFoundHandler((request, reply) => {
+      const methods = allowed.at(request.url)
+      if (methods.length === 0 || methods.includes(request.method as never)) return sendError(reply, request, 404, 'not_found')
+      const allow = methods.join(', ')
+      reply.header('allow', allow)
+      return sendError(reply, request, 405, 'method_not_allowed', { method: request.method, allow })
+    })
     app.setErrorHandler((error: FastifyError, request, reply) => {
       if (error instanceof HttpError) {
         return sendError(reply, request, error.status, error.code, error.params, error.extra)

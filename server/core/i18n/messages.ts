@@ -64,6 +64,18 @@ const CORE_MESSAGES = {
     zh: () => '未找到该地址',
     en: () => 'No such route',
   },
+  method_not_allowed: {
+    zh: (p) => `该地址不支持 ${p.method} 方法。可用方法：${p.allow}`,
+    en: (p) => `${p.method} is not allowed here. Allowed: ${p.allow}`,
+  },
+  bad_if_match: {
+    zh: () => 'If-Match 请求头应为记录的 ETag（用英文双引号括起），例如 "3"',
+    en: () => 'If-Match must be an entity tag in double quotes, such as the ETag you read: "3"',
+  },
+  if_match_several_versions: {
+    zh: (p) => `If-Match 列出了多个版本（${p.versions}）；请只发送您读取到的那一个 ETag`,
+    en: (p) => `If-Match names several versions (${p.versions}); send the one ETag you read`,
+  },
   collection_not_found: {
     zh: (p) => `没有名为“${p.id}”的图层集合。可用集合：${p.available}`,
     en: (p) => `No collection "${p.id}". Available: ${p.available}`,

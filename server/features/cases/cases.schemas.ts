@@ -1,3 +1,4 @@
+import { withReadOnly } from '../../core/ogc/read-only.ts'
 import { Type, type Static } from 'typebox'
 import { DISPUTE_ACTIONS, DISPUTE_STATUSES } from './dispute-workflow.ts'
 import { HAZARD_ACTIONS, HAZARD_STATUSES } from './hazard-workflow.ts'
@@ -56,7 +57,7 @@ const CommonRegistration = {
   description: Text(4000),
   source: SourceSchema,
   reporterName: Text(50, 'Who reported it (name of the grid worker, caller, visitor or department contact)'),
-  reporterPhone: Type.Optional(Type.String({ maxLength: 30 })),
+  reporterPhone: Type.Optional(Nullable(Type.String({ maxLength: 30 }))),
   reportedAt: Type.Optional(
     Type.String({ format: 'date-time', description: 'When it was found/reported (default now); areas are located at the boundary versions in force then' }),
   ),
@@ -75,7 +76,7 @@ export const PartyInputSchema = Type.Object(
   {
     name: Text(50),
     role: Type.Optional(Type.Enum(['applicant', 'respondent', 'party'])),
-    phone: Type.Optional(Type.String({ maxLength: 30 })),
+    phone: Type.Optional(Nullable(Type.String({ maxLength: 30 }))),
     homeVillageId: Type.Integer({ minimum: 1, description: 'Area id of the village the party lives in' }),
   },
   { additionalProperties: false },
@@ -98,13 +99,6 @@ export const PointSchema = Type.Object(
   { additionalProperties: false },
 )
 
-/** A GeoJSON Feature whose properties follow `properties` (OGC API – Features – Part 4 create). */
-export function featureBody<T extends ReturnType<typeof Type.Object>>(properties: T) {
-  return Type.Object(
-    { type: Type.Literal('Feature'), geometry: PointSchema, properties, id: Type.Optional(Type.Unknown()) },
-    { additionalProperties: false },
-  )
-}
 
 const RecordedAreaSchema = Type.Object({
   id: Type.Integer(),
@@ -115,6 +109,16 @@ const RecordedAreaSchema = Type.Object({
 })
 const Stamp = Nullable(Type.String())
 const NullableText = Nullable(Type.String())
+
+/** A party of a dispute as the API shows it. */
+const PartySchema = Type.Object({
+  seq: Type.Integer(),
+  name: Type.String(),
+  role: Type.String(),
+  phone: NullableText,
+  homeVillageId: Type.Integer(),
+  homeVillageName: NullableText,
+})
 
 /** A hazard or dispute as the API shows it (also the properties of its GeoJSON feature). */
 export const CaseSchema = Type.Object({
@@ -172,16 +176,7 @@ export const CaseSchema = Type.Object({
   rectificationNote: NullableText,
   rectifiedAt: Stamp,
   closedAt: Stamp,
-  parties: Type.Array(
-    Type.Object({
-      seq: Type.Integer(),
-      name: Type.String(),
-      role: Type.String(),
-      phone: NullableText,
-      homeVillageId: Type.Integer(),
-      homeVillageName: NullableText,
-    }),
-  ),
+  parties: Type.Array(PartySchema),
   version: Type.Integer(),
   updatedAt: Type.String(),
 })
@@ -324,3 +319,35 @@ export const LeadSchema = Type.Object({
   updatedAt: Type.String(),
 })
 export type LeadDto = Static<typeof LeadSchema>
+
+const ReadOnly = Type.Optional(Type.Unknown({ readOnly: true, description: 'Read-only: accepted as read and ignored' }))
+const AlwaysNull = (what: string) => Type.Optional(Type.Null({ readOnly: true, description: `Always null on ${what}` }))
+/** What a hazard read shows of the dispute-only fields: sending a value there is an error, not ignored. */
+const HAZARD_AS_READ = { tier: AlwaysNull('a hazard'), parties: Type.Optional(Type.Array(Type.Unknown(), { maxItems: 0, readOnly: true })) }
+/** What a dispute read shows of the hazard-only field. */
+const DISPUTE_AS_READ = { severity: AlwaysNull('a dispute') }
+
+/**
+ * A GeoJSON Feature whose properties follow `properties` (OGC API – Features
+ * – Part 4 create). A feature read from the API and sent back whole (as QGIS
+ * does) is accepted: its read-only members and properties are ignored.
+ */
+export function featureBody<T extends ReturnType<typeof Type.Object>>(properties: T, kind: 'hazard' | 'dispute') {
+  return Type.Object(
+    {
+      type: Type.Literal('Feature'),
+      geometry: PointSchema,
+      properties: withReadOnly(properties, CaseSchema, kind === 'hazard' ? HAZARD_AS_READ : DISPUTE_AS_READ),
+      id: ReadOnly,
+      links: ReadOnly,
+      bbox: ReadOnly,
+    },
+    { additionalProperties: false },
+  )
+}
+
+/** Properties of a dispute registered as a Feature: parties may carry what a read answer shows of them (seq, homeVillageName). */
+export const DisputeFeatureRegistrationSchema = Type.Object(
+  { ...DisputeRegistrationSchema.properties, parties: Type.Array(withReadOnly(PartyInputSchema, PartySchema), { minItems: 1, maxItems: 50 }) },
+  { additionalProperties: false },
+)

@@ -5,7 +5,18 @@ import { baseUrl } from '../../core/ogc/links.ts'
 import { findCase } from './cases.repository.ts'
 import { registerCase, type CaseRegistration } from './registration.service.ts'
 import { errorResponses } from '../../core/http/common.schemas.ts'
-import { CaseFeatureSchema, DisputeRegistrationSchema, featureBody, HazardRegistrationSchema } from './cases.schemas.ts'
+import {
+  CaseFeatureSchema,
+  DisputeFeatureRegistrationSchema,
+  DisputeRegistrationSchema,
+  featureBody,
+  HazardRegistrationSchema,
+  PartyInputSchema,
+  type DisputeRegistration,
+  type HazardRegistration,
+} from './cases.schemas.ts'
+import { writableOnly } from '../../core/ogc/read-only.ts'
+import { HttpError } from '../../core/http/http-error.ts'
 import { publishCaseEvent } from './reply.ts'
 import { toCaseFeature } from './case-dto.ts'
 
@@ -32,6 +43,27 @@ const caseItemsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   const point = (coordinates: number[]) => ({ lon: coordinates[0], lat: coordinates[1] })
 
+  /** A phone as read by a role that sees it masked cannot be registered: it is not a number. */
+  const unmasked = (phone: string | null | undefined, field: string) => {
+    if (phone?.includes('*')) throw new HttpError(400, 'bad_feature', { detail: `${field} is masked (as read); leave it out or send the full number` })
+    return phone
+  }
+  const hazardProperties = (properties: HazardRegistration): HazardRegistration => {
+    const writable = writableOnly(HazardRegistrationSchema, properties)
+    return { ...writable, reporterPhone: unmasked(writable.reporterPhone, 'reporterPhone') }
+  }
+  const disputeProperties = (properties: DisputeRegistration): DisputeRegistration => {
+    const writable = writableOnly(DisputeRegistrationSchema, properties)
+    return {
+      ...writable,
+      reporterPhone: unmasked(writable.reporterPhone, 'reporterPhone'),
+      parties: writable.parties.map((party) => {
+        const kept = writableOnly(PartyInputSchema, party)
+        return { ...kept, phone: unmasked(kept.phone, 'parties[].phone') }
+      }),
+    }
+  }
+
   app.post(
     '/hazards/items',
     {
@@ -41,12 +73,12 @@ const caseItemsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Register a hazard (排查登记) — OGC API – Features – Part 4 create',
         description: DESCRIPTION,
         consumes: GEOJSON_BODY,
-        body: featureBody(HazardRegistrationSchema),
+        body: featureBody(HazardRegistrationSchema, 'hazard'),
         response: { 201: CaseFeatureSchema, ...errorResponses(400, 401, 403, 415) },
       },
     },
     async (request, reply) =>
-      create(request, reply, 'hazards', { kind: 'hazard', ...point(request.body.geometry.coordinates), properties: request.body.properties }),
+      create(request, reply, 'hazards', { kind: 'hazard', ...point(request.body.geometry.coordinates), properties: hazardProperties(request.body.properties) }),
   )
 
   app.post(
@@ -58,12 +90,12 @@ const caseItemsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Register a dispute (排查登记) with its parties — OGC API – Features – Part 4 create',
         description: DESCRIPTION,
         consumes: GEOJSON_BODY,
-        body: featureBody(DisputeRegistrationSchema),
+        body: featureBody(DisputeFeatureRegistrationSchema, 'dispute'),
         response: { 201: CaseFeatureSchema, ...errorResponses(400, 401, 403, 415) },
       },
     },
     async (request, reply) =>
-      create(request, reply, 'disputes', { kind: 'dispute', ...point(request.body.geometry.coordinates), properties: request.body.properties }),
+      create(request, reply, 'disputes', { kind: 'dispute', ...point(request.body.geometry.coordinates), properties: disputeProperties(request.body.properties) }),
   )
 }
 

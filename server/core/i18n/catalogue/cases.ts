@@ -38,10 +38,6 @@ export const CASES_MESSAGES = {
     zh: () => '数据在处理期间被他人修改，本次操作未生效，请刷新后重试',
     en: () => 'The record changed while your action was being applied; nothing was saved — reload and try again',
   },
-  bad_if_match: {
-    zh: () => 'If-Match 请求头应为版本号 ETag，例如 "3"',
-    en: () => 'If-Match must be a version ETag such as "3"',
-  },
   unknown_category: {
     zh: (p) => `“${p.category}”不是${p.kindLabel}的类别。可用类别：${p.allowed}`,
     en: (p) => `"${p.category}" is not a ${p.kind} category. Allowed: ${p.allowed}`,

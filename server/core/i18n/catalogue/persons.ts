@@ -50,10 +50,6 @@ export const PERSONS_MESSAGES = {
     zh: (p) => `该记录已被他人同时修改（当前版本 ${p.current}），请刷新后重试；修改时可在 If-Match 头中带上版本号`,
     en: (p) => `The record was changed concurrently (current version ${p.current}); reload and retry, sending its ETag in If-Match`,
   },
-  bad_if_match: {
-    zh: () => 'If-Match 头应为记录的 ETag，例如 "3"',
-    en: () => 'If-Match must be the ETag of the record, e.g. "3"',
-  },
   visit_in_future: {
     zh: () => '走访时间不能晚于当前时间',
     en: () => 'The visit time cannot be in the future',
