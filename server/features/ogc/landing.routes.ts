@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { baseUrl, GEOJSON, OPENAPI_JSON } from '../../core/ogc/links.ts'
+import { FILTER_CONFORMANCE } from '../../core/ogc/cql2/conformance.ts'
 
 const LinkSchema = Type.Object({
   href: Type.String(),
@@ -14,6 +15,7 @@ export const CONFORMANCE = [
   'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core',
   'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30',
   'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson',
+  ...FILTER_CONFORMANCE,
 ]
 
 const FormatQuery = Type.Object(
