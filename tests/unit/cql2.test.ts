@@ -42,7 +42,7 @@ describe('cql2-text parser', () => {
   it('parses Basic CQL2 with the usual precedence: NOT over AND over OR', () => {
     const expr = parseCql2Text("name = 'a' OR NOT households > 3 AND synthetic")
     expect(expr.kind).toBe('or')
-    const [left, right] = (expr as Extract<Expr, { kind: 'or' }>).args
+    const [left, right] = (expr as { args: Expr[] }).args
     expect(left).toMatchObject({ kind: 'compare', op: '=', left: { kind: 'property', name: 'name' }, right: { kind: 'string', value: 'a' } })
     expect(right).toMatchObject({ kind: 'and', args: [{ kind: 'not' }, { kind: 'operand', operand: { name: 'synthetic' } }] })
   })
