@@ -105,6 +105,18 @@ describe('Part 3 capabilities', () => {
     expect(en.geometry).toEqual({ title: 'Location', format: 'geometry-point', 'x-ogc-role': 'primary-geometry' })
   })
 
+  it('also lists them in the shape of the 2020 drafts, linked with rel "queryables" (GDAL 3.6 reads only that)', async () => {
+    const collection = (await get('/api/collections/hazards')).json()
+    const link = collection.links.find((l: { rel: string }) => l.rel === 'queryables')
+    expect(link).toMatchObject({ type: 'application/json' })
+    const response = await get(new URL(link.href).pathname + new URL(link.href).search, users.dispatcher, { 'accept-language': 'en' })
+    expect(response.headers['content-type']).toMatch(/^application\/json/)
+    const { queryables } = response.json()
+    expect(queryables).toContainEqual({ id: 'severity', type: 'string', title: 'Severity' })
+    expect(queryables.map((q: { id: string }) => q.id)).toEqual(Object.keys((await get('/api/collections/hazards/queryables')).json().properties))
+    expect((await get('/api/collections/key-persons/queryables?f=draft', users.leader)).statusCode).toBe(403)
+  })
+
   it('answers 404 for the queryables of an unknown collection', async () => {
     expect((await get('/api/collections/rivers/queryables')).statusCode).toBe(404)
   })

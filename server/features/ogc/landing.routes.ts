@@ -80,7 +80,9 @@ const landingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { tags: ['OGC API – Features'], summary: 'OpenAPI 3.0 document of this service', security: [], querystring: FormatQuery },
     },
     async (_request, reply) => {
-      return reply.type(OPENAPI_JSON).send(JSON.stringify(app.swagger()))
+      // With the charset given, Fastify keeps the type as written; otherwise it re-serialises it as
+      // `version="3.0"`, which GDAL's OAPIF driver refuses ("Unexpected Content-Type"), losing the document.
+      return reply.type(`${OPENAPI_JSON}; charset=utf-8`).send(JSON.stringify(app.swagger()))
     },
   )
 }

@@ -64,3 +64,11 @@ export function queryablesSchema(id: string, title: string, queryables: Queryabl
     additionalProperties: false,
   }
 }
+
+/**
+ * The same queryables as the list of the 2020 drafts of Part 3
+ * (`[{ id, type, title }]`), the only shape GDAL up to 3.7 reads.
+ */
+export function queryablesList(queryables: Queryable[], lang: Lang): Array<{ id: string; type: string; title: string }> {
+  return queryables.map((item) => ({ id: item.name, type: item.type, title: item.title[lang] }))
+}
