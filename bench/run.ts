@@ -16,6 +16,7 @@ import { benchBoundaries, printBoundaryBench } from './boundaries.bench.ts'
 import { benchBoundaryImport, printBoundaryImportBench } from './boundaries-import.bench.ts'
 import { benchLoad, printLoadBench } from './load.bench.ts'
 import { benchFirstMap, printFirstMapBench } from './first-map.bench.ts'
+import { benchFilter, printFilterBench } from './filter.bench.ts'
 
 const GEODATA_DIR = new URL('../geodata/xizhou', import.meta.url).pathname
 const RUNS = Number(process.env.BENCH_RUNS ?? 300)
@@ -27,7 +28,7 @@ const TARGET_RATIO = 1.3
 /** Mixed load: connections and seconds (BENCH_LOAD_SECONDS=5 for a quick run). */
 const LOAD_CONNECTIONS = Number(process.env.BENCH_LOAD_CONNECTIONS ?? 100)
 const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 60)
-/** `--only startup,items,cases,analytics,boundaries,boundary-import,load,client,first-map` runs just those benchmarks (default: all). */
+/** `--only startup,items,filter,cases,analytics,boundaries,boundary-import,load,client,first-map` runs just those benchmarks (default: all). */
 /** `--engine embedded` or `--engine server` runs the engine benchmarks on that engine only (default: both). */
 const ARGS = parseArgs({ options: { only: { type: 'string' }, engine: { type: 'string' } } }).values
 const ONLY = ARGS.only?.split(',').map((name) => name.trim())
@@ -67,6 +68,7 @@ async function benchEngine(label: string, engine: DbEngine, options: { estimateA
       console.log(`  API p95 / SQL p95 = ${ratio.toFixed(2)}  (target ≤ ${TARGET_RATIO})  ${ratio <= TARGET_RATIO ? 'MET' : 'MISSED'}`)
       ok = ratio <= TARGET_RATIO
     }
+    if (selected('filter')) ok = printFilterBench(label, await benchFilter(app, engine, token, RUNS), RUNS, TARGET_RATIO) && ok
     if (selected('cases')) {
       const cases = await benchCases(app, engine, { runs: CASE_RUNS, estimateAll: options.estimateAll })
       ok = printCasesBench(label, cases, CASE_RUNS, TARGET_RATIO) && ok
@@ -91,7 +93,7 @@ if (selected('startup')) {
 const embedded = onEngine('embedded') ? await openEngine({}) : undefined
 if (embedded) {
   try {
-    if (selected('items') || selected('cases') || selected('boundaries') || selected('boundary-import') || selected('load')) await benchEngine('embedded PGlite', embedded, { estimateAll: true })
+    if (selected('items') || selected('filter') || selected('cases') || selected('boundaries') || selected('boundary-import') || selected('load')) await benchEngine('embedded PGlite', embedded, { estimateAll: true })
     if (selected('analytics')) await runAnalyticsBench('embedded PGlite', embedded, PGLITE_ANALYTICS_CASES)
   } finally {
     await embedded.close()
@@ -99,7 +101,7 @@ if (embedded) {
 }
 
 const serverUrl = onEngine('server') ? (process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL) : undefined
-if (serverUrl && (selected('items') || selected('cases') || selected('boundaries') || selected('boundary-import') || selected('load'))) {
+if (serverUrl && (selected('items') || selected('filter') || selected('cases') || selected('boundaries') || selected('boundary-import') || selected('load'))) {
   await withServerDatabase(serverUrl, async (databaseUrl) => {
     const engine = await openEngine({ databaseUrl })
     try {

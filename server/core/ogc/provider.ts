@@ -1,8 +1,10 @@
+import type { RawBuilder, SqlBool } from 'kysely'
 import type { TProperties } from 'typebox'
 import type { Db } from '../db/database.ts'
 import type { Bbox } from '../postgis/envelope.ts'
 import type { Lang } from '../i18n/messages.ts'
 import type { UserRecord } from '../auth/users.repository.ts'
+import type { Queryable } from './cql2/queryables.ts'
 
 /** Query of an items request, already validated. */
 export interface ItemsQuery {
@@ -13,6 +15,10 @@ export interface ItemsQuery {
   extra?: Record<string, unknown>
   /** Who asked from where, for collections that audit reads (key persons). */
   client?: RequestClient
+  /** The compiled `filter` (CQL2) over the collection's queryables, to AND into the query. */
+  filter?: RawBuilder<SqlBool>
+  /** The `filter` as sent, for collections that audit reads. */
+  filterText?: string
 }
 
 /** The client address and language of an items request. */
@@ -45,6 +51,13 @@ export interface CollectionProvider {
    * any other parameter with 400.
    */
   extraQuery?: TProperties
+  /**
+   * The properties `user` may filter on (OGC API – Features – Part 3): only
+   * those the user's answer contains; each maps to an SQL expression of the
+   * provider's query, where {@link ItemsQuery.filter} is applied. Throws the
+   * same error as `items` for a user who may not read the collection.
+   */
+  queryables(user: UserRecord): Queryable[]
   /** Whether features can be created with POST …/items (OGC API – Features – Part 4). */
   creatable?: boolean
 }

@@ -1,4 +1,4 @@
-import { sql } from 'kysely'
+import { sql, type RawBuilder, type SqlBool } from 'kysely'
 import type { Db } from '../../core/db/database.ts'
 import type { AreaKind, AreaLevel } from '../../core/db/tables/area.ts'
 import { asGeoJson } from '../../core/postgis/geojson.ts'
@@ -10,6 +10,8 @@ export interface AreaPageQuery {
   bbox?: Bbox
   limit: number
   offset: number
+  /** A compiled CQL2 filter over the area queryables (alias `a`). */
+  filter?: RawBuilder<SqlBool>
 }
 
 /** A page of areas: GeoJSON Features joined by commas (no brackets), and counts. */
@@ -56,9 +58,10 @@ function areaFeatureJson() {
       'version', a.version, 'validFrom', a.valid_from, 'synthetic', a.synthetic))::text`
 }
 
-function currentAreas(db: Db, level: AreaLevel, bbox?: Bbox) {
+function currentAreas(db: Db, level: AreaLevel, bbox?: Bbox, filter?: RawBuilder<SqlBool>) {
   let query = db.selectFrom('current_areas as a').where('a.level', '=', level)
   if (bbox) query = query.where(intersectsBbox(sql.ref('a.geom'), bbox))
+  if (filter) query = query.where(filter)
   return query
 }
 
@@ -76,7 +79,7 @@ export async function findAreaFeatures(db: Db, query: AreaPageQuery): Promise<Ar
 export function areaFeaturesQuery(db: Db, query: AreaPageQuery) {
   return db
     .with('page', () =>
-      currentAreas(db, query.level, query.bbox)
+      currentAreas(db, query.level, query.bbox, query.filter)
         .leftJoin('current_areas as p', 'p.area_id', 'a.parent_id')
         .select([areaFeatureJson().as('feature'), 'a.code'])
         .orderBy('a.code')
@@ -85,15 +88,15 @@ export function areaFeaturesQuery(db: Db, query: AreaPageQuery) {
     )
     .selectFrom('page')
     .select((eb) => [
-      countAreasQuery(db, query.level, query.bbox).as('matched'),
+      countAreasQuery(db, query.level, query.bbox, query.filter).as('matched'),
       sql<string | null>`string_agg(page.feature, ',' ORDER BY page.code)`.as('features'),
       eb.fn.countAll<number>().as('returned'),
     ])
 }
 
-/** Count of current areas of a level, optionally within a bbox, as a query. */
-export function countAreasQuery(db: Db, level: AreaLevel, bbox?: Bbox) {
-  return currentAreas(db, level, bbox).select((eb) => eb.fn.countAll<number>().as('n'))
+/** Count of current areas of a level, optionally within a bbox and matching a filter, as a query. */
+export function countAreasQuery(db: Db, level: AreaLevel, bbox?: Bbox, filter?: RawBuilder<SqlBool>) {
+  return currentAreas(db, level, bbox, filter).select((eb) => eb.fn.countAll<number>().as('n'))
 }
 
 /** Number of current areas of a level, optionally within a bbox. */

@@ -2,6 +2,7 @@ import type { AreaLevel } from '../../core/db/tables/area.ts'
 import type { Lang } from '../../core/i18n/messages.ts'
 import type { CollectionProvider } from '../../core/ogc/provider.ts'
 import { findAreaExtent, findAreaFeature, findAreaFeatures } from './areas.repository.ts'
+import { AREA_QUERYABLES } from './queryables.ts'
 
 function areaCollection(id: string, level: AreaLevel, title: Record<Lang, string>, description: Record<Lang, string>): CollectionProvider {
   return {
@@ -11,6 +12,7 @@ function areaCollection(id: string, level: AreaLevel, title: Record<Lang, string
     items: (db, _user, query) => findAreaFeatures(db, { level, ...query }),
     item: (db, _user, featureId) => findAreaFeature(db, level, featureId),
     extent: (db) => findAreaExtent(db, level),
+    queryables: () => AREA_QUERYABLES,
   }
 }
 

@@ -1,4 +1,4 @@
-import { sql, type Selectable } from 'kysely'
+import { sql, type RawBuilder, type Selectable, type SqlBool } from 'kysely'
 import type { Db } from '../../core/db/database.ts'
 import type { CaseKind, CaseTable } from '../../core/db/tables/case.ts'
 import { extentBounds, intersectsBbox, type Bbox } from '../../core/postgis/envelope.ts'
@@ -53,6 +53,8 @@ export interface CasePageQuery {
   stationKeys?: string[]
   /** Village recorded on the case. */
   villageId?: number
+  /** A compiled CQL2 filter over the case queryables (alias `c`). */
+  filter?: RawBuilder<SqlBool>
   limit: number
   offset: number
 }
@@ -109,6 +111,7 @@ function filteredCases(db: Db, user: UserRecord, query: Omit<CasePageQuery, 'lim
   if (query.tiers && query.tiers.length > 0) q = q.where('c.tier', 'in', query.tiers as never)
   if (query.stationKeys && query.stationKeys.length > 0) q = q.where('c.station_key', 'in', query.stationKeys)
   if (query.villageId !== undefined) q = q.where('c.village_id', '=', query.villageId)
+  if (query.filter) q = q.where(query.filter)
   return q
 }
 

@@ -7,8 +7,10 @@ import { toCaseFeature } from './case-dto.ts'
 import { findAreaExtent } from '../areas/index.ts'
 import { findCase, findCaseExtent, findCasePage } from './cases.repository.ts'
 import type { CollectionProvider } from '../../core/ogc/provider.ts'
+import { caseQueryables } from './queryables.ts'
 
 function caseCollection(id: string, kind: CaseKind, title: Record<Lang, string>, description: Record<Lang, string>): CollectionProvider {
+  const queryables = caseQueryables(kind)
   return {
     id,
     title,
@@ -16,7 +18,7 @@ function caseCollection(id: string, kind: CaseKind, title: Record<Lang, string>,
     extraQuery: kind === 'hazard' ? HAZARD_EXTRA_QUERY : DISPUTE_EXTRA_QUERY,
     creatable: true,
     async items(db: Db, user, query) {
-      const page = await findCasePage(db, user, { kind, bbox: query.bbox, limit: query.limit, offset: query.offset, ...(await parseCaseFilters(db, kind, query.extra)) })
+      const page = await findCasePage(db, user, { kind, bbox: query.bbox, filter: query.filter, limit: query.limit, offset: query.offset, ...(await parseCaseFilters(db, kind, query.extra)) })
       return {
         featuresJson: page.rows.map((row) => JSON.stringify(toCaseFeature(row, user))).join(','),
         numberMatched: page.matched,
@@ -28,6 +30,7 @@ function caseCollection(id: string, kind: CaseKind, title: Record<Lang, string>,
       if (!row || !canRead(user, row)) return undefined
       return { featureText: JSON.stringify(toCaseFeature(row, user)), version: row.version }
     },
+    queryables: () => queryables,
     async extent(db) {
       return (await findCaseExtent(db, kind)) ?? findAreaExtent(db, 'town')
     },

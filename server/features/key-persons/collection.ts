@@ -11,6 +11,7 @@ import { identitiesForbidden, personScope } from './access.ts'
 import { KEY_PERSON_SUBJECT, personFor } from './key-persons.service.ts'
 import { ColourSchema, StatusSchema, VisitStateSchema } from './key-persons.schemas.ts'
 import type { CollectionProvider, RequestClient } from '../../core/ogc/provider.ts'
+import { KEY_PERSON_QUERYABLES } from './queryables.ts'
 
 function actorOf(user: UserRecord, client: RequestClient | undefined): AuditActor {
   return { userId: user.id, username: user.username, role: user.role, ip: client?.ip ?? null }
@@ -51,12 +52,12 @@ export const KEY_PERSONS_COLLECTION: CollectionProvider = {
       gridId: extra.gridId as number | undefined,
     }
     return db.transaction().execute(async (trx) => {
-      const page = await findKeyPersons(trx, new Date(), scope, filter, { limit: query.limit, offset: query.offset })
+      const page = await findKeyPersons(trx, new Date(), scope, { ...filter, cql: query.filter }, { limit: query.limit, offset: query.offset })
       await insertAuditEntry(trx, actorOf(user, query.client), {
         action: 'list',
         subjectKind: KEY_PERSON_SUBJECT,
         subjectIds: page.rows.map((row) => row.id),
-        detail: { via: 'ogc', filter, limit: query.limit, offset: query.offset },
+        detail: { via: 'ogc', filter, ...(query.filterText === undefined ? {} : { cql2: query.filterText }), limit: query.limit, offset: query.offset },
       })
       const lang = query.client?.lang ?? 'zh'
       return {
@@ -82,4 +83,9 @@ export const KEY_PERSONS_COLLECTION: CollectionProvider = {
     }
   },
   extent: (db) => findAreaExtent(db, 'town'),
+  queryables(user) {
+    // The same refusal as the items: counts-only roles learn nothing about the layer's fields here either.
+    if (!personScope(user)) throw identitiesForbidden()
+    return KEY_PERSON_QUERYABLES
+  },
 }

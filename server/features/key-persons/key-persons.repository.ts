@@ -1,4 +1,4 @@
-import { sql, type Expression, type SqlBool } from 'kysely'
+import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely'
 import type { Db } from '../../core/db/database.ts'
 import type { Colour, PersonStatus, VisitKind } from '../../core/db/tables/key-person.ts'
 import { asGeoJson } from '../../core/postgis/geojson.ts'
@@ -74,6 +74,8 @@ export interface KeyPersonFilter {
   name?: string
   /** Households shown inside [minLon, minLat, maxLon, maxLat] (by their shown, fine-grid point). */
   bbox?: Bbox
+  /** A compiled CQL2 filter over the key-person queryables (rows `kp`). */
+  cql?: RawBuilder<SqlBool>
 }
 
 /** Where a household lies: the areas and their versions in force at registration. */
@@ -232,6 +234,7 @@ function scopedPersons(db: Db, now: Date, scope: PersonScope, filter: KeyPersonF
       .where('kp.shownLat', '>=', minLat)
       .where('kp.shownLat', '<=', maxLat)
   }
+  if (filter.cql !== undefined) query = query.where(filter.cql)
   if (filter.name !== undefined) query = query.where('kp.name', 'like', `%${filter.name.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
   return query
 }

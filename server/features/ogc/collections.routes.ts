@@ -4,6 +4,7 @@ import { Type } from 'typebox'
 import type { Db } from '../../core/db/database.ts'
 import { COLLECTIONS, findCollection, type CollectionProvider, collectionNotFound } from './collections.ts'
 import { baseUrl, GEOJSON } from '../../core/ogc/links.ts'
+import { DRAFT_QUERYABLES_FORMAT, DRAFT_QUERYABLES_REL, QUERYABLES_REL, SCHEMA_JSON } from './queryables.routes.ts'
 
 const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84'
 
@@ -37,6 +38,8 @@ async function describeCollection(db: Db, request: FastifyRequest, collection: C
     links: [
       { href: base, rel: 'self', type: 'application/json', title: 'This collection' },
       { href: `${base}/items`, rel: 'items', type: GEOJSON, title: 'Items as GeoJSON' },
+      { href: `${base}/queryables`, rel: QUERYABLES_REL, type: SCHEMA_JSON, title: 'Queryables (properties a filter may name)' },
+      { href: `${base}/queryables?f=${DRAFT_QUERYABLES_FORMAT}`, rel: DRAFT_QUERYABLES_REL, type: 'application/json', title: 'Queryables as the list of the Part 3 drafts (GDAL 3.6)' },
     ],
   }
 }

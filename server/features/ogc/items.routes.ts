@@ -7,6 +7,7 @@ import { COLLECTIONS, collectionNotFound, findCollection, type CollectionProvide
 import { parseBbox } from '../../core/ogc/bbox.ts'
 import { baseUrl, GEOJSON, type Link } from '../../core/ogc/links.ts'
 import { STAFF_GRID_SCOPED } from '../../core/auth/access.ts'
+import { FILTER_QUERY, itemsFilter } from './filter-query.ts'
 
 /** Default page size of an items request. */
 export const DEFAULT_LIMIT = 100
@@ -19,6 +20,7 @@ const ItemsQuery = Type.Object(
     offset: Type.Optional(Type.Integer({ minimum: 0, description: 'Number of features to skip' })),
     bbox: Type.Optional(Type.String({ description: 'minLon,minLat,maxLon,maxLat in CRS84 (6 numbers with heights also accepted)' })),
     f: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('geojson'), Type.Literal('application/geo+json')])),
+    ...FILTER_QUERY,
   },
   { additionalProperties: false },
 )
@@ -56,7 +58,7 @@ async function sendItemsPage(
   collection: CollectionProvider,
   query: { limit?: number; offset?: number; bbox?: string; f?: string } & Record<string, unknown>,
 ) {
-  const { bbox: bboxText, f, limit: _limit, offset: _offset, ...rest } = query
+  const { bbox: bboxText, f, limit: _limit, offset: _offset, filter: _filter, 'filter-lang': _lang, 'filter-crs': _crs, ...rest } = query
   const limit = Math.min(query.limit ?? DEFAULT_LIMIT, MAX_LIMIT)
   const offset = query.offset ?? 0
   let bbox: [number, number, number, number] | undefined
@@ -66,15 +68,17 @@ async function sendItemsPage(
     bbox = parsed.bbox
   }
   const extra = collection.extraQuery ? rest : undefined
+  const filtered = itemsFilter(collection, currentUser(request), query)
   const page = await collection.items(request.server.db, currentUser(request), {
     bbox,
     limit,
     offset,
     extra,
     client: { ip: request.ip, lang: request.lang },
+    ...filtered.query,
   })
   const base = `${baseUrl(request)}/api/collections/${collection.id}/items`
-  const kept = { bbox: bboxText, f, ...(extra as Record<string, string | undefined>) }
+  const kept = { bbox: bboxText, f, ...filtered.kept, ...(extra as Record<string, string | undefined>) }
   const links: Link[] = [
     { href: pageHref(base, { ...kept, limit, offset }), rel: 'self', type: GEOJSON, title: 'This page' },
     { href: `${baseUrl(request)}/api/collections/${collection.id}`, rel: 'collection', type: 'application/json' },

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { baseUrl, GEOJSON, OPENAPI_JSON } from '../../core/ogc/links.ts'
+import { FILTER_CONFORMANCE } from '../../core/ogc/cql2/conformance.ts'
 
 const LinkSchema = Type.Object({
   href: Type.String(),
@@ -14,6 +15,7 @@ export const CONFORMANCE = [
   'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core',
   'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30',
   'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson',
+  ...FILTER_CONFORMANCE,
 ]
 
 const FormatQuery = Type.Object(
@@ -78,7 +80,9 @@ const landingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { tags: ['OGC API – Features'], summary: 'OpenAPI 3.0 document of this service', security: [], querystring: FormatQuery },
     },
     async (_request, reply) => {
-      return reply.type(OPENAPI_JSON).send(JSON.stringify(app.swagger()))
+      // With the charset given, Fastify keeps the type as written; otherwise it re-serialises it as
+      // `version="3.0"`, which GDAL's OAPIF driver refuses ("Unexpected Content-Type"), losing the document.
+      return reply.type(`${OPENAPI_JSON}; charset=utf-8`).send(JSON.stringify(app.swagger()))
     },
   )
 }

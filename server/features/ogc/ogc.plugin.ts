@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import collectionsRoutes from './collections.routes.ts'
 import itemsRoutes from './items.routes.ts'
 import landingRoutes from './landing.routes.ts'
+import queryablesRoutes from './queryables.routes.ts'
 
 /**
  * OGC API – Features: the landing page, conformance, the OpenAPI document
@@ -12,6 +13,7 @@ const ogcFeature: FastifyPluginAsync = async (app) => {
   await app.register(landingRoutes)
   await app.register(collectionsRoutes, { prefix: '/collections' })
   await app.register(itemsRoutes, { prefix: '/collections' })
+  await app.register(queryablesRoutes, { prefix: '/collections' })
 }
 
 export default ogcFeature
