@@ -6,10 +6,11 @@ import jointCasesRoutes from './dispute-clusters/joint-cases.routes.ts'
 import kpisRoutes from './kpis/kpis.routes.ts'
 import riskRoutes from './risk/risk.routes.ts'
 import tilesRoutes from './tiles/tiles.routes.ts'
+import reportRoutes from './report/report.routes.ts'
 
 /**
  * Analytics: risk scores, bins and heat, dispute clusters and the joint
- * cases made from them, KPIs and trends (`/analytics`), and the case vector
+ * cases made from them, KPIs and trends, the monthly report (`/analytics`), and the case vector
  * tiles (`/tiles`). Registered under `/api`.
  */
 const analyticsFeature: FastifyPluginAsync = async (app) => {
@@ -19,6 +20,7 @@ const analyticsFeature: FastifyPluginAsync = async (app) => {
   await app.register(clustersRoutes, { prefix: '/analytics' })
   await app.register(jointCasesRoutes, { prefix: '/analytics' })
   await app.register(kpisRoutes, { prefix: '/analytics' })
+  await app.register(reportRoutes, { prefix: '/analytics' })
   await app.register(tilesRoutes, { prefix: '/tiles' })
 }
 

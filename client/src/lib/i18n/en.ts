@@ -4,6 +4,7 @@ import { leadsEn } from '../features/cases/leads.en';
 import { analyticsEn } from '../features/analytics/messages.en';
 import { editorEn } from '../features/boundaries/messages.en';
 import { dashboardEn } from '../features/dashboard/messages.en';
+import { reportEn } from '../features/report/messages.en';
 import { boundaryIoEn } from '../features/boundaries/io.en';
 import { casePhotosEn } from '../features/cases/photos.en';
 import { auditEn } from '../features/audit/messages.en';
@@ -22,6 +23,7 @@ export const en: Dictionary = {
   ...analyticsEn,
   ...editorEn,
   ...dashboardEn,
+  ...reportEn,
   ...boundaryIoEn,
   ...casePhotosEn,
   ...auditEn,

@@ -4,6 +4,7 @@ import { leadsZh } from '../features/cases/leads.zh';
 import { analyticsZh } from '../features/analytics/messages.zh';
 import { editorZh } from '../features/boundaries/messages.zh';
 import { dashboardZh } from '../features/dashboard/messages.zh';
+import { reportZh } from '../features/report/messages.zh';
 import { boundaryIoZh } from '../features/boundaries/io.zh';
 import { casePhotosZh } from '../features/cases/photos.zh';
 import { auditZh } from '../features/audit/messages.zh';
@@ -24,6 +25,7 @@ export const zh = {
   ...analyticsZh,
   ...editorZh,
   ...dashboardZh,
+  ...reportZh,
   ...boundaryIoZh,
   ...casePhotosZh,
   ...auditZh,

@@ -10,6 +10,14 @@ export const ANALYTICS_MESSAGES = {
     zh: (p) => `时间范围无效：${p.fromName ?? 'from'}（${p.from}）必须早于 ${p.toName ?? 'to'}（${p.to}）`,
     en: (p) => `Invalid time window: ${p.fromName ?? 'from'} (${p.from}) must be before ${p.toName ?? 'to'} (${p.to})`,
   },
+  bad_report_month: {
+    zh: (p) => `月份“${p.month}”无效：应为“年-月”格式（YYYY-MM），例如 2026-11，且不早于 2000 年`,
+    en: (p) => `Invalid month "${p.month}": use YYYY-MM, e.g. 2026-11 (2000 or later)`,
+  },
+  report_month_future: {
+    zh: (p) => `${p.month} 尚未开始，无法生成月度报告；请选择本月或更早的月份`,
+    en: (p) => `${p.month} has not begun; choose this month or an earlier one`,
+  },
   too_many_buckets: {
     zh: (p) => `时间序列过长：共 ${p.count} 个时段，上限为 ${p.max}；请缩短时间范围或改用更大的步长`,
     en: (p) => `The series would have ${p.count} steps (at most ${p.max}); shorten the window or use a larger step`,

@@ -41,7 +41,8 @@ const KpiQuery = Type.Object(
 )
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()])
-const KpiSchema = Type.Object({
+/** One KPI row (a village, a station or the total). */
+export const KpiSchema = Type.Object({
   key: Type.String({ description: 'Village area id, station key ("" = not dispatched), or "all"' }),
   label: Type.String(),
   open: Type.Integer({ description: 'Open at `to`' }),
