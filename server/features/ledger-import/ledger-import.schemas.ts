@@ -1,4 +1,4 @@
-import { Type } from 'typebox'
+import { Type, type Static } from 'typebox'
 
 const Mapping = Type.Record(Type.String(), Type.Union([Type.Integer(), Type.Null()]), {
   description: 'Column index (0-based) of each field, null for none',
@@ -41,3 +41,6 @@ export const LedgerReportSchema = Type.Object({
 
 /** Parameters of an import request, sent as form fields beside the file. */
 export const LEDGER_OPTION_FIELDS = ['mapping', 'crs', 'kind'] as const
+
+/** The report as the client receives it (the API contract, imported by the client as a type). */
+export type LedgerReportDto = Static<typeof LedgerReportSchema>
