@@ -228,6 +228,7 @@ describe('key persons from .xlsx', () => {
     const first = (await postLedger(t, dispatcher, 'key-persons', 'dry-run', file, 'people.xlsx')).json()
     expect(first.format).toBe('xlsx')
     expect(first.missingFields).toEqual(['colour'])
+    expect(first.ownExport).toBe(false)
     const mapping = { ...first.mapping, colour: 6 }
     const before = await count('key_persons')
     const response = await postLedger(t, dispatcher, 'key-persons', 'dry-run', file, 'people.xlsx', { mapping: JSON.stringify(mapping) })
@@ -235,6 +236,8 @@ describe('key persons from .xlsx', () => {
     const report = response.json()
     expect(report.counts).toEqual({ rows: 2, accepted: 2, refused: 0 })
     expect(report.rows[0].summary).toEqual({ name: '杨**', idNumber: '**************1234', category: '刑满释放人员', colour: '红色' })
+    // The "所属网格" column holds a fine grid's name: found at either level.
+    expect(report.rows[0].location).toEqual({ method: 'grid_name', grid: fine[0].name })
     for (const secret of ['杨某某', '532901197501011234', '13812345678', '13900001111', '某巷18号']) expect(response.body).not.toContain(secret)
     expect(await count('key_persons')).toBe(before)
   })

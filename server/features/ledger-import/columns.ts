@@ -1,4 +1,5 @@
 import type { Lang } from '../../core/i18n/messages.ts'
+import { problemListHeaders } from '../cases/index.ts'
 
 /** What a ledger brings in: hazards and disputes (one table with a kind column, as our problem list) or key persons. */
 export type LedgerTarget = 'cases' | 'key-persons'
@@ -105,9 +106,14 @@ export function proposeMapping(target: LedgerTarget, headers: string[]): ColumnM
   return mapping
 }
 
-/** Whether `headers` are exactly those of our own export (in either language): then no mapping step is needed. */
-export function isOwnExport(target: LedgerTarget, headers: string[], mapping: ColumnMapping): boolean {
-  const mapped = new Set(Object.values(mapping).filter((index): index is number => index !== null))
-  const ownExtras = new Set(['编号', 'id', '分流站所', 'station', '办理时限', 'deadline', '督办状态', 'deadlinestate', '办结时间', 'closed'])
-  return headers.every((header, index) => mapped.has(index) || ownExtras.has(normaliseHeader(header))) && fieldsOf(target).every((f) => !f.required || mapping[f.key] !== null || f.key === 'kind')
+/**
+ * Whether `headers` are those of our own problem-list export (问题清单), in either
+ * language: then no mapping step is needed. Key persons have no export (identities
+ * leave the system only through the audited reveal), so a key-person ledger always
+ * goes through the mapping step.
+ */
+export function isOwnExport(target: LedgerTarget, headers: string[]): boolean {
+  if (target !== 'cases') return false
+  const given = headers.map(normaliseHeader).join('|')
+  return (['zh', 'en'] as const).some((lang) => problemListHeaders(lang).map(normaliseHeader).join('|') === given)
 }

@@ -102,7 +102,7 @@ export async function runLedgerImport(
     format: table.format,
     headers: table.headers,
     mapping,
-    ownExport: isOwnExport(target, table.headers, mapping),
+    ownExport: isOwnExport(target, table.headers),
     missingFields: missingFields(target, mapping, options),
     crs: options.crs,
     committed: false,

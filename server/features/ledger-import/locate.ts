@@ -119,10 +119,10 @@ export function locateRow(values: LocationValues, crs: LedgerCrs, places: PlaceI
     if (!place) throw new HttpError(400, 'ledger_row_unknown_grid_code', { code })
     return { lon: place.lon, lat: place.lat, method: 'grid_code', place }
   }
-  for (const level of ['fine_grid', 'base_grid'] as const) {
-    const name = (level === 'fine_grid' ? values.fineGrid : values.baseGrid)?.trim()
+  // A "grid" column of another ledger may hold a base or a fine grid name: look each name up at both levels, finest first.
+  for (const name of [values.fineGrid?.trim(), values.baseGrid?.trim()]) {
     if (!name) continue
-    const place = places.byName(level, name, values.village)
+    const place = places.byName('fine_grid', name, values.village) ?? places.byName('base_grid', name, values.village)
     if (place) return { lon: place.lon, lat: place.lat, method: 'grid_name', place }
   }
   const text = [values.address, values.fineGrid, values.baseGrid, values.village].filter(Boolean).join(' ')
