@@ -14,6 +14,7 @@ import areasFeature from './features/areas/areas.plugin.ts'
 import auditFeature from './features/audit/audit.plugin.ts'
 import casesFeature from './features/cases/cases.plugin.ts'
 import keyPersonsFeature from './features/key-persons/key-persons.plugin.ts'
+import ledgerImportFeature from './features/ledger-import/ledger-import.plugin.ts'
 import liveFeature from './features/live/live.plugin.ts'
 import ogcFeature from './features/ogc/ogc.plugin.ts'
 import usersFeature from './features/users/users.plugin.ts'
@@ -97,6 +98,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(areasFeature, { prefix: '/api' })
   await app.register(casesFeature, { prefix: '/api', photoDir: options.photoDir ?? join(tmpdir(), 'gridatlas-photos') })
   await app.register(keyPersonsFeature, { prefix: '/api' })
+  await app.register(ledgerImportFeature, { prefix: '/api' })
   await app.register(analyticsFeature, { prefix: '/api' })
   await app.register(liveFeature, { prefix: '/api', recheckMs: options.liveStreamRecheckMs })
 

@@ -8,6 +8,7 @@ import { CREDENTIALS_MESSAGES } from './catalogue/credentials.ts'
 import { FAULTS_MESSAGES } from './catalogue/faults.ts'
 import { HARDENING_MESSAGES } from './catalogue/hardening.ts'
 import { LOGIN_MESSAGES } from './catalogue/login.ts'
+import { LEDGER_IMPORT_MESSAGES } from './catalogue/ledger-import.ts'
 import { PRIVACY_MESSAGES } from './catalogue/privacy.ts'
 import { CQL2_MESSAGES } from './catalogue/cql2.ts'
 
@@ -124,6 +125,7 @@ export const MESSAGES = {
   ...HARDENING_MESSAGES,
   ...CREDENTIALS_MESSAGES,
   ...LOGIN_MESSAGES,
+  ...LEDGER_IMPORT_MESSAGES,
 }
 
 /** Codes of the errors the API can answer with. */

@@ -53,6 +53,11 @@ const PROBLEM_COLUMNS: Col[] = [
   ['办结时间', 'Closed', 17],
 ]
 
+/** The headers of the problem list in `lang` (the ledger import recognises its own export by them). */
+export function problemListHeaders(lang: Lang): string[] {
+  return columns(PROBLEM_COLUMNS, lang).map((column) => column.header)
+}
+
 /** Headers and rows of the monthly problem list (问题清单). */
 export function problemTable(rows: ProblemRow[], lang: Lang): { columns: ExportColumn[]; rows: ExportCell[][] } {
   return {

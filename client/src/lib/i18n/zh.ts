@@ -10,6 +10,7 @@ import { casePhotosZh } from '../features/cases/photos.zh';
 import { auditZh } from '../features/audit/messages.zh';
 import { accountZh } from '../features/account/messages.zh';
 import { loginZh } from '../features/account/login.zh';
+import { ledgerImportZh } from '../features/ledger-import/messages.zh';
 
 /**
  * Simplified Chinese dictionary: the reference set of message keys.
@@ -31,6 +32,7 @@ export const zh = {
   ...auditZh,
   ...accountZh,
   ...loginZh,
+  ...ledgerImportZh,
   'app.title': '网格治理一张图',
   'app.sample': '示例数据',
   'app.sampleTooltip': '当前加载的是示例（合成）数据，边界、人员与数字均不代表真实情况',
