@@ -9,6 +9,7 @@ import { FAULTS_MESSAGES } from './catalogue/faults.ts'
 import { HARDENING_MESSAGES } from './catalogue/hardening.ts'
 import { LOGIN_MESSAGES } from './catalogue/login.ts'
 import { PRIVACY_MESSAGES } from './catalogue/privacy.ts'
+import { CRS_MESSAGES } from './catalogue/crs.ts'
 
 import type { Lang, Template } from './template.ts'
 
@@ -106,6 +107,7 @@ const CORE_MESSAGES = {
 export const MESSAGES = {
   ...CORE_MESSAGES, ...PERSONS_MESSAGES, ...CASES_MESSAGES, ...CASES_SRV_MESSAGES, ...ANALYTICS_MESSAGES, ...BOUNDARIES_MESSAGES, ...BOUNDARY_IO_MESSAGES,
   ...PRIVACY_MESSAGES,
+  ...CRS_MESSAGES,
   ...FAULTS_MESSAGES,
   ...HARDENING_MESSAGES,
   ...CREDENTIALS_MESSAGES,
