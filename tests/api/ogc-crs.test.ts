@@ -1,3 +1,4 @@
+import JSZip from 'jszip'
 import proj4 from 'proj4'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp, type TestUser } from '../support/test-app.ts'
@@ -217,5 +218,57 @@ describe('OGC API – Features Part 2: CRS by reference', () => {
     }
     const message = (await t.app.inject({ url: `/api/collections/villages/items?${bad[0]}`, headers: { ...leader.headers, 'accept-language': 'en' } })).json().message
     expect(message).toContain('minLat,minLon,maxLat,maxLon')
+  })
+})
+
+describe('boundary exports in a chosen CRS', () => {
+  const exportOf = (file: string, query = '') =>
+    t.app.inject({ url: `/api/boundaries/export/${file}${query}`, headers: { ...leader.headers, 'accept-language': 'en' } })
+
+  it('writes GeoJSON in EPSG:4490 and EPSG:4542 with a crs member, easting first, within 1 cm of the WGS84 export', async () => {
+    const wgs84 = (await exportOf('villages.geojson')).json()
+    expect(wgs84.crs).toBeUndefined()
+    for (const code of [4490, 4542]) {
+      const response = await exportOf('villages.geojson', `?crs=${encodeURIComponent(EPSG(code))}`)
+      expect(response.statusCode, response.body).toBe(200)
+      expect(response.headers['content-disposition']).toContain(`gridatlas-villages-EPSG${code}.geojson`)
+      const body = response.json()
+      expect(body.crs).toEqual({ type: 'name', properties: { name: `urn:ogc:def:crs:EPSG::${code}` } })
+      let worstMeters = 0
+      body.features.forEach((feature: Feature, index: number) => {
+        const expected = positions(wgs84.features[index].geometry.coordinates)
+        positions(feature.geometry!.coordinates).forEach((position, i) => {
+          // Files keep x = longitude/easting: swap to the API's EPSG order for backToLonLat.
+          worstMeters = Math.max(worstMeters, metersApart(backToLonLat(code, [position[1], position[0]]), expected[i]))
+        })
+      })
+      expect(worstMeters, `EPSG:${code}`).toBeLessThan(0.01)
+    }
+  })
+
+  it('writes the Shapefile .prj of the chosen CRS', async () => {
+    const response = await exportOf('base-grids.zip', `?crs=${encodeURIComponent(EPSG(4542))}`)
+    expect(response.statusCode).toBe(200)
+    const zip = await JSZip.loadAsync(response.rawPayload)
+    const prj = await zip.file('gridatlas-base-grids-EPSG4542.prj')!.async('string')
+    expect(prj).toMatch(/^PROJCS\["CGCS2000 \/ 3-degree Gauss-Kruger CM 99E"/)
+    expect(prj).toContain('PARAMETER["central_meridian",99]')
+    const plain = await JSZip.loadAsync((await exportOf('base-grids.zip')).rawPayload)
+    expect(await plain.file('gridatlas-base-grids.prj')!.async('string')).toContain('GCS_WGS_1984')
+  })
+
+  it('keeps the WGS84 export for CRS84 and EPSG:4326, and refuses KML in another CRS and unknown CRSs with 400', async () => {
+    const plain = (await exportOf('villages.geojson')).body
+    expect((await exportOf('villages.geojson', `?crs=${encodeURIComponent(CRS84)}`)).body).toBe(plain)
+    expect((await exportOf('villages.geojson', `?crs=${encodeURIComponent(EPSG(4326))}`)).body).toBe(plain)
+    expect((await exportOf('villages.kml', `?crs=${encodeURIComponent(CRS84)}`)).statusCode).toBe(200)
+    const kml = await exportOf('villages.kml', `?crs=${encodeURIComponent(EPSG(4490))}`)
+    expect(kml.statusCode).toBe(400)
+    expect(kml.json().code).toBe('export_crs_kml')
+    for (const crs of ['EPSG:4542', EPSG(4543)]) {
+      const response = await exportOf('fine-grids.zip', `?crs=${encodeURIComponent(crs)}`)
+      expect(response.statusCode).toBe(400)
+      expect(response.json().message).toContain(EPSG(4542))
+    }
   })
 })
