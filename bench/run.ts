@@ -7,6 +7,7 @@ import { prepareDatabase } from '../server/bootstrap.ts'
 import { createUser } from '../server/features/users/users.service.ts'
 import { issueApiToken } from '../server/features/users/tokens.service.ts'
 import { benchItems } from './items.bench.ts'
+import { benchCrs, printCrsBench } from './crs.bench.ts'
 import { benchCases } from './cases.bench.ts'
 import { printCasesBench } from './cases-report.ts'
 import { benchStartup, printStartupBench } from './startup.bench.ts'
@@ -27,7 +28,7 @@ const TARGET_RATIO = 1.3
 /** Mixed load: connections and seconds (BENCH_LOAD_SECONDS=5 for a quick run). */
 const LOAD_CONNECTIONS = Number(process.env.BENCH_LOAD_CONNECTIONS ?? 100)
 const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 60)
-/** `--only startup,items,cases,analytics,boundaries,boundary-import,load,client,first-map` runs just those benchmarks (default: all). */
+/** `--only startup,items,crs,cases,analytics,boundaries,boundary-import,load,client,first-map` runs just those benchmarks (default: all). */
 /** `--engine embedded` or `--engine server` runs the engine benchmarks on that engine only (default: both). */
 const ARGS = parseArgs({ options: { only: { type: 'string' }, engine: { type: 'string' } } }).values
 const ONLY = ARGS.only?.split(',').map((name) => name.trim())
@@ -67,6 +68,7 @@ async function benchEngine(label: string, engine: DbEngine, options: { estimateA
       console.log(`  API p95 / SQL p95 = ${ratio.toFixed(2)}  (target ≤ ${TARGET_RATIO})  ${ratio <= TARGET_RATIO ? 'MET' : 'MISSED'}`)
       ok = ratio <= TARGET_RATIO
     }
+    if (selected('crs')) ok = printCrsBench(label, await benchCrs(app, token, RUNS), RUNS) && ok
     if (selected('cases')) {
       const cases = await benchCases(app, engine, { runs: CASE_RUNS, estimateAll: options.estimateAll })
       ok = printCasesBench(label, cases, CASE_RUNS, TARGET_RATIO) && ok
