@@ -93,7 +93,7 @@ if (selected('startup')) {
 const embedded = onEngine('embedded') ? await openEngine({}) : undefined
 if (embedded) {
   try {
-    if (selected('items') || selected('cases') || selected('boundaries') || selected('boundary-import') || selected('load')) await benchEngine('embedded PGlite', embedded, { estimateAll: true })
+    if (selected('items') || selected('crs') || selected('cases') || selected('boundaries') || selected('boundary-import') || selected('load')) await benchEngine('embedded PGlite', embedded, { estimateAll: true })
     if (selected('analytics')) await runAnalyticsBench('embedded PGlite', embedded, PGLITE_ANALYTICS_CASES)
   } finally {
     await embedded.close()
@@ -101,7 +101,7 @@ if (embedded) {
 }
 
 const serverUrl = onEngine('server') ? (process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL) : undefined
-if (serverUrl && (selected('items') || selected('cases') || selected('boundaries') || selected('boundary-import') || selected('load'))) {
+if (serverUrl && (selected('items') || selected('crs') || selected('cases') || selected('boundaries') || selected('boundary-import') || selected('load'))) {
   await withServerDatabase(serverUrl, async (databaseUrl) => {
     const engine = await openEngine({ databaseUrl })
     try {
