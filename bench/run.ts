@@ -7,6 +7,7 @@ import { prepareDatabase } from '../server/bootstrap.ts'
 import { createUser } from '../server/features/users/users.service.ts'
 import { issueApiToken } from '../server/features/users/tokens.service.ts'
 import { benchItems } from './items.bench.ts'
+import { benchCrs, printCrsBench } from './crs.bench.ts'
 import { benchCases } from './cases.bench.ts'
 import { printCasesBench } from './cases-report.ts'
 import { benchStartup, printStartupBench } from './startup.bench.ts'
@@ -28,7 +29,7 @@ const TARGET_RATIO = 1.3
 /** Mixed load: connections and seconds (BENCH_LOAD_SECONDS=5 for a quick run). */
 const LOAD_CONNECTIONS = Number(process.env.BENCH_LOAD_CONNECTIONS ?? 100)
 const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 60)
-/** `--only startup,items,filter,cases,analytics,boundaries,boundary-import,load,client,first-map` runs just those benchmarks (default: all). */
+/** `--only startup,items,filter,crs,cases,analytics,boundaries,boundary-import,load,client,first-map` runs just those benchmarks (default: all). */
 /** `--engine embedded` or `--engine server` runs the engine benchmarks on that engine only (default: both). */
 const ARGS = parseArgs({ options: { only: { type: 'string' }, engine: { type: 'string' } } }).values
 const ONLY = ARGS.only?.split(',').map((name) => name.trim())
@@ -69,6 +70,7 @@ async function benchEngine(label: string, engine: DbEngine, options: { estimateA
       ok = ratio <= TARGET_RATIO
     }
     if (selected('filter')) ok = printFilterBench(label, await benchFilter(app, engine, token, RUNS), RUNS, TARGET_RATIO) && ok
+    if (selected('crs')) ok = printCrsBench(label, await benchCrs(app, token, RUNS), RUNS) && ok
     if (selected('cases')) {
       const cases = await benchCases(app, engine, { runs: CASE_RUNS, estimateAll: options.estimateAll })
       ok = printCasesBench(label, cases, CASE_RUNS, TARGET_RATIO) && ok
@@ -93,7 +95,7 @@ if (selected('startup')) {
 const embedded = onEngine('embedded') ? await openEngine({}) : undefined
 if (embedded) {
   try {
-    if (selected('items') || selected('filter') || selected('cases') || selected('boundaries') || selected('boundary-import') || selected('load')) await benchEngine('embedded PGlite', embedded, { estimateAll: true })
+    if (selected('items') || selected('filter') || selected('crs') || selected('cases') || selected('boundaries') || selected('boundary-import') || selected('load')) await benchEngine('embedded PGlite', embedded, { estimateAll: true })
     if (selected('analytics')) await runAnalyticsBench('embedded PGlite', embedded, PGLITE_ANALYTICS_CASES)
   } finally {
     await embedded.close()
@@ -101,7 +103,7 @@ if (embedded) {
 }
 
 const serverUrl = onEngine('server') ? (process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL) : undefined
-if (serverUrl && (selected('items') || selected('filter') || selected('cases') || selected('boundaries') || selected('boundary-import') || selected('load'))) {
+if (serverUrl && (selected('items') || selected('filter') || selected('crs') || selected('cases') || selected('boundaries') || selected('boundary-import') || selected('load'))) {
   await withServerDatabase(serverUrl, async (databaseUrl) => {
     const engine = await openEngine({ databaseUrl })
     try {

@@ -11,6 +11,7 @@ import { LOGIN_MESSAGES } from './catalogue/login.ts'
 import { LEDGER_IMPORT_MESSAGES } from './catalogue/ledger-import.ts'
 import { PRIVACY_MESSAGES } from './catalogue/privacy.ts'
 import { CQL2_MESSAGES } from './catalogue/cql2.ts'
+import { CRS_MESSAGES } from './catalogue/crs.ts'
 
 import type { Lang, Template } from './template.ts'
 
@@ -121,6 +122,7 @@ export const MESSAGES = {
   ...CORE_MESSAGES, ...PERSONS_MESSAGES, ...CASES_MESSAGES, ...CASES_SRV_MESSAGES, ...ANALYTICS_MESSAGES, ...BOUNDARIES_MESSAGES, ...BOUNDARY_IO_MESSAGES,
   ...PRIVACY_MESSAGES,
   ...CQL2_MESSAGES,
+  ...CRS_MESSAGES,
   ...FAULTS_MESSAGES,
   ...HARDENING_MESSAGES,
   ...CREDENTIALS_MESSAGES,

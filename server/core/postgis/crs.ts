@@ -52,3 +52,39 @@ export function toLonLat(geom: GeometryExpression): RawBuilder<unknown> {
 export function withSrid(geom: GeometryExpression, srid: number): RawBuilder<unknown> {
   return sql`ST_SetSRID(${geom}, ${sql.lit(srid)})`
 }
+
+/**
+ * A lon/lat (EPSG:4326) geometry in the CRS `srid`, its two axes swapped when
+ * `flipAxes` (for a CRS whose first axis is latitude or northing: EPSG:4326
+ * and EPSG:4490 as EPSG defines them, the CGCS2000 Gauss–Krüger zones).
+ * PostGIS itself always keeps x = longitude/easting.
+ *
+ * Emits: `ST_Transform(<geom>, <srid>)` or `ST_FlipCoordinates(ST_Transform(<geom>, <srid>))`
+ */
+export function toCrs(geom: GeometryExpression, srid: number, flipAxes: boolean): RawBuilder<unknown> {
+  const transformed = sql`ST_Transform(${geom}, ${sql.lit(srid)})`
+  return flipAxes ? sql`ST_FlipCoordinates(${transformed})` : transformed
+}
+
+/**
+ * A geometry whose coordinates are in the CRS `srid` (first axis first when
+ * `flipAxes`, see {@link toCrs}), in lon/lat (EPSG:4326).
+ *
+ * Emits: `ST_Transform(ST_SetSRID(<geom>, <srid>), 4326)` or
+ * `ST_Transform(ST_SetSRID(ST_FlipCoordinates(<geom>), <srid>), 4326)`
+ */
+export function fromCrs(geom: GeometryExpression, srid: number, flipAxes: boolean): RawBuilder<unknown> {
+  const ordered = flipAxes ? sql`ST_FlipCoordinates(${geom})` : geom
+  return sql`ST_Transform(ST_SetSRID(${ordered}, ${sql.lit(srid)}), ${sql.lit(LON_LAT_SRID)})`
+}
+
+/**
+ * A geometry as GeoJSON geometry text with `digits` decimals and no `crs`
+ * member: PostGIS adds one by default for any SRID but 4326, and the OGC API
+ * names the CRS in the `Content-Crs` header instead.
+ *
+ * Emits: `ST_AsGeoJSON(<geom>, <digits>, 0)`
+ */
+export function asBareGeoJson(geom: GeometryExpression, digits: number): RawBuilder<string> {
+  return sql<string>`ST_AsGeoJSON(${geom}, ${sql.lit(digits)}, 0)`
+}

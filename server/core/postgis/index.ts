@@ -5,7 +5,7 @@
  * inline in its repository.
  */
 export { GEOJSON_DIGITS, asGeoJson, geomFromGeoJson, multiFromGeoJson, featureText, collectionText, type GeometryExpression } from './geojson.ts'
-export { METRIC_SRID, LON_LAT_SRID, WEB_MERCATOR_SRID, toMetric, toWebMercator, toLonLat, withSrid } from './crs.ts'
+export { METRIC_SRID, LON_LAT_SRID, WEB_MERCATOR_SRID, toMetric, toWebMercator, toLonLat, withSrid, toCrs, fromCrs, asBareGeoJson } from './crs.ts'
 export { makeEnvelope, intersectsEnvelope, intersectsBbox, tileEnvelope, extentBounds, type Bbox, type ExtentBounds, type TileAddress } from './envelope.ts'
 export { pointFromLonLat, pointX, pointY } from './point.ts'
 export { MVT_EXTENT, MVT_BUFFER, encodeMvt, encodeTile, mvtEncoderFor, type MvtEncoder, type MvtLayer } from './mvt.ts'

@@ -5,8 +5,7 @@ import type { Db } from '../../core/db/database.ts'
 import { COLLECTIONS, findCollection, type CollectionProvider, collectionNotFound } from './collections.ts'
 import { baseUrl, GEOJSON } from '../../core/ogc/links.ts'
 import { DRAFT_QUERYABLES_FORMAT, DRAFT_QUERYABLES_REL, QUERYABLES_REL, SCHEMA_JSON } from './queryables.routes.ts'
-
-const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84'
+import { CRS84_URI as CRS84, SUPPORTED_CRS_URIS } from '../../core/ogc/crs.ts'
 
 const FormatQuery = Type.Object(
   { f: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('application/json')])) },
@@ -19,6 +18,7 @@ const CollectionSchema = Type.Object({
   description: Type.String(),
   itemType: Type.String(),
   crs: Type.Array(Type.String()),
+  storageCrs: Type.String(),
   extent: Type.Optional(
     Type.Object({ spatial: Type.Object({ bbox: Type.Array(Type.Array(Type.Number())), crs: Type.String() }) }),
   ),
@@ -33,7 +33,9 @@ async function describeCollection(db: Db, request: FastifyRequest, collection: C
     title: collection.title[request.lang],
     description: collection.description[request.lang],
     itemType: 'feature',
-    crs: [CRS84],
+    // Part 2: every collection answers in each supported CRS; geometries are stored as lon/lat WGS 84 (EPSG:4326 in PostGIS, i.e. CRS84 order).
+    crs: SUPPORTED_CRS_URIS,
+    storageCrs: CRS84,
     ...(bbox ? { extent: { spatial: { bbox: [bbox], crs: CRS84 } } } : {}),
     links: [
       { href: base, rel: 'self', type: 'application/json', title: 'This collection' },
@@ -57,6 +59,7 @@ const collectionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: {
           200: Type.Object({
             links: Type.Array(Type.Object({ href: Type.String(), rel: Type.String(), type: Type.Optional(Type.String()) })),
+            crs: Type.Array(Type.String()),
             collections: Type.Array(CollectionSchema),
           }),
         },
@@ -67,6 +70,7 @@ const collectionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       for (const collection of COLLECTIONS) collections.push(await describeCollection(app.db, request, collection))
       return {
         links: [{ href: `${baseUrl(request)}/api/collections`, rel: 'self', type: 'application/json' }],
+        crs: SUPPORTED_CRS_URIS,
         collections,
       }
     },

@@ -8,6 +8,7 @@ import { parseBbox } from '../../core/ogc/bbox.ts'
 import { baseUrl, GEOJSON, type Link } from '../../core/ogc/links.ts'
 import { STAFF_GRID_SCOPED } from '../../core/auth/access.ts'
 import { FILTER_QUERY, itemsFilter } from './filter-query.ts'
+import { CrsQuery, crsOfItems, crsOfItem } from './crs-query.ts'
 
 /** Default page size of an items request. */
 export const DEFAULT_LIMIT = 100
@@ -21,6 +22,7 @@ const ItemsQuery = Type.Object(
     bbox: Type.Optional(Type.String({ description: 'minLon,minLat,maxLon,maxLat in CRS84 (6 numbers with heights also accepted)' })),
     f: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('geojson'), Type.Literal('application/geo+json')])),
     ...FILTER_QUERY,
+    ...CrsQuery,
   },
   { additionalProperties: false },
 )
@@ -58,11 +60,13 @@ async function sendItemsPage(
   collection: CollectionProvider,
   query: { limit?: number; offset?: number; bbox?: string; f?: string } & Record<string, unknown>,
 ) {
-  const { bbox: bboxText, f, limit: _limit, offset: _offset, filter: _filter, 'filter-lang': _lang, 'filter-crs': _crs, ...rest } = query
+  const { bbox: bboxText, f, limit: _limit, offset: _offset, filter: _filter, 'filter-lang': _lang, 'filter-crs': _crs, crs: crsText, 'bbox-crs': bboxCrsText, ...rest } =
+    query as typeof query & { crs?: string; 'bbox-crs'?: string }
   const limit = Math.min(query.limit ?? DEFAULT_LIMIT, MAX_LIMIT)
   const offset = query.offset ?? 0
-  let bbox: [number, number, number, number] | undefined
-  if (bboxText !== undefined) {
+  const crs = await crsOfItems(request.server.db, { crs: crsText, bbox: bboxText, 'bbox-crs': bboxCrsText })
+  let bbox: [number, number, number, number] | undefined = crs.bbox
+  if (bboxText !== undefined && bboxCrsText === undefined) {
     const parsed = parseBbox(bboxText)
     if (!parsed.valid) throw new HttpError(400, 'bad_bbox', { reason: parsed.reason })
     bbox = parsed.bbox
@@ -78,7 +82,7 @@ async function sendItemsPage(
     ...filtered.query,
   })
   const base = `${baseUrl(request)}/api/collections/${collection.id}/items`
-  const kept = { bbox: bboxText, f, ...filtered.kept, ...(extra as Record<string, string | undefined>) }
+  const kept = { bbox: bboxText, 'bbox-crs': bboxCrsText, crs: crsText, f, ...filtered.kept, ...(extra as Record<string, string | undefined>) }
   const links: Link[] = [
     { href: pageHref(base, { ...kept, limit, offset }), rel: 'self', type: GEOJSON, title: 'This page' },
     { href: `${baseUrl(request)}/api/collections/${collection.id}`, rel: 'collection', type: 'application/json' },
@@ -96,7 +100,8 @@ async function sendItemsPage(
     timeStamp: new Date().toISOString(),
     links,
   })
-  return sendPrebuilt(reply, `${head.slice(0, -1)},"features":[${page.featuresJson}]}`)
+  reply.header('content-crs', crs.contentCrs)
+  return sendPrebuilt(reply, `${head.slice(0, -1)},"features":[${await crs.output(page.featuresJson)}]}`)
 }
 
 /**
@@ -151,7 +156,7 @@ const itemsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'One feature (GeoJSON); the ETag carries its version',
         params: Type.Object({ collectionId: Type.String(), featureId: Type.String() }),
         querystring: Type.Object(
-          { f: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('geojson'), Type.Literal('application/geo+json')])) },
+          { f: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('geojson'), Type.Literal('application/geo+json')])), crs: CrsQuery.crs },
           { additionalProperties: false },
         ),
         response: { 200: Type.Object({ type: Type.Literal('Feature') }, { additionalProperties: true, description: 'GeoJSON Feature' }) },
@@ -161,6 +166,7 @@ const itemsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { collectionId, featureId } = request.params
       const collection = findCollection(collectionId)
       if (!collection) throw collectionNotFound(collectionId)
+      const crs = crsOfItem(app.db, request.query.crs)
       const id = /^\d{1,15}$/.test(featureId) ? Number(featureId) : undefined
       const found = id === undefined ? undefined : await collection.item(app.db, currentUser(request), id, { ip: request.ip, lang: request.lang })
       if (!found) throw new HttpError(404, 'feature_not_found', { collection: collectionId, id: featureId })
@@ -170,7 +176,9 @@ const itemsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         { href: base, rel: 'collection', type: 'application/json' },
       ]
       reply.header('etag', `"${found.version}"`)
-      return sendPrebuilt(reply, `${found.featureText.slice(0, -1)},"links":${JSON.stringify(links)}}`)
+      reply.header('content-crs', crs.contentCrs)
+      const featureText = await crs.output(found.featureText)
+      return sendPrebuilt(reply, `${featureText.slice(0, -1)},"links":${JSON.stringify(links)}}`)
     },
   )
 }

@@ -16,6 +16,7 @@ export const CONFORMANCE = [
   'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30',
   'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson',
   ...FILTER_CONFORMANCE,
+  'http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs',
 ]
 
 const FormatQuery = Type.Object(

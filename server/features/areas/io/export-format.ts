@@ -10,10 +10,17 @@ export type ExportFormat = 'geojson' | 'zip' | 'kml'
 export const WGS84_PRJ =
   'GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]'
 
-/** The features of an export (properties named for GeoJSON/KML). */
-export function toFeatureCollection(rows: ExportAreaRow[]) {
+/**
+ * The features of an export (properties named for GeoJSON/KML). `crsUrn`
+ * names another CRS than WGS 84 in the `crs` member of GeoJSON 2008: RFC 7946
+ * dropped that member and allows WGS 84 only, but GDAL and QGIS still read it,
+ * and it is how a GeoJSON file says it is in CGCS2000 or a Gauss–Krüger zone.
+ * Positions stay in x = longitude/easting order, as those readers expect.
+ */
+export function toFeatureCollection(rows: ExportAreaRow[], crsUrn?: string) {
   return {
     type: 'FeatureCollection' as const,
+    ...(crsUrn ? { crs: { type: 'name', properties: { name: crsUrn } } } : {}),
     features: rows.map((row) => ({
       type: 'Feature' as const,
       geometry: JSON.parse(row.geometry),
@@ -40,11 +47,12 @@ function utf8Bytes(value: string): string {
 }
 
 /**
- * A zipped Shapefile (MultiPolygon layer `<name>.shp/.shx/.dbf`, WGS84
- * `.prj`, `.cpg` = UTF-8). DBF columns (10 characters at most): code, name,
- * name_en, level, parentcode, households, population.
+ * A zipped Shapefile (MultiPolygon layer `<name>.shp/.shx/.dbf`, `.prj` =
+ * `prjWkt`, WGS84 unless another CRS was chosen, `.cpg` = UTF-8). DBF columns
+ * (10 characters at most): code, name, name_en, level, parentcode,
+ * households, population.
  */
-export async function toShapefileZip(rows: ExportAreaRow[], name: string): Promise<Buffer> {
+export async function toShapefileZip(rows: ExportAreaRow[], name: string, prjWkt: string = WGS84_PRJ): Promise<Buffer> {
   const records = rows.map((row) => ({
     code: row.code,
     name: utf8Bytes(row.name),
@@ -64,7 +72,7 @@ export async function toShapefileZip(rows: ExportAreaRow[], name: string): Promi
   zip.file(`${name}.shp`, bytesOf(files!.shp))
   zip.file(`${name}.shx`, bytesOf(files!.shx))
   zip.file(`${name}.dbf`, bytesOf(files!.dbf))
-  zip.file(`${name}.prj`, WGS84_PRJ)
+  zip.file(`${name}.prj`, prjWkt)
   zip.file(`${name}.cpg`, 'UTF-8')
   return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' })
 }

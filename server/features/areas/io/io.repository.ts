@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import type { Db } from '../../../core/db/database.ts'
 import type { AreaLevel } from '../../../core/db/tables/area.ts'
 import { EDIT_GEOJSON_DIGITS, geomFromGeoJson, asGeoJson } from '../../../core/postgis/geojson.ts'
+import { asBareGeoJson, toCrs } from '../../../core/postgis/crs.ts'
 
 /** One import feature to check: its code and its normalised MultiPolygon (GeoJSON text). */
 export interface ImportCheckInput {
@@ -91,13 +92,26 @@ export interface ExportAreaRow {
   geometry: string
 }
 
-/** Current areas of `level` in code order, with their parent's code. */
-export async function findExportAreas(db: Db, level: AreaLevel): Promise<ExportAreaRow[]> {
+/**
+ * Current areas of `level` in code order, with their parent's code. With
+ * `output`, geometries are transformed by PostGIS into that SRID and written
+ * with `digits` decimals, in the x = longitude/easting order files use.
+ */
+export async function findExportAreas(db: Db, level: AreaLevel, output?: { srid: number; digits: number }): Promise<ExportAreaRow[]> {
+  const geometry = output
+    ? asBareGeoJson(toCrs(sql.ref('a.geom'), output.srid, false), output.digits)
+    : asGeoJson(sql.ref('a.geom'), EDIT_GEOJSON_DIGITS)
   const { rows } = await sql<ExportAreaRow>`
     SELECT a.code, a.name, a.name_en AS "nameEn", a.level, p.code AS "parentCode", a.households, a.population,
-      ${asGeoJson(sql.ref('a.geom'), EDIT_GEOJSON_DIGITS)} AS geometry
+      ${geometry} AS geometry
     FROM current_areas a LEFT JOIN current_areas p ON p.area_id = a.parent_id
     WHERE a.level = ${level}
     ORDER BY a.code`.execute(db)
   return rows.map((row) => ({ ...row, households: Number(row.households), population: Number(row.population) }))
+}
+
+/** The OGC WKT 1 of an SRID from PostGIS's `spatial_ref_sys` (a Shapefile's .prj), or undefined. */
+export async function findCrsWkt(db: Db, srid: number): Promise<string | undefined> {
+  const { rows } = await sql<{ srtext: string }>`SELECT srtext FROM spatial_ref_sys WHERE srid = ${srid}`.execute(db)
+  return rows[0]?.srtext
 }

@@ -11,6 +11,7 @@ import { ImportJobRegistry } from './import-jobs.ts'
 import { sendError } from '../../../core/http/errors.plugin.ts'
 import { currentUser } from '../../../core/auth/auth.plugin.ts'
 import { findExportAreas } from './io.repository.ts'
+import { ExportCrsQuery, exportCrsOf } from './export-crs.ts'
 import { importBoundaries, type ImportLevel } from './import.service.ts'
 import { ImportJobSchema, ImportQuery } from './io.schemas.ts'
 import { errorResponses } from '../../../core/http/common.schemas.ts'
@@ -130,22 +131,26 @@ const boundaryIoRoutes: FastifyPluginAsyncTypebox = async (app) => {
             tags: ['Boundaries'],
             summary: `Current ${levelName} as ${format === 'zip' ? 'a zipped Shapefile' : format.toUpperCase()}`,
             description:
-              'Current versions with code, name, English name, level, parent code, households and population, in WGS84. The Shapefile ' +
-              'has a WGS84 .prj and a UTF-8 .cpg (DBF columns code, name, name_en, level, parentcode, households, population). ' +
-              'Importing the file back reports every feature unchanged.',
+              'Current versions with code, name, English name, level, parent code, households and population, in WGS84 unless `crs` ' +
+              'names another CRS (CGCS2000 EPSG:4490, or its Gauss–Krüger zone EPSG:4542 in metres; KML is WGS84 only). The Shapefile ' +
+              'has a .prj of that CRS and a UTF-8 .cpg (DBF columns code, name, name_en, level, parentcode, households, population); ' +
+              'GeoJSON in another CRS names it in a `crs` member. Importing a WGS84 (or, with sourceCrs=cgcs2000, an EPSG:4490) file back ' +
+              'reports every feature unchanged.',
+            querystring: ExportCrsQuery,
             produces: [CONTENT_TYPES[format].split(';')[0]],
-            response: { 200: Type.Unsafe<string | Buffer>({ type: 'string', format: 'binary', description: `${format} file` }), ...errorResponses(401) },
+            response: { 200: Type.Unsafe<string | Buffer>({ type: 'string', format: 'binary', description: `${format} file` }), ...errorResponses(400, 401) },
           },
         },
         async (request, reply) => {
-          const rows = await findExportAreas(app.db, level)
-          const name = `gridatlas-${levelName}`
+          const crs = await exportCrsOf(app.db, format, request.query.crs)
+          const rows = await findExportAreas(app.db, level, crs?.output)
+          const name = `gridatlas-${levelName}${crs ? `-${crs.fileSuffix}` : ''}`
           reply.header('content-disposition', `attachment; filename="${name}.${format}"`)
           reply.header('cache-control', 'no-store')
           reply.type(CONTENT_TYPES[format])
-          if (format === 'geojson') return reply.send(JSON.stringify(toFeatureCollection(rows)))
+          if (format === 'geojson') return reply.send(JSON.stringify(toFeatureCollection(rows, crs?.urn)))
           if (format === 'kml') return reply.send(toKml(rows, name))
-          return reply.send(await toShapefileZip(rows, name))
+          return reply.send(await toShapefileZip(rows, name, crs?.prjWkt))
         },
       )
     }

@@ -1,6 +1,7 @@
 import { ApiError, request } from '../../api/client';
 import { i18n } from '../../i18n/i18n.svelte';
 import type { ExportFormat, ImportJob, IoLevel, SourceCrs } from '../../api/types';
+import { EXPORT_CRS, type ExportCrs } from './export-crs';
 
 /** What an import needs besides the file. */
 export interface ImportOptions {
@@ -35,7 +36,9 @@ export function fetchImport(id: string): Promise<ImportJob> {
   return request<ImportJob>(`/api/boundaries/imports/${encodeURIComponent(id)}`);
 }
 
-/** Download address of a level in a format. */
-export function exportUrl(level: IoLevel, format: ExportFormat): string {
-  return `/api/boundaries/export/${level}.${format}`;
+/** Download address of a level in a format, in a coordinate system (WGS84 by default). */
+export function exportUrl(level: IoLevel, format: ExportFormat, crs: ExportCrs = 'wgs84'): string {
+  const uri = EXPORT_CRS[crs];
+  const query = uri === undefined ? '' : `?${new URLSearchParams({ crs: uri })}`;
+  return `/api/boundaries/export/${level}.${format}${query}`;
 }
