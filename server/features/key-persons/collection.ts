@@ -49,6 +49,8 @@ export const KEY_PERSONS_COLLECTION: CollectionProvider = {
       status: extra.status as PersonStatus | undefined,
       visitState: extra.visitState as VisitState | undefined,
       gridId: extra.gridId as number | undefined,
+      // `datetime`: the period under management (registration to release).
+      managedWithin: query.datetime,
     }
     return db.transaction().execute(async (trx) => {
       const page = await findKeyPersons(trx, new Date(), scope, filter, { limit: query.limit, offset: query.offset })

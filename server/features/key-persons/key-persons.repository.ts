@@ -74,6 +74,12 @@ export interface KeyPersonFilter {
   name?: string
   /** Households shown inside [minLon, minLat, maxLon, maxLat] (by their shown, fine-grid point). */
   bbox?: Bbox
+  /**
+   * Persons under management at some moment of the closed interval [from, to]
+   * (open when an end is absent): registered (`createdAt`) by `to`, and not
+   * released (`releasedAt`) by `from`.
+   */
+  managedWithin?: { from?: Date; to?: Date }
 }
 
 /** Where a household lies: the areas and their versions in force at registration. */
@@ -232,6 +238,9 @@ function scopedPersons(db: Db, now: Date, scope: PersonScope, filter: KeyPersonF
       .where('kp.shownLat', '>=', minLat)
       .where('kp.shownLat', '<=', maxLat)
   }
+  const { from: managedFrom, to: managedTo } = filter.managedWithin ?? {}
+  if (managedTo !== undefined) query = query.where('kp.createdAt', '<=', managedTo)
+  if (managedFrom !== undefined) query = query.where((eb) => eb.or([eb('kp.releasedAt', 'is', null), eb('kp.releasedAt', '>', managedFrom)]))
   if (filter.name !== undefined) query = query.where('kp.name', 'like', `%${filter.name.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
   return query
 }

@@ -6,6 +6,7 @@ import { COLLECTIONS, findCollection, type CollectionProvider, collectionNotFoun
 import { baseUrl, GEOJSON } from '../../core/ogc/links.ts'
 
 const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84'
+const GREGORIAN = 'http://www.opengis.net/def/uom/ISO-8601/0/Gregorian'
 
 const FormatQuery = Type.Object(
   { f: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('application/json')])) },
@@ -19,7 +20,15 @@ const CollectionSchema = Type.Object({
   itemType: Type.String(),
   crs: Type.Array(Type.String()),
   extent: Type.Optional(
-    Type.Object({ spatial: Type.Object({ bbox: Type.Array(Type.Array(Type.Number())), crs: Type.String() }) }),
+    Type.Object({
+      spatial: Type.Optional(Type.Object({ bbox: Type.Array(Type.Array(Type.Number())), crs: Type.String() })),
+      temporal: Type.Optional(
+        Type.Object(
+          { interval: Type.Array(Type.Array(Type.Union([Type.String(), Type.Null()]))), trs: Type.String() },
+          { description: 'First and last instant of the data over its history (null: still in force); datetime selects within it' },
+        ),
+      ),
+    }),
   ),
   links: Type.Array(Type.Object({ href: Type.String(), rel: Type.String(), type: Type.Optional(Type.String()), title: Type.Optional(Type.String()) })),
 })
@@ -27,13 +36,16 @@ const CollectionSchema = Type.Object({
 async function describeCollection(db: Db, request: FastifyRequest, collection: CollectionProvider) {
   const base = `${baseUrl(request)}/api/collections/${collection.id}`
   const bbox = await collection.extent(db)
+  const temporal = await collection.temporalExtent?.(db)
+  const spatialExtent = bbox ? { spatial: { bbox: [bbox], crs: CRS84 } } : {}
+  const temporalExtent = temporal ? { temporal: { interval: [temporal.map((end) => end?.toISOString() ?? null)], trs: GREGORIAN } } : {}
   return {
     id: collection.id,
     title: collection.title[request.lang],
     description: collection.description[request.lang],
     itemType: 'feature',
     crs: [CRS84],
-    ...(bbox ? { extent: { spatial: { bbox: [bbox], crs: CRS84 } } } : {}),
+    ...(bbox || temporal ? { extent: { ...spatialExtent, ...temporalExtent } } : {}),
     links: [
       { href: base, rel: 'self', type: 'application/json', title: 'This collection' },
       { href: `${base}/items`, rel: 'items', type: GEOJSON, title: 'Items as GeoJSON' },

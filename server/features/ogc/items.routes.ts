@@ -5,6 +5,7 @@ import { HttpError } from '../../core/http/http-error.ts'
 import { currentUser } from '../../core/auth/auth.plugin.ts'
 import { COLLECTIONS, collectionNotFound, findCollection, type CollectionProvider } from './collections.ts'
 import { parseBbox } from '../../core/ogc/bbox.ts'
+import { parseDatetime } from '../../core/ogc/datetime.ts'
 import { baseUrl, GEOJSON, type Link } from '../../core/ogc/links.ts'
 import { STAFF_GRID_SCOPED } from '../../core/auth/access.ts'
 
@@ -18,6 +19,14 @@ const ItemsQuery = Type.Object(
     limit: Type.Optional(Type.Integer({ minimum: 1, description: `Page size (default ${DEFAULT_LIMIT}, at most ${MAX_LIMIT}; larger values are clamped)` })),
     offset: Type.Optional(Type.Integer({ minimum: 0, description: 'Number of features to skip' })),
     bbox: Type.Optional(Type.String({ description: 'minLon,minLat,maxLon,maxLat in CRS84 (6 numbers with heights also accepted)' })),
+    datetime: Type.Optional(
+      Type.String({
+        description:
+          'RFC 3339 instant (a date means that whole UTC day) or interval a/b, ../b, a/.. (ends inclusive). ' +
+          'Areas: the versions in force at that time (default: the current ones), each with validFrom/validTo; ' +
+          'hazards and disputes: reported time; key persons: period under management',
+      }),
+    ),
     f: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('geojson'), Type.Literal('application/geo+json')])),
   },
   { additionalProperties: false },
@@ -54,9 +63,9 @@ async function sendItemsPage(
   request: FastifyRequest,
   reply: FastifyReply,
   collection: CollectionProvider,
-  query: { limit?: number; offset?: number; bbox?: string; f?: string } & Record<string, unknown>,
+  query: { limit?: number; offset?: number; bbox?: string; datetime?: string; f?: string } & Record<string, unknown>,
 ) {
-  const { bbox: bboxText, f, limit: _limit, offset: _offset, ...rest } = query
+  const { bbox: bboxText, datetime: datetimeText, f, limit: _limit, offset: _offset, ...rest } = query
   const limit = Math.min(query.limit ?? DEFAULT_LIMIT, MAX_LIMIT)
   const offset = query.offset ?? 0
   let bbox: [number, number, number, number] | undefined
@@ -65,16 +74,23 @@ async function sendItemsPage(
     if (!parsed.valid) throw new HttpError(400, 'bad_bbox', { reason: parsed.reason })
     bbox = parsed.bbox
   }
+  let datetime: { from?: Date; to?: Date } | undefined
+  if (datetimeText !== undefined) {
+    const parsed = parseDatetime(datetimeText)
+    if (!parsed.valid) throw new HttpError(400, 'bad_datetime', { reason: parsed.reason })
+    datetime = { from: parsed.from, to: parsed.to }
+  }
   const extra = collection.extraQuery ? rest : undefined
   const page = await collection.items(request.server.db, currentUser(request), {
     bbox,
     limit,
     offset,
+    datetime,
     extra,
     client: { ip: request.ip, lang: request.lang },
   })
   const base = `${baseUrl(request)}/api/collections/${collection.id}/items`
-  const kept = { bbox: bboxText, f, ...(extra as Record<string, string | undefined>) }
+  const kept = { bbox: bboxText, datetime: datetimeText, f, ...(extra as Record<string, string | undefined>) }
   const links: Link[] = [
     { href: pageHref(base, { ...kept, limit, offset }), rel: 'self', type: GEOJSON, title: 'This page' },
     { href: `${baseUrl(request)}/api/collections/${collection.id}`, rel: 'collection', type: 'application/json' },
