@@ -220,6 +220,8 @@ describe(`datetime on the area collections (${ENGINE_UNDER_TEST})`, () => {
     const parameters = doc.paths['/api/collections/{collectionId}/items'].get.parameters as Array<{ name: string; description?: string; schema?: { description?: string } }>
     const parameter = parameters.find((p) => p.name === 'datetime')!
     expect(parameter.description ?? parameter.schema?.description).toMatch(/validFrom\/validTo/)
+    const responses = JSON.stringify(doc.paths['/api/collections/{collectionId}/items'].get.responses['200'])
+    expect(responses).toMatch(/properties\.validTo \(exclusive, null while in force\)/)
   })
 })
 

@@ -35,7 +35,11 @@ const ItemsQuery = Type.Object(
 const FeatureCollectionSchema = Type.Object(
   {
     type: Type.Literal('FeatureCollection'),
-    features: Type.Array(Type.Object({}, { additionalProperties: true })),
+    features: Type.Array(Type.Object({}, { additionalProperties: true }), {
+      description:
+        'GeoJSON Features. Area features (town, villages, base-grids, fine-grids): id = the area id across versions; ' +
+        'properties.version, properties.validFrom (inclusive) and properties.validTo (exclusive, null while in force) give the version and its validity',
+    }),
     links: Type.Array(Type.Object({ href: Type.String(), rel: Type.String(), type: Type.Optional(Type.String()) })),
     numberMatched: Type.Integer(),
     numberReturned: Type.Integer(),
