@@ -11,6 +11,12 @@ export interface ItemsQuery {
   bbox?: Bbox
   limit: number
   offset: number
+  /**
+   * The parsed `datetime` parameter: a closed interval, either end open
+   * (an instant is `from` = `to`). Absent: the collection's default (for
+   * areas, the current versions).
+   */
+  datetime?: { from?: Date; to?: Date }
   /** Values of the collection's {@link CollectionProvider.extraQuery} parameters, as validated. */
   extra?: Record<string, unknown>
   /** Who asked from where, for collections that audit reads (key persons). */
@@ -45,6 +51,12 @@ export interface CollectionProvider {
   item(db: Db, user: UserRecord, id: number, client?: RequestClient): Promise<{ featureText: string; version: number } | undefined>
   /** Spatial extent of the current data. */
   extent(db: Db): Promise<Bbox | undefined>
+  /**
+   * Temporal extent of the data over its whole history: first and last
+   * instant, `null` for an open end (data still in force). Collections
+   * without it publish no temporal extent.
+   */
+  temporalExtent?(db: Db): Promise<[Date | null, Date | null] | undefined>
   /**
    * Query parameters this collection accepts besides bbox/limit/offset/f
    * (TypeBox properties, all optional). Collections without it keep refusing

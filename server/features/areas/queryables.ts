@@ -27,5 +27,6 @@ export const AREA_QUERYABLES: Queryable[] = [
   queryable('population', 'integer', { zh: '人口', en: 'Population' }, sql`a.population`),
   queryable('version', 'integer', { zh: '版本', en: 'Version' }, sql`a.version`),
   queryable('validFrom', 'date-time', { zh: '生效时间', en: 'Valid from' }, sql`a.valid_from`),
+  queryable('validTo', 'date-time', { zh: '失效时间', en: 'Valid until' }, sql`a.valid_to`),
   queryable('synthetic', 'boolean', { zh: '示例数据', en: 'Sample data' }, sql`a.synthetic`),
 ]

@@ -18,7 +18,9 @@ function caseCollection(id: string, kind: CaseKind, title: Record<Lang, string>,
     extraQuery: kind === 'hazard' ? HAZARD_EXTRA_QUERY : DISPUTE_EXTRA_QUERY,
     creatable: true,
     async items(db: Db, user, query) {
-      const page = await findCasePage(db, user, { kind, bbox: query.bbox, filter: query.filter, limit: query.limit, offset: query.offset, ...(await parseCaseFilters(db, kind, query.extra)) })
+      const filters = await parseCaseFilters(db, kind, query.extra)
+      const reported = { reportedFrom: query.datetime?.from, reportedTo: query.datetime?.to }
+      const page = await findCasePage(db, user, { kind, bbox: query.bbox, filter: query.filter, limit: query.limit, offset: query.offset, ...filters, ...reported })
       return {
         featuresJson: page.rows.map((row) => JSON.stringify(toCaseFeature(row, user))).join(','),
         numberMatched: page.matched,

@@ -80,7 +80,8 @@ export function parseDatetimeFilter(datetime: string | undefined): Pick<CaseFilt
  */
 export async function parseCaseFilters(db: Db, kind: CaseKind, extra: Record<string, unknown> | undefined): Promise<CaseFilters> {
   const text = (name: string) => extra?.[name] as string | undefined
-  const filters: CaseFilters = { ...parseDatetimeFilter(text('datetime')) }
+  // `datetime` is parsed by the items route for every collection and arrives as `ItemsQuery.datetime`.
+  const filters: CaseFilters = {}
   filters.statuses = parseStatuses(kind, text('status'))
   if (text('category') !== undefined) {
     const categories = (await listRoutingRules(db, kind)).map((rule) => rule.category)

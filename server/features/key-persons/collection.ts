@@ -50,6 +50,8 @@ export const KEY_PERSONS_COLLECTION: CollectionProvider = {
       status: extra.status as PersonStatus | undefined,
       visitState: extra.visitState as VisitState | undefined,
       gridId: extra.gridId as number | undefined,
+      // `datetime`: the period under management (registration to release).
+      managedWithin: query.datetime,
     }
     return db.transaction().execute(async (trx) => {
       const page = await findKeyPersons(trx, new Date(), scope, { ...filter, cql: query.filter }, { limit: query.limit, offset: query.offset })

@@ -76,6 +76,12 @@ export interface KeyPersonFilter {
   bbox?: Bbox
   /** A compiled CQL2 filter over the key-person queryables (rows `kp`). */
   cql?: RawBuilder<SqlBool>
+  /**
+   * Persons under management at some moment of the closed interval [from, to]
+   * (open when an end is absent): registered (`createdAt`) by `to`, and not
+   * released (`releasedAt`) by `from`.
+   */
+  managedWithin?: { from?: Date; to?: Date }
 }
 
 /** Where a household lies: the areas and their versions in force at registration. */
@@ -235,6 +241,9 @@ function scopedPersons(db: Db, now: Date, scope: PersonScope, filter: KeyPersonF
       .where('kp.shownLat', '<=', maxLat)
   }
   if (filter.cql !== undefined) query = query.where(filter.cql)
+  const { from: managedFrom, to: managedTo } = filter.managedWithin ?? {}
+  if (managedTo !== undefined) query = query.where('kp.createdAt', '<=', managedTo)
+  if (managedFrom !== undefined) query = query.where((eb) => eb.or([eb('kp.releasedAt', 'is', null), eb('kp.releasedAt', '>', managedFrom)]))
   if (filter.name !== undefined) query = query.where('kp.name', 'like', `%${filter.name.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
   return query
 }

@@ -7,6 +7,8 @@ import { baseUrl, GEOJSON } from '../../core/ogc/links.ts'
 import { DRAFT_QUERYABLES_FORMAT, DRAFT_QUERYABLES_REL, QUERYABLES_REL, SCHEMA_JSON } from './queryables.routes.ts'
 import { CRS84_URI as CRS84, SUPPORTED_CRS_URIS } from '../../core/ogc/crs.ts'
 
+const GREGORIAN = 'http://www.opengis.net/def/uom/ISO-8601/0/Gregorian'
+
 const FormatQuery = Type.Object(
   { f: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('application/json')])) },
   { additionalProperties: false },
@@ -20,7 +22,15 @@ const CollectionSchema = Type.Object({
   crs: Type.Array(Type.String()),
   storageCrs: Type.String(),
   extent: Type.Optional(
-    Type.Object({ spatial: Type.Object({ bbox: Type.Array(Type.Array(Type.Number())), crs: Type.String() }) }),
+    Type.Object({
+      spatial: Type.Optional(Type.Object({ bbox: Type.Array(Type.Array(Type.Number())), crs: Type.String() })),
+      temporal: Type.Optional(
+        Type.Object(
+          { interval: Type.Array(Type.Array(Type.Union([Type.String(), Type.Null()]))), trs: Type.String() },
+          { description: 'First and last instant of the data over its history (null: still in force); datetime selects within it' },
+        ),
+      ),
+    }),
   ),
   links: Type.Array(Type.Object({ href: Type.String(), rel: Type.String(), type: Type.Optional(Type.String()), title: Type.Optional(Type.String()) })),
 })
@@ -28,6 +38,9 @@ const CollectionSchema = Type.Object({
 async function describeCollection(db: Db, request: FastifyRequest, collection: CollectionProvider) {
   const base = `${baseUrl(request)}/api/collections/${collection.id}`
   const bbox = await collection.extent(db)
+  const temporal = await collection.temporalExtent?.(db)
+  const spatialExtent = bbox ? { spatial: { bbox: [bbox], crs: CRS84 } } : {}
+  const temporalExtent = temporal ? { temporal: { interval: [temporal.map((end) => end?.toISOString() ?? null)], trs: GREGORIAN } } : {}
   return {
     id: collection.id,
     title: collection.title[request.lang],
@@ -36,7 +49,7 @@ async function describeCollection(db: Db, request: FastifyRequest, collection: C
     // Part 2: every collection answers in each supported CRS; geometries are stored as lon/lat WGS 84 (EPSG:4326 in PostGIS, i.e. CRS84 order).
     crs: SUPPORTED_CRS_URIS,
     storageCrs: CRS84,
-    ...(bbox ? { extent: { spatial: { bbox: [bbox], crs: CRS84 } } } : {}),
+    ...(bbox || temporal ? { extent: { ...spatialExtent, ...temporalExtent } } : {}),
     links: [
       { href: base, rel: 'self', type: 'application/json', title: 'This collection' },
       { href: `${base}/items`, rel: 'items', type: GEOJSON, title: 'Items as GeoJSON' },

@@ -5,6 +5,7 @@ import { HttpError } from '../../core/http/http-error.ts'
 import { currentUser } from '../../core/auth/auth.plugin.ts'
 import { COLLECTIONS, collectionNotFound, findCollection, type CollectionProvider } from './collections.ts'
 import { parseBbox } from '../../core/ogc/bbox.ts'
+import { parseDatetime } from '../../core/ogc/datetime.ts'
 import { baseUrl, GEOJSON, type Link } from '../../core/ogc/links.ts'
 import { STAFF_GRID_SCOPED } from '../../core/auth/access.ts'
 import { FILTER_QUERY, itemsFilter } from './filter-query.ts'
@@ -20,6 +21,14 @@ const ItemsQuery = Type.Object(
     limit: Type.Optional(Type.Integer({ minimum: 1, description: `Page size (default ${DEFAULT_LIMIT}, at most ${MAX_LIMIT}; larger values are clamped)` })),
     offset: Type.Optional(Type.Integer({ minimum: 0, description: 'Number of features to skip' })),
     bbox: Type.Optional(Type.String({ description: 'minLon,minLat,maxLon,maxLat in CRS84 (6 numbers with heights also accepted)' })),
+    datetime: Type.Optional(
+      Type.String({
+        description:
+          'RFC 3339 instant (a date means that whole UTC day) or interval a/b, ../b, a/.. (ends inclusive). ' +
+          'Areas: the versions in force at that time (default: the current ones), each with validFrom/validTo; ' +
+          'hazards and disputes: reported time; key persons: period under management',
+      }),
+    ),
     f: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('geojson'), Type.Literal('application/geo+json')])),
     ...FILTER_QUERY,
     ...CrsQuery,
@@ -30,7 +39,11 @@ const ItemsQuery = Type.Object(
 const FeatureCollectionSchema = Type.Object(
   {
     type: Type.Literal('FeatureCollection'),
-    features: Type.Array(Type.Object({}, { additionalProperties: true })),
+    features: Type.Array(Type.Object({}, { additionalProperties: true }), {
+      description:
+        'GeoJSON Features. Area features (town, villages, base-grids, fine-grids): id = the area id across versions; ' +
+        'properties.version, properties.validFrom (inclusive) and properties.validTo (exclusive, null while in force) give the version and its validity',
+    }),
     links: Type.Array(Type.Object({ href: Type.String(), rel: Type.String(), type: Type.Optional(Type.String()) })),
     numberMatched: Type.Integer(),
     numberReturned: Type.Integer(),
@@ -58,10 +71,10 @@ async function sendItemsPage(
   request: FastifyRequest,
   reply: FastifyReply,
   collection: CollectionProvider,
-  query: { limit?: number; offset?: number; bbox?: string; f?: string } & Record<string, unknown>,
+  query: { limit?: number; offset?: number; bbox?: string; datetime?: string; f?: string } & Record<string, unknown>,
 ) {
-  const { bbox: bboxText, f, limit: _limit, offset: _offset, filter: _filter, 'filter-lang': _lang, 'filter-crs': _crs, crs: crsText, 'bbox-crs': bboxCrsText, ...rest } =
-    query as typeof query & { crs?: string; 'bbox-crs'?: string }
+  const { bbox: bboxText, datetime: datetimeText, f, limit: _limit, offset: _offset, filter: _filter, 'filter-lang': _lang, 'filter-crs': _crs, crs: crsText, 'bbox-crs': bboxCrsText, ...rest } =
+    query as typeof query & { crs?: string; 'bbox-crs'?: string; datetime?: string }
   const limit = Math.min(query.limit ?? DEFAULT_LIMIT, MAX_LIMIT)
   const offset = query.offset ?? 0
   const crs = await crsOfItems(request.server.db, { crs: crsText, bbox: bboxText, 'bbox-crs': bboxCrsText })
@@ -71,18 +84,25 @@ async function sendItemsPage(
     if (!parsed.valid) throw new HttpError(400, 'bad_bbox', { reason: parsed.reason })
     bbox = parsed.bbox
   }
+  let datetime: { from?: Date; to?: Date } | undefined
+  if (datetimeText !== undefined) {
+    const parsed = parseDatetime(datetimeText)
+    if (!parsed.valid) throw new HttpError(400, 'bad_datetime', { reason: parsed.reason })
+    datetime = { from: parsed.from, to: parsed.to }
+  }
   const extra = collection.extraQuery ? rest : undefined
   const filtered = itemsFilter(collection, currentUser(request), query)
   const page = await collection.items(request.server.db, currentUser(request), {
     bbox,
     limit,
     offset,
+    datetime,
     extra,
     client: { ip: request.ip, lang: request.lang },
     ...filtered.query,
   })
   const base = `${baseUrl(request)}/api/collections/${collection.id}/items`
-  const kept = { bbox: bboxText, 'bbox-crs': bboxCrsText, crs: crsText, f, ...filtered.kept, ...(extra as Record<string, string | undefined>) }
+  const kept = { bbox: bboxText, 'bbox-crs': bboxCrsText, crs: crsText, datetime: datetimeText, f, ...filtered.kept, ...(extra as Record<string, string | undefined>) }
   const links: Link[] = [
     { href: pageHref(base, { ...kept, limit, offset }), rel: 'self', type: GEOJSON, title: 'This page' },
     { href: `${baseUrl(request)}/api/collections/${collection.id}`, rel: 'collection', type: 'application/json' },

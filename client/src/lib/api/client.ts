@@ -135,9 +135,13 @@ export const api = {
   /** Facts about the data set. */
   meta: () => request<AppMeta>('/api/meta', { handled: [401, 404] }),
 
-  /** All features of one area collection, following `next` links if the server pages. */
-  collection: async (key: AreaLayerKey, signal?: AbortSignal): Promise<AreaCollection> => {
-    let page = await request<AreaCollection>(`/api/collections/${key}/items?limit=10000`, { signal });
+  /**
+   * All features of one area collection, following `next` links if the server
+   * pages; with `datetime` (RFC 3339), the versions in force then.
+   */
+  collection: async (key: AreaLayerKey, signal?: AbortSignal, datetime?: string | null): Promise<AreaCollection> => {
+    const when = datetime ? `&datetime=${encodeURIComponent(datetime)}` : '';
+    let page = await request<AreaCollection>(`/api/collections/${key}/items?limit=10000${when}`, { signal });
     const features = [...page.features];
     for (let pages = 1; pages < MAX_PAGES; pages++) {
       const next = nextPage(page);

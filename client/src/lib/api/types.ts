@@ -30,6 +30,10 @@ export interface AreaProperties {
   households: number;
   population: number;
   version: number;
+  /** Start of this version's validity (ISO, inclusive). */
+  validFrom?: string;
+  /** End of this version's validity (ISO, exclusive); `null` while in force. */
+  validTo?: string | null;
   synthetic: boolean;
 }
 

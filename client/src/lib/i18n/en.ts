@@ -92,6 +92,11 @@ export const en: Dictionary = {
   'layers.collapse': 'Collapse layer panel',
   'layers.expand': 'Expand layer panel',
   'layers.fitTown': 'Whole town',
+  'timeTravel.label': 'Boundaries on',
+  'timeTravel.hint': 'Pick a past date to see the town, village and grid boundaries in force at the end of that day (China time)',
+  'timeTravel.past': 'Past boundaries',
+  'timeTravel.pastTitle': 'The map shows the boundaries of {date}, not the current ones',
+  'timeTravel.today': 'Back to today',
 
   'basemap.title': 'Basemap',
   'basemap.settings': 'Basemap settings',

@@ -94,6 +94,11 @@ export const zh = {
   'layers.collapse': '收起图层面板',
   'layers.expand': '展开图层面板',
   'layers.fitTown': '全镇视图',
+  'timeTravel.label': '区划日期',
+  'timeTravel.hint': '选择过去的日期，地图显示当日（北京时间日终）生效的镇、村与网格边界',
+  'timeTravel.past': '历史区划',
+  'timeTravel.pastTitle': '地图显示的是 {date} 的区划，不是当前区划',
+  'timeTravel.today': '回到今天',
 
   'basemap.title': '底图',
   'basemap.settings': '底图设置',

@@ -84,8 +84,13 @@ export class MapView {
   basemap = $state<BasemapChoice>('offline');
   /** Tianditu browser key, kept in localStorage. */
   tiandituKey = $state(readStorage(TIANDITU_KEY));
+  /** The instant (RFC 3339) whose area versions are shown, or `null` for the current ones (see `time-travel.svelte.ts`). */
+  datetime = $state<string | null>(null);
 
   #index = new Map<number, AreaFeature>();
+  /** Counts loads, so that an answer overtaken by a later load (another date) is dropped. */
+  #generation = 0;
+  #loads = 0;
 
   constructor() {
     const stored = readStorage(BASEMAP_KEY);
@@ -97,6 +102,7 @@ export class MapView {
     this.#index.clear();
     this.collections = emptyCollections();
     this.selectedId = null;
+    this.datetime = null;
   }
 
   /**
@@ -106,6 +112,7 @@ export class MapView {
    * `loading` stays true until all are in.
    */
   async loadAreas(firstDraw?: Promise<unknown>): Promise<void> {
+    const load = ++this.#loads;
     this.loading = true;
     try {
       if (!firstDraw) {
@@ -116,13 +123,24 @@ export class MapView {
       await firstDraw;
       await this.#load(LATER_LEVELS, false);
     } finally {
-      this.loading = false;
+      // A later load (another date picked meanwhile) keeps `loading` until it is in.
+      if (load === this.#loads) this.loading = false;
     }
+  }
+
+  /** Shows the area versions in force at `datetime` (`null`: the current ones) and reloads every level. */
+  async setDatetime(datetime: string | null): Promise<void> {
+    if (datetime === this.datetime) return;
+    this.datetime = datetime;
+    await this.loadAreas();
   }
 
   /** Fetches `levels` in parallel; `fresh` replaces every collection (a level that failed is left empty). */
   async #load(levels: readonly AreaLayerKey[], fresh: boolean): Promise<void> {
-    const results = await Promise.allSettled(levels.map((key) => api.collection(key)));
+    const generation = ++this.#generation;
+    const datetime = this.datetime;
+    const results = await Promise.allSettled(levels.map((key) => api.collection(key, undefined, datetime)));
+    if (generation !== this.#generation) return;
     const next = fresh ? emptyCollections() : { ...this.collections };
     if (fresh) this.#index.clear();
     results.forEach((result, i) => {

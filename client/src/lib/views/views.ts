@@ -16,13 +16,15 @@ export interface ViewSpec {
   areaPanel: boolean;
   /** The "export map image" button. */
   exportImage: boolean;
+  /** The date control showing past boundaries (not while editing the current ones). */
+  timeTravel: boolean;
 }
 
 /** The view table: view id → what it mounts. */
 export const VIEWS: Record<AppMode, ViewSpec> = {
-  map: { cases: true, areaPicking: true, areaPanel: true, exportImage: true },
-  dashboard: { cases: true, areaPicking: true, areaPanel: false, exportImage: true },
-  boundaries: { cases: false, areaPicking: false, areaPanel: false, exportImage: false },
+  map: { cases: true, areaPicking: true, areaPanel: true, exportImage: true, timeTravel: true },
+  dashboard: { cases: true, areaPicking: true, areaPanel: false, exportImage: true, timeTravel: true },
+  boundaries: { cases: false, areaPicking: false, areaPanel: false, exportImage: false, timeTravel: false },
 };
 
 /** The view shown for `mode`: itself when `capabilities` allow it (none do when signed out), else the map. */

@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { Db } from '../../../core/db/database.ts'
 import { EDIT_GEOJSON_DIGITS, asGeoJson } from '../../../core/postgis/geojson.ts'
+import { ALL_TIME, areaVersionsAt, validityBound, type AreaTime } from '../areas.repository.ts'
 
 /** One version of an area, as the history lists it. */
 export interface AreaVersionRow {
@@ -18,15 +19,32 @@ export interface AreaVersionRow {
   geometry: string
 }
 
-/** Every version of an area, oldest first (geometry as GeoJSON text); empty when there is no such area. */
-export async function findAreaVersions(db: Db, areaId: number): Promise<AreaVersionRow[]> {
-  const { rows } = await sql<AreaVersionRow>`
-    SELECT v.version, v.valid_from AS "validFrom", v.valid_to AS "validTo", v.code, v.name, v.parent_id AS "parentId",
-      v.households, v.population, v.changed_by AS "changedBy", v.change_reason AS "changeReason",
-      (SELECT max(cv.change_id) FROM boundary_change_versions cv
-        WHERE cv.area_id = v.area_id AND cv.version = v.version AND cv.action <> 'retire') AS "changeId",
-      ${asGeoJson(sql.ref('v.geom'), EDIT_GEOJSON_DIGITS)} AS geometry
-    FROM area_versions v WHERE v.area_id = ${areaId} ORDER BY v.version`.execute(db)
+/**
+ * The versions of an area in force within `time` (default: every version),
+ * oldest first (geometry as GeoJSON text); empty when there is no such area.
+ * Selects from {@link areaVersionsAt}, the query the OGC items use with `datetime`.
+ */
+export async function findAreaVersions(db: Db, areaId: number, time: AreaTime = ALL_TIME): Promise<AreaVersionRow[]> {
+  const rows = await db
+    .selectFrom(areaVersionsAt(db, time).as('v'))
+    .where('v.area_id', '=', areaId)
+    .select([
+      'v.version',
+      validityBound('v.valid_from').as('validFrom'),
+      sql<Date | null>`${validityBound('v.valid_to')}`.as('validTo'),
+      'v.code',
+      'v.name',
+      'v.parent_id as parentId',
+      'v.households',
+      'v.population',
+      'v.changed_by as changedBy',
+      'v.change_reason as changeReason',
+      sql<number | null>`(SELECT max(cv.change_id) FROM boundary_change_versions cv
+        WHERE cv.area_id = v.area_id AND cv.version = v.version AND cv.action <> 'retire')`.as('changeId'),
+      asGeoJson(sql.ref('v.geom'), EDIT_GEOJSON_DIGITS).as('geometry'),
+    ])
+    .orderBy('v.version')
+    .execute()
   return rows.map((row) => ({ ...row, parentId: row.parentId === null ? null : Number(row.parentId), changeId: row.changeId === null ? null : Number(row.changeId) }))
 }
 
