@@ -254,3 +254,27 @@ describe(`datetime on key persons: the period under management (${ENGINE_UNDER_T
     expect([bad.statusCode, bad.json().code]).toEqual([400, 'bad_datetime'])
   })
 })
+
+describe(`datetime, filter and crs together (${ENGINE_UNDER_TEST})`, () => {
+  it('selects the old version by name at a past date, answers it in CGCS2000 lat/lon, and keeps all three in the paging links', async () => {
+    const query =
+      datetime(BEFORE_EDITS) +
+      `&filter=${encodeURIComponent(`name = '${renamed.oldName}' OR name = '${renamed.newName}'`)}` +
+      `&crs=${encodeURIComponent('http://www.opengis.net/def/crs/EPSG/0/4490')}`
+    const response = await t.app.inject({ url: `/api/collections/fine-grids/items?limit=1${query}`, headers: leader.headers })
+    expect(response.statusCode, response.body).toBe(200)
+    expect(response.headers['content-crs']).toBe('<http://www.opengis.net/def/crs/EPSG/0/4490>')
+    const page = response.json()
+    expect(page.numberMatched).toBe(1)
+    expect(page.features[0]).toMatchObject({ id: renamed.id, properties: { name: renamed.oldName, version: 1 } })
+    const [first] = page.features[0].geometry.coordinates[0][0]
+    expect(first[0]).toBeGreaterThan(25) // latitude first in EPSG:4490
+    expect(first[0]).toBeLessThan(27)
+    const self = new URL(page.links.find((link: { rel: string }) => link.rel === 'self').href)
+    expect(self.searchParams.get('datetime')).toBe(BEFORE_EDITS)
+    expect(self.searchParams.get('filter')).toContain(renamed.oldName)
+    expect(self.searchParams.get('crs')).toBe('http://www.opengis.net/def/crs/EPSG/0/4490')
+    const now = await items('fine-grids', `&filter=${encodeURIComponent(`name = '${renamed.oldName}' OR name = '${renamed.newName}'`)}`)
+    expect(now.features.map((feature) => feature.properties.name)).toEqual([renamed.newName])
+  })
+})
