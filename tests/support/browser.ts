@@ -46,9 +46,11 @@ export const TEST_MAP_OPTIONS = {
 
 /**
  * Launches headless Chromium with the flags this machine needs. Every page of
- * every context it opens gets {@link TEST_MAP_OPTIONS} before its scripts run.
+ * every context it opens gets {@link TEST_MAP_OPTIONS} (with `mapOptions` over
+ * them) before its scripts run; a test that asserts the map canvas's pixel
+ * size passes `{ renderScale: 1 }`.
  */
-export async function launchBrowser(): Promise<Browser> {
+export async function launchBrowser(mapOptions: Partial<typeof TEST_MAP_OPTIONS> = {}): Promise<Browser> {
   mkdirSync(ARTIFACTS_DIR, { recursive: true })
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
@@ -61,7 +63,7 @@ export async function launchBrowser(): Promise<Browser> {
     const context = await newContext(options)
     await context.addInitScript((options) => {
       window.__gridatlasTest = options
-    }, TEST_MAP_OPTIONS)
+    }, { ...TEST_MAP_OPTIONS, ...mapOptions })
     return context
   }
   return browser
