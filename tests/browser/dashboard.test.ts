@@ -70,7 +70,8 @@ describe.skipIf(!BROWSER_AVAILABLE)('dashboard (态势看板) in headless Chromi
         .execute()
     }
     baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' })
-    browser = await launchBrowser()
+    // The map export's pixel size is asserted: the map canvas at full device pixels.
+    browser = await launchBrowser({ renderScale: 1 })
     context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, acceptDownloads: true })
     page = await context.newPage()
     await signInToMap(page, baseUrl, leader)

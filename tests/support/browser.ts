@@ -8,6 +8,7 @@ import { TEST_PASSWORD } from './test-password.ts'
 declare global {
   interface Window {
     __gridatlas?: { map: import('maplibre-gl').Map; ready?: boolean }
+    __gridatlasTest?: { fadeDurationMs?: number; renderScale?: number }
   }
 }
 
@@ -26,13 +27,46 @@ if (!BROWSER_AVAILABLE && process.env.CI) {
 /** Folder for screenshots taken by browser tests. */
 export const ARTIFACTS_DIR = join(ROOT, 'tests/artifacts')
 
-/** Launches headless Chromium with the flags this machine needs. */
-export async function launchBrowser(): Promise<Browser> {
+/**
+ * How the map draws in tests (client/src/lib/map/test-hooks.ts reads it): no
+ * symbol fades, and the canvas at `renderScale` of the device pixels.
+ *
+ * Why: WebGL here is software (SwiftShader); a map frame costs CPU in
+ * proportion to its pixels (measured: ~0.3 CPU-s per frame at 1600×1000, ~0.13
+ * at 1024×640), and each fade adds frames (a zoom drew 5–6 frames, 3 without
+ * fades). That drawing was most of the suite's CPU. At 0.5 the map's canvas
+ * has a quarter of the pixels and is stretched to the same CSS size: layout,
+ * clicks, `queryRenderedFeatures` and screenshots' sizes are unchanged, the
+ * map in screenshots is softer. `TEST_MAP_RENDER_SCALE=1` draws it sharp.
+ */
+export const TEST_MAP_OPTIONS = {
+  fadeDurationMs: 0,
+  renderScale: Number(process.env.TEST_MAP_RENDER_SCALE ?? 0.5),
+}
+
+/**
+ * Launches headless Chromium with the flags this machine needs. Every page of
+ * every context it opens gets {@link TEST_MAP_OPTIONS} (with `mapOptions` over
+ * them) before its scripts run; a test that asserts the map canvas's pixel
+ * size passes `{ renderScale: 1 }`.
+ */
+export async function launchBrowser(mapOptions: Partial<typeof TEST_MAP_OPTIONS> = {}): Promise<Browser> {
   mkdirSync(ARTIFACTS_DIR, { recursive: true })
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
+    // --disable-gpu keeps compositing in software: with SwiftShader compositing (no --disable-gpu) map frames cost several times more CPU.
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
   })
+  // browser.newPage() goes through newContext() too, so this covers both.
+  const newContext = browser.newContext.bind(browser)
+  browser.newContext = async (options) => {
+    const context = await newContext(options)
+    await context.addInitScript((options) => {
+      window.__gridatlasTest = options
+    }, { ...TEST_MAP_OPTIONS, ...mapOptions })
+    return context
+  }
+  return browser
 }
 
 /**

@@ -5,7 +5,27 @@ declare global {
   interface Window {
     // Declared with exactly this shape by the browser tests too; keep them identical.
     __gridatlas?: { map: import('maplibre-gl').Map; ready?: boolean };
+    /** Set by browser tests before the page loads (tests/support/browser.ts); never set in production. */
+    __gridatlasTest?: { fadeDurationMs?: number; renderScale?: number };
   }
+}
+
+/**
+ * MapLibre options a browser test asked for before the page loaded, else none.
+ *
+ * Why: tests draw WebGL in software (SwiftShader), where a frame costs CPU in
+ * proportion to its pixels, and every symbol fade draws more frames; the
+ * suite's time was mostly that. A test may ask for no fades and a canvas drawn
+ * at `renderScale` of the device pixels (stretched to the same CSS size, so
+ * layout, clicks and `queryRenderedFeatures` are unchanged).
+ */
+export function testMapOptions(): { fadeDuration?: number; pixelRatio?: number } {
+  const asked = typeof window === 'undefined' ? undefined : window.__gridatlasTest;
+  if (!asked) return {};
+  return {
+    ...(asked.fadeDurationMs === undefined ? {} : { fadeDuration: asked.fadeDurationMs }),
+    ...(asked.renderScale === undefined ? {} : { pixelRatio: window.devicePixelRatio * asked.renderScale }),
+  };
 }
 
 /** Publishes the map as `window.__gridatlas = { map, ready: false }`. */
