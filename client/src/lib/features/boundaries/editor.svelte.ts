@@ -269,9 +269,12 @@ export class BoundaryEditor {
     });
     if (!ok) return;
     const keep = this.tool === 'vertex' ? id : null;
+    const selectedWhenSaved = mapView.selectedId;
     await mapView.loadAreas();
     this.reason = '';
     this.newName = '';
+    // The user may have deselected or picked another area while the areas reloaded: theirs wins.
+    if (mapView.selectedId !== selectedWhenSaved) return;
     mapView.select(keep);
     this.begin(keep);
   }
