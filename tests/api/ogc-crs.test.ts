@@ -151,7 +151,7 @@ describe('OGC API – Features Part 2: CRS by reference', () => {
     }
   })
 
-  it('reads a bbox in EPSG:4542 (northing,easting): every point inside the box, none far outside it', async () => {
+  it('reads a bbox in EPSG:4542 (northing,easting): exactly the points inside the box', async () => {
     const all = await features('hazards', `crs=${encodeURIComponent(EPSG(4542))}`)
     const northings = all.map((f) => positions(f.geometry!.coordinates)[0][0]).sort((a, b) => a - b)
     const eastings = all.map((f) => positions(f.geometry!.coordinates)[0][1]).sort((a, b) => a - b)
@@ -169,7 +169,21 @@ describe('OGC API – Features Part 2: CRS by reference', () => {
     const selected = (await features('hazards', `bbox=${box.join(',')}&bbox-crs=${encodeURIComponent(EPSG(4542))}&crs=${encodeURIComponent(EPSG(4542))}`)).map((f) => f.id)
     expect(selected).toEqual(expect.arrayContaining(inside(0)))
     for (const id of selected) expect(inside(margin)).toContain(id)
+    // Exactly the points inside the metre box (1 mm of rounding either way), not the lon/lat box around it.
+    expect(inside(0.001)).toEqual(expect.arrayContaining(selected))
     expect(selected.length).toBeLessThan(all.length)
+  })
+
+  it('leaves out a point 20 m outside a metre box, where the lon/lat box around it (turned ~0.5°) reaches past the edge', async () => {
+    const [point] = await features('hazards', `crs=${encodeURIComponent(EPSG(4542))}`)
+    const [n, e] = positions(point.geometry!.coordinates)[0]
+    // The point lies 20 m south of the box's southern edge, 100 m in from its western (then eastern) end: one of the two
+    // ends is where the convergence strip is about 85 m wide, so a lon/lat box around the metre box holds the point.
+    for (const [minE, maxE] of [[e - 100, e + 9_900], [e - 9_900, e + 100]]) {
+      const box = [n + 20, minE, n + 5_000, maxE]
+      const selected = (await features('hazards', `bbox=${box.join(',')}&bbox-crs=${encodeURIComponent(EPSG(4542))}`)).map((f) => f.id)
+      expect(selected, `box ${box.join(',')}`).not.toContain(point.id)
+    }
   })
 
   it('keeps crs and bbox-crs in the paging links', async () => {

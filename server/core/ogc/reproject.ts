@@ -43,7 +43,13 @@ export async function reprojectFeaturesJson(db: Db, featuresJson: string, crs: C
 }
 
 /** Result of {@link bboxToLonLat}. */
-export type CrsBboxParse = { valid: true; bbox: Bbox } | { valid: false; reason: string }
+export type CrsBboxParse = { valid: true; bbox: Bbox; polygon?: GeoJsonPolygon } | { valid: false; reason: string }
+
+/** A GeoJSON Polygon in lon/lat. */
+export interface GeoJsonPolygon {
+  type: 'Polygon'
+  coordinates: number[][][]
+}
 
 /**
  * An OGC `bbox` given in `crs` (its axis order: lat,lon for EPSG:4326/4490,
@@ -55,8 +61,9 @@ export type CrsBboxParse = { valid: true; bbox: Bbox } | { valid: false; reason:
  * is not a lon/lat rectangle: its edges are slightly turned (meridian
  * convergence, about 0.5° at Xizhou), so the answer is the smallest lon/lat
  * box holding it, computed by PostGIS on the box with its edges densified
- * (64 points per edge). Features just outside the metre box but inside that
- * lon/lat box (a strip of at most about 1 % of the box's size) are included.
+ * (64 points per edge), plus that densified box itself in lon/lat
+ * (`polygon`), which the items route applies as an exact `S_INTERSECTS`
+ * filter: the lon/lat box alone would let in a strip of features just outside.
  */
 export async function bboxToLonLat(db: Db, text: string, crs: CrsDefinition): Promise<CrsBboxParse> {
   const parts = text.split(',').map((part) => part.trim())
@@ -77,9 +84,9 @@ export async function bboxToLonLat(db: Db, text: string, crs: CrsDefinition): Pr
   }
   const edgeMeters = Math.max(maxE - minE, maxN - minN) / 64 || 1
   const box = sql`ST_Segmentize(ST_MakeEnvelope(${minE}::float8, ${minN}::float8, ${maxE}::float8, ${maxN}::float8), ${edgeMeters}::float8)`
-  const { rows } = await sql<{ minLon: number; minLat: number; maxLon: number; maxLat: number }>`
-    SELECT ST_XMin(g) AS "minLon", ST_YMin(g) AS "minLat", ST_XMax(g) AS "maxLon", ST_YMax(g) AS "maxLat"
+  const { rows } = await sql<{ minLon: number; minLat: number; maxLon: number; maxLat: number; polygon: string }>`
+    SELECT ST_XMin(g) AS "minLon", ST_YMin(g) AS "minLat", ST_XMax(g) AS "maxLon", ST_YMax(g) AS "maxLat", ST_AsGeoJSON(g, 9) AS polygon
     FROM (SELECT ${fromCrs(box, crs.srid, false)} AS g) t`.execute(db)
   const row = rows[0]
-  return { valid: true, bbox: [row.minLon, row.minLat, row.maxLon, row.maxLat] }
+  return { valid: true, bbox: [row.minLon, row.minLat, row.maxLon, row.maxLat], polygon: JSON.parse(row.polygon) as GeoJsonPolygon }
 }

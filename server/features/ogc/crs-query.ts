@@ -2,7 +2,7 @@ import { Type } from 'typebox'
 import type { Db } from '../../core/db/database.ts'
 import { HttpError } from '../../core/http/http-error.ts'
 import { bboxAxes, contentCrs, CRS84_URI, resolveCrs, SUPPORTED_CRS_URIS } from '../../core/ogc/crs.ts'
-import { bboxToLonLat, reprojectFeatures, reprojectFeaturesJson } from '../../core/ogc/reproject.ts'
+import { bboxToLonLat, reprojectFeatures, reprojectFeaturesJson, type GeoJsonPolygon } from '../../core/ogc/reproject.ts'
 import type { Bbox } from '../../core/postgis/envelope.ts'
 
 /** The `crs` and `bbox-crs` query parameters of the items routes (OGC API – Features Part 2). */
@@ -37,17 +37,19 @@ export interface OutputCrs {
 export async function crsOfItems(
   db: Db,
   query: { crs?: string; bbox?: string; 'bbox-crs'?: string },
-): Promise<OutputCrs & { bbox?: Bbox }> {
+): Promise<OutputCrs & { bbox?: Bbox; bboxPolygon?: GeoJsonPolygon }> {
   const crs = resolveCrs(query.crs, 'crs')
   const bboxCrs = query['bbox-crs'] === undefined ? undefined : resolveCrs(query['bbox-crs'], 'bbox-crs')
   let bbox: Bbox | undefined
+  let bboxPolygon: GeoJsonPolygon | undefined
   if (bboxCrs && query.bbox === undefined) throw new HttpError(400, 'bbox_crs_without_bbox')
   if (bboxCrs && query.bbox !== undefined) {
     const parsed = await bboxToLonLat(db, query.bbox, bboxCrs)
     if (!parsed.valid) throw new HttpError(400, 'bad_crs_bbox', { crs: bboxCrs.uri, reason: parsed.reason, axes: bboxAxes(bboxCrs) })
     bbox = parsed.bbox
+    bboxPolygon = parsed.polygon
   }
-  return { contentCrs: contentCrs(crs), bbox, output: (featuresJson) => reprojectFeaturesJson(db, featuresJson, crs) }
+  return { contentCrs: contentCrs(crs), bbox, bboxPolygon, output: (featuresJson) => reprojectFeaturesJson(db, featuresJson, crs) }
 }
 
 /** The output CRS of a single-feature request (400 for an unsupported one). */

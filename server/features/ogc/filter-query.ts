@@ -1,8 +1,9 @@
-import type { RawBuilder, SqlBool } from 'kysely'
+import { sql, type RawBuilder, type SqlBool } from 'kysely'
 import { Type } from 'typebox'
 import type { UserRecord } from '../../core/auth/users.repository.ts'
 import { compileFilterParameters, FILTER_CRS84, FILTER_LANGS } from '../../core/ogc/cql2/filter.ts'
 import type { CollectionProvider } from '../../core/ogc/provider.ts'
+import type { GeoJsonPolygon } from '../../core/ogc/reproject.ts'
 
 /**
  * The query parameters of OGC API – Features – Part 3 on every items route.
@@ -25,14 +26,28 @@ export function itemsFilter(
   collection: CollectionProvider,
   user: UserRecord,
   query: Record<string, unknown>,
+  bboxPolygon?: GeoJsonPolygon,
 ): { query: { filter?: RawBuilder<SqlBool>; filterText?: string }; kept: Record<string, string | undefined> } {
   const filter = query.filter as string | undefined
   const filterLang = query['filter-lang'] as string | undefined
   const filterCrs = query['filter-crs'] as string | undefined
-  if (filter === undefined && filterLang === undefined && filterCrs === undefined) return { query: {}, kept: {} }
+  const inBox = bboxPolygon ? boxFilter(collection, user, bboxPolygon) : undefined
+  if (filter === undefined && filterLang === undefined && filterCrs === undefined) return { query: inBox ? { filter: inBox } : {}, kept: {} }
   const compiled = compileFilterParameters({ filter, filterLang, filterCrs }, filter === undefined ? [] : collection.queryables(user))
+  const both = compiled && inBox ? sql<SqlBool>`(${compiled}) AND (${inBox})` : (compiled ?? inBox)
   return {
-    query: compiled ? { filter: compiled, filterText: filter } : {},
+    query: both ? { filter: both, ...(compiled ? { filterText: filter } : {}) } : {},
     kept: { filter, 'filter-lang': filterLang, 'filter-crs': filterCrs },
   }
+}
+
+/**
+ * A `bbox` given in metres (`bbox-crs` of the Gauss–Krüger zone) as the exact
+ * condition: `S_INTERSECTS(geometry, <that box in lon/lat>)` compiled through
+ * the collection's own geometry queryable, so it meets the geometry the
+ * caller is shown (a key person's shown point, never the household).
+ */
+function boxFilter(collection: CollectionProvider, user: UserRecord, polygon: GeoJsonPolygon): RawBuilder<SqlBool> | undefined {
+  const json = JSON.stringify({ op: 's_intersects', args: [{ property: 'geometry' }, polygon] })
+  return compileFilterParameters({ filter: json, filterLang: 'cql2-json' }, collection.queryables(user))
 }

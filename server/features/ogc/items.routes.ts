@@ -91,7 +91,7 @@ async function sendItemsPage(
     datetime = { from: parsed.from, to: parsed.to }
   }
   const extra = collection.extraQuery ? rest : undefined
-  const filtered = itemsFilter(collection, currentUser(request), query)
+  const filtered = itemsFilter(collection, currentUser(request), query, crs.bboxPolygon)
   const page = await collection.items(request.server.db, currentUser(request), {
     bbox,
     limit,
