@@ -49,9 +49,15 @@ export interface BuildAppOptions {
   publicUrl?: string
   /** Timeouts and caps (defaults: {@link DEFAULT_REQUEST_LIMITS}). */
   limits?: Partial<RequestLimits>
+  /**
+   * Settles when the database is migrated and seeded, if that is still under way
+   * (`npm start` builds the app meanwhile). Plugins only register routes before it;
+   * the start-up work that reads the database (the `onReady` hooks) runs after it.
+   */
+  databaseReady?: Promise<unknown>
 }
 
-/** Builds the GridAtlas HTTP application on an open, migrated database. */
+/** Builds the GridAtlas HTTP application on an open, migrated database (or one being prepared: `databaseReady`). */
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const merged: RequestLimits = { ...DEFAULT_REQUEST_LIMITS, ...options.limits }
   // Node refuses a headers timeout longer than the whole-request timeout.
@@ -105,6 +111,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   if (options.clientDir && options.geodataDir) {
     await app.register(clientPlugin, { clientDir: options.clientDir, geodataDir: options.geodataDir })
   }
+  await options.databaseReady
   await app.ready()
   return app
 }

@@ -59,17 +59,22 @@ async function seedIfEmpty(
   })
 }
 
-/** Opens the configured database and prepares it, calling `onStep` before each step. */
-export async function openPreparedEngine(
+/**
+ * Opens the configured database and starts preparing it, without waiting: the
+ * embedded database opens in its own thread, so the caller can build the app on
+ * the main thread meanwhile (a warm `npm start` overlaps the two, issue 11).
+ * On a failed preparation the engine is closed before `prepared` rejects.
+ */
+export async function openEngineAndPrepare(
   config: AppConfig,
   onStep?: OnPrepareStep,
-): Promise<{ engine: DbEngine; report: PrepareReport }> {
-  const engine = await openEngine({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
-  try {
-    const report = await prepareDatabase(engine, config, onStep)
-    return { engine, report }
-  } catch (error) {
-    await engine.close()
+): Promise<{ engine: DbEngine; prepared: Promise<PrepareReport> }> {
+  const engine = await openEngine({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, deferOpen: true })
+  const prepared = prepareDatabase(engine, config, onStep).catch(async (error: unknown) => {
+    await engine.close().catch(() => {})
     throw error
-  }
+  })
+  // Awaited by the caller; this keeps a failure seen before that from being "unhandled".
+  prepared.catch(() => {})
+  return { engine, prepared }
 }

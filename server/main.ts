@@ -1,6 +1,6 @@
 import { readConfig } from './config.ts'
 import { buildApp } from './app.ts'
-import { openPreparedEngine, type PrepareStep } from './bootstrap.ts'
+import { openEngineAndPrepare, type PrepareStep } from './bootstrap.ts'
 import { missingAdministratorRoles } from './core/auth/users.repository.ts'
 
 /** Seconds since this process started (module loading included), for the progress lines. */
@@ -18,22 +18,12 @@ const config = readConfig()
 const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite + PostGIS in ${config.dataDir}`
 console.log(`GridAtlas [${elapsed()}]: opening ${where} …`)
 
-const { engine, report } = await openPreparedEngine(config, (step) => console.log(`GridAtlas [${elapsed()}]: ${STEP_LINES[step]}`))
-if (report.migrationsApplied.length > 0) console.log(`GridAtlas: applied migrations ${report.migrationsApplied.join(', ')}`)
-if (report.sample) {
-  console.log(`GridAtlas: loaded sample township ${report.sample.townName} (${report.sample.areas} areas, ${report.sample.staff} staff)`)
-}
-if (report.activity) {
-  const a = report.activity
-  console.log(
-    `GridAtlas: loaded a year of sample activity (${a.hazards + a.disputes + a.convertedLeads} cases, ${a.leads} leads, ` +
-      `${a.keyPersons} key persons, ${a.visits} visits; synthetic, by the sample users "sample-*" who cannot sign in)`,
-  )
-}
-
+// The embedded database opens in its own thread while this one builds the app.
+const { engine, prepared } = await openEngineAndPrepare(config, (step) => console.log(`GridAtlas [${elapsed()}]: ${STEP_LINES[step]}`))
 console.log(`GridAtlas [${elapsed()}]: building the app …`)
 const app = await buildApp({
   engine,
+  databaseReady: prepared,
   clientDir: config.clientDir,
   geodataDir: config.geodataDir,
   logLevel: config.logLevel,
@@ -46,6 +36,19 @@ const app = await buildApp({
   limits: Object.fromEntries(Object.entries(config.limits).filter(([, value]) => value !== undefined)),
   login: config.login,
 })
+const report = await prepared
+if (report.migrationsApplied.length > 0) console.log(`GridAtlas: applied migrations ${report.migrationsApplied.join(', ')}`)
+if (report.sample) {
+  console.log(`GridAtlas: loaded sample township ${report.sample.townName} (${report.sample.areas} areas, ${report.sample.staff} staff)`)
+}
+if (report.activity) {
+  const a = report.activity
+  console.log(
+    `GridAtlas: loaded a year of sample activity (${a.hazards + a.disputes + a.convertedLeads} cases, ${a.leads} leads, ` +
+      `${a.keyPersons} key persons, ${a.visits} visits; synthetic, by the sample users "sample-*" who cannot sign in)`,
+  )
+}
+
 console.log(`GridAtlas [${elapsed()}]: listening …`)
 await app.listen({ port: config.port, host: config.host })
 const address = app.server.address()

@@ -76,4 +76,26 @@ describe.skipIf(ENGINE_UNDER_TEST === 'postgres')('embedded database thread', ()
     await other.close()
     await expect(sql`SELECT 1`.execute(other.db)).rejects.toThrow(/closed/)
   })
+
+  it('opened with deferOpen, returns before the database is open; statements wait for it', async () => {
+    const deferred = await openEngine({ deferOpen: true })
+    try {
+      let open = false
+      void deferred.ready.then(() => (open = true))
+      // Sent while the thread is still opening PGlite (about 2 s of its CPU): queued, then answered.
+      const answer = sql<{ one: number }>`SELECT 1 AS one`.execute(deferred.db)
+      expect(open).toBe(false)
+      expect((await answer).rows).toEqual([{ one: 1 }])
+      expect(open).toBe(true)
+    } finally {
+      await deferred.close()
+    }
+  })
+
+  it('opened with deferOpen from a broken dump, rejects `ready` and the statements waiting for it', async () => {
+    const deferred = await openEngine({ deferOpen: true, loadDataDir: new Blob([new Uint8Array(4096).fill(7)]) })
+    const waiting = sql`SELECT 1`.execute(deferred.db)
+    await expect(deferred.ready).rejects.toThrow()
+    await expect(waiting).rejects.toThrow()
+  })
 })

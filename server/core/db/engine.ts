@@ -18,6 +18,8 @@ export interface DbEngine {
   pglite?: PGliteThread
   /** The connection string, when the engine is PostgreSQL (for dedicated clients such as LISTEN). */
   connectionString?: string
+  /** Settles once the database is open (at once unless opened with `deferOpen`). */
+  ready: Promise<void>
   close(): Promise<void>
 }
 
@@ -31,6 +33,12 @@ export interface EngineOptions {
   loadDataDir?: Blob | File
   /** Maximum connections in the `pg` pool. */
   poolSize?: number
+  /**
+   * PGlite only: return while the database still opens in its thread (statements
+   * wait for it; {@link DbEngine.ready} tells when it is open). `npm start` uses it
+   * to build the app meanwhile; a failed open surfaces at the first statement.
+   */
+  deferOpen?: boolean
 }
 
 /** How long opening a connection to PostgreSQL may take before the request fails (503). */
@@ -82,6 +90,7 @@ async function openPostgres(connectionString: string, max: number): Promise<DbEn
     kind: 'postgres',
     db,
     connectionString,
+    ready: Promise.resolve(),
     async exec(script) {
       const connection = await pool.connect()
       let broken: Error | undefined
@@ -104,13 +113,16 @@ async function openPostgres(connectionString: string, max: number): Promise<DbEn
 async function openPglite(options: EngineOptions): Promise<DbEngine> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true })
   // bigint and numeric become numbers in the thread too (pglite-worker.js), as for `pg` above.
-  const pglite = await PGliteThread.start({ dataDir: options.dataDir, loadDataDir: options.loadDataDir })
+  const loadDataDir = options.loadDataDir ? await options.loadDataDir.arrayBuffer() : undefined
+  const pglite = PGliteThread.spawn({ dataDir: options.dataDir, loadDataDir })
+  if (!options.deferOpen) await pglite.ready
   const pool = new PGlitePool(pglite)
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pool as never }) })
   return {
     kind: 'pglite',
     db,
     pglite,
+    ready: pglite.ready,
     async exec(script) {
       const client = await pool.connect()
       try {

@@ -38,37 +38,66 @@ function rebuildError(fields: Record<string, unknown>): Error {
 export class PGliteThread {
   readonly #worker: Worker
   readonly #pending = new Map<number, Pending>()
+  /** Requests made while the thread was still opening, sent once it is open. */
+  readonly #queued = new Map<number, { op: string; [key: string]: unknown }>()
   #nextId = 1
   #stopped: Error | undefined
 
+  /** Settles once PGlite (and PostGIS) is open in the thread; rejects if opening failed. */
+  readonly ready: Promise<void>
+  #open = false
+
   private constructor(worker: Worker) {
     this.#worker = worker
-    worker.on('message', (reply: Reply) => this.#settle(reply))
-    worker.on('error', (error: Error) => this.#stop(new Error(`The embedded database stopped: ${error.message}`)))
-    worker.on('exit', (code) => this.#stop(new Error(`The embedded database stopped (thread exit code ${code}).`)))
-  }
-
-  /** Starts the thread and resolves once PGlite (and PostGIS) is open in it. */
-  static async start(options: PGliteThreadOptions): Promise<PGliteThread> {
-    const loadDataDir = options.loadDataDir ? await options.loadDataDir.arrayBuffer() : undefined
-    const worker = new Worker(WORKER_URL, {
-      workerData: { dataDir: options.dataDir, loadDataDir },
-      transferList: loadDataDir ? [loadDataDir] : [],
-    })
-    await new Promise<void>((resolve, reject) => {
+    this.ready = new Promise<void>((resolve, reject) => {
       const onExit = (code: number) => reject(new Error(`The embedded database thread exited (code ${code}) while opening.`))
       worker.once('error', reject)
       worker.once('exit', onExit)
       worker.once('message', (message: { ready: boolean; error?: Record<string, unknown> }) => {
         worker.off('error', reject)
         worker.off('exit', onExit)
-        if (message.ready) return resolve()
+        if (message.ready) {
+          this.#listen()
+          return resolve()
+        }
         void worker.terminate()
         reject(rebuildError(message.error ?? {}))
       })
     })
-    worker.unref()
+    // A caller that never awaits `ready` still learns of a failed open through its first query.
+    this.ready.catch((error: Error) => this.#stop(error))
+  }
+
+  /**
+   * Starts the thread and returns at once, while PGlite opens in it (about 2 s of
+   * the thread's CPU with PostGIS): `npm start` builds the app on the main thread
+   * meanwhile. Statements sent before the open finishes wait for it.
+   */
+  static spawn(options: { dataDir?: string; loadDataDir?: ArrayBuffer }): PGliteThread {
+    const worker = new Worker(WORKER_URL, {
+      workerData: { dataDir: options.dataDir, loadDataDir: options.loadDataDir },
+      transferList: options.loadDataDir ? [options.loadDataDir] : [],
+    })
     return new PGliteThread(worker)
+  }
+
+  /** Starts the thread and resolves once PGlite (and PostGIS) is open in it. */
+  static async start(options: PGliteThreadOptions): Promise<PGliteThread> {
+    const loadDataDir = options.loadDataDir ? await options.loadDataDir.arrayBuffer() : undefined
+    const thread = PGliteThread.spawn({ dataDir: options.dataDir, loadDataDir })
+    await thread.ready
+    return thread
+  }
+
+  #listen(): void {
+    this.#open = true
+    this.#worker.on('message', (reply: Reply) => this.#settle(reply))
+    this.#worker.on('error', (error: Error) => this.#stop(new Error(`The embedded database stopped: ${error.message}`)))
+    this.#worker.on('exit', (code) => this.#stop(new Error(`The embedded database stopped (thread exit code ${code}).`)))
+    // Idle, the thread does not keep the process alive (see the class comment).
+    if (this.#pending.size === 0) this.#worker.unref()
+    for (const [id, request] of this.#queued) this.#worker.postMessage({ ...request, id })
+    this.#queued.clear()
   }
 
   /** Runs one parameterised statement. */
@@ -101,7 +130,8 @@ export class PGliteThread {
     return new Promise((resolve, reject) => {
       if (this.#pending.size === 0) this.#worker.ref()
       this.#pending.set(id, { resolve, reject })
-      this.#worker.postMessage({ ...request, id })
+      if (this.#open) this.#worker.postMessage({ ...request, id })
+      else this.#queued.set(id, request)
     })
   }
 
@@ -116,6 +146,7 @@ export class PGliteThread {
 
   #stop(error: Error): void {
     this.#stopped ??= error
+    this.#queued.clear()
     for (const pending of this.#pending.values()) pending.reject(error)
     this.#pending.clear()
   }
