@@ -9,6 +9,7 @@ import { weekStartBefore } from '../server/features/analytics/kpis/kpi-week.ts'
 import { findCaseById, insertCase, selectCases } from '../server/features/cases/cases.repository.ts'
 import { captureStatements } from './sql-capture.ts'
 import { LAYOUTS } from './partitioning-fill.ts'
+import { splitKpisByTown } from './partitioning-kpi-split.ts'
 
 /** One statement of the app as the driver receives it, with one or more parameter sets used in turn. */
 export interface BenchStatement {
@@ -19,6 +20,8 @@ export interface BenchStatement {
   write?: boolean
   /** Not an app statement today: what a partition-aware variant would run (printed as such). */
   variant?: boolean
+  /** The name of the app statement whose answer this variant must equal (checked by the benchmark). */
+  sameAnswerAs?: string
 }
 
 const DAY_MS = 86_400_000
@@ -40,7 +43,7 @@ function compilingDb(): Kysely<Database> {
 }
 
 /** The statement `body` sends (the first one), as the app compiles it. */
-async function capture(body: (db: Kysely<Database>) => Promise<unknown>): Promise<CompiledQuery> {
+export async function capture(body: (db: Kysely<Database>) => Promise<unknown>): Promise<CompiledQuery> {
   const { statements } = await captureStatements(compilingDb(), async (db) => {
     // The dummy driver answers no rows: a repository that insists on one throws after sending.
     await body(db).catch(() => undefined)
@@ -53,6 +56,27 @@ async function capture(body: (db: Kysely<Database>) => Promise<unknown>): Promis
 function chinaMonthStart(at: Date, monthsBack = 0): Date {
   const local = new Date(at.getTime() + 8 * 3_600_000)
   return new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth() - monthsBack, 1) - 8 * 3_600_000)
+}
+
+/**
+ * The KPI statement grouped by town: `findCaseKpis` grouped by village with
+ * `town_id` as the key (the county KPI table's question on today's SQL).
+ */
+export function kpisByTown(kpiSql: string): string {
+  if (!kpiSql.includes('c.village_id::text')) throw new Error('the KPI statement no longer groups by c.village_id::text; update the by-town rewrite')
+  return kpiSql.replaceAll('c.village_id::text', 'c.town_id::text')
+}
+
+/**
+ * The case insert with the town (`town_id` = 1) when the app's insert names
+ * none: the bench tables carry the county's town as a plain column (in the
+ * app a trigger fills it, issue 13).
+ */
+export function insertWithTown(insertSql: string): string {
+  if (insertSql.includes('"town_id"')) return insertSql
+  const withTown = insertSql.replace(/^insert into "cases" \(/, 'insert into "cases" ("town_id", ').replace(/ values \(/, ' values (1, ')
+  if (!withTown.startsWith('insert into "cases" ("town_id", ') || !withTown.includes(' values (1, ')) throw new Error(`unexpected insert statement shape: ${insertSql.slice(0, 80)}`)
+  return withTown
 }
 
 /** A reader who sees every case (a leader): `visibleCases` adds no condition. */
@@ -87,8 +111,10 @@ export async function appStatements(client: pg.Client, asOf: Date): Promise<Benc
   statements.push({ name: `busiest z14 hazard tile 14/${tile.x}/${tile.y}, 90 d`, sql: tileQuery.sql, parameterSets: [tileQuery.parameters] })
 
   const kpis = await capture((db) => findCaseKpis(db, 'village', month, weekStartBefore(month.to)))
-  if (!kpis.sql.includes('c.village_id::text')) throw new Error('the KPI statement no longer groups by c.village_id::text; update the by-town rewrite')
-  statements.push({ name: `KPIs of ${month.from.toISOString().slice(0, 7)} by town`, sql: kpis.sql.replaceAll('c.village_id::text', 'c.town_id::text'), parameterSets: [kpis.parameters] })
+  const kpiName = `KPIs of ${month.from.toISOString().slice(0, 7)} by town`
+  statements.push({ name: kpiName, sql: kpisByTown(kpis.sql), parameterSets: [kpis.parameters] })
+  const split = splitKpisByTown(compilingDb(), month, weekStartBefore(month.to))
+  statements.push({ name: 'the same KPIs, split: month + open cases', sql: split.sql, parameterSets: [split.parameters], variant: true, sameAnswerAs: kpiName })
 
   // Ids spread evenly over the fill (ids ascend with the reported time), each with its month.
   const { rows: picks } = await client.query<{ id: string; reported_at: Date }>(`
@@ -123,11 +149,6 @@ export async function appStatements(client: pg.Client, asOf: Date): Promise<Benc
       deadlineAt: new Date(asOf.getTime() + 71 * 3_600_000),
     }),
   )
-  // The bench tables carry the county's town; the app's insert names none yet (issue 13 adds it).
-  const withTown = insert.sql.includes('"town_id"')
-    ? insert.sql
-    : insert.sql.replace(/^insert into "cases" \(/, 'insert into "cases" ("town_id", ').replace(/ values \(/, ' values (1, ')
-  if (!withTown.includes('"town_id"')) throw new Error('unexpected insert statement shape: ' + insert.sql.slice(0, 80))
-  statements.push({ name: 'insert one case (rolled back)', sql: withTown, parameterSets: [insert.parameters], write: true })
+  statements.push({ name: 'insert one case (rolled back)', sql: insertWithTown(insert.sql), parameterSets: [insert.parameters], write: true })
   return statements
 }
