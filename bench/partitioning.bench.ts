@@ -94,8 +94,10 @@ async function measure(clients: Record<Layout, pg.Client>, statement: BenchState
     for (const layout of ['plain', 'monthly'] as const) await runOnce(clients[layout], statement, turn)
   }
   const started = performance.now()
+  // A statement of tens of seconds a turn (the KPIs over all history at 10M) gets the turns the budget allows, at least one.
+  const minTurns = performance.now() - warmStarted > BUDGET_MS ? 1 : MIN_TURNS
   for (let turn = 0; turn < MAX_TURNS; turn += 1) {
-    if (turn >= MIN_TURNS && performance.now() - started > BUDGET_MS) break
+    if (turn >= minTurns && performance.now() - started > BUDGET_MS) break
     for (const layout of ['plain', 'monthly'] as const) samples[layout].push(await timeOnce(clients[layout], statement, turn))
   }
   const explain = async (layout: Layout): Promise<PlanFacts> => {
@@ -208,11 +210,9 @@ export async function runPartitioningBench(url: string, options: { rebuild: bool
       const measured = await measure(clients, statement)
       const reference = statements.find((other) => other.name === statement.sameAnswerAs)
       if (reference) {
-        measured.sameAnswer = true
-        for (const client of Object.values(clients)) {
-          const [mine, theirs] = [await runOnce(client, statement, 0), await runOnce(client, reference, 0)]
-          measured.sameAnswer &&= sameRows(mine.rows, theirs.rows)
-        }
+        // On one layout: the two statements hold the same data either way.
+        const [mine, theirs] = [await runOnce(clients.plain, statement, 0), await runOnce(clients.plain, reference, 0)]
+        measured.sameAnswer = sameRows(mine.rows, theirs.rows)
       }
       figures.push(measured)
     }
