@@ -29,9 +29,10 @@ const TARGET_RATIO = 1.3
 /** Mixed load: connections and seconds (BENCH_LOAD_SECONDS=5 for a quick run). */
 const LOAD_CONNECTIONS = Number(process.env.BENCH_LOAD_CONNECTIONS ?? 100)
 const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 60)
-/** `--only startup,items,filter,crs,cases,analytics,boundaries,boundary-import,load,client,first-map` runs just those benchmarks (default: all). */
+/** `--only startup,items,filter,crs,cases,analytics,boundaries,boundary-import,load,client,first-map,partitioning` runs just those benchmarks (default: all). */
+/** `--rebuild` refills the kept database of the partitioning benchmark. */
 /** `--engine embedded` or `--engine server` runs the engine benchmarks on that engine only (default: both). */
-const ARGS = parseArgs({ options: { only: { type: 'string' }, engine: { type: 'string' } } }).values
+const ARGS = parseArgs({ options: { only: { type: 'string' }, engine: { type: 'string' }, rebuild: { type: 'boolean' } } }).values
 const ONLY = ARGS.only?.split(',').map((name) => name.trim())
 const selected = (name: string) => !ONLY || ONLY.includes(name)
 const onEngine = (name: 'embedded' | 'server') => !ARGS.engine || ARGS.engine === name
@@ -114,6 +115,9 @@ if (serverUrl && (selected('items') || selected('filter') || selected('crs') || 
   })
 }
 if (serverUrl && selected('analytics')) await runServerAnalyticsBench(serverUrl)
+// PostgreSQL only (declarative partitioning of 10M cases; PGlite is one process's embedded database).
+if (selected('partitioning') && onEngine('embedded') && !serverUrl) console.log('\n(partitioning: skipped on the embedded database (PGlite); it runs on PostgreSQL: set BENCH_DATABASE_URL=postgres://…)')
+if (serverUrl && selected('partitioning')) await (await import('./partitioning.bench.ts')).runPartitioningBench(serverUrl, { rebuild: ARGS.rebuild ?? false })
 // Imported only when chosen: it needs Chromium and the test helpers.
 if (selected('client')) await (await import('./client-decode.bench.ts')).runClientDecodeBench(serverUrl)
 if (selected('first-map') && onEngine('embedded')) printFirstMapBench(await benchFirstMap())
