@@ -18,6 +18,8 @@ export interface DbEngine {
   pglite?: PGliteThread
   /** The connection string, when the engine is PostgreSQL (for dedicated clients such as LISTEN). */
   connectionString?: string
+  /** The `pg` pool, when the engine is PostgreSQL (the read replica falls back to it: core/db/replica.ts). */
+  pool?: pg.Pool
   close(): Promise<void>
 }
 
@@ -82,6 +84,7 @@ async function openPostgres(connectionString: string, max: number): Promise<DbEn
     kind: 'postgres',
     db,
     connectionString,
+    pool,
     async exec(script) {
       const connection = await pool.connect()
       let broken: Error | undefined
