@@ -68,6 +68,7 @@ describe.skipIf(!enabled)('cluster:local: two server processes, a streaming repl
     ;[a, b] = cluster.servers.map((server) => server.url)
     primary = await openEngine({ databaseUrl: cluster.primary.url, poolSize: 2 })
     replicaClient = new pg.Client({ connectionString: cluster.replica.url })
+    replicaClient.on('error', () => {}) // the last test stops the replica under it
     await replicaClient.connect()
     dispatcher = `cluster-dispatcher-${process.pid}`
     await primary.db.transaction().execute((trx) => createUser(trx, { username: dispatcher, password: TEST_PASSWORD, role: 'dispatcher' }, null))

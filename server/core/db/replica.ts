@@ -153,8 +153,13 @@ export class ReadReplica {
   }
 }
 
-/** The primary's current WAL insert position after a write (`pg_current_wal_lsn()`), as text. */
+/**
+ * The primary's WAL insert position after a write, as text: at or past the
+ * end of the write's commit record. Not `pg_current_wal_lsn()` (the write
+ * position): with `synchronous_commit = off` the commit is acknowledged
+ * before its record is written, and that position can still lie before it.
+ */
 export async function currentWalLsn(db: Db): Promise<string> {
-  const { rows } = await sql<{ lsn: string }>`SELECT pg_current_wal_lsn()::text AS lsn`.execute(db)
+  const { rows } = await sql<{ lsn: string }>`SELECT pg_current_wal_insert_lsn()::text AS lsn`.execute(db)
   return rows[0].lsn
 }
