@@ -4,7 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../../server/app.ts'
 import { archiveReleasedPersons } from '../../server/features/key-persons/retention.service.ts'
 import { createTestApp, type TestApp, type TestUser } from '../support/test-app.ts'
-import { ENGINE_UNDER_TEST } from '../support/test-database.ts'
+import { ENGINE_UNDER_TEST, openTestDatabase } from '../support/test-database.ts'
+import { openEngine } from '../../server/core/db/engine.ts'
+import { prepareDatabase } from '../../server/bootstrap.ts'
+import { GEODATA_DIR } from '../setup/template.ts'
 import { gridSpots, registerPerson, type GridSpot } from '../support/key-persons.ts'
 import { gridPoints, hazardFeature } from '../support/cases.ts'
 
@@ -44,6 +47,23 @@ describe.skipIf(!onPostgres)('stateless servers: credentials', () => {
       expect(status).toBe(401)
     } finally {
       await other.close()
+    }
+  })
+})
+
+describe.skipIf(!onPostgres)('stateless servers: start-up', () => {
+  it('two processes starting together on a database without users create one admin, and both start', async () => {
+    const database = await openTestDatabase()
+    const second = await openEngine({ databaseUrl: database.url, poolSize: 2 })
+    try {
+      const options = { geodataDir: GEODATA_DIR, loadSample: true, adminPassword: 'Start-Together-2026' }
+      const reports = await Promise.all([prepareDatabase(database.engine, options), prepareDatabase(second, options)])
+      expect(reports.map((report) => report.admin.created).sort()).toEqual([false, true])
+      const admins = await database.engine.db.selectFrom('users').select('id').where('username', '=', 'admin').execute()
+      expect(admins).toHaveLength(1)
+    } finally {
+      await second.close()
+      await database.dispose()
     }
   })
 })
