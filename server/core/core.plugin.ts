@@ -30,7 +30,8 @@ export interface CoreOptions {
  * The infrastructure every feature stands on, in the order it must run:
  * cookies, the request language, error answers, hardening (headers, origin
  * and content-type checks, limits), the database, authentication with the
- * per-route access check, the OpenAPI document and the live event bus. Not
+ * per-route access check, the read replica (request.readDb), the OpenAPI
+ * document, the live event bus and the cross-process end of credentials. Not
  * encapsulated: its decorators and hooks apply to every feature.
  */
 export default fp<CoreOptions>(

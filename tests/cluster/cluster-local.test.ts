@@ -148,6 +148,21 @@ describe.skipIf(!enabled)('cluster:local: two server processes, a streaming repl
     expect(status).toBe(401)
   })
 
+  it('a photo uploaded through A is served by B (one shared PHOTO_DIR)', async () => {
+    const session = await signIn(a, dispatcher)
+    const { response } = await registerHazard(a, session, points[3], '照片共享')
+    const id = (await response.json()).id as number
+    const bytes = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(2044, 7)])
+    const form = new FormData()
+    form.append('photo', new Blob([bytes], { type: 'image/jpeg' }), '现场.jpg')
+    const uploaded = await fetch(`${a}/api/cases/${id}/photos`, { method: 'POST', headers: { cookie: session.cookie, origin: a }, body: form })
+    expect(uploaded.status).toBe(201)
+    const [photo] = (await uploaded.json()).photos as Array<{ url: string }>
+    const served = await get(b, photo.url, session.cookie)
+    expect(served.status).toBe(200)
+    expect(Buffer.from(await served.arrayBuffer()).equals(bytes)).toBe(true)
+  })
+
   it('process A killed mid-load: B keeps serving through the proxy and every acknowledged write is present', async () => {
     const proxy = cluster.proxy.url
     const session = await signIn(proxy, dispatcher)
