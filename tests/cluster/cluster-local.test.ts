@@ -54,6 +54,26 @@ function get(baseUrl: string, path: string, cookie: string) {
   return fetch(`${baseUrl}${path}`, { headers: { cookie } })
 }
 
+/** Opens the live stream at `baseUrl`; `readUntil` collects its text until `needle` appears (or the time is up), then closes it. */
+async function openStream(baseUrl: string, session: Session) {
+  const controller = new AbortController()
+  const response = await fetch(`${baseUrl}/api/events/stream`, { headers: { cookie: session.cookie }, signal: controller.signal })
+  expect(response.status).toBe(200)
+  const reader = response.body!.getReader()
+  return {
+    async readUntil(needle: string, timeoutMs: number): Promise<string> {
+      let received = ''
+      const deadline = Date.now() + timeoutMs
+      while (!received.includes(needle) && Date.now() < deadline) {
+        const chunk = await Promise.race([reader.read(), new Promise<undefined>((resolve) => setTimeout(resolve, 1000))])
+        if (chunk && !chunk.done) received += new TextDecoder().decode(chunk.value)
+      }
+      controller.abort()
+      return received
+    },
+  }
+}
+
 describe.skipIf(!enabled)('cluster:local: two server processes, a streaming replica, a round-robin proxy', () => {
   let cluster: LocalCluster
   let primary: DbEngine
@@ -81,24 +101,17 @@ describe.skipIf(!enabled)('cluster:local: two server processes, a streaming repl
     await cluster?.stop()
   }, 120_000)
 
-  it('an event from a write on process A reaches a live stream on process B', async () => {
+  it('an event from a write on process A reaches a live stream on process B, and one opened through the proxy', async () => {
     const session = await signIn(a, dispatcher)
-    const controller = new AbortController()
-    const stream = await fetch(`${b}/api/events/stream`, { headers: { cookie: session.cookie }, signal: controller.signal })
-    expect(stream.status).toBe(200)
-    const reader = stream.body!.getReader()
-    let received = ''
+    const streams = [await openStream(b, session), await openStream(cluster.proxy.url, session)]
     const { response } = await registerHazard(a, session, points[0], '跨进程直播事件')
     expect(response.status).toBe(201)
     const id = (await response.json()).id as number
-    const deadline = Date.now() + 15_000
-    while (!received.includes(`"id":${id}`) && Date.now() < deadline) {
-      const chunk = await Promise.race([reader.read(), new Promise<undefined>((resolve) => setTimeout(resolve, 1000))])
-      if (chunk && !chunk.done) received += new TextDecoder().decode(chunk.value)
+    for (const stream of streams) {
+      const received = await stream.readUntil(`"id":${id}`, 15_000)
+      expect(received).toContain('event: case')
+      expect(received).toContain(`"id":${id}`)
     }
-    controller.abort()
-    expect(received).toContain('event: case')
-    expect(received).toContain(`"id":${id}`)
   })
 
   it('a write on A is read back through B: from the primary until the replica has it, then from the replica', async () => {
