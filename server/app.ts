@@ -47,6 +47,8 @@ export interface BuildAppOptions {
   login?: Partial<LoginPolicy>
   /** Address users open (`PUBLIC_URL`): the app's own origin and the base of absolute links. */
   publicUrl?: string
+  /** Streaming replica for the routes declaring `config.reads: 'replica'` (`DATABASE_REPLICA_URL`). */
+  replicaUrl?: string
   /** Timeouts and caps (defaults: {@link DEFAULT_REQUEST_LIMITS}). */
   limits?: Partial<RequestLimits>
   /**
@@ -85,6 +87,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   await app.register(corePlugin, {
     engine: options.engine,
+    replicaUrl: options.replicaUrl,
     publicOrigin: { publicUrl: parsePublicUrl(options.publicUrl), trustProxy: options.trustProxy ?? false },
     limits,
     https: options.secureCookies ?? false,

@@ -1,6 +1,7 @@
 import type { AppConfig } from './config.ts'
 import { openEngine, type DbEngine } from './core/db/engine.ts'
 import { migrate } from './core/db/migrate.ts'
+import { withStartupLock } from './core/db/startup-lock.ts'
 import { ensureAdmin, type AdminSeedResult } from './seed/admin.ts'
 import { seedSampleTownship, type SampleSeedReport } from './seed/sample-township.ts'
 import { seedSampleActivity, type SampleActivityReport } from './seed/sample-activity.ts'
@@ -15,7 +16,7 @@ export interface PrepareReport {
 }
 
 /**
- * A step of {@link openPreparedEngine}, announced before it starts, so a slow
+ * A step of {@link openEngineAndPrepare}, announced before it starts, so a slow
  * first start shows where it is (issue 11: a progress line per step).
  */
 export type PrepareStep = 'migrations' | 'sample' | 'activity' | 'admin'
@@ -25,19 +26,23 @@ export type OnPrepareStep = (step: PrepareStep) => void
 
 /**
  * Migrates, loads the sample township with a year of sample activity up to
- * now into an empty database (if wanted) and ensures `admin`.
+ * now into an empty database (if wanted) and ensures `admin`. Server
+ * processes starting together on one PostgreSQL do this one at a time
+ * (before, two could both find the database empty and load the sample twice).
  */
 export async function prepareDatabase(
   engine: DbEngine,
   options: { geodataDir: string; loadSample: boolean; adminPassword?: string },
   onStep: OnPrepareStep = () => {},
 ): Promise<PrepareReport> {
-  onStep('migrations')
-  const { applied } = await migrate(engine)
-  const loaded = options.loadSample ? await seedIfEmpty(engine, options.geodataDir, onStep) : undefined
-  onStep('admin')
-  const admin = await ensureAdmin(engine.db, options.adminPassword)
-  return { migrationsApplied: applied, sample: loaded?.sample, activity: loaded?.activity, admin }
+  return withStartupLock(engine, async () => {
+    onStep('migrations')
+    const { applied } = await migrate(engine)
+    const loaded = options.loadSample ? await seedIfEmpty(engine, options.geodataDir, onStep) : undefined
+    onStep('admin')
+    const admin = await ensureAdmin(engine.db, options.adminPassword)
+    return { migrationsApplied: applied, sample: loaded?.sample, activity: loaded?.activity, admin }
+  })
 }
 
 async function seedIfEmpty(

@@ -8,6 +8,8 @@ export interface AppConfig {
   host: string
   /** PostgreSQL connection string; unset means the embedded database. */
   databaseUrl?: string
+  /** Streaming replica for read-heavy routes (`DATABASE_REPLICA_URL`; needs DATABASE_URL). */
+  databaseReplicaUrl?: string
   /** Folder for the embedded database. */
   dataDir: string
   /** Folder of uploaded case photos (`PHOTO_DIR`, default `<DATA_DIR>/photos`, on either database). */
@@ -79,6 +81,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port,
     host: env.HOST ?? '127.0.0.1',
     databaseUrl: env.DATABASE_URL || undefined,
+    databaseReplicaUrl: env.DATABASE_REPLICA_URL || undefined,
     dataDir: resolve(env.DATA_DIR ?? 'data'),
     photoDir: resolve(env.PHOTO_DIR ?? join(env.DATA_DIR ?? 'data', 'photos')),
     adminPassword: env.ADMIN_PASSWORD || undefined,

@@ -31,6 +31,7 @@ const app = await buildApp({
   sessionIdleMinutes: config.sessionIdleMinutes,
   sessionMaxHours: config.sessionMaxHours,
   photoDir: config.photoDir,
+  replicaUrl: config.databaseReplicaUrl,
   trustProxy: config.trustProxy,
   publicUrl: config.publicUrl,
   limits: Object.fromEntries(Object.entries(config.limits).filter(([, value]) => value !== undefined)),

@@ -31,9 +31,10 @@ export function isEnded(ended: EndedCredentials, userId: number, credential: Cre
  * A short-lived map from a credential's hash to its user, so that a burst of
  * requests (a map loading its layers, a GIS client paging) costs one lookup.
  * Sign-out, revocation, disabling, a password reset and a role change remove
- * the entries concerned at once ({@link forget}); only other processes on the
- * same PostgreSQL database may trust an ended credential for up to
- * {@link CREDENTIAL_CACHE_MS}.
+ * the entries concerned at once ({@link forget}), in the other processes on
+ * the same PostgreSQL database too (credential-sync.plugin.ts, NOTIFY); only
+ * while their LISTEN connection is down may they trust an ended credential
+ * for up to {@link CREDENTIAL_CACHE_MS}.
  */
 export class CredentialCache {
   readonly #entries = new Map<string, ResolvedCredential & { expiresAt: number }>()

@@ -20,6 +20,8 @@ export interface DbEngine {
   connectionString?: string
   /** Settles once the database is open (at once unless opened with `deferOpen`). */
   ready: Promise<void>
+  /** The `pg` pool, when the engine is PostgreSQL (the read replica falls back to it: core/db/replica.ts). */
+  pool?: pg.Pool
   close(): Promise<void>
 }
 
@@ -91,6 +93,7 @@ async function openPostgres(connectionString: string, max: number): Promise<DbEn
     db,
     connectionString,
     ready: Promise.resolve(),
+    pool,
     async exec(script) {
       const connection = await pool.connect()
       let broken: Error | undefined

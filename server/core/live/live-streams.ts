@@ -13,8 +13,9 @@ export interface OpenStream {
 /**
  * The open live streams of this process, by credential, so that ending a
  * credential (sign-out, revocation, disabling, password reset, role change)
- * ends its streams at once. Streams of other processes are ended by their own
- * periodic re-check against the database (see features/live/live.routes.ts).
+ * ends its streams at once, in the other processes too (through NOTIFY,
+ * auth/credential-sync.plugin.ts); their periodic re-check against the
+ * database (features/live/live.routes.ts) catches what a lost notification missed.
  */
 export class LiveStreamRegistry {
   readonly #open = new Set<OpenStream>()

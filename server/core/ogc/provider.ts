@@ -72,4 +72,6 @@ export interface CollectionProvider {
   queryables(user: UserRecord): Queryable[]
   /** Whether features can be created with POST …/items (OGC API – Features – Part 4). */
   creatable?: boolean
+  /** Reads of this collection write audit entries, so they are served by the primary, never a read replica. */
+  auditsReads?: boolean
 }

@@ -25,6 +25,7 @@ function actorOf(user: UserRecord, client: RequestClient | undefined): AuditActo
  * read is audited. Created and replaced through `items.routes.ts`.
  */
 export const KEY_PERSONS_COLLECTION: CollectionProvider = {
+  auditsReads: true,
   id: 'key-persons',
   title: { zh: '重点人员', en: 'Key persons' },
   description: {

@@ -32,9 +32,10 @@ export interface LiveEventsRoutesOptions {
  * counts may have changed, nothing more); a heartbeat comment every 15 s;
  * closed cleanly when the client goes, the server stops or the credential
  * that opened it ends (sign-out, revocation, disabling, password reset, role
- * change: at once in this process; idle or absolute session end, and changes
- * made by other processes: at the next re-check). A user holds at most
- * `maxLiveStreamsPerUser` (5) streams at once; the next answers 429.
+ * change: at once, in every process on one PostgreSQL through NOTIFY; idle
+ * or absolute session end: at the next re-check). A user holds at most
+ * `maxLiveStreamsPerUser` (5) streams at once per server process (the count
+ * bounds one process's sockets); the next answers 429.
  */
 const liveEventsRoutes: FastifyPluginAsyncTypebox<LiveEventsRoutesOptions> = async (app, options) => {
   const recheck = setInterval(() => {

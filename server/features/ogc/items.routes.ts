@@ -10,6 +10,7 @@ import { baseUrl, GEOJSON, type Link } from '../../core/ogc/links.ts'
 import { STAFF_GRID_SCOPED } from '../../core/auth/access.ts'
 import { FILTER_QUERY, itemsFilter } from './filter-query.ts'
 import { CrsQuery, crsOfItems, crsOfItem } from './crs-query.ts'
+import type { Db } from '../../core/db/database.ts'
 
 /** Default page size of an items request. */
 export const DEFAULT_LIMIT = 100
@@ -77,7 +78,7 @@ async function sendItemsPage(
     query as typeof query & { crs?: string; 'bbox-crs'?: string; datetime?: string }
   const limit = Math.min(query.limit ?? DEFAULT_LIMIT, MAX_LIMIT)
   const offset = query.offset ?? 0
-  const crs = await crsOfItems(request.server.db, { crs: crsText, bbox: bboxText, 'bbox-crs': bboxCrsText })
+  const crs = await crsOfItems(readerOf(request, collection), { crs: crsText, bbox: bboxText, 'bbox-crs': bboxCrsText })
   let bbox: [number, number, number, number] | undefined = crs.bbox
   if (bboxText !== undefined && bboxCrsText === undefined) {
     const parsed = parseBbox(bboxText)
@@ -92,7 +93,7 @@ async function sendItemsPage(
   }
   const extra = collection.extraQuery ? rest : undefined
   const filtered = itemsFilter(collection, currentUser(request), query, crs.bboxPolygon)
-  const page = await collection.items(request.server.db, currentUser(request), {
+  const page = await collection.items(readerOf(request, collection), currentUser(request), {
     bbox,
     limit,
     offset,
@@ -124,6 +125,11 @@ async function sendItemsPage(
   return sendPrebuilt(reply, `${head.slice(0, -1)},"features":[${await crs.output(page.featuresJson)}]}`)
 }
 
+/** Where a collection's items are read: the read replica when the route may use one, except for collections that audit their reads. */
+function readerOf(request: FastifyRequest, collection: CollectionProvider): Db {
+  return collection.auditsReads ? request.server.db : request.readDb
+}
+
 /**
  * `/collections/{id}/items` and `/collections/{id}/items/{featureId}` as
  * GeoJSON. A collection with `extraQuery` parameters gets its own items
@@ -136,7 +142,7 @@ const itemsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     app.get(
       `/${collection.id}/items`,
       {
-        config: { access: STAFF_GRID_SCOPED },
+        config: { access: STAFF_GRID_SCOPED, reads: 'replica' },
         schema: {
           tags: ['OGC API – Features'],
           summary: `Features of ${collection.title.en} (GeoJSON), paged and filtered`,
@@ -151,7 +157,7 @@ const itemsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/:collectionId/items',
     {
-      config: { access: STAFF_GRID_SCOPED },
+      config: { access: STAFF_GRID_SCOPED, reads: 'replica' },
       schema: {
         tags: ['OGC API – Features'],
         summary: 'Features of a collection (GeoJSON), paged',
@@ -170,7 +176,7 @@ const itemsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/:collectionId/items/:featureId',
     {
-      config: { access: STAFF_GRID_SCOPED },
+      config: { access: STAFF_GRID_SCOPED, reads: 'replica' },
       schema: {
         tags: ['OGC API – Features'],
         summary: 'One feature (GeoJSON); the ETag carries its version',
@@ -186,9 +192,9 @@ const itemsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { collectionId, featureId } = request.params
       const collection = findCollection(collectionId)
       if (!collection) throw collectionNotFound(collectionId)
-      const crs = crsOfItem(app.db, request.query.crs)
+      const crs = crsOfItem(readerOf(request, collection), request.query.crs)
       const id = /^\d{1,15}$/.test(featureId) ? Number(featureId) : undefined
-      const found = id === undefined ? undefined : await collection.item(app.db, currentUser(request), id, { ip: request.ip, lang: request.lang })
+      const found = id === undefined ? undefined : await collection.item(readerOf(request, collection), currentUser(request), id, { ip: request.ip, lang: request.lang })
       if (!found) throw new HttpError(404, 'feature_not_found', { collection: collectionId, id: featureId })
       const base = `${baseUrl(request)}/api/collections/${collection.id}`
       const links: Link[] = [

@@ -91,7 +91,7 @@ const binsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/bins',
     {
-      config: { access: ANALYTICS_ACCESS },
+      config: { access: ANALYTICS_ACCESS, reads: 'replica' },
       schema: {
         tags: ['Analytics'],
         summary: 'Counts per hexagon or square of a metric grid, or per village / base grid (GeoJSON; non-empty cells only)',
@@ -112,10 +112,10 @@ const binsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (persons && !groupBy && !(KEY_PERSON_CELL_METERS as readonly number[]).includes(cellMeters)) {
         throw new HttpError(400, 'key_person_cell_size', { size: cellMeters, allowed: KEY_PERSON_CELL_METERS.join(', ') })
       }
-      const protection = persons ? await countProtectionFor(app.db, currentUser(request)) : undefined
+      const protection = persons ? await countProtectionFor(request.readDb, currentUser(request)) : undefined
       const found = groupBy
-        ? await findAreaBins(app.db, layer, groupBy === 'grid' ? 'base_grid' : 'village', filter)
-        : await findBins(app.db, layer, shape, cellMeters, filter)
+        ? await findAreaBins(request.readDb, layer, groupBy === 'grid' ? 'base_grid' : 'village', filter)
+        : await findBins(request.readDb, layer, shape, cellMeters, filter)
       const rows = protectBins(found, protection)
       const members = {
         layer,
@@ -134,7 +134,7 @@ const binsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/bins/cases',
     {
-      config: { access: ANALYTICS_ACCESS },
+      config: { access: ANALYTICS_ACCESS, reads: 'replica' },
       schema: {
         tags: ['Analytics'],
         summary: 'The hazards or disputes counted in one cell (same parameters as /api/analytics/bins plus cell=i,j); never key persons',
@@ -150,7 +150,7 @@ const binsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (layer === 'key-persons') throw new HttpError(400, 'key_person_bin_listing')
       const cell = parseCell(request.query.cell)
       const filter = filterOf(request.query)
-      const rows = await findBinCases(app.db, layer, shape, cellMeters, cell, filter)
+      const rows = await findBinCases(request.readDb, layer, shape, cellMeters, cell, filter)
       return {
         cell: `${cell.i},${cell.j}`,
         window: windowDto(filter.window),

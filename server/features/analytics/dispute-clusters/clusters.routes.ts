@@ -19,7 +19,7 @@ const disputeClustersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/dispute-clusters',
     {
-      config: { access: ANALYTICS_ACCESS },
+      config: { access: ANALYTICS_ACCESS, reads: 'replica' },
       schema: {
         tags: ['Analytics'],
         summary: 'Clusters of disputes in space (and optionally time) as hulls, with their villages and a cross-village flag (GeoJSON)',
@@ -45,7 +45,7 @@ const disputeClustersRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { distanceMeters = 300, minPoints = 3, windowDays } = request.query
       const window = parseWindow(request.query)
-      const clusters = await disputeClusters(app.db, { window, distanceMeters, minPoints, windowDays })
+      const clusters = await disputeClusters(request.readDb, { window, distanceMeters, minPoints, windowDays })
       const features = clusters.map((cluster) =>
         featureText(`cluster-${cluster.memberIds[0]}`, cluster.hull, {
           memberIds: cluster.memberIds,
@@ -66,7 +66,7 @@ const disputeClustersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/dispute-arcs',
     {
-      config: { access: ANALYTICS_ACCESS },
+      config: { access: ANALYTICS_ACCESS, reads: 'replica' },
       schema: {
         tags: ['Analytics'],
         summary: 'Pairs of home villages of the parties of cross-village disputes, with counts and village points (for an arc layer)',
@@ -79,7 +79,7 @@ const disputeClustersRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const window = parseWindow(request.query)
-      return { window: windowDto(window), arcs: await disputeArcs(app.db, window) }
+      return { window: windowDto(window), arcs: await disputeArcs(request.readDb, window) }
     },
   )
 }

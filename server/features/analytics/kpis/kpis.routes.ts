@@ -68,7 +68,7 @@ const kpisRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/kpis',
     {
-      config: { access: ANALYTICS_ACCESS },
+      config: { access: ANALYTICS_ACCESS, reads: 'replica' },
       schema: {
         tags: ['Analytics'],
         summary: 'KPIs per village or station: open, new, new this week, overdue, resolved rate, mean time to resolve, satisfaction, visits overdue',
@@ -89,8 +89,8 @@ const kpisRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { groupBy = 'village' } = request.query
       const window = parseWindow(request.query)
-      const protection = await countProtectionFor(app.db, currentUser(request))
-      const { groups, total, weekStart } = await computeKpis(app.db, groupBy, window, request.lang, filterOf(request.query), protection)
+      const protection = await countProtectionFor(request.readDb, currentUser(request))
+      const { groups, total, weekStart } = await computeKpis(request.readDb, groupBy, window, request.lang, filterOf(request.query), protection)
       return { groupBy, window: windowDto(window), weekStart: weekStart.toISOString(), groups, total, protection: protectionNote(protection) }
     },
   )
@@ -98,7 +98,7 @@ const kpisRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/kpis.xlsx',
     {
-      config: { access: ANALYTICS_ACCESS },
+      config: { access: ANALYTICS_ACCESS, reads: 'replica' },
       schema: {
         tags: ['Analytics'],
         summary: 'The KPIs as an .xlsx sheet (headers in the request’s language)',
@@ -111,8 +111,8 @@ const kpisRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const query: Static<typeof KpiQuery> = request.query
       const groupBy = query.groupBy ?? 'village'
       const window = parseWindow(query)
-      const protection = await countProtectionFor(app.db, currentUser(request))
-      const { groups, total } = await computeKpis(app.db, groupBy, window, request.lang, filterOf(query), protection)
+      const protection = await countProtectionFor(request.readDb, currentUser(request))
+      const { groups, total } = await computeKpis(request.readDb, groupBy, window, request.lang, filterOf(query), protection)
       const table = kpiTable(groups, total, request.lang, protection)
       const sheet = request.lang === 'zh' ? '考核指标' : 'KPIs'
       reply.header('content-disposition', `attachment; filename="kpis-${groupBy}.xlsx"; filename*=UTF-8''${encodeURIComponent(`${sheet}-${groupBy}.xlsx`)}`)
@@ -124,7 +124,7 @@ const kpisRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/trend',
     {
-      config: { access: ANALYTICS_ACCESS },
+      config: { access: ANALYTICS_ACCESS, reads: 'replica' },
       schema: {
         tags: ['Analytics'],
         summary: 'A series per day, week or month (township time, UTC+8): new, resolved, open and overdue at each step’s end',
@@ -164,7 +164,7 @@ const kpisRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const days = (window.to.getTime() - window.from.getTime()) / DAY_MS
       const count = Math.ceil(step === 'day' ? days : step === 'week' ? days / 7 : days / 28)
       if (count > MAX_TREND_STEPS) throw new HttpError(400, 'too_many_buckets', { count, max: MAX_TREND_STEPS })
-      const rows = await findTrend(app.db, step, window, filterOf(request.query))
+      const rows = await findTrend(request.readDb, step, window, filterOf(request.query))
       return {
         step,
         window: windowDto(window),

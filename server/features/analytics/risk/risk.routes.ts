@@ -34,7 +34,7 @@ const riskRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/risk',
     {
-      config: { access: ANALYTICS_ACCESS },
+      config: { access: ANALYTICS_ACCESS, reads: 'replica' },
       schema: {
         tags: ['Analytics'],
         summary: 'Risk score and four-colour grade of every current grid or village (GeoJSON)',
@@ -51,8 +51,8 @@ const riskRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const level = LEVELS[request.query.level ?? 'grid']
       const window = parseWindow(request.query)
-      const protection = await countProtectionFor(app.db, currentUser(request))
-      const risks = await computeRisk(app.db, level, window, { withGeometry: true, protection })
+      const protection = await countProtectionFor(request.readDb, currentUser(request))
+      const risks = await computeRisk(request.readDb, level, window, { withGeometry: true, protection })
       const features = risks.map((risk) => featureText(risk.area.id, risk.area.geometry, toRiskProperties(risk)))
       return reply.type(GEOJSON).send(collectionText(features, { level: request.query.level ?? 'grid', window: windowDto(window) }) as never)
     },
@@ -61,7 +61,7 @@ const riskRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/risk/scores',
     {
-      config: { access: ANALYTICS_ACCESS },
+      config: { access: ANALYTICS_ACCESS, reads: 'replica' },
       schema: {
         tags: ['Analytics'],
         summary: 'Risk score and colour of every current grid or village by area id, without geometry (join to the area layers)',
@@ -78,8 +78,8 @@ const riskRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const level = LEVELS[request.query.level ?? 'grid']
       const window = parseWindow(request.query)
-      const protection = await countProtectionFor(app.db, currentUser(request))
-      const risks = await computeRisk(app.db, level, window, { protection })
+      const protection = await countProtectionFor(request.readDb, currentUser(request))
+      const risks = await computeRisk(request.readDb, level, window, { protection })
       return {
         level: request.query.level ?? 'grid',
         window: windowDto(window),
@@ -97,7 +97,7 @@ const riskRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/risk/change',
     {
-      config: { access: ANALYTICS_ACCESS },
+      config: { access: ANALYTICS_ACCESS, reads: 'replica' },
       schema: {
         tags: ['Analytics'],
         summary: 'Change of each area’s risk score between two windows, largest rise first',
@@ -120,7 +120,7 @@ const riskRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const level = LEVELS[request.query.level ?? 'grid']
       const window = parseWindow(request.query)
       const compare = parseWindow({ from: request.query.compareFrom, to: request.query.compareTo }, window.to, { from: 'compareFrom', to: 'compareTo' })
-      const rows = await riskChange(app.db, level, window, compare, await countProtectionFor(app.db, currentUser(request)))
+      const rows = await riskChange(request.readDb, level, window, compare, await countProtectionFor(request.readDb, currentUser(request)))
       return {
         level: request.query.level ?? 'grid',
         window: windowDto(window),
@@ -140,7 +140,7 @@ const riskRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/risk/:areaId/explain',
     {
-      config: { access: ANALYTICS_ACCESS },
+      config: { access: ANALYTICS_ACCESS, reads: 'replica' },
       schema: {
         tags: ['Analytics'],
         summary: 'The events behind one area’s score, each with its contribution (key persons as counts by colour only)',
@@ -154,7 +154,7 @@ const riskRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const window = parseWindow(request.query)
-      const explained = await explainRisk(app.db, request.params.areaId, window, await countProtectionFor(app.db, currentUser(request)))
+      const explained = await explainRisk(request.readDb, request.params.areaId, window, await countProtectionFor(request.readDb, currentUser(request)))
       return {
         area: toAreaRef(explained.area),
         window: windowDto(window),

@@ -35,7 +35,7 @@ const tilesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/:layer/:z/:x/:y.mvt',
     {
-      config: { access: STAFF_GRID_SCOPED },
+      config: { access: STAFF_GRID_SCOPED, reads: 'replica' },
       schema: {
         tags: ['Analytics'],
         summary: 'Mapbox Vector Tile of hazards, disputes or areas (one layer named like the path; 204 when empty)',
@@ -66,10 +66,10 @@ const tilesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const clustered = layer !== 'areas' && z < clusterBelow
       const user = request.user!
       const key = tileCacheKey({ layer, z, x, y, clustered, query: request.query, scope: tileScope(layer, user) })
-      const { body, cache: outcome } = await cachedTile(app.db, cache, layer, key, () =>
+      const { body, cache: outcome } = await cachedTile(request.readDb, cache, layer, key, () =>
         layer !== 'areas' && clustered
-          ? findClusterTile(app.db, encoder, layer, tile, user, window, filter)
-          : findTile(app.db, encoder, layer, tile, user, window, filter),
+          ? findClusterTile(request.readDb, encoder, layer, tile, user, window, filter)
+          : findTile(request.readDb, encoder, layer, tile, user, window, filter),
       )
       reply.header('cache-control', 'private, max-age=60')
       reply.header('x-tile-cache', outcome)
