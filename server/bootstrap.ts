@@ -4,6 +4,7 @@ import { migrate } from './core/db/migrate.ts'
 import { ensureAdmin, type AdminSeedResult } from './seed/admin.ts'
 import { seedSampleTownship, type SampleSeedReport } from './seed/sample-township.ts'
 import { seedSampleActivity, type SampleActivityReport } from './seed/sample-activity.ts'
+import { COUNTY_ACTIVITY, seedSampleCounty } from './seed/sample-county.ts'
 
 /** What {@link prepareDatabase} did. */
 export interface PrepareReport {
@@ -29,12 +30,14 @@ export type OnPrepareStep = (step: PrepareStep) => void
  */
 export async function prepareDatabase(
   engine: DbEngine,
-  options: { geodataDir: string; loadSample: boolean; adminPassword?: string },
+  options: { geodataDir: string; loadSample: boolean; adminPassword?: string; sampleCounty?: boolean; countyDir?: string },
   onStep: OnPrepareStep = () => {},
 ): Promise<PrepareReport> {
   onStep('migrations')
   const { applied } = await migrate(engine)
-  const loaded = options.loadSample ? await seedIfEmpty(engine, options.geodataDir, onStep) : undefined
+  const countyDir = options.sampleCounty ? options.countyDir : undefined
+  if (options.sampleCounty && !countyDir) throw new Error('SAMPLE_COUNTY=on needs the folder of the sample county')
+  const loaded = options.loadSample ? await seedIfEmpty(engine, options.geodataDir, onStep, countyDir) : undefined
   onStep('admin')
   const admin = await ensureAdmin(engine.db, options.adminPassword)
   return { migrationsApplied: applied, sample: loaded?.sample, activity: loaded?.activity, admin }
@@ -44,6 +47,7 @@ async function seedIfEmpty(
   engine: DbEngine,
   geodataDir: string,
   onStep: OnPrepareStep,
+  countyDir?: string,
 ): Promise<{ sample: SampleSeedReport; activity: SampleActivityReport } | undefined> {
   const row = await engine.db
     .selectFrom('areas')
@@ -52,6 +56,13 @@ async function seedIfEmpty(
   if (Number(row.n) > 0) return undefined
   return engine.db.transaction().execute(async (trx) => {
     onStep('sample')
+    if (countyDir) {
+      const county = await seedSampleCounty(trx, countyDir)
+      onStep('activity')
+      // Xizhou's basemap still gives the hillside and the main road; the other towns have none.
+      const activity = await seedSampleActivity(trx, { asOf: new Date(), geodataDir, towns: county.towns, ...COUNTY_ACTIVITY })
+      return { sample: county, activity }
+    }
     const sample = await seedSampleTownship(trx, geodataDir)
     onStep('activity')
     const activity = await seedSampleActivity(trx, { asOf: new Date(), geodataDir })
