@@ -18,6 +18,7 @@ import { benchBoundaryImport, printBoundaryImportBench } from './boundaries-impo
 import { benchLoad, printLoadBench } from './load.bench.ts'
 import { benchFirstMap, printFirstMapBench } from './first-map.bench.ts'
 import { benchFilter, printFilterBench } from './filter.bench.ts'
+import { runCountyBench } from './county-run.ts'
 
 const GEODATA_DIR = new URL('../geodata/xizhou', import.meta.url).pathname
 const RUNS = Number(process.env.BENCH_RUNS ?? 300)
@@ -114,6 +115,8 @@ if (serverUrl && (selected('items') || selected('filter') || selected('crs') || 
   })
 }
 if (serverUrl && selected('analytics')) await runServerAnalyticsBench(serverUrl)
+// The county (8 towns, 1M cases) only when named: `--only county`.
+if (serverUrl && ONLY?.includes('county')) await runCountyBench(serverUrl)
 // Imported only when chosen: it needs Chromium and the test helpers.
 if (selected('client')) await (await import('./client-decode.bench.ts')).runClientDecodeBench(serverUrl)
 if (selected('first-map') && onEngine('embedded')) printFirstMapBench(await benchFirstMap())

@@ -30,14 +30,23 @@ export type OnPrepareStep = (step: PrepareStep) => void
  */
 export async function prepareDatabase(
   engine: DbEngine,
-  options: { geodataDir: string; loadSample: boolean; adminPassword?: string; sampleCounty?: boolean; countyDir?: string },
+  options: {
+    geodataDir: string
+    loadSample: boolean
+    adminPassword?: string
+    sampleCounty?: boolean
+    countyDir?: string
+    /** A smaller (or larger) year for the county, for tests and benchmarks; default {@link COUNTY_ACTIVITY}. */
+    countyActivity?: Partial<typeof COUNTY_ACTIVITY>
+  },
   onStep: OnPrepareStep = () => {},
 ): Promise<PrepareReport> {
   onStep('migrations')
   const { applied } = await migrate(engine)
   const countyDir = options.sampleCounty ? options.countyDir : undefined
   if (options.sampleCounty && !countyDir) throw new Error('SAMPLE_COUNTY=on needs the folder of the sample county')
-  const loaded = options.loadSample ? await seedIfEmpty(engine, options.geodataDir, onStep, countyDir) : undefined
+  const county = countyDir ? { dir: countyDir, activity: { ...COUNTY_ACTIVITY, ...options.countyActivity } } : undefined
+  const loaded = options.loadSample ? await seedIfEmpty(engine, options.geodataDir, onStep, county) : undefined
   onStep('admin')
   const admin = await ensureAdmin(engine.db, options.adminPassword)
   return { migrationsApplied: applied, sample: loaded?.sample, activity: loaded?.activity, admin }
@@ -47,7 +56,7 @@ async function seedIfEmpty(
   engine: DbEngine,
   geodataDir: string,
   onStep: OnPrepareStep,
-  countyDir?: string,
+  county?: { dir: string; activity: Partial<typeof COUNTY_ACTIVITY> },
 ): Promise<{ sample: SampleSeedReport; activity: SampleActivityReport } | undefined> {
   const row = await engine.db
     .selectFrom('areas')
@@ -56,12 +65,12 @@ async function seedIfEmpty(
   if (Number(row.n) > 0) return undefined
   return engine.db.transaction().execute(async (trx) => {
     onStep('sample')
-    if (countyDir) {
-      const county = await seedSampleCounty(trx, countyDir)
+    if (county) {
+      const sample = await seedSampleCounty(trx, county.dir)
       onStep('activity')
       // Xizhou's basemap still gives the hillside and the main road; the other towns have none.
-      const activity = await seedSampleActivity(trx, { asOf: new Date(), geodataDir, towns: county.towns, ...COUNTY_ACTIVITY })
-      return { sample: county, activity }
+      const activity = await seedSampleActivity(trx, { asOf: new Date(), geodataDir, towns: sample.towns, ...county.activity })
+      return { sample, activity }
     }
     const sample = await seedSampleTownship(trx, geodataDir)
     onStep('activity')

@@ -11,7 +11,7 @@ import { SAMPLE_VALID_FROM, type SampleSeedReport } from './sample-township.ts'
  * the towns by the same draws, so mostly by population), full ledgers, and
  * a start that stays quick.
  */
-export const COUNTY_ACTIVITY = { cases: 8400, keyPersons: 600, leads: 200 } as const
+export const COUNTY_ACTIVITY: { cases: number; keyPersons: number; leads: number } = { cases: 8400, keyPersons: 600, leads: 200 }
 
 /** A town of `geodata/county/county.json`. */
 export interface SampleCountyTown {
