@@ -34,7 +34,7 @@ async function ensureCounty(engine: DbEngine, volume: number): Promise<NonNullab
         cases: volume - existing,
         keyPersons: 0,
         leads: 0,
-        geodataDir: config.geodataDir,
+        geodataDir: config.countyDir,
         towns: meta.towns,
         onProgress: (written, total) => {
           if (written % 100_000 === 0) console.log(`  [county] generating sample cases: ${written.toLocaleString('en')} / ${total.toLocaleString('en')}`)

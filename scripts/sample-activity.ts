@@ -54,7 +54,8 @@ try {
       cases,
       keyPersons: count('key-persons', values['key-persons']) ?? (again ? 0 : undefined),
       leads: count('leads', values.leads) ?? (again ? 0 : undefined),
-      geodataDir: config.geodataDir,
+      // The county's activity has no basemap features (see server/bootstrap.ts).
+      geodataDir: sample?.county ? config.countyDir : config.geodataDir,
       towns: sample?.county ? sample.towns : undefined,
       onProgress: (written, total) => {
         if (total > FULL_LEDGER_LIMIT) console.log(`  ${written} / ${total} cases (${((performance.now() - started) / 1000).toFixed(0)} s)`)

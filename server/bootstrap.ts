@@ -68,8 +68,9 @@ async function seedIfEmpty(
     if (county) {
       const sample = await seedSampleCounty(trx, county.dir)
       onStep('activity')
-      // Xizhou's basemap still gives the hillside and the main road; the other towns have none.
-      const activity = await seedSampleActivity(trx, { asOf: new Date(), geodataDir, towns: sample.towns, ...county.activity })
+      // The county folder has no basemap: activity follows population and dedicated grids in every town alike.
+      // (With Xizhou's hillside and road, PGlite's findActivityGrids returned no grid for the county; PostgreSQL did.)
+      const activity = await seedSampleActivity(trx, { asOf: new Date(), geodataDir: county.dir, towns: sample.towns, ...county.activity })
       return { sample, activity }
     }
     const sample = await seedSampleTownship(trx, geodataDir)
