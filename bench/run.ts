@@ -18,6 +18,7 @@ import { benchBoundaryImport, printBoundaryImportBench } from './boundaries-impo
 import { benchLoad, printLoadBench } from './load.bench.ts'
 import { benchFirstMap, printFirstMapBench } from './first-map.bench.ts'
 import { benchFilter, printFilterBench } from './filter.bench.ts'
+import { runCountyBench } from './county-run.ts'
 
 const GEODATA_DIR = new URL('../geodata/xizhou', import.meta.url).pathname
 const RUNS = Number(process.env.BENCH_RUNS ?? 300)
@@ -118,6 +119,8 @@ if (serverUrl && selected('analytics')) await runServerAnalyticsBench(serverUrl)
 // PostgreSQL only (declarative partitioning of 10M cases; PGlite is one process's embedded database).
 if (selected('partitioning') && onEngine('embedded') && !serverUrl) console.log('\n(partitioning: skipped on the embedded database (PGlite); it runs on PostgreSQL: set BENCH_DATABASE_URL=postgres://…)')
 if (serverUrl && selected('partitioning')) await (await import('./partitioning.bench.ts')).runPartitioningBench(serverUrl, { rebuild: ARGS.rebuild ?? false })
+// The county (8 towns, 1M cases) only when named: `--only county`.
+if (serverUrl && ONLY?.includes('county')) await runCountyBench(serverUrl)
 // Imported only when chosen: it needs Chromium and the test helpers.
 if (selected('client')) await (await import('./client-decode.bench.ts')).runClientDecodeBench(serverUrl)
 if (selected('first-map') && onEngine('embedded')) printFirstMapBench(await benchFirstMap())

@@ -7,7 +7,7 @@ import { DEFAULT_ACTIVITY_CASES, DEFAULT_ACTIVITY_SEED, FULL_LEDGER_LIMIT, seedS
 
 const usage = `Usage: npm run sample:activity -- [--cases N] [--seed S] [--as-of DATE] [--key-persons N] [--leads N]
 Adds a year of synthetic activity (hazards, disputes, leads, key persons and visits) before --as-of
-(default now) to the sample township in DATABASE_URL, or else the embedded database in DATA_DIR
+(default now) to the sample township (or the sample county, SAMPLE_COUNTY=on) in DATABASE_URL, or else the embedded database in DATA_DIR
 (stop the server first). Defaults: --cases ${DEFAULT_ACTIVITY_CASES}, --seed ${DEFAULT_ACTIVITY_SEED}; 300 key persons
 and 100 leads on a database without sample activity yet, none otherwise.
 Above ${FULL_LEDGER_LIMIT} cases (benchmark volumes, e.g. --cases 100000 or 1000000) each case keeps
@@ -43,6 +43,8 @@ try {
   if (Number.isNaN(asOf.getTime())) throw new Error(`--as-of is not a date: "${values['as-of']}"`)
   await migrate(engine)
   const again = (await getMeta(engine.db, 'sample-activity')) !== undefined
+  // The county sample (SAMPLE_COUNTY=on) names its towns; their sample users act in their own towns.
+  const sample = await getMeta<{ county?: boolean; towns?: Array<{ code: string; slug: string; name: string }> }>(engine.db, 'sample')
   const cases = count('cases', values.cases) ?? DEFAULT_ACTIVITY_CASES
   const started = performance.now()
   const report = await engine.db.transaction().execute((trx) =>
@@ -52,7 +54,9 @@ try {
       cases,
       keyPersons: count('key-persons', values['key-persons']) ?? (again ? 0 : undefined),
       leads: count('leads', values.leads) ?? (again ? 0 : undefined),
-      geodataDir: config.geodataDir,
+      // The county's activity has no basemap features (see server/bootstrap.ts).
+      geodataDir: sample?.county ? config.countyDir : config.geodataDir,
+      towns: sample?.county ? sample.towns : undefined,
       onProgress: (written, total) => {
         if (total > FULL_LEDGER_LIMIT) console.log(`  ${written} / ${total} cases (${((performance.now() - started) / 1000).toFixed(0)} s)`)
       },

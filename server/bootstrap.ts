@@ -5,6 +5,7 @@ import { withStartupLock } from './core/db/startup-lock.ts'
 import { ensureAdmin, type AdminSeedResult } from './seed/admin.ts'
 import { seedSampleTownship, type SampleSeedReport } from './seed/sample-township.ts'
 import { seedSampleActivity, type SampleActivityReport } from './seed/sample-activity.ts'
+import { COUNTY_ACTIVITY, seedSampleCounty } from './seed/sample-county.ts'
 
 /** What {@link prepareDatabase} did. */
 export interface PrepareReport {
@@ -32,13 +33,24 @@ export type OnPrepareStep = (step: PrepareStep) => void
  */
 export async function prepareDatabase(
   engine: DbEngine,
-  options: { geodataDir: string; loadSample: boolean; adminPassword?: string },
+  options: {
+    geodataDir: string
+    loadSample: boolean
+    adminPassword?: string
+    sampleCounty?: boolean
+    countyDir?: string
+    /** A smaller (or larger) year for the county, for tests and benchmarks; default {@link COUNTY_ACTIVITY}. */
+    countyActivity?: Partial<typeof COUNTY_ACTIVITY>
+  },
   onStep: OnPrepareStep = () => {},
 ): Promise<PrepareReport> {
   return withStartupLock(engine, async () => {
     onStep('migrations')
     const { applied } = await migrate(engine)
-    const loaded = options.loadSample ? await seedIfEmpty(engine, options.geodataDir, onStep) : undefined
+    const countyDir = options.sampleCounty ? options.countyDir : undefined
+    if (options.sampleCounty && !countyDir) throw new Error('SAMPLE_COUNTY=on needs the folder of the sample county')
+    const county = countyDir ? { dir: countyDir, activity: { ...COUNTY_ACTIVITY, ...options.countyActivity } } : undefined
+    const loaded = options.loadSample ? await seedIfEmpty(engine, options.geodataDir, onStep, county) : undefined
     onStep('admin')
     const admin = await ensureAdmin(engine.db, options.adminPassword)
     return { migrationsApplied: applied, sample: loaded?.sample, activity: loaded?.activity, admin }
@@ -49,6 +61,7 @@ async function seedIfEmpty(
   engine: DbEngine,
   geodataDir: string,
   onStep: OnPrepareStep,
+  county?: { dir: string; activity: Partial<typeof COUNTY_ACTIVITY> },
 ): Promise<{ sample: SampleSeedReport; activity: SampleActivityReport } | undefined> {
   const row = await engine.db
     .selectFrom('areas')
@@ -57,6 +70,14 @@ async function seedIfEmpty(
   if (Number(row.n) > 0) return undefined
   return engine.db.transaction().execute(async (trx) => {
     onStep('sample')
+    if (county) {
+      const sample = await seedSampleCounty(trx, county.dir)
+      onStep('activity')
+      // The county folder has no basemap: activity follows population and dedicated grids in every town alike.
+      // (With Xizhou's hillside and road, PGlite's findActivityGrids returned no grid for the county; PostgreSQL did.)
+      const activity = await seedSampleActivity(trx, { asOf: new Date(), geodataDir: county.dir, towns: sample.towns, ...county.activity })
+      return { sample, activity }
+    }
     const sample = await seedSampleTownship(trx, geodataDir)
     onStep('activity')
     const activity = await seedSampleActivity(trx, { asOf: new Date(), geodataDir })

@@ -22,6 +22,10 @@ export interface AppConfig {
   clientDir: string
   /** Folder of the sample township's GeoJSON. */
   geodataDir: string
+  /** Whether the sample is the synthetic county of 8 towns (`SAMPLE_COUNTY=on`) instead of Xizhou alone. */
+  sampleCounty: boolean
+  /** Folder of the sample county (`geodata/county`, with `county.json`). */
+  countyDir: string
   logLevel: string
   /** Whether session cookies carry the `Secure` flag. */
   secureCookies: boolean
@@ -88,6 +92,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     loadSample: !['0', 'false', 'no', 'off'].includes((env.SAMPLE_DATA ?? 'on').toLowerCase()),
     clientDir: resolve(ROOT, 'dist/client'),
     geodataDir: resolve(ROOT, 'geodata/xizhou'),
+    sampleCounty: onOff(env, 'SAMPLE_COUNTY', false),
+    countyDir: resolve(ROOT, 'geodata/county'),
     logLevel: env.LOG_LEVEL ?? 'warn',
     secureCookies: env.SECURE_COOKIES === '1' || env.SECURE_COOKIES === 'true',
     sessionIdleMinutes: positiveNumber(env, 'SESSION_IDLE_MINUTES', 30, 24 * 60),
@@ -97,6 +103,15 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     limits: { requestTimeoutMs: seconds(env, 'REQUEST_TIMEOUT_S'), headersTimeoutMs: seconds(env, 'HEADERS_TIMEOUT_S') },
   }
+}
+
+/** An on/off setting (`on`/`off`, `1`/`0`, `true`/`false`, `yes`/`no`); refuses anything else at start-up. */
+function onOff(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const text = (env[name] ?? '').trim().toLowerCase()
+  if (text === '') return fallback
+  if (['on', '1', 'true', 'yes'].includes(text)) return true
+  if (['off', '0', 'false', 'no'].includes(text)) return false
+  throw new Error(`${name} must be "on" or "off", got "${env[name]}"`)
 }
 
 /** A positive number from `env[name]`, or `fallback` when unset; refuses nonsense at start-up. */

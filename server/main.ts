@@ -6,15 +6,16 @@ import { missingAdministratorRoles } from './core/auth/users.repository.ts'
 /** Seconds since this process started (module loading included), for the progress lines. */
 const elapsed = () => `${(performance.now() / 1000).toFixed(1)} s`
 
+const config = readConfig()
+
 /** The line printed before each step of preparing the database. */
 const STEP_LINES: Record<PrepareStep, string> = {
   migrations: 'checking migrations …',
-  sample: 'empty database: loading the sample township …',
+  sample: config.sampleCounty ? 'empty database: loading the sample county (SAMPLE_COUNTY=on) …' : 'empty database: loading the sample township …',
   activity: 'generating a year of sample activity …',
   admin: 'checking the administrator …',
 }
 
-const config = readConfig()
 const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite + PostGIS in ${config.dataDir}`
 console.log(`GridAtlas [${elapsed()}]: opening ${where} …`)
 
@@ -40,13 +41,13 @@ const app = await buildApp({
 const report = await prepared
 if (report.migrationsApplied.length > 0) console.log(`GridAtlas: applied migrations ${report.migrationsApplied.join(', ')}`)
 if (report.sample) {
-  console.log(`GridAtlas: loaded sample township ${report.sample.townName} (${report.sample.areas} areas, ${report.sample.staff} staff)`)
+  console.log(`GridAtlas: loaded sample ${config.sampleCounty ? 'county' : 'township'} ${report.sample.townName} (${report.sample.areas} areas, ${report.sample.staff} staff)`)
 }
 if (report.activity) {
   const a = report.activity
   console.log(
     `GridAtlas: loaded a year of sample activity (${a.hazards + a.disputes + a.convertedLeads} cases, ${a.leads} leads, ` +
-      `${a.keyPersons} key persons, ${a.visits} visits; synthetic, by the sample users "sample-*" who cannot sign in)`,
+      `${a.keyPersons} key persons, ${a.visits} visits; synthetic, by the sample users ${config.sampleCounty ? '"<town>-*"' : '"sample-*"'} who cannot sign in)`,
   )
 }
 

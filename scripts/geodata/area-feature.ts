@@ -13,7 +13,7 @@ export function areaFeature(area: AreaRecord): Feature<MultiPolygon> {
       code: area.code,
       level: area.level,
       countyCode: COUNTY_CODE,
-      townshipSeq: TOWNSHIP_SEQ,
+      townshipSeq: area.townshipSeq ?? TOWNSHIP_SEQ,
       villageSeq: area.villageSeq,
       gridSeq: area.gridSeq,
       fineSeq: area.fineSeq,

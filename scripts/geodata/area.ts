@@ -20,6 +20,8 @@ export interface AreaRecord {
   households: number
   population: number
   coords: MultiPolygonCoords
+  /** Township segment of the code; absent means the sample town's (101). */
+  townshipSeq?: number
   /** Planar centroid of `coords`. */
   centroid: Position
 }

@@ -15,12 +15,12 @@ export function gridRecord(
 ): AreaRecord {
   const suffix = fineSeq === null ? '' : `-${fineSeq}`
   return {
-    code: areaCode(village.villageSeq, gridSeq, fineSeq),
+    code: areaCode(village.villageSeq, gridSeq, fineSeq, village.townshipSeq),
     level: fineSeq === null ? 'base_grid' : 'fine_grid',
     villageSeq: village.villageSeq,
     gridSeq,
     fineSeq,
-    parentCode: fineSeq === null ? village.code : areaCode(village.villageSeq, gridSeq),
+    parentCode: fineSeq === null ? village.code : areaCode(village.villageSeq, gridSeq, null, village.townshipSeq),
     name: `${village.name}第${gridSeq}网格${suffix}`,
     nameEn: `${village.nameEn} Grid ${gridSeq}${suffix}`,
     kind: 'standard',
@@ -28,5 +28,6 @@ export function gridRecord(
     population: 0,
     coords,
     centroid: planarCentroid(coords),
+    ...(village.townshipSeq === undefined ? {} : { townshipSeq: village.townshipSeq }),
   }
 }

@@ -16,6 +16,13 @@ export interface StaffEntry {
   duties: StaffDuty[]
 }
 
+/** How staff keys and (fake) phone numbers start: 's' and '1380000' for the sample town. */
+export interface StaffNumbering {
+  keyPrefix: string
+  /** Seven digits; the staff serial (4 digits) completes the 11-digit number. */
+  phonePrefix: string
+}
+
 /**
  * Staff of the town, village by village: the village head (leader of the
  * village); per base grid a grid leader (网格长) and one or two grid workers
@@ -23,12 +30,19 @@ export interface StaffEntry {
  * a worker sometimes serving two neighbouring fine grids of the same base
  * grid. Keys run s0001…, phone numbers 1380000xxxx (obviously fake).
  */
-export function buildStaff(rng: Rng, villages: AreaRecord[], baseGrids: AreaRecord[], fineGrids: AreaRecord[]): StaffEntry[] {
+export function buildStaff(
+  rng: Rng,
+  villages: AreaRecord[],
+  baseGrids: AreaRecord[],
+  fineGrids: AreaRecord[],
+  numbering: StaffNumbering = { keyPrefix: 's', phonePrefix: '1380000' },
+): StaffEntry[] {
   const used = new Set<string>()
   const staff: StaffEntry[] = []
   const add = (duties: StaffDuty[]) => {
     const n = staff.length + 1
-    staff.push({ key: `s${String(n).padStart(4, '0')}`, name: personName(rng, used), phone: `1380000${String(n).padStart(4, '0')}`, duties })
+    const serial = String(n).padStart(4, '0')
+    staff.push({ key: `${numbering.keyPrefix}${serial}`, name: personName(rng, used), phone: `${numbering.phonePrefix}${serial}`, duties })
   }
   for (const village of villages) {
     add([{ areaCode: village.code, duty: 'leader' }])

@@ -11,7 +11,8 @@ export type { LedgerDepth } from './activity/case-batch.ts'
 import { draftCase } from './activity/case-draft.ts'
 import { seedSampleKeyPersons } from './activity/sample-key-persons.ts'
 import { seedSampleLeads } from './activity/sample-leads.ts'
-import { ensureSampleUsers, type SampleActors } from './activity/sample-users.ts'
+import { ensureSampleUsers, type SampleActors, type SampleTown } from './activity/sample-users.ts'
+import { findVillageTowns } from './activity/village-towns.repository.ts'
 import { readTerrainFeatures } from './activity/terrain-features.ts'
 
 /** Seed of the sample activity when none is given. */
@@ -42,6 +43,12 @@ export interface SampleActivityOptions {
   geodataDir?: string
   /** Called after each batch of cases. */
   onProgress?: (written: number, total: number) => void
+  /**
+   * County sample: the towns by code, each with the username prefix of its
+   * sample users (`<slug>-dispatcher`, `<slug>-gridworker-01`…). Without it
+   * the one-town sample users (`sample-…`) act everywhere.
+   */
+  towns?: ReadonlyArray<{ code: string; slug: string; name: string }>
 }
 
 /** What {@link seedSampleActivity} wrote. */
@@ -64,6 +71,15 @@ async function readCaseSettings(db: Db): Promise<CaseSettings> {
   const routing = new Map((await listRoutingRules(db)).map((rule) => [`${rule.kind}:${rule.category}`, rule.station_key]))
   const deadlineHours = new Map((await listDeadlineSettings(db)).map((row) => [`${row.kind}:${row.grade}`, row.hours]))
   return { routing, deadlineHours }
+}
+
+async function sampleTowns(db: Db, at: Date, towns: NonNullable<SampleActivityOptions['towns']>): Promise<SampleTown[]> {
+  const villages = await findVillageTowns(db, at)
+  return towns.map((town) => ({
+    slug: town.slug,
+    name: town.name,
+    villageIds: villages.filter((village) => village.townCode === town.code).map((village) => village.villageId),
+  }))
 }
 
 async function firstBoundaryVersion(db: Db): Promise<Date> {
@@ -116,7 +132,7 @@ export async function seedSampleActivity(db: Db, options: SampleActivityOptions)
   const window = activityWindow(options.asOf, await firstBoundaryVersion(db))
   const grids = await findActivityGrids(db, options.asOf, readTerrainFeatures(options.geodataDir ?? DEFAULT_GEODATA_DIR))
   const model = buildActivityModel(seed, window, grids, await readCaseSettings(db))
-  const actors = await ensureSampleUsers(db, [...model.villages.values()])
+  const actors = await ensureSampleUsers(db, [...model.villages.values()], options.towns && (await sampleTowns(db, options.asOf, options.towns)))
   const cases = await seedCases(db, model, actors, total, depth, options.onProgress)
   const leads = await seedSampleLeads(db, model, actors, options.leads ?? 100, depth)
   const persons = await seedSampleKeyPersons(db, model, actors, options.keyPersons ?? 300)

@@ -103,7 +103,7 @@ export async function writeCaseBatch(db: Db, model: ActivityModel, actors: Sampl
     if (hours === undefined) throw new Error(`sample activity: no deadline setting for ${draft.kind} ${grade}`)
     const caseParties = partiesOf(draft, ids[index], villageId)
     const crossVillage = new Set(caseParties.map((party) => party.home_village_id)).size > 1
-    const registrant = draft.source === 'grid_worker' ? resolveActor(actors, { kind: 'grid_worker' }, villageId) : actors.dispatcher
+    const registrant = draft.source === 'grid_worker' ? resolveActor(actors, { kind: 'grid_worker' }, villageId) : resolveActor(actors, { kind: 'dispatcher' }, villageId)
     const registered = registrationRow(draft, ids[index], location, registrant.id, new Date(draft.reportedAt.getTime() + hours * HOUR_MS), crossVillage)
     const { row, entries } = playSteps(registered, historyOf(model, draft, villageId, hours))
     const register: LedgerEntry = {

@@ -22,6 +22,15 @@ export interface SampleActors {
   stations: Map<string, SampleActor>
   /** By village area id; each is responsible for the village's base grids. */
   gridWorkers: Map<number, SampleActor>
+  /** County sample: the dispatcher and station users of each village's town, by village area id. */
+  towns?: Map<number, { dispatcher: SampleActor; stations: Map<string, SampleActor> }>
+}
+
+/** A town of the county sample: its username prefix and its villages. */
+export interface SampleTown {
+  slug: string
+  name: string
+  villageIds: number[]
 }
 
 async function ensureUser(
@@ -49,7 +58,9 @@ async function ensureUser(
 export async function ensureSampleUsers(
   db: Db,
   villages: ReadonlyArray<{ id: number; name: string; baseGridIds: number[] }>,
+  towns?: ReadonlyArray<SampleTown>,
 ): Promise<SampleActors> {
+  if (towns) return ensureTownUsers(db, villages, towns)
   const dispatcher = await ensureUser(db, { username: 'sample-dispatcher', displayName: '示例调度员（综治服务中心）', role: 'dispatcher' })
   const stationRows = await db.selectFrom('stations').select(['key', 'name_zh']).where('kind', '=', 'station').orderBy('sort_order').execute()
   const stations = new Map<string, SampleActor>()
@@ -73,4 +84,53 @@ export async function ensureSampleUsers(
     )
   }
   return { dispatcher, stations, gridWorkers }
+}
+
+/**
+ * County sample: per town `<slug>-dispatcher`, `<slug>-station-<key>` and
+ * `<slug>-gridworker-NN` for each of its villages (in id order), all unable to
+ * sign in like the one-town sample users. The first town's dispatcher also
+ * receives the department leads.
+ */
+async function ensureTownUsers(
+  db: Db,
+  villages: ReadonlyArray<{ id: number; name: string; baseGridIds: number[] }>,
+  towns: ReadonlyArray<SampleTown>,
+): Promise<SampleActors> {
+  if (towns.length === 0) throw new Error('sample activity: no towns given')
+  const stationRows = await db.selectFrom('stations').select(['key', 'name_zh']).where('kind', '=', 'station').orderBy('sort_order').execute()
+  const byId = new Map(villages.map((village) => [village.id, village]))
+  const perVillage: NonNullable<SampleActors['towns']> = new Map()
+  const gridWorkers = new Map<number, SampleActor>()
+  let first: { dispatcher: SampleActor; stations: Map<string, SampleActor> } | undefined
+  for (const town of towns) {
+    const dispatcher = await ensureUser(db, { username: `${town.slug}-dispatcher`, displayName: `示例调度员（${town.name}综治中心）`, role: 'dispatcher' })
+    const stations = new Map<string, SampleActor>()
+    for (const station of stationRows) {
+      stations.set(
+        station.key,
+        await ensureUser(db, {
+          username: `${town.slug}-station-${station.key}`,
+          displayName: `示例站点人员（${town.name}${station.name_zh}）`,
+          role: 'station',
+          stationKey: station.key,
+        }),
+      )
+    }
+    first ??= { dispatcher, stations }
+    const own = town.villageIds.map((id) => byId.get(id)).filter((v) => v !== undefined).sort((a, b) => a.id - b.id)
+    for (const [index, village] of own.entries()) {
+      perVillage.set(village.id, { dispatcher, stations })
+      gridWorkers.set(
+        village.id,
+        await ensureUser(db, {
+          username: `${town.slug}-gridworker-${String(index + 1).padStart(2, '0')}`,
+          displayName: `示例网格员（${town.name}${village.name}）`,
+          role: 'grid_worker',
+          gridIds: village.baseGridIds,
+        }),
+      )
+    }
+  }
+  return { dispatcher: first!.dispatcher, stations: first!.stations, gridWorkers, towns: perVillage }
 }
