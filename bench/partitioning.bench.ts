@@ -116,7 +116,7 @@ async function measure(clients: Record<Layout, pg.Client>, statement: BenchState
  * against `DETACH PARTITION` of its partition, each in a transaction rolled
  * back (the fill stays whole).
  */
-async function measureRetention(client: pg.Client, fill: FillInfo): Promise<RetentionFigures> {
+async function measureRetention(client: pg.Client): Promise<RetentionFigures> {
   const { rows } = await client.query<{ name: string; bound: string }>(`
     SELECT c.relname AS name, pg_get_expr(c.relpartbound, c.oid) AS bound FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
     WHERE i.inhparent = '${LAYOUTS.monthly}.cases'::regclass ORDER BY c.relname`)
@@ -134,7 +134,6 @@ async function measureRetention(client: pg.Client, fill: FillInfo): Promise<Rete
       await client.query('ROLLBACK')
     }
   }
-  void fill
   return {
     rows: Number(counted.rows[0].n),
     deleteMs: await inTransaction(`DELETE FROM ${LAYOUTS.plain}.cases WHERE reported_at >= $1 AND reported_at < $2`, [from, to]),
@@ -216,7 +215,7 @@ export async function runPartitioningBench(url: string, options: { rebuild: bool
       }
       figures.push(measured)
     }
-    return printPartitioningBench(fill, reused, figures, await measureRetention(admin, fill))
+    return printPartitioningBench(fill, reused, figures, await measureRetention(admin))
   } finally {
     await clients.plain.end()
     await clients.monthly.end()
