@@ -1,5 +1,6 @@
 import type { AppConfig } from './config.ts'
 import { openEngine, type DbEngine } from './core/db/engine.ts'
+import { runWithDbScope, SYSTEM_SCOPE } from './core/db/db-scope.ts'
 import { migrate } from './core/db/migrate.ts'
 import { ensureAdmin, type AdminSeedResult } from './seed/admin.ts'
 import { seedSampleTownship, type SampleSeedReport } from './seed/sample-township.ts'
@@ -31,6 +32,15 @@ export async function prepareDatabase(
   engine: DbEngine,
   options: { geodataDir: string; loadSample: boolean; adminPassword?: string },
   onStep: OnPrepareStep = () => {},
+): Promise<PrepareReport> {
+  // Migrations, the sample and the first administrator are system work over every town.
+  return runWithDbScope(SYSTEM_SCOPE, () => prepareUnscoped(engine, options, onStep))
+}
+
+async function prepareUnscoped(
+  engine: DbEngine,
+  options: { geodataDir: string; loadSample: boolean; adminPassword?: string },
+  onStep: OnPrepareStep,
 ): Promise<PrepareReport> {
   onStep('migrations')
   const { applied } = await migrate(engine)
