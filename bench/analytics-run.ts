@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { buildApp } from '../server/app.ts'
 import { prepareDatabase } from '../server/bootstrap.ts'
+import { SYSTEM_SCOPE } from '../server/core/db/db-scope.ts'
 import { openEngine, type DbEngine } from '../server/core/db/engine.ts'
 import { benchAnalytics } from './analytics.bench.ts'
 import { ANALYTICS_TARGETS, printAnalyticsBench } from './analytics-report.ts'
@@ -48,7 +49,7 @@ export async function runServerAnalyticsBench(url: string): Promise<boolean> {
   const name = process.env.BENCH_ANALYTICS_DATABASE ?? process.env.BENCH_PG_ANALYTICS_DB ?? benchDatabaseName(PG_ANALYTICS_CASES)
   const kept = await keptDatabase(url, name)
   console.log(`\n[PostgreSQL + PostGIS] analytics in database ${name} (${kept.created ? 'created now' : 'kept from an earlier run'}; DROP DATABASE ${name} to reclaim it)`)
-  const engine = await openEngine({ databaseUrl: kept.url })
+  const engine = await openEngine({ databaseUrl: kept.url, defaultScope: SYSTEM_SCOPE })
   try {
     return await runAnalyticsBench('PostgreSQL + PostGIS', engine, PG_ANALYTICS_CASES, ANALYTICS_TARGETS)
   } finally {

@@ -4,6 +4,7 @@ import { PbfReader } from 'pbf'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../server/app.ts'
 import { prepareDatabase } from '../server/bootstrap.ts'
+import { SYSTEM_SCOPE } from '../server/core/db/db-scope.ts'
 import { openEngine, type DbEngine } from '../server/core/db/engine.ts'
 import { createUser } from '../server/features/users/users.service.ts'
 import { issueApiToken } from '../server/features/users/tokens.service.ts'
@@ -193,7 +194,7 @@ function printFigures(label: string, figures: TransferFigure[]): void {
  */
 export async function runClientDecodeBench(serverUrl?: string): Promise<void> {
   const label = serverUrl ? 'PostgreSQL + PostGIS' : 'embedded PGlite'
-  const engine = serverUrl ? await openEngine({ databaseUrl: (await keptDatabase(serverUrl, benchDatabaseName(CLIENT_BENCH_CASES))).url }) : await openEngine({})
+  const engine = serverUrl ? await openEngine({ databaseUrl: (await keptDatabase(serverUrl, benchDatabaseName(CLIENT_BENCH_CASES))).url, defaultScope: SYSTEM_SCOPE }) : await openEngine({ defaultScope: SYSTEM_SCOPE })
   try {
     await prepareDatabase(engine, { geodataDir: GEODATA_DIR, loadSample: true, adminPassword: PASSWORD })
     const loaded = await ensureCases(engine, CLIENT_BENCH_CASES)

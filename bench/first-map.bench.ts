@@ -6,6 +6,7 @@ import { brotliCompressSync } from 'node:zlib'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { buildApp } from '../server/app.ts'
 import { prepareDatabase } from '../server/bootstrap.ts'
+import { SYSTEM_SCOPE } from '../server/core/db/db-scope.ts'
 import { openEngine } from '../server/core/db/engine.ts'
 import { createUser } from '../server/features/users/users.service.ts'
 import { listenOnce } from './listen-once.ts'
@@ -182,7 +183,7 @@ async function staticFileMs(page: Page, runs: number): Promise<number> {
 export async function benchFirstMap(): Promise<FirstMapBench | string> {
   if (!existsSync(CHROMIUM_PATH)) return `Chromium not found at ${CHROMIUM_PATH} (CHROMIUM_PATH)`
   if (!existsSync(join(CLIENT_DIR, 'index.html'))) return `no built client in ${CLIENT_DIR}: run \`npx vite build\` first`
-  const engine = await openEngine({})
+  const engine = await openEngine({ defaultScope: SYSTEM_SCOPE })
   try {
     await prepareDatabase(engine, { geodataDir: GEODATA_DIR, loadSample: true, adminPassword: PASSWORD })
     const username = `bench-map-${Date.now()}`

@@ -80,7 +80,7 @@ export function insertWithTown(insertSql: string): string {
 }
 
 /** A reader who sees every case (a leader): `visibleCases` adds no condition. */
-const LEADER: UserRecord = { id: 1, username: 'bench-leader', displayName: null, role: 'leader', stationKey: null, disabled: false, gridIds: [] }
+const LEADER: UserRecord = { id: 1, username: 'bench-leader', displayName: null, role: 'leader', stationKey: null, disabled: false, gridIds: [], townId: 1 }
 
 /**
  * The statements the app runs most, compiled by the app's own repositories

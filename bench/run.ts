@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { parseArgs } from 'node:util'
 import pg from 'pg'
 import { buildApp } from '../server/app.ts'
+import { SYSTEM_SCOPE } from '../server/core/db/db-scope.ts'
 import { openEngine, type DbEngine } from '../server/core/db/engine.ts'
 import { prepareDatabase } from '../server/bootstrap.ts'
 import { createUser } from '../server/features/users/users.service.ts'
@@ -94,7 +95,7 @@ if (selected('startup')) {
   printStartupBench(await benchStartup())
 }
 
-const embedded = onEngine('embedded') ? await openEngine({}) : undefined
+const embedded = onEngine('embedded') ? await openEngine({ defaultScope: SYSTEM_SCOPE }) : undefined
 if (embedded) {
   try {
     if (selected('items') || selected('filter') || selected('crs') || selected('cases') || selected('boundaries') || selected('boundary-import') || selected('load')) await benchEngine('embedded PGlite', embedded, { estimateAll: true })
@@ -107,7 +108,7 @@ if (embedded) {
 const serverUrl = onEngine('server') ? (process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL) : undefined
 if (serverUrl && (selected('items') || selected('filter') || selected('crs') || selected('cases') || selected('boundaries') || selected('boundary-import') || selected('load'))) {
   await withServerDatabase(serverUrl, async (databaseUrl) => {
-    const engine = await openEngine({ databaseUrl })
+    const engine = await openEngine({ databaseUrl, defaultScope: SYSTEM_SCOPE })
     try {
       await benchEngine('PostgreSQL + PostGIS', engine, { estimateAll: false })
     } finally {

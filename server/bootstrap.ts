@@ -1,5 +1,6 @@
 import type { AppConfig } from './config.ts'
 import { openEngine, type DbEngine } from './core/db/engine.ts'
+import { runWithDbScope, SYSTEM_SCOPE } from './core/db/db-scope.ts'
 import { migrate } from './core/db/migrate.ts'
 import { withStartupLock } from './core/db/startup-lock.ts'
 import { ensureAdmin, type AdminSeedResult } from './seed/admin.ts'
@@ -25,6 +26,17 @@ export type PrepareStep = 'migrations' | 'sample' | 'activity' | 'admin'
 /** Called before each step; `npm start` prints a line. */
 export type OnPrepareStep = (step: PrepareStep) => void
 
+/** What {@link prepareDatabase} is asked to do. */
+export interface PrepareOptions {
+  geodataDir: string
+  loadSample: boolean
+  adminPassword?: string
+  sampleCounty?: boolean
+  countyDir?: string
+  /** A smaller (or larger) year for the county, for tests and benchmarks; default {@link COUNTY_ACTIVITY}. */
+  countyActivity?: Partial<typeof COUNTY_ACTIVITY>
+}
+
 /**
  * Migrates, loads the sample township with a year of sample activity up to
  * now into an empty database (if wanted) and ensures `admin`. Server
@@ -33,28 +45,27 @@ export type OnPrepareStep = (step: PrepareStep) => void
  */
 export async function prepareDatabase(
   engine: DbEngine,
-  options: {
-    geodataDir: string
-    loadSample: boolean
-    adminPassword?: string
-    sampleCounty?: boolean
-    countyDir?: string
-    /** A smaller (or larger) year for the county, for tests and benchmarks; default {@link COUNTY_ACTIVITY}. */
-    countyActivity?: Partial<typeof COUNTY_ACTIVITY>
-  },
+  options: PrepareOptions,
   onStep: OnPrepareStep = () => {},
 ): Promise<PrepareReport> {
-  return withStartupLock(engine, async () => {
-    onStep('migrations')
-    const { applied } = await migrate(engine)
-    const countyDir = options.sampleCounty ? options.countyDir : undefined
-    if (options.sampleCounty && !countyDir) throw new Error('SAMPLE_COUNTY=on needs the folder of the sample county')
-    const county = countyDir ? { dir: countyDir, activity: { ...COUNTY_ACTIVITY, ...options.countyActivity } } : undefined
-    const loaded = options.loadSample ? await seedIfEmpty(engine, options.geodataDir, onStep, county) : undefined
-    onStep('admin')
-    const admin = await ensureAdmin(engine.db, options.adminPassword)
-    return { migrationsApplied: applied, sample: loaded?.sample, activity: loaded?.activity, admin }
-  })
+  // Migrations, the sample and the first administrator are system work over every town.
+  return withStartupLock(engine, () => runWithDbScope(SYSTEM_SCOPE, () => prepareUnscoped(engine, options, onStep)))
+}
+
+async function prepareUnscoped(
+  engine: DbEngine,
+  options: PrepareOptions,
+  onStep: OnPrepareStep,
+): Promise<PrepareReport> {
+  onStep('migrations')
+  const { applied } = await migrate(engine)
+  const countyDir = options.sampleCounty ? options.countyDir : undefined
+  if (options.sampleCounty && !countyDir) throw new Error('SAMPLE_COUNTY=on needs the folder of the sample county')
+  const county = countyDir ? { dir: countyDir, activity: { ...COUNTY_ACTIVITY, ...options.countyActivity } } : undefined
+  const loaded = options.loadSample ? await seedIfEmpty(engine, options.geodataDir, onStep, county) : undefined
+  onStep('admin')
+  const admin = await ensureAdmin(engine.db, options.adminPassword)
+  return { migrationsApplied: applied, sample: loaded?.sample, activity: loaded?.activity, admin }
 }
 
 async function seedIfEmpty(

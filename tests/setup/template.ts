@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path'
 import pg from 'pg'
 import { openEngine } from '../../server/core/db/engine.ts'
+import { SYSTEM_SCOPE } from '../../server/core/db/db-scope.ts'
 import { migrate, MIGRATIONS_DIR } from '../../server/core/db/migrate.ts'
 import { seedSampleTownship } from '../../server/seed/sample-township.ts'
 
@@ -33,7 +34,7 @@ export async function buildPgliteTemplate(): Promise<string> {
   const file = join(CACHE_DIR, `pglite-template-${templateKey()}.tar`)
   if (existsSync(file)) return file
   mkdirSync(CACHE_DIR, { recursive: true })
-  const engine = await openEngine({})
+  const engine = await openEngine({ defaultScope: SYSTEM_SCOPE })
   try {
     await migrate(engine)
     await engine.db.transaction().execute((trx) => seedSampleTownship(trx, GEODATA_DIR))
@@ -70,7 +71,7 @@ export async function adminQuery(url: string, statement: string): Promise<void> 
 export async function buildPostgresTemplate(url: string): Promise<string> {
   const name = `gridatlas_tpl_${process.pid}_${Date.now()}`
   await adminQuery(url, `CREATE DATABASE ${name}`)
-  const engine = await openEngine({ databaseUrl: withDatabase(url, name), poolSize: 2 })
+  const engine = await openEngine({ databaseUrl: withDatabase(url, name), poolSize: 2, defaultScope: SYSTEM_SCOPE })
   try {
     await migrate(engine)
     await engine.db.transaction().execute((trx) => seedSampleTownship(trx, GEODATA_DIR))

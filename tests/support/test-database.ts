@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { inject } from 'vitest'
 import { openEngine, type DbEngine } from '../../server/core/db/engine.ts'
+import { SYSTEM_SCOPE } from '../../server/core/db/db-scope.ts'
 import { adminQuery, withDatabase } from '../setup/template.ts'
 
 /** A database for one test file, copied from the run's template, and how to drop it. */
@@ -23,7 +24,8 @@ export async function openTestDatabase(): Promise<TestDatabase> {
     // A copy of the unpacked template folder (tests/setup/pglite-template-dir.ts says why) in this run's scratch folder.
     const dataDir = mkdtempSync(join(inject('pgliteScratchDir'), 'db-'))
     cpSync(inject('pgliteTemplateDir'), dataDir, { recursive: true })
-    const engine = await openEngine({ dataDir })
+    // Test code reads and writes as the system (every town); the app's requests run in their users' scopes.
+    const engine = await openEngine({ dataDir, defaultScope: SYSTEM_SCOPE })
     return {
       engine,
       async dispose() {
@@ -34,7 +36,7 @@ export async function openTestDatabase(): Promise<TestDatabase> {
   }
   const name = `gridatlas_test_${randomBytes(6).toString('hex')}`
   await adminQuery(url, `CREATE DATABASE ${name} TEMPLATE ${inject('pgTemplate')}`)
-  const engine = await openEngine({ databaseUrl: withDatabase(url, name), poolSize: 5 })
+  const engine = await openEngine({ databaseUrl: withDatabase(url, name), poolSize: 5, defaultScope: SYSTEM_SCOPE })
   return {
     engine,
     url: withDatabase(url, name),

@@ -40,10 +40,12 @@ export function roles(...allowed: Role[]): Access {
 }
 
 /**
- * The roles that work with the township's cases, people and map. The security and audit
- * administrators are not among them: separation of duties keeps them out of the data.
+ * The roles that work with the township's cases, people and map, and the county roles
+ * that read every town's (county leader, county dispatcher; row-level security gives
+ * them every town, town users their own). The security and audit administrators are
+ * not among them: separation of duties keeps them out of the data.
  */
-export const STAFF_ROLES = ['leader', 'dispatcher', 'station', 'grid_worker', 'admin'] as const satisfies readonly Role[]
+export const STAFF_ROLES = ['leader', 'dispatcher', 'station', 'grid_worker', 'admin', 'county_leader', 'county_dispatcher'] as const satisfies readonly Role[]
 
 /** Access for every staff role (see {@link STAFF_ROLES}). */
 export const STAFF: Access = { roles: STAFF_ROLES }

@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks'
 import fp from 'fastify-plugin'
 import type { FastifyRequest } from 'fastify'
 import { HttpError } from '../http/http-error.ts'
@@ -7,6 +8,8 @@ import { declaredAccess, roleMayCall, type Access } from './access.ts'
 import { authenticate } from './authenticate.ts'
 import { CredentialCache, type Credential } from './credential-cache.ts'
 import { DEFAULT_SESSION_POLICY, type SessionPolicy } from './session-policy.ts'
+import { NO_SCOPE, runWithDbScopeHolder, type DbScope, type DbScopeHolder } from '../db/db-scope.ts'
+import { userScope } from './scope.ts'
 
 /** Name of the session cookie. */
 export { SESSION_COOKIE } from './authenticate.ts'
@@ -17,6 +20,8 @@ declare module 'fastify' {
     user: UserRecord | null
     /** Which session or token the request was made with (null on public routes). */
     credential: Credential | null
+    /** The database scope of the request's statements: none until the user is known, then theirs. */
+    dbScope: DbScopeHolder | null
   }
   interface FastifyInstance {
     /** Recently resolved sessions and tokens. */
@@ -47,6 +52,7 @@ export default fp<{ sessionPolicy?: SessionPolicy }>(
   async (app, options) => {
     app.decorateRequest('user', null)
     app.decorateRequest('credential', null)
+    app.decorateRequest('dbScope', null)
     app.decorate('credentials', new CredentialCache())
     app.decorate('sessionPolicy', options.sessionPolicy ?? DEFAULT_SESSION_POLICY)
     app.decorate('routeAccess', [] as RouteAccess[])
@@ -57,6 +63,25 @@ export default fp<{ sessionPolicy?: SessionPolicy }>(
       }
       for (const method of [route.method].flat()) app.routeAccess.push({ method, url: route.url, access })
     })
+    // Every request runs its statements in its own database scope (row-level
+    // security, migration 0019): none (nothing town-owned visible) until the
+    // access hook below knows the user. The context is entered with a callback
+    // hook, so every later hook and the handler run inside it, and re-entered
+    // before validation, as body parsing may run outside it.
+    const scopeResources = new WeakMap<FastifyRequest, AsyncResource>()
+    app.addHook('onRequest', (request, _reply, done) => {
+      const holder: DbScopeHolder = { scope: NO_SCOPE }
+      request.dbScope = holder
+      runWithDbScopeHolder(holder, () => {
+        scopeResources.set(request, new AsyncResource('gridatlas-db-scope'))
+        done()
+      })
+    })
+    app.addHook('preValidation', (request, _reply, done) => {
+      const resource = scopeResources.get(request)
+      if (!resource) return done()
+      resource.runInAsyncScope(done)
+    })
     app.addHook('onRequest', async (request, reply) => {
       // The not-found handler has no route: it answers 404 to everyone.
       if (!request.routeOptions.url) return
@@ -66,6 +91,7 @@ export default fp<{ sessionPolicy?: SessionPolicy }>(
       const resolved = await authenticate(request, reply)
       request.user = resolved.user
       request.credential = resolved.credential
+      if (request.dbScope) request.dbScope.scope = dbScopeOf(resolved.user)
       if (access === 'signed-in') return
       const role = request.user.role
       if (roleMayCall(access, role)) return
@@ -95,6 +121,11 @@ async function auditRefusal(request: FastifyRequest, subjectKind: string): Promi
       detail: { method: request.method, route: request.routeOptions.url },
     },
   )
+}
+
+/** The database scope of a signed-in user's statements: their town, or the county. */
+export function dbScopeOf(user: UserRecord): DbScope {
+  return userScope(user)
 }
 
 /** The signed-in user of a protected route (they always have one). */

@@ -4,6 +4,8 @@ import pg from 'pg'
 import type { Database, Db } from './database.ts'
 import { PGlitePool } from './pglite-pool.ts'
 import { PGliteThread } from './pglite-thread.ts'
+import { NO_SCOPE, type DbScope } from './db-scope.ts'
+import { APP_ROLE_READY_SQL, ScopedPool } from './scoped-pool.ts'
 
 /** Which database engine is behind a handle. */
 export type EngineKind = 'pglite' | 'postgres'
@@ -20,8 +22,17 @@ export interface DbEngine {
   connectionString?: string
   /** Settles once the database is open (at once unless opened with `deferOpen`). */
   ready: Promise<void>
-  /** The `pg` pool, when the engine is PostgreSQL (the read replica falls back to it: core/db/replica.ts). */
-  pool?: pg.Pool
+  /**
+   * The primary's connections with the running code's scope set on them (role,
+   * town), when the engine is PostgreSQL: the read replica falls back to it and
+   * copies its role (core/db/replica.ts).
+   */
+  pool?: ScopedPool<pg.PoolClient>
+  /**
+   * Checks whether the app role is ready (migration 0019) and, when it is, runs
+   * the statements of `db` as that role from now on; `migrate` calls it.
+   */
+  refreshAppRole(): Promise<void>
   close(): Promise<void>
 }
 
@@ -41,7 +52,19 @@ export interface EngineOptions {
    * to build the app meanwhile; a failed open surfaces at the first statement.
    */
   deferOpen?: boolean
+  /**
+   * Database scope of statements run outside any scope (db-scope.ts). Default
+   * `none`: nothing town-owned is visible (fail closed); scripts and tests that
+   * act as the system pass `SYSTEM_SCOPE`.
+   */
+  defaultScope?: DbScope
 }
+
+/**
+ * Prefix of scripts run by `exec` (migrations): as the connecting user (the
+ * owner: DDL, no row-level security) and in the system scope.
+ */
+const OWNER_PREFIX = `RESET ROLE; SELECT set_config('app.scope', 'system', false), set_config('app.town', '', false);`
 
 /** How long opening a connection to PostgreSQL may take before the request fails (503). */
 const CONNECT_TIMEOUT_MS = 5000
@@ -62,11 +85,14 @@ pg.types.setTypeParser(NUMERIC_OID, (value) => Number(value))
 
 /** Opens PostgreSQL when `databaseUrl` is set, otherwise the embedded PGlite + PostGIS. */
 export async function openEngine(options: EngineOptions): Promise<DbEngine> {
-  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10)
-  return openPglite(options)
+  const engine = options.databaseUrl
+    ? await openPostgres(options.databaseUrl, options.poolSize ?? 10, options.defaultScope ?? NO_SCOPE)
+    : await openPglite(options)
+  await engine.refreshAppRole()
+  return engine
 }
 
-async function openPostgres(connectionString: string, max: number): Promise<DbEngine> {
+async function openPostgres(connectionString: string, max: number, defaultScope: DbScope): Promise<DbEngine> {
   // JIT compilation costs ~30 ms per statement and our statements are short
   // (measured on 100k cases: a bbox page went from ~240 ms to ~60 ms without it).
   const pool = new pg.Pool({
@@ -87,18 +113,24 @@ async function openPostgres(connectionString: string, max: number): Promise<DbEn
   pool.on('connect', (client) => client.on('error', (error) => warnConnectionLost(error)))
   const client = await pool.connect()
   client.release()
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  const scoped = new ScopedPool<pg.PoolClient>(pool, { defaultScope })
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: scoped as never }) })
   return {
     kind: 'postgres',
     db,
     connectionString,
     ready: Promise.resolve(),
-    pool,
+    pool: scoped,
+    async refreshAppRole() {
+      const result = await pool.query<{ ready: boolean }>(APP_ROLE_READY_SQL)
+      scoped.appRole = result.rows[0]?.ready === true
+    },
     async exec(script) {
       const connection = await pool.connect()
+      scoped.forget(connection)
       let broken: Error | undefined
       try {
-        await connection.query(`BEGIN;\n${script}\n;COMMIT;`)
+        await connection.query(`${OWNER_PREFIX}\nBEGIN;\n${script}\n;COMMIT;`)
       } catch (error) {
         // On a lost connection ROLLBACK fails too: the server rolled back already; report the first error.
         await connection.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError))
@@ -120,16 +152,28 @@ async function openPglite(options: EngineOptions): Promise<DbEngine> {
   const pglite = PGliteThread.spawn({ dataDir: options.dataDir, loadDataDir })
   if (!options.deferOpen) await pglite.ready
   const pool = new PGlitePool(pglite)
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pool as never }) })
+  // One connection: its state is the instance's.
+  const scoped = new ScopedPool(pool, { defaultScope: options.defaultScope ?? NO_SCOPE, keyOf: () => pool })
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: scoped as never }) })
   return {
     kind: 'pglite',
     db,
     pglite,
     ready: pglite.ready,
-    async exec(script) {
+    async refreshAppRole() {
       const client = await pool.connect()
       try {
-        await pglite.exec(`BEGIN;\n${script}\n;COMMIT;`)
+        const result = await client.query(APP_ROLE_READY_SQL)
+        scoped.appRole = (result.rows[0] as { ready?: boolean } | undefined)?.ready === true
+      } finally {
+        client.release()
+      }
+    },
+    async exec(script) {
+      const client = await pool.connect()
+      scoped.forget(client)
+      try {
+        await pglite.exec(`${OWNER_PREFIX}\nBEGIN;\n${script}\n;COMMIT;`)
       } catch (error) {
         await pglite.exec('ROLLBACK')
         throw error

@@ -64,6 +64,7 @@ async function migrateUnlocked(engine: DbEngine, dir: string): Promise<Migration
     await engine.exec(`${script}\n;INSERT INTO schema_migrations (name, checksum) VALUES ('${name}', '${checksum}');`)
     applied.push(name)
   }
+  await engine.refreshAppRole()
   return { applied, alreadyApplied: files.length - applied.length }
 }
 

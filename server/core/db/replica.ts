@@ -1,6 +1,8 @@
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import type { Database, Db } from './database.ts'
+import { NO_SCOPE } from './db-scope.ts'
+import { ScopedPool } from './scoped-pool.ts'
 
 /** How long a read waits for the replica to replay the user's last write before it goes to the primary. */
 export const REPLICA_CATCH_UP_WAIT_MS = 500
@@ -27,8 +29,8 @@ export function parseLsn(text: string | null | undefined): bigint | undefined {
 export interface ReadReplicaOptions {
   /** Connection string of the streaming replica (`DATABASE_REPLICA_URL`). */
   url: string
-  /** The primary's pool: where a read goes when the replica cannot be reached. */
-  primaryPool: pg.Pool
+  /** The primary's scoped pool: where a read goes when the replica cannot be reached (its role is copied). */
+  primaryPool: ScopedPool<pg.PoolClient>
   /** Maximum connections to the replica. */
   poolSize?: number
   /** Told when the replica cannot be reached (reads then go to the primary). */
@@ -57,6 +59,8 @@ export class ReadReplica {
   /** Kysely on the replica (falling back to the primary while the replica is down). */
   readonly db: Db
   readonly #replicaPool: pg.Pool
+  /** The replica's connections with the caller's scope set, as on the primary (row-level security). */
+  readonly #scopedPool: ScopedPool<pg.PoolClient>
   readonly #options: ReadReplicaOptions
   #downUntilMs = 0
   #down = false
@@ -74,6 +78,7 @@ export class ReadReplica {
     // Idle replica connections lost (replica restart) must not end the process.
     this.#replicaPool.on('error', (error) => this.#markDown(error))
     this.#replicaPool.on('connect', (client) => client.on('error', (error) => this.#markDown(error)))
+    this.#scopedPool = new ScopedPool(this.#replicaPool, { defaultScope: NO_SCOPE })
     const pool = { connect: () => this.#connect(), end: () => this.#replicaPool.end() }
     this.db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pool as never }) })
   }
@@ -132,8 +137,10 @@ export class ReadReplica {
 
   async #connect(): Promise<pg.PoolClient> {
     if (this.down) return this.#options.primaryPool.connect()
+    // The replica has the primary's migrations, so the app role too.
+    this.#scopedPool.appRole = this.#options.primaryPool.appRole
     try {
-      const client = await this.#replicaPool.connect()
+      const client = await this.#scopedPool.connect()
       if (this.#down) {
         this.#down = false
         this.#options.onUp?.()

@@ -12,6 +12,7 @@ import { LEDGER_IMPORT_MESSAGES } from './catalogue/ledger-import.ts'
 import { PRIVACY_MESSAGES } from './catalogue/privacy.ts'
 import { CQL2_MESSAGES } from './catalogue/cql2.ts'
 import { CRS_MESSAGES } from './catalogue/crs.ts'
+import { TOWNS_MESSAGES } from './catalogue/towns.ts'
 
 import type { Lang, Template } from './template.ts'
 
@@ -123,6 +124,7 @@ export const MESSAGES = {
   ...PRIVACY_MESSAGES,
   ...CQL2_MESSAGES,
   ...CRS_MESSAGES,
+  ...TOWNS_MESSAGES,
   ...FAULTS_MESSAGES,
   ...HARDENING_MESSAGES,
   ...CREDENTIALS_MESSAGES,

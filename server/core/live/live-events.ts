@@ -1,3 +1,5 @@
+import { currentDbScope } from '../db/db-scope.ts'
+
 /**
  * Where a changed record lies and who registered it: what the stream needs to
  * decide who may hear about it. Never sent to browsers as such.
@@ -8,6 +10,12 @@ export interface LiveScope {
   fineGridId: number | null
   /** User who registered the case (grid workers also see the cases they registered). */
   registeredBy?: number | null
+  /**
+   * The town of the record (issue 13): only that town's users and county users hear
+   * of it. Filled by `publish` from the writer's town when left out; an event
+   * without a town reaches county users only.
+   */
+  townId?: number | null
 }
 
 /** A change to a case, lead or key person that open maps and lists should know about. */
@@ -40,6 +48,10 @@ export class LiveEventBus {
 
   /** Publishes an event here and to the other processes. Call it after the change is committed. */
   publish(event: LiveEvent): void {
+    if (event.scope && event.scope.townId === undefined) {
+      const writer = currentDbScope()
+      event = { ...event, scope: { ...event.scope, townId: writer?.kind === 'town' ? writer.townId : null } }
+    }
     this.deliver(event)
     if (this.#relay) this.#relay(event).catch(this.#onRelayError)
   }

@@ -76,7 +76,7 @@ export function selectCases(db: Db) {
     'c.mediation_mode', 'c.outcome', 'c.outcome_note', 'c.resolved_at', 'c.feedback_note', 'c.fed_back_at',
     'c.satisfaction', 'c.timely', 'c.evaluation_note', 'c.evaluated_at',
     'c.verified_at', 'c.verification_note', 'c.rectification_plan', 'c.rectification_note', 'c.rectified_at',
-    'c.closed_at', 'c.version', 'c.updated_at',
+    'c.closed_at', 'c.version', 'c.updated_at', 'c.town_id',
     sql<number>`ST_X(c.geom)`.as('lon'),
     sql<number>`ST_Y(c.geom)`.as('lat'),
     deadlineStateSql().as('deadline_state'),

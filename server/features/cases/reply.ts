@@ -17,6 +17,6 @@ export function publishCaseEvent(app: FastifyInstance, row: CaseRow, action: str
     status: row.status,
     action,
     at: row.updated_at.toISOString(),
-    scope: { villageId: row.village_id, baseGridId: row.base_grid_id, fineGridId: row.fine_grid_id, registeredBy: row.registered_by },
+    scope: { villageId: row.village_id, baseGridId: row.base_grid_id, fineGridId: row.fine_grid_id, registeredBy: row.registered_by, townId: row.town_id },
   })
 }

@@ -29,6 +29,8 @@ function inUserGrids(user: UserRecord, scope: LiveScope | undefined): boolean {
  */
 export function liveMessageFor(user: UserRecord, event: LiveEvent): LiveMessage | undefined {
   const { kind, id, status, action, at, scope } = event
+  // A town's users hear only of their town's records (issue 13); county users of every town.
+  if (user.townId !== null && scope?.townId !== user.townId) return undefined
   if (kind === 'key_person') {
     const persons = personScope(user)
     if (!persons) {

@@ -9,14 +9,16 @@ import type { TileLayer } from './tiles.repository.ts'
 export type TileCacheOutcome = 'hit' | 'miss'
 
 /**
- * Whose data a tile of `layer` shows for `user`, as a cache-key part: areas
- * are the same for everyone; cases are `all` for roles that see every case,
+ * Whose data a tile of `layer` shows for `user`, as a cache-key part: the
+ * town (or the county), then: areas are the same for everyone of it; cases are `all` for roles that see every case,
  * else the user's grids and id (visibleCases: own grids or registered by them).
  */
 export function tileScope(layer: TileLayer, user: UserRecord): string {
-  if (layer === 'areas') return 'everyone'
-  if (seesAllCases(user)) return 'all'
-  return `grids:${[...user.gridIds].sort((a, b) => a - b).join(',')};user:${user.id}`
+  // A tile shows the rows of the user's town, or of every town (county users): row-level security (migration 0019).
+  const town = user.townId === null ? 'county' : `town:${user.townId}`
+  if (layer === 'areas') return `${town};everyone`
+  if (seesAllCases(user)) return `${town};all`
+  return `${town};grids:${[...user.gridIds].sort((a, b) => a - b).join(',')};user:${user.id}`
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { runWithDbScope, SYSTEM_SCOPE } from '../../../core/db/db-scope.ts'
 import type { FastifyError } from 'fastify'
 import { Type } from 'typebox'
 import type { AreaLevel } from '../../../core/db/tables/area.ts'
@@ -41,7 +42,8 @@ const boundaryIoRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const jobs = new ImportJobRegistry(app.db, app.engine.kind, (error, text) => app.log.error({ err: error }, text))
   // Jobs a previous run left running were rolled back with it: mark them failed, with why.
   app.addHook('onReady', async () => {
-    const failed = await jobs.failInterrupted()
+    // Every town's jobs: the system scope (row-level security, migration 0019).
+    const failed = await runWithDbScope(SYSTEM_SCOPE, () => jobs.failInterrupted())
     if (failed > 0) app.log.warn({ failed }, 'boundary import jobs interrupted by a restart marked failed')
   })
   app.removeAllContentTypeParsers()
