@@ -35,7 +35,7 @@ export interface DisputeArcRow {
   caseIds: number[]
 }
 
-/** A current village with a representative point (ST_PointOnSurface, always inside it). */
+/** A current village with a representative point (ST_PointOnSurface, always inside it) and its town. */
 export interface VillagePointRow {
   id: number
   code: string
@@ -43,6 +43,15 @@ export interface VillagePointRow {
   nameEn: string | null
   lon: number
   lat: number
+  townId: number
+}
+
+/** A current town as clusters name it. */
+export interface TownRow {
+  id: number
+  code: string
+  name: string
+  nameEn: string | null
 }
 
 /** Half-width in metres of the buffer around hulls that are not polygons (two members, or members in a line). */
@@ -134,13 +143,26 @@ export async function findDisputeArcs(db: Db, window: TimeWindow): Promise<Dispu
   return rows.map((row) => ({ villageA: Number(row.village_a), villageB: Number(row.village_b), count: Number(row.n), caseIds: row.case_ids.map(Number) }))
 }
 
-/** Current villages among `ids` with a point inside each. */
+/** Current villages among `ids` with a point inside each and their town. */
 export async function findVillagePoints(db: Db, ids: number[]): Promise<VillagePointRow[]> {
   if (ids.length === 0) return []
   const { rows } = await sql<VillagePointRow>`
     SELECT a.area_id AS id, a.code, a.name, a.name_en AS "nameEn",
-      ST_X(ST_PointOnSurface(a.geom)) AS lon, ST_Y(ST_PointOnSurface(a.geom)) AS lat
+      ST_X(ST_PointOnSurface(a.geom)) AS lon, ST_Y(ST_PointOnSurface(a.geom)) AS lat, a.parent_id AS "townId"
     FROM current_areas a WHERE a.area_id IN (${sql.join(ids)})
     ORDER BY a.code`.execute(db)
-  return rows.map((row) => ({ ...row, id: Number(row.id), lon: Number(row.lon), lat: Number(row.lat) }))
+  return rows.map((row) => ({ ...row, id: Number(row.id), lon: Number(row.lon), lat: Number(row.lat), townId: Number(row.townId) }))
+}
+
+/** Current towns among `ids`, by code. */
+export async function findTownRefs(db: Db, ids: number[]): Promise<TownRow[]> {
+  if (ids.length === 0) return []
+  const rows = await db
+    .selectFrom('current_areas')
+    .select(['area_id as id', 'code', 'name', 'name_en as nameEn'])
+    .where('area_id', 'in', ids)
+    .where('level', '=', 'town')
+    .orderBy('code')
+    .execute()
+  return rows.map((row) => ({ ...row, id: Number(row.id) }))
 }

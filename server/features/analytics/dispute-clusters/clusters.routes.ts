@@ -56,6 +56,9 @@ const disputeClustersRoutes: FastifyPluginAsyncTypebox = async (app) => {
           partyVillages: cluster.partyVillages,
           crossVillage: cluster.crossVillageBy.length > 0,
           crossVillageBy: cluster.crossVillageBy,
+          towns: cluster.towns,
+          crossTown: cluster.crossTownBy.length > 0,
+          crossTownBy: cluster.crossTownBy,
         }),
       )
       const members = { window: windowDto(window), distanceMeters, minPoints, windowDays: windowDays ?? null }
