@@ -29,7 +29,7 @@ export interface TestApp {
   app: FastifyInstance
   database: TestDatabase
   /** Creates a user with `role` and signs them in through the API. */
-  signIn(role: Role, options?: { gridIds?: number[]; username?: string }): Promise<TestUser>
+  signIn(role: Role, options?: { gridIds?: number[]; username?: string; townId?: number | null }): Promise<TestUser>
   /** Issues an API token for a user. */
   tokenFor(user: TestUser): Promise<string>
   close(): Promise<void>
@@ -86,7 +86,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       const username = signInOptions.username ?? `${role}-${process.pid}-${counter}`
       const user = await database.engine.db
         .transaction()
-        .execute((trx) => createUser(trx, { username, password: TEST_PASSWORD, role, gridIds: signInOptions.gridIds }, null))
+        .execute((trx) => createUser(trx, { username, password: TEST_PASSWORD, role, gridIds: signInOptions.gridIds, townId: signInOptions.townId }, null))
       const response = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: TEST_PASSWORD } })
       if (response.statusCode !== 200) throw new Error(`sign-in failed: ${response.statusCode} ${response.body}`)
       const setCookie = String(response.headers['set-cookie'])

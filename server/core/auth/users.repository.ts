@@ -11,6 +11,8 @@ export interface UserRecord {
   stationKey: string | null
   disabled: boolean
   gridIds: number[]
+  /** The user's town; null for county users (see scope.ts). */
+  townId: number | null
 }
 
 /** Fields to create a user; the password is already hashed. */
@@ -22,6 +24,8 @@ export interface NewUser {
   stationKey?: string | null
   gridIds?: number[]
   createdBy?: number | null
+  /** The user's town; null for county users (the database fills a town role's only town). */
+  townId?: number | null
 }
 
 /** Finds a user and their password hash by username (case-sensitive). */
@@ -44,6 +48,7 @@ export function selectUsers(db: Db) {
       'users.role',
       'users.station_key',
       'users.disabled',
+      'users.town_id',
       sql<number[]>`coalesce((SELECT json_agg(g.area_id ORDER BY g.area_id) FROM user_grids g WHERE g.user_id = users.id), '[]'::json)`.as(
         'grid_ids',
       ),
@@ -58,6 +63,7 @@ export function toUserRecord(row: {
   role: Role
   station_key: string | null
   disabled: boolean
+  town_id: number | null
   grid_ids: number[]
 }): UserRecord {
   return {
@@ -68,6 +74,7 @@ export function toUserRecord(row: {
     stationKey: row.station_key,
     disabled: row.disabled,
     gridIds: row.grid_ids.map(Number),
+    townId: row.town_id,
   }
 }
 
@@ -95,6 +102,7 @@ export async function insertUser(db: Db, user: NewUser): Promise<number> {
       station_key: user.stationKey ?? null,
       staff_id: null,
       created_by: user.createdBy ?? null,
+      town_id: user.townId ?? null,
     })
     .returning('id')
     .executeTakeFirstOrThrow()
@@ -110,9 +118,11 @@ export async function updatePasswordHash(db: Db, userId: number, passwordHash: s
   await db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', userId).execute()
 }
 
-/** Lists all users, ordered by username. */
-export async function listUsers(db: Db): Promise<UserRecord[]> {
-  const rows = await selectUsers(db).orderBy('users.username').execute()
+/** Lists the users of a town (or all, for `townId` null: a county administrator), ordered by username. */
+export async function listUsers(db: Db, townId: number | null = null): Promise<UserRecord[]> {
+  let query = selectUsers(db)
+  if (townId !== null) query = query.where('users.town_id', '=', townId)
+  const rows = await query.orderBy('users.username').execute()
   return rows.map(toUserRecord)
 }
 

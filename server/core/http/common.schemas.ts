@@ -17,6 +17,8 @@ export const RoleSchema = Type.Union([
   Type.Literal('admin'),
   Type.Literal('security_admin'),
   Type.Literal('audit_admin'),
+  Type.Literal('county_leader'),
+  Type.Literal('county_dispatcher'),
 ])
 /** {@link RoleSchema} as a type. */
 export type Role = Static<typeof RoleSchema>
@@ -29,6 +31,7 @@ export const UserSchema = Type.Object({
   role: RoleSchema,
   stationKey: Type.Union([Type.String(), Type.Null()]),
   gridIds: Type.Array(Type.Integer()),
+  townId: Type.Union([Type.Integer(), Type.Null()], { description: 'The town of the user; null for county users' }),
 })
 export type UserDto = Static<typeof UserSchema>
 

@@ -13,6 +13,7 @@ import { PRIVACY_MESSAGES } from './catalogue/privacy.ts'
 import { CQL2_MESSAGES } from './catalogue/cql2.ts'
 import { CRS_MESSAGES } from './catalogue/crs.ts'
 import { COUNTY_MESSAGES } from './catalogue/county.ts'
+import { TOWNS_MESSAGES } from './catalogue/towns.ts'
 
 import type { Lang, Template } from './template.ts'
 
@@ -124,6 +125,7 @@ export const MESSAGES = {
   ...PRIVACY_MESSAGES,
   ...CQL2_MESSAGES,
   ...CRS_MESSAGES,
+  ...TOWNS_MESSAGES,
   ...FAULTS_MESSAGES,
   ...HARDENING_MESSAGES,
   ...CREDENTIALS_MESSAGES,

@@ -5,6 +5,7 @@ import boundariesRoutes from './boundaries/boundaries.routes.ts'
 import areaItemsEditRoutes from './boundaries/items-edit.routes.ts'
 import historyRoutes from './history/history.routes.ts'
 import ioRoutes from './io/io.routes.ts'
+import townsRoutes from './towns.routes.ts'
 
 /**
  * Areas: town, villages, base and fine grids with their staff (`/areas`),
@@ -19,6 +20,7 @@ const areasFeature: FastifyPluginAsync = async (app) => {
   await app.register(ioRoutes, { prefix: '/boundaries' })
   await app.register(areaItemsEditRoutes, { prefix: '/collections' })
   await app.register(metaRoutes, { prefix: '/meta' })
+  await app.register(townsRoutes, { prefix: '/towns' })
 }
 
 export default areasFeature

@@ -4,5 +4,7 @@
  */
 export { findAreaExtent, findNonGridIds } from './areas.repository.ts'
 export { AREA_COLLECTIONS } from './collections.ts'
+export { listTowns, allTownIds, gridsOutsideTown } from './towns.repository.ts'
+export type { TownRow } from './towns.repository.ts'
 export { locatePoint } from './locate.repository.ts'
 export type { PointLocation } from './locate.repository.ts'

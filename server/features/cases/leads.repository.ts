@@ -6,7 +6,7 @@ import { pointFromLonLat } from '../../core/postgis/point.ts'
 import type { UserRecord } from '../../core/auth/users.repository.ts'
 
 /** A lead as read, with its position and the case it became. */
-export type LeadRow = Omit<Selectable<LeadTable>, 'geom'> & {
+export type LeadRow = Omit<Selectable<LeadTable>, 'geom' | 'town_id'> & {
   lon: number | null
   lat: number | null
   village_name: string | null

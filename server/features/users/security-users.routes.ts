@@ -69,6 +69,11 @@ const securityUsersRoutes: FastifyPluginAsyncTypebox = async (app) => {
             password: Type.String({ minLength: MIN_PASSWORD_LENGTH, maxLength: 200 }),
             role: RoleSchema,
             displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+            townId: Type.Optional(
+              Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], {
+                description: 'Town of the user (GET /api/towns); a town administrator\'s users are of their town; null or absent for county users',
+              }),
+            ),
           },
           { additionalProperties: false },
         ),
@@ -80,7 +85,7 @@ const securityUsersRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const role: Role = request.body.role
       if (!(ADMIN_ROLES as readonly Role[]).includes(role)) throw new HttpError(403, 'ordinary_role_for_admin', { role })
       try {
-        const user = await app.db.transaction().execute((trx) => createUser(trx, request.body, actor.id))
+        const user = await app.db.transaction().execute((trx) => createUser(trx, request.body, { id: actor.id, townId: actor.townId }))
         return reply.code(201).send({ user: toUserDto(user) })
       } catch (error) {
         if ((error as { code?: string }).code === UNIQUE_VIOLATION) throw new HttpError(409, 'username_taken', { username: request.body.username })

@@ -10,5 +10,6 @@ export function toUserDto(user: UserRecord): UserDto {
     role: user.role,
     stationKey: user.stationKey,
     gridIds: user.gridIds,
+    townId: user.townId,
   }
 }

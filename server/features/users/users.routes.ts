@@ -27,6 +27,11 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
             password: Type.String({ minLength: MIN_PASSWORD_LENGTH, maxLength: 200 }),
             role: RoleSchema,
             displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+            townId: Type.Optional(
+              Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], {
+                description: 'Town of the user (GET /api/towns); a town administrator\'s users are of their town; null or absent for county users',
+              }),
+            ),
             stationKey: Type.Optional(Type.String({ maxLength: 40 })),
             gridIds: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 1000 })),
           },
@@ -42,7 +47,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw new HttpError(403, 'admin_role_for_security_admin', { role: request.body.role })
       }
       try {
-        const user = await app.db.transaction().execute((trx) => createUser(trx, request.body, admin.id))
+        const user = await app.db.transaction().execute((trx) => createUser(trx, request.body, { id: admin.id, townId: admin.townId }))
         return reply.code(201).send({ user: toUserDto(user) })
       } catch (error) {
         if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
@@ -59,7 +64,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: roles('admin') },
       schema: { tags: ['Users'], summary: 'List users (admin)', response: { 200: Type.Object({ users: Type.Array(UserSchema) }), ...errorResponses(401, 403) } },
     },
-    async () => ({ users: (await listUsers(app.db)).map(toUserDto) }),
+    async (request) => ({ users: (await listUsers(app.db, currentUser(request).townId)).map(toUserDto) }),
   )
 }
 

@@ -1,3 +1,4 @@
+import type { TownColumn } from './town.ts'
 import type { ColumnType, Generated } from 'kysely'
 
 /** The single row of risk-score settings (weights, half-life, colour thresholds). */
@@ -35,18 +36,24 @@ export interface JointCaseTable {
   closed_at: Date | null
   closed_by: number | null
   close_reason: string | null
+  /** The town the row belongs to (filled by the database from its area, parent row or session; migration 0018). */
+  town_id: TownColumn
 }
 
 /** A dispute linked to a joint case. */
 export interface JointCaseDisputeTable {
   joint_case_id: number
   case_id: number
+  /** The town the row belongs to (filled by the database from its area, parent row or session; migration 0018). */
+  town_id: TownColumn
 }
 
 /** A station a joint case is dispatched to. */
 export interface JointCaseStationTable {
   joint_case_id: number
   station_key: string
+  /** The town the row belongs to (filled by the database from its area, parent row or session; migration 0018). */
+  town_id: TownColumn
 }
 
 /** One slot of a data revision counter (migration 0016): the revision of a topic is the sum of its slots. */

@@ -1,3 +1,4 @@
+import type { TownColumn } from './town.ts'
 import type { ColumnType, Generated } from 'kysely'
 
 /** Hierarchy level of an area. */
@@ -39,6 +40,8 @@ export interface AreaVersionTable {
   synthetic: boolean
   changed_by: string
   change_reason: string
+  /** The town the row belongs to (filled by the database from its area, parent row or session; migration 0018). */
+  town_id: TownColumn
 }
 
 /** The `current_areas` view: the version in force of every area, with its level. */

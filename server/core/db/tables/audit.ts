@@ -27,4 +27,6 @@ export interface AuditLogTable {
   credential_id: number | null
   /** For a token an administrator issued for the acting user: that administrator. */
   credential_issued_by: number | null
+  /** Town of the user who acted (migration 0018); null for county users, the system and sign-ins of unknown users. */
+  town_id: ColumnType<number | null, number | null | undefined, never>
 }

@@ -1,3 +1,4 @@
+import type { TownColumn } from './town.ts'
 import type { ColumnType, Generated } from 'kysely'
 
 /** What one boundary save did. */
@@ -17,6 +18,8 @@ export interface BoundaryChangeTable {
   by: string
   reason: string
   summary: ColumnType<Record<string, unknown>, string, never>
+  /** The town the row belongs to (filled by the database from its area, parent row or session; migration 0018). */
+  town_id: TownColumn
 }
 
 /** A version written (or closed, for `retire`) by a boundary save. */
@@ -25,6 +28,8 @@ export interface BoundaryChangeVersionTable {
   area_id: number
   version: number
   action: BoundaryVersionAction
+  /** The town the row belongs to (filled by the database from its area, parent row or session; migration 0018). */
+  town_id: TownColumn
 }
 
 /** How a code passed from area to area. */
@@ -38,4 +43,6 @@ export interface AreaLineageTable {
   new_area_id: number | null
   at: ColumnType<Date, Date | string | undefined, never>
   by: string
+  /** The town the row belongs to (filled by the database from its area, parent row or session; migration 0018). */
+  town_id: TownColumn
 }

@@ -1,3 +1,4 @@
+import type { TownColumn } from './town.ts'
 import type { ColumnType, Generated } from 'kysely'
 
 /** The two kinds of case on the map. */
@@ -73,6 +74,8 @@ export interface CaseTable {
   closed_at: Stamp
   version: ColumnType<number, number | undefined, number>
   updated_at: ColumnType<Date, Date | undefined, Date>
+  /** The town the row belongs to (filled by the database from its area, parent row or session; migration 0018). */
+  town_id: TownColumn
 }
 
 /** A party (当事人) of a dispute. */
@@ -83,6 +86,8 @@ export interface CasePartyTable {
   role: 'applicant' | 'respondent' | 'party'
   phone: string | null
   home_village_id: number
+  /** The town the row belongs to (filled by the database from its area, parent row or session; migration 0018). */
+  town_id: TownColumn
 }
 
 /** One append-only ledger entry (台账) on a case or a lead. */
@@ -100,6 +105,8 @@ export interface CaseEventTable {
   version: number
   changes: ColumnType<Record<string, { before: unknown; after: unknown }>, string, never>
   reason: string | null
+  /** The town the row belongs to (filled by the database from its area, parent row or session; migration 0018). */
+  town_id: TownColumn
 }
 
 /** A clue handed over by a department (线索). */
@@ -121,6 +128,8 @@ export interface LeadTable {
   closed_at: Stamp
   version: ColumnType<number, number | undefined, number>
   updated_at: ColumnType<Date, Date | undefined, Date>
+  /** The town the row belongs to (filled by the database from its area, parent row or session; migration 0018). */
+  town_id: TownColumn
 }
 
 /** A category of a kind and the station its cases go to by default. */
@@ -154,4 +163,6 @@ export interface CasePhotoTable {
   original_name: string | null
   uploaded_at: ColumnType<Date, Date | undefined, never>
   uploaded_by: number
+  /** The town the row belongs to (filled by the database from its area, parent row or session; migration 0018). */
+  town_id: TownColumn
 }

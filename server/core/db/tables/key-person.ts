@@ -1,3 +1,4 @@
+import type { TownColumn } from './town.ts'
 import type { ColumnType, Generated } from 'kysely'
 
 /** Four-colour management level (四色管理). */
@@ -80,6 +81,8 @@ export interface KeyPersonTable {
   created_by: number
   updated_at: ColumnType<Date, Date | undefined, Date>
   updated_by: number
+  /** The town the row belongs to (filled by the database from its area, parent row or session; migration 0018). */
+  town_id: TownColumn
 }
 
 /** A visit (走访) to a key person. */
@@ -93,4 +96,6 @@ export interface KeyPersonVisitTable {
   colour: Colour
   next_due: Date
   created_at: ColumnType<Date, Date | undefined, never>
+  /** The town the row belongs to (filled by the database from its area, parent row or session; migration 0018). */
+  town_id: TownColumn
 }

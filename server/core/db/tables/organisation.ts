@@ -1,3 +1,4 @@
+import type { TownColumn } from './town.ts'
 import type { ColumnType, Generated } from 'kysely'
 
 /** The comprehensive-governance center and its seven stations ("1+7"). */
@@ -17,6 +18,8 @@ export interface StaffTable {
   phone: string | null
   synthetic: Generated<boolean>
   created_at: ColumnType<Date, Date | undefined, never>
+  /** The town the row belongs to (filled by the database from its area, parent row or session; migration 0018). */
+  town_id: TownColumn
 }
 
 /** Who serves which area, and since when. */
@@ -27,4 +30,6 @@ export interface GridAssignmentTable {
   duty: 'leader' | 'worker'
   valid_from: ColumnType<Date, Date | string | undefined, Date | string>
   valid_to: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  /** The town the row belongs to (filled by the database from its area, parent row or session; migration 0018). */
+  town_id: TownColumn
 }

@@ -4,6 +4,8 @@ import type { accountZh } from './messages.zh';
 export const accountEn: Record<keyof typeof accountZh, string> = {
   'role.security_admin': 'Security administrator',
   'role.audit_admin': 'Audit administrator',
+  'role.county_leader': 'County leadership',
+  'role.county_dispatcher': 'County command-center dispatcher',
 
   'account.open': 'Account and security',
   'account.title': 'Account and security',

@@ -2,6 +2,8 @@
 export const accountZh = {
   'role.security_admin': '安全管理员',
   'role.audit_admin': '审计管理员',
+  'role.county_leader': '县领导',
+  'role.county_dispatcher': '县指挥中心调度',
 
   'account.open': '账号与安全',
   'account.title': '账号与安全',
