@@ -8,10 +8,12 @@
 -- which makes a new row. At most one escalation of a case is in progress at a
 -- time (the partial unique index), so two dispatchers escalating at once get
 -- one row and one refusal. Every step also appends an entry to the case's
--- ledger, so the town's timeline shows what the county did.
+-- ledger, so the town's timeline shows what the county did. `town_id` is the
+-- case's town, filled from the case by the trigger of migration 0018.
 CREATE TABLE case_escalations (
   id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   case_id       bigint NOT NULL REFERENCES cases (id),
+  town_id       bigint NOT NULL REFERENCES areas (id),
   status        text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'accepted', 'returned', 'closed')),
   reason        text NOT NULL CHECK (length(reason) BETWEEN 1 AND 2000),
   escalated_at  timestamptz NOT NULL DEFAULT now(),
@@ -36,3 +38,7 @@ CREATE TABLE case_escalations (
 CREATE UNIQUE INDEX case_escalations_in_progress ON case_escalations (case_id) WHERE status IN ('pending', 'accepted');
 CREATE INDEX case_escalations_case ON case_escalations (case_id, id);
 CREATE INDEX case_escalations_queue ON case_escalations (status, escalated_at);
+CREATE INDEX case_escalations_town ON case_escalations (town_id, status);
+
+CREATE TRIGGER case_escalations_fill_town BEFORE INSERT ON case_escalations
+  FOR EACH ROW EXECUTE FUNCTION fill_town_from_case();

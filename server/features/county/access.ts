@@ -18,9 +18,9 @@ export const COUNTY_ACCESS_ROLES = {
   readEscalations: ['county_leader', 'county_dispatcher', 'dispatcher', 'leader'],
   act: ['county_dispatcher'],
   compare: ['county_leader', 'county_dispatcher'],
-} as const
+} as const satisfies Record<string, readonly Role[]>
 
 /** Access of a county route. */
-export function countyAccess(roles: readonly string[]): Access {
-  return { roles: roles as readonly Role[] }
+export function countyAccess(roles: readonly Role[]): Access {
+  return { roles }
 }

@@ -1,7 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../../core/db/database.ts'
 import type { EscalationStatus } from '../../core/db/tables/county.ts'
-import { caseTownIdSql } from './town-scope.ts'
 
 /** An escalation with what the county queue shows of its case and town. */
 export interface EscalationRow {
@@ -53,7 +52,7 @@ function selectEscalations(db: Db) {
     .innerJoin('users as u', 'u.id', 'e.escalated_by')
     .leftJoin('users as f', 'f.id', 'e.finished_by')
     .innerJoin('current_areas as v', 'v.area_id', 'c.village_id')
-    .innerJoin('current_areas as t', (join) => join.on('t.area_id', '=', caseTownIdSql()))
+    .innerJoin('current_areas as t', 't.area_id', 'e.town_id')
     .select([
       'e.id',
       'e.case_id',
@@ -91,7 +90,7 @@ function selectEscalations(db: Db) {
 /** Escalations matching `filter`, in progress first, then newest first. */
 export async function findEscalations(db: Db, filter: EscalationFilter): Promise<EscalationRow[]> {
   let q = selectEscalations(db)
-  if (filter.townId !== undefined) q = q.where(caseTownIdSql(), '=', filter.townId)
+  if (filter.townId !== undefined) q = q.where('e.town_id', '=', filter.townId)
   if (filter.statuses && filter.statuses.length > 0) q = q.where('e.status', 'in', filter.statuses)
   if (filter.caseId !== undefined) q = q.where('e.case_id', '=', filter.caseId)
   const rows = await q

@@ -12,7 +12,7 @@ import {
   type EscalationPatch,
   type EscalationRow,
 } from './escalations.repository.ts'
-import { caseTownIdSql, isCountyUser, userTownId } from './town-scope.ts'
+import { isCountyUser, userTownId } from './town-scope.ts'
 
 /** Chinese labels of the escalation statuses and actions (messages; the client has its own). */
 export const ESCALATION_STATUS_ZH: Record<EscalationStatus, string> = { pending: '待受理', accepted: '已受理', returned: '已交办', closed: '已办结' }
@@ -34,9 +34,10 @@ export function maySeeEscalation(user: UserRecord, escalation: Pick<EscalationRo
   return isCountyUser(user) || userTownId(user) === escalation.town_id
 }
 
-async function caseTownId(db: Db, caseId: number): Promise<number | null> {
-  const row = await db.selectFrom('cases as c').select(caseTownIdSql().as('town_id')).where('c.id', '=', caseId).executeTakeFirst()
-  return row?.town_id == null ? null : Number(row.town_id)
+/** The town of a case (read apart: the case rows of the cases feature do not carry it). */
+async function caseTownId(db: Db, caseId: number): Promise<number> {
+  const row = await db.selectFrom('cases').select('town_id').where('id', '=', caseId).executeTakeFirstOrThrow()
+  return Number(row.town_id)
 }
 
 /**
@@ -51,8 +52,7 @@ export async function escalateCase(db: Db, user: UserRecord, input: { caseId: nu
   return db.transaction().execute(async (trx) => {
     const row = await findCaseById(trx, input.caseId)
     if (!row || !canReadCase(user, row)) throw caseNotFound('dispute', input.caseId)
-    const townId = await caseTownId(trx, row.id)
-    if (isCountyUser(user) || townId === null || townId !== userTownId(user)) throw caseNotFound(row.kind, row.id)
+    if (isCountyUser(user) || (await caseTownId(trx, row.id)) !== userTownId(user)) throw caseNotFound(row.kind, row.id)
     if (input.ifMatch !== undefined && input.ifMatch !== row.version) throw versionMismatch(input.ifMatch, row.version, { id: row.id, version: row.version })
     if (row.closed_at !== null) throw new HttpError(409, 'escalation_case_closed', { id: row.id })
     const open = await findEscalationInProgress(trx, row.id)

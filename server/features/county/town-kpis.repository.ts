@@ -2,7 +2,6 @@ import { sql } from 'kysely'
 import type { Db } from '../../core/db/database.ts'
 import type { TimeWindow } from '../../core/time/time-window.ts'
 import { finishedAtSql, openAtSql, overdueAtSql, reportedInSql } from '../analytics/index.ts'
-import { caseTownIdSql } from './town-scope.ts'
 
 /** A town of the county (current name). */
 export interface TownRow {
@@ -47,7 +46,7 @@ export async function findTownCaseCounts(db: Db, window: TimeWindow): Promise<Ma
     ? sql<boolean>`(${finished} >= ${window.from}::timestamptz AND ${finished} < ${t}::timestamptz)`
     : sql<boolean>`(${finished} < ${t}::timestamptz)`
   const { rows } = await sql<{ town_id: number; open: number; overdue: number; closed: number; on_time: number; disputes: number; hazards: number }>`
-    SELECT ${caseTownIdSql()} AS town_id,
+    SELECT c.town_id,
       count(*) FILTER (WHERE ${openAtSql(t)}) AS open,
       count(*) FILTER (WHERE ${openAtSql(t)} AND ${overdueAtSql(t)}) AS overdue,
       count(*) FILTER (WHERE ${finishedIn}) AS closed,
@@ -75,7 +74,7 @@ export async function findTownCaseCounts(db: Db, window: TimeWindow): Promise<Ma
 /** Key persons under management (在管: not away, not released, not archived) per town, now. */
 export async function findKeyPersonsInManagement(db: Db): Promise<Map<number, number>> {
   const { rows } = await sql<{ town_id: number; n: number }>`
-    SELECT (SELECT v.parent_id FROM current_areas v WHERE v.area_id = p.village_id) AS town_id, count(*) AS n
+    SELECT p.town_id, count(*) AS n
     FROM key_persons p
     WHERE p.status = 'in_management' AND p.archived_at IS NULL
     GROUP BY 1`.execute(db)
@@ -85,8 +84,8 @@ export async function findKeyPersonsInManagement(db: Db): Promise<Map<number, nu
 /** Escalations in the county's hands (pending or accepted) per town. */
 export async function findEscalationsInProgress(db: Db): Promise<Map<number, number>> {
   const { rows } = await sql<{ town_id: number; n: number }>`
-    SELECT ${caseTownIdSql()} AS town_id, count(*) AS n
-    FROM case_escalations e JOIN cases c ON c.id = e.case_id
+    SELECT e.town_id, count(*) AS n
+    FROM case_escalations e
     WHERE e.status IN ('pending', 'accepted')
     GROUP BY 1`.execute(db)
   return new Map(rows.map((row) => [Number(row.town_id), Number(row.n)]))

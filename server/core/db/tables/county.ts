@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely'
+import type { TownColumn } from './town.ts'
 
 /** Where an escalation to the county (事件上报) stands. */
 export type EscalationStatus = 'pending' | 'accepted' | 'returned' | 'closed'
@@ -11,6 +12,8 @@ type UserRef = ColumnType<number | null, number | null | undefined, number | nul
 export interface CaseEscalationTable {
   id: Generated<number>
   case_id: ColumnType<number, number, never>
+  /** The case's town (filled by the database from the case). */
+  town_id: TownColumn
   status: ColumnType<EscalationStatus, EscalationStatus | undefined, EscalationStatus>
   reason: ColumnType<string, string, never>
   escalated_at: ColumnType<Date, Date | undefined, never>
