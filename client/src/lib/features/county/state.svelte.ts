@@ -98,7 +98,8 @@ export class CountyState {
     try {
       await actOnEscalation(escalation, action, text);
       toasts.show(i18n.t(`county.done.${action}`), 'info');
-      await this.loadQueue();
+      // The table counts escalations in progress: reload both.
+      await this.load();
       return true;
     } catch (error) {
       if (error instanceof ApiError && (error.status === 409 || error.status === 412)) {
