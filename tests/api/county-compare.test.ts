@@ -127,3 +127,26 @@ describe('dispute clusters across towns', () => {
     expect(found[0]).toMatchObject({ crossTown: false, crossTownBy: [] })
   })
 })
+
+describe('risk map with towns side by side', () => {
+  const risk = async (user: TestUser, query: string) => {
+    const response = await get(user, `/api/analytics/risk/scores?from=${since}&${query}`)
+    expect(response.statusCode, response.body).toBe(200)
+    return response.json().areas as Array<{ id: number; counts: { openHazards: number; activeDisputes: number } }>
+  }
+
+  it('scores each town for county users, and one town on request', async () => {
+    const byTown = await risk(countyLeader, 'level=town')
+    expect(byTown.map((area) => area.id).sort((x, y) => x - y)).toEqual([towns.townA, towns.townB].sort((x, y) => x - y))
+    expect(byTown.find((area) => area.id === towns.townB)!.counts).toMatchObject({ openHazards: 1, activeDisputes: 3 })
+    expect(byTown.find((area) => area.id === towns.townA)!.counts).toMatchObject({ openHazards: 0, activeDisputes: 2 })
+    expect((await risk(countyLeader, `level=village&townId=${towns.townB}`)).map((area) => area.id)).toEqual([towns.villageB])
+  })
+
+  it("keeps a town user's risk map to their own town", async () => {
+    const villages = (await risk(leaderA, `level=village&townId=${towns.townB}`)).map((area) => area.id)
+    expect(villages).not.toContain(towns.villageB)
+    expect(villages).toContain(towns.villageA)
+    expect((await risk(leaderA, 'level=town')).map((area) => area.id)).toEqual([towns.townA])
+  })
+})

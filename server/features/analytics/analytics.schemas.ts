@@ -10,7 +10,7 @@ export const RiskColourSchema = Type.Enum(['blue', 'yellow', 'orange', 'red'], {
 export type RiskColour = Static<typeof RiskColourSchema>
 
 /** Level of a risk map: grid = base grid (基础网格). */
-export const RiskLevelSchema = Type.Enum(['grid', 'village', 'fine_grid'], { default: 'grid', description: 'grid = base grid (基础网格)' })
+export const RiskLevelSchema = Type.Enum(['grid', 'village', 'fine_grid', 'town'], { default: 'grid', description: 'grid = base grid (基础网格); town = the towns of the county side by side' })
 export type RiskLevel = Static<typeof RiskLevelSchema>
 
 /** Parts of a score, each already weighted. */
