@@ -13,6 +13,7 @@ import analyticsFeature from './features/analytics/analytics.plugin.ts'
 import areasFeature from './features/areas/areas.plugin.ts'
 import auditFeature from './features/audit/audit.plugin.ts'
 import casesFeature from './features/cases/cases.plugin.ts'
+import countyFeature from './features/county/county.plugin.ts'
 import keyPersonsFeature from './features/key-persons/key-persons.plugin.ts'
 import ledgerImportFeature from './features/ledger-import/ledger-import.plugin.ts'
 import liveFeature from './features/live/live.plugin.ts'
@@ -109,6 +110,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(keyPersonsFeature, { prefix: '/api' })
   await app.register(ledgerImportFeature, { prefix: '/api' })
   await app.register(analyticsFeature, { prefix: '/api' })
+  await app.register(countyFeature, { prefix: '/api' })
   await app.register(liveFeature, { prefix: '/api', recheckMs: options.liveStreamRecheckMs })
 
   if (options.clientDir && options.geodataDir) {

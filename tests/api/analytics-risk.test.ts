@@ -137,7 +137,7 @@ describe('risk score', () => {
     const leaders = (await c.get(users.leader, `/api/analytics/risk/scores?${q({ to: T.toISOString() })}`)).json().areas.find((a: { id: number }) => a.id === spot.baseGridId)
     expect(leaders).toMatchObject({ score: 10.5, counts: { keyPersons: null } })
     expect((await c.get(users.gridWorker, `/api/analytics/risk/scores`)).statusCode).toBe(403)
-    expect((await c.get(users.leader, `/api/analytics/risk/scores?level=town`)).statusCode).toBe(400)
+    expect((await c.get(users.leader, `/api/analytics/risk/scores?level=province`)).statusCode).toBe(400)
   })
 
   it('explains a score: each case with its contribution, key persons as counts by colour only', async () => {

@@ -21,6 +21,8 @@ const EXPECTED: Record<string, Role[]> = {
   closeJointCase: ['dispatcher', 'admin'],
   readAudit: ['security_admin', 'audit_admin'],
   manageUsers: ['security_admin'],
+  viewCounty: ['county_leader', 'county_dispatcher'],
+  actOnEscalations: ['county_dispatcher'],
 }
 const ROLES: Role[] = ['leader', 'dispatcher', 'station', 'grid_worker', 'admin', 'security_admin', 'audit_admin']
 

@@ -22,6 +22,7 @@ import type {
   KeyPersonTable,
   KeyPersonVisitTable,
 } from './tables/key-person.ts'
+import type { CaseEscalationTable } from './tables/county.ts'
 
 /** The GridAtlas schema as Kysely sees it (tables and views from `migrations/`). */
 export interface Database {
@@ -61,6 +62,7 @@ export interface Database {
   user_second_factors: UserSecondFactorTable
   user_recovery_codes: UserRecoveryCodeTable
   login_challenges: LoginChallengeTable
+  case_escalations: CaseEscalationTable
 }
 
 /** A Kysely handle on the GridAtlas schema (also a transaction). */

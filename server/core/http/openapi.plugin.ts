@@ -35,6 +35,7 @@ export default fp(
           { name: 'Areas', description: 'Township, villages and grids' },
           { name: 'Boundaries', description: 'Drawing and adjusting grid boundaries: validation, versioned edits, split, merge, lineage' },
           { name: 'Analytics', description: 'Leadership risk map (风险一张图): risk scores, bins, dispute clusters, KPIs, trends, vector tiles' },
+          { name: 'County', description: 'County views (县级): escalation of cases from the towns (事件上报), KPI table by town' },
         ],
       },
       hideUntagged: false,

@@ -12,6 +12,7 @@ import { LEDGER_IMPORT_MESSAGES } from './catalogue/ledger-import.ts'
 import { PRIVACY_MESSAGES } from './catalogue/privacy.ts'
 import { CQL2_MESSAGES } from './catalogue/cql2.ts'
 import { CRS_MESSAGES } from './catalogue/crs.ts'
+import { COUNTY_MESSAGES } from './catalogue/county.ts'
 import { TOWNS_MESSAGES } from './catalogue/towns.ts'
 
 import type { Lang, Template } from './template.ts'
@@ -130,6 +131,7 @@ export const MESSAGES = {
   ...CREDENTIALS_MESSAGES,
   ...LOGIN_MESSAGES,
   ...LEDGER_IMPORT_MESSAGES,
+  ...COUNTY_MESSAGES,
 }
 
 /** Codes of the errors the API can answer with. */

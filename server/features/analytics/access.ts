@@ -13,6 +13,9 @@ import type { Access } from '../../core/auth/access.ts'
  * | open a joint case (联调) on a cluster             | –      | yes        | –       | –           | yes   |
  * | vector tiles of hazards and disputes              | all    | all        | all     | own grids + cases they registered | all |
  *
+ * County leaders and county dispatchers read every route above across towns (the
+ * dispute clusters then span town borders); town users read their own town.
+ *
  * Grid workers are refused (403) rather than given a partial picture: a risk
  * score, a bin count or a KPI computed over only their grids would look like
  * the township's and mislead. The vector tiles are a rendering of the case
@@ -20,7 +23,7 @@ import type { Access } from '../../core/auth/access.ts'
  * as counts (per colour, per area or bin) for every role, never as identities.
  */
 export const ANALYTICS_ROLES = {
-  read: ['leader', 'dispatcher', 'station', 'admin'],
+  read: ['leader', 'dispatcher', 'station', 'admin', 'county_leader', 'county_dispatcher'],
   settingsWrite: ['admin'],
   jointCase: ['dispatcher', 'admin'],
 } as const satisfies Record<string, readonly Role[]>

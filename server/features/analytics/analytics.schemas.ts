@@ -10,7 +10,7 @@ export const RiskColourSchema = Type.Enum(['blue', 'yellow', 'orange', 'red'], {
 export type RiskColour = Static<typeof RiskColourSchema>
 
 /** Level of a risk map: grid = base grid (基础网格). */
-export const RiskLevelSchema = Type.Enum(['grid', 'village', 'fine_grid'], { default: 'grid', description: 'grid = base grid (基础网格)' })
+export const RiskLevelSchema = Type.Enum(['grid', 'village', 'fine_grid', 'town'], { default: 'grid', description: 'grid = base grid (基础网格); town = the towns of the county side by side' })
 export type RiskLevel = Static<typeof RiskLevelSchema>
 
 /** Parts of a score, each already weighted. */
@@ -270,6 +270,9 @@ export const ClusterPropertiesSchema = Type.Object({
   partyVillages: Type.Array(VillageSchema, { description: 'Home villages of the members’ parties' }),
   crossVillage: Type.Boolean({ description: 'Members located in ≥ 2 villages, or parties from ≥ 2 villages' }),
   crossVillageBy: Type.Array(Type.Enum(['location', 'parties'])),
+  towns: Type.Array(VillageSchema, { description: 'Towns of the members’ villages and of the parties’ home villages, by code' }),
+  crossTown: Type.Boolean({ description: 'Spans a town border: members located in ≥ 2 towns, or parties from ≥ 2 towns' }),
+  crossTownBy: Type.Array(Type.Enum(['location', 'parties'])),
 })
 export type ClusterProperties = Static<typeof ClusterPropertiesSchema>
 

@@ -39,6 +39,10 @@ const CAPABILITY_ROUTES = {
   readAudit: ['GET', '/api/audit'],
   /** The security administrator's user management. */
   manageUsers: ['GET', '/api/security/users'],
+  /** The county view (县级视图): KPI table by town, towns compared, escalation queue. */
+  viewCounty: ['GET', '/api/county/kpis'],
+  /** Accepting, returning and closing escalated cases (county dispatcher). */
+  actOnEscalations: ['POST', '/api/county/escalations/:id/accept'],
 } as const satisfies Record<string, readonly [string, string]>
 
 /** A capability name. */

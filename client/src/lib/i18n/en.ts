@@ -10,6 +10,7 @@ import { casePhotosEn } from '../features/cases/photos.en';
 import { auditEn } from '../features/audit/messages.en';
 import { accountEn } from '../features/account/messages.en';
 import { loginEn } from '../features/account/login.en';
+import { countyEn } from '../features/county/messages.en';
 import { ledgerImportEn } from '../features/ledger-import/messages.en';
 import type { Dictionary } from './zh';
 
@@ -31,6 +32,7 @@ export const en: Dictionary = {
   ...accountEn,
   ...loginEn,
   ...ledgerImportEn,
+  ...countyEn,
   'app.title': 'Grid Governance Map',
   'app.sample': 'Sample data',
   'app.sampleTooltip': 'Sample (synthetic) data is loaded: boundaries, people and figures are not real',

@@ -10,6 +10,7 @@ import { casePhotosZh } from '../features/cases/photos.zh';
 import { auditZh } from '../features/audit/messages.zh';
 import { accountZh } from '../features/account/messages.zh';
 import { loginZh } from '../features/account/login.zh';
+import { countyZh } from '../features/county/messages.zh';
 import { ledgerImportZh } from '../features/ledger-import/messages.zh';
 
 /**
@@ -33,6 +34,7 @@ export const zh = {
   ...accountZh,
   ...loginZh,
   ...ledgerImportZh,
+  ...countyZh,
   'app.title': '网格治理一张图',
   'app.sample': '示例数据',
   'app.sampleTooltip': '当前加载的是示例（合成）数据，边界、人员与数字均不代表真实情况',

@@ -4,13 +4,14 @@ import type { Capabilities, Capability } from '../features/account/capabilities'
  * The views of the signed-in screen: the map (一张图), the leadership
  * dashboard (态势看板) and the boundary editor (边界编辑).
  */
-export type AppMode = 'map' | 'dashboard' | 'boundaries';
+export type AppMode = 'map' | 'dashboard' | 'boundaries' | 'county';
 
 /** The capability (granted by the server, see `session.capabilities`) that opens each view, in tab order. */
 export const MODE_CAPABILITY: Record<AppMode, Capability> = {
   map: 'viewMap',
   dashboard: 'viewDashboard',
   boundaries: 'editBoundaries',
+  county: 'viewCounty',
 };
 
 /** Whether `capabilities` let the user open `mode`. */

@@ -25,6 +25,7 @@ export const VIEWS: Record<AppMode, ViewSpec> = {
   map: { cases: true, areaPicking: true, areaPanel: true, exportImage: true, timeTravel: true },
   dashboard: { cases: true, areaPicking: true, areaPanel: false, exportImage: true, timeTravel: true },
   boundaries: { cases: false, areaPicking: false, areaPanel: false, exportImage: false, timeTravel: false },
+  county: { cases: false, areaPicking: false, areaPanel: false, exportImage: true, timeTravel: false },
 };
 
 /** The view shown for `mode`: itself when `capabilities` allow it (none do when signed out), else the map. */

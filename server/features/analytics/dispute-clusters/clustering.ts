@@ -18,7 +18,7 @@ const DAY_MICROS = 86_400_000_000
  * clusters and their parties' villages. Largest cluster first, then by first member.
  */
 export async function findDisputeClusters(db: Db, params: ClusterParams): Promise<DisputeClusterRow[]> {
-  const points = await findDisputePoints(db, params.window)
+  const points = await findDisputePoints(db, params.window, params.townId)
   const labels = dbscan(points.x, points.y, params.distanceMeters, params.minPoints)
   const clusters = splitInTime(groupByLabel(labels), points, params).filter((members) => members.length >= params.minPoints)
   if (clusters.length === 0) return []

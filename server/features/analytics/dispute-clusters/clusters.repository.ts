@@ -14,6 +14,8 @@ export interface ClusterParams {
   minPoints: number
   /** When set, members must also be chained in time: consecutive members at most this many days apart. */
   windowDays?: number
+  /** Only the disputes of this town (a town user's own, or a county user's choice); every town when absent. */
+  townId?: number
 }
 
 /** A cluster of disputes. */
@@ -35,7 +37,7 @@ export interface DisputeArcRow {
   caseIds: number[]
 }
 
-/** A current village with a representative point (ST_PointOnSurface, always inside it). */
+/** A current village with a representative point (ST_PointOnSurface, always inside it) and its town. */
 export interface VillagePointRow {
   id: number
   code: string
@@ -43,6 +45,15 @@ export interface VillagePointRow {
   nameEn: string | null
   lon: number
   lat: number
+  townId: number
+}
+
+/** A current town as clusters name it. */
+export interface TownRow {
+  id: number
+  code: string
+  name: string
+  nameEn: string | null
 }
 
 /** Half-width in metres of the buffer around hulls that are not polygons (two members, or members in a line). */
@@ -65,11 +76,11 @@ export interface DisputePoints {
  * position. Served by the covering index `cases_dispute_points` (migration
  * 0017) without visiting the table.
  */
-export async function findDisputePoints(db: Db, window: TimeWindow): Promise<DisputePoints> {
+export async function findDisputePoints(db: Db, window: TimeWindow, townId?: number): Promise<DisputePoints> {
   const { rows } = await sql<{ id: string; x: number; y: number; t: string; village_id: string }>`
     SELECT c.id, ST_X(m.g) AS x, ST_Y(m.g) AS y, (extract(epoch FROM c.reported_at) * 1000000)::int8 AS t, c.village_id
     FROM cases c CROSS JOIN LATERAL (SELECT ${toMetric(sql.ref('c.geom'))} AS g) m
-    WHERE c.kind = 'dispute' AND ${reportedInSql(window.from, window.to)}
+    WHERE c.kind = 'dispute' AND ${reportedInSql(window.from, window.to)}${townId === undefined ? sql`` : sql` AND c.town_id = ${townId}`}
     ORDER BY c.id`.execute(db)
   const points: DisputePoints = { ids: new Array(rows.length), x: new Float64Array(rows.length), y: new Float64Array(rows.length), reportedAtMicros: new Array(rows.length), villageIds: new Array(rows.length) }
   rows.forEach((row, i) => {
@@ -134,13 +145,26 @@ export async function findDisputeArcs(db: Db, window: TimeWindow): Promise<Dispu
   return rows.map((row) => ({ villageA: Number(row.village_a), villageB: Number(row.village_b), count: Number(row.n), caseIds: row.case_ids.map(Number) }))
 }
 
-/** Current villages among `ids` with a point inside each. */
+/** Current villages among `ids` with a point inside each and their town (a village's parent is its town). */
 export async function findVillagePoints(db: Db, ids: number[]): Promise<VillagePointRow[]> {
   if (ids.length === 0) return []
   const { rows } = await sql<VillagePointRow>`
     SELECT a.area_id AS id, a.code, a.name, a.name_en AS "nameEn",
-      ST_X(ST_PointOnSurface(a.geom)) AS lon, ST_Y(ST_PointOnSurface(a.geom)) AS lat
+      ST_X(ST_PointOnSurface(a.geom)) AS lon, ST_Y(ST_PointOnSurface(a.geom)) AS lat, a.parent_id AS "townId"
     FROM current_areas a WHERE a.area_id IN (${sql.join(ids)})
     ORDER BY a.code`.execute(db)
-  return rows.map((row) => ({ ...row, id: Number(row.id), lon: Number(row.lon), lat: Number(row.lat) }))
+  return rows.map((row) => ({ ...row, id: Number(row.id), lon: Number(row.lon), lat: Number(row.lat), townId: Number(row.townId) }))
+}
+
+/** Current towns among `ids`, by code. */
+export async function findTownRefs(db: Db, ids: number[]): Promise<TownRow[]> {
+  if (ids.length === 0) return []
+  const rows = await db
+    .selectFrom('current_areas')
+    .select(['area_id as id', 'code', 'name', 'name_en as nameEn'])
+    .where('area_id', 'in', ids)
+    .where('level', '=', 'town')
+    .orderBy('code')
+    .execute()
+  return rows.map((row) => ({ ...row, id: Number(row.id) }))
 }

@@ -8,6 +8,8 @@ import { GEOJSON } from '../../../core/ogc/links.ts'
 import { HULL_BUFFER_METERS } from './clusters.repository.ts'
 import { disputeArcs, disputeClusters } from './clusters.service.ts'
 import { errorResponses } from '../../../core/http/common.schemas.ts'
+import { currentUser } from '../../../core/auth/auth.plugin.ts'
+import { userScope } from '../../../core/auth/scope.ts'
 import { ClusterCollectionSchema, DisputeArcsSchema } from '../analytics.schemas.ts'
 
 /**
@@ -26,12 +28,14 @@ const disputeClustersRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           `ST_ClusterDBSCAN over the dispute points in EPSG:${METRIC_SRID} (UTM 47N), so eps = distanceMeters is in real metres. ` +
           'With windowDays, each spatial cluster is cut wherever two consecutive members (by reported time) are more than windowDays apart; ' +
-          `pieces smaller than minPoints are dropped. Hull: convex hull of the members, buffered by ${HULL_BUFFER_METERS} m when it is a point or a line.`,
+          `pieces smaller than minPoints are dropped. Hull: convex hull of the members, buffered by ${HULL_BUFFER_METERS} m when it is a point or a line. ` +
+          'County users cluster across towns: `towns` names the towns of the members and of the parties, `crossTown` marks a cluster spanning a town border. Town users cluster their own town only.',
         querystring: Type.Object(
           {
             distanceMeters: Type.Optional(Type.Number({ minimum: 1, maximum: 10000, default: 300, description: 'DBSCAN eps in metres' })),
             minPoints: Type.Optional(Type.Integer({ minimum: 2, maximum: 1000, default: 3, description: 'DBSCAN minimum points (a point counts itself)' })),
             windowDays: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 3650, description: 'Members must also be chained in time: consecutive members at most this many days apart' })),
+            townId: Type.Optional(Type.Integer({ minimum: 1, description: 'County users: only this town (default every town, so clusters may span a town border). Town users always get their own town' })),
             ...WindowQuery,
           },
           { additionalProperties: false },
@@ -45,7 +49,9 @@ const disputeClustersRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { distanceMeters = 300, minPoints = 3, windowDays } = request.query
       const window = parseWindow(request.query)
-      const clusters = await disputeClusters(request.readDb, { window, distanceMeters, minPoints, windowDays })
+      const scope = userScope(currentUser(request))
+      const townId = scope.kind === 'town' ? scope.townId : request.query.townId
+      const clusters = await disputeClusters(request.readDb, { window, distanceMeters, minPoints, windowDays, townId })
       const features = clusters.map((cluster) =>
         featureText(`cluster-${cluster.memberIds[0]}`, cluster.hull, {
           memberIds: cluster.memberIds,
@@ -56,6 +62,9 @@ const disputeClustersRoutes: FastifyPluginAsyncTypebox = async (app) => {
           partyVillages: cluster.partyVillages,
           crossVillage: cluster.crossVillageBy.length > 0,
           crossVillageBy: cluster.crossVillageBy,
+          towns: cluster.towns,
+          crossTown: cluster.crossTownBy.length > 0,
+          crossTownBy: cluster.crossTownBy,
         }),
       )
       const members = { window: windowDto(window), distanceMeters, minPoints, windowDays: windowDays ?? null }

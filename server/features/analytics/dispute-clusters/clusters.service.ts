@@ -1,6 +1,6 @@
 import type { Db } from '../../../core/db/database.ts'
 import type { TimeWindow } from '../../../core/time/time-window.ts'
-import { findDisputeArcs, findVillagePoints, type ClusterParams, type DisputeClusterRow, type VillagePointRow } from './clusters.repository.ts'
+import { findDisputeArcs, findTownRefs, findVillagePoints, type ClusterParams, type DisputeClusterRow, type TownRow, type VillagePointRow } from './clusters.repository.ts'
 import { findDisputeClusters } from './clustering.ts'
 
 /** A village as a cluster or an arc names it. */
@@ -14,11 +14,18 @@ export interface VillageRef {
 /** Why a cluster is cross-village: its disputes lie in two or more villages, or their parties come from two or more. */
 export type CrossVillageBy = 'location' | 'parties'
 
-/** A dispute cluster with its villages resolved and the cross-village rule applied. */
+/** A town as a cluster names it. */
+export type TownRef = TownRow
+
+/** A dispute cluster with its villages and towns resolved and the cross-village and cross-town rules applied. */
 export interface DisputeCluster extends DisputeClusterRow {
   villages: VillageRef[]
   partyVillages: VillageRef[]
   crossVillageBy: CrossVillageBy[]
+  /** Towns of the members' villages and of the parties' home villages, by code. */
+  towns: TownRef[]
+  /** Why the cluster spans a town border: members located in two or more towns, or parties from two or more. */
+  crossTownBy: CrossVillageBy[]
 }
 
 /** One arc between the home villages of the parties of cross-village disputes. */
@@ -41,18 +48,42 @@ export function crossVillageBy(cluster: Pick<DisputeClusterRow, 'villageIds' | '
   return [...(cluster.villageIds.length >= 2 ? ['location' as const] : []), ...(cluster.partyVillageIds.length >= 2 ? ['parties' as const] : [])]
 }
 
-/** Dispute clusters (DBSCAN in metres, optionally chained in time) with their villages and the cross-village rule. */
+/**
+ * The cross-town rule (跨乡镇): the towns of the members' villages, and of the
+ * parties' home villages, each two or more. A village whose town is unknown to
+ * the reader (another town's, hidden from a town user) counts for nothing.
+ */
+export function crossTownBy(memberTowns: number[], partyTowns: number[]): CrossVillageBy[] {
+  return [...(new Set(memberTowns).size >= 2 ? ['location' as const] : []), ...(new Set(partyTowns).size >= 2 ? ['parties' as const] : [])]
+}
+
+/**
+ * Dispute clusters (DBSCAN in metres, optionally chained in time) with their
+ * villages, their towns and the cross-village and cross-town rules. Which
+ * disputes enter is the caller's (`params.townId`): a town user's town, or
+ * every town for the county.
+ */
 export async function disputeClusters(db: Db, params: ClusterParams): Promise<DisputeCluster[]> {
   const clusters = await findDisputeClusters(db, params)
   const villageIds = [...new Set(clusters.flatMap((cluster) => [...cluster.villageIds, ...cluster.partyVillageIds]))]
-  const villages = new Map((await findVillagePoints(db, villageIds)).map((village) => [village.id, villageRef(village)]))
+  const points = await findVillagePoints(db, villageIds)
+  const villages = new Map(points.map((village) => [village.id, villageRef(village)]))
+  const townOf = new Map(points.map((village) => [village.id, village.townId]))
+  const towns = new Map((await findTownRefs(db, [...new Set(townOf.values())])).map((town) => [town.id, town]))
   const refs = (ids: number[]) => ids.flatMap((id) => (villages.has(id) ? [villages.get(id)!] : []))
-  return clusters.map((cluster) => ({
-    ...cluster,
-    villages: refs(cluster.villageIds),
-    partyVillages: refs(cluster.partyVillageIds),
-    crossVillageBy: crossVillageBy(cluster),
-  }))
+  const townIds = (ids: number[]) => ids.flatMap((id) => (townOf.has(id) && towns.has(townOf.get(id)!) ? [townOf.get(id)!] : []))
+  return clusters.map((cluster) => {
+    const [memberTowns, partyTowns] = [townIds(cluster.villageIds), townIds(cluster.partyVillageIds)]
+    const involved = [...new Set([...memberTowns, ...partyTowns])].map((id) => towns.get(id)!).sort((a, b) => a.code.localeCompare(b.code))
+    return {
+      ...cluster,
+      villages: refs(cluster.villageIds),
+      partyVillages: refs(cluster.partyVillageIds),
+      crossVillageBy: crossVillageBy(cluster),
+      towns: involved,
+      crossTownBy: crossTownBy(memberTowns, partyTowns),
+    }
+  })
 }
 
 /** Arcs between the home villages of the parties of cross-village disputes, most disputes first, with village points (6 decimals). */

@@ -7,11 +7,11 @@ import { openAtSql, openUntilAfterSql, overdueAtSql, reportedInSql } from '../ca
 import type { TimeWindow } from '../../../core/time/time-window.ts'
 import type { RiskCase, RiskSettings } from './formula.ts'
 
-/** Area levels a risk map is drawn at. */
-export type RiskLevel = Extract<AreaLevel, 'village' | 'base_grid' | 'fine_grid'>
+/** Area levels a risk map is drawn at (towns: the county's towns side by side). */
+export type RiskLevel = Extract<AreaLevel, 'town' | 'village' | 'base_grid' | 'fine_grid'>
 
 /** The column of `cases`/`key_persons` that records the area of each level at registration. */
-const AREA_COLUMN = { village: 'village_id', base_grid: 'base_grid_id', fine_grid: 'fine_grid_id' } as const
+const AREA_COLUMN = { town: 'town_id', village: 'village_id', base_grid: 'base_grid_id', fine_grid: 'fine_grid_id' } as const
 
 /** A current area as the risk map shows it. */
 export interface RiskAreaRow {
@@ -35,7 +35,7 @@ export interface KeyPersonCountRow {
 }
 
 /** Current areas of a level (or one area), ordered by code, optionally with their outlines as GeoJSON text. */
-export async function findRiskAreas(db: Db, level: RiskLevel, options: { areaId?: number; withGeometry?: boolean } = {}): Promise<RiskAreaRow[]> {
+export async function findRiskAreas(db: Db, level: RiskLevel, options: { areaId?: number; withGeometry?: boolean; townId?: number } = {}): Promise<RiskAreaRow[]> {
   let q = db
     .selectFrom('current_areas as a')
     .where('a.level', '=', level)
@@ -50,6 +50,11 @@ export async function findRiskAreas(db: Db, level: RiskLevel, options: { areaId?
     ])
     .orderBy('a.code')
   if (options.areaId !== undefined) q = q.where('a.area_id', '=', options.areaId)
+  if (options.townId !== undefined) {
+    const townId = options.townId
+    // current_areas predates the town column (0018): the version's town is read from area_versions.
+    q = q.where(sql<boolean>`EXISTS (SELECT 1 FROM area_versions w WHERE w.area_id = a.area_id AND w.version = a.version AND w.town_id = ${townId})`)
+  }
   return (await q.execute()) as RiskAreaRow[]
 }
 

@@ -9,6 +9,8 @@ import { GEOJSON } from '../../../core/ogc/links.ts'
 import type { RiskLevel } from './risk.repository.ts'
 import { computeRisk, explainRisk, riskChange } from './risk.service.ts'
 import { currentUser } from '../../../core/auth/auth.plugin.ts'
+import { userScope } from '../../../core/auth/scope.ts'
+import type { UserRecord } from '../../../core/auth/users.repository.ts'
 import { countProtectionFor } from '../../key-persons/index.ts'
 import { errorResponses } from '../../../core/http/common.schemas.ts'
 import {
@@ -19,7 +21,17 @@ import {
   RiskScoresSchema,
 } from '../analytics.schemas.ts'
 
-const LEVELS = { grid: 'base_grid', village: 'village', fine_grid: 'fine_grid' } as const satisfies Record<string, RiskLevel>
+const LEVELS = { grid: 'base_grid', village: 'village', fine_grid: 'fine_grid', town: 'town' } as const satisfies Record<string, RiskLevel>
+
+const TownQuery = {
+  townId: Type.Optional(Type.Integer({ minimum: 1, description: 'County users: only the areas of this town (default every town). Town users always get their own town' })),
+}
+
+/** The town a risk answer covers: a town user's own; a county user's choice, or every town. */
+function riskTown(user: UserRecord, townId: number | undefined): number | undefined {
+  const scope = userScope(user)
+  return scope.kind === 'town' ? scope.townId : townId
+}
 
 
 
@@ -41,7 +53,7 @@ const riskRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'Score = Σ open hazards × severity weight + Σ active disputes × tier weight × 0.5^(age/half-life) + Σ key persons in management × colour weight + Σ overdue × penalty, ' +
           'as of `to` over cases reported in [from, to) (see GET /api/analytics/settings). Cases count for the area id recorded at registration.',
-        querystring: Type.Object({ level: Type.Optional(RiskLevelSchema), ...WindowQuery }, { additionalProperties: false }),
+        querystring: Type.Object({ level: Type.Optional(RiskLevelSchema), ...TownQuery, ...WindowQuery }, { additionalProperties: false }),
         response: {
           200: RiskCollectionSchema,
           ...errorResponses(400, 401, 403),
@@ -52,7 +64,8 @@ const riskRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const level = LEVELS[request.query.level ?? 'grid']
       const window = parseWindow(request.query)
       const protection = await countProtectionFor(request.readDb, currentUser(request))
-      const risks = await computeRisk(request.readDb, level, window, { withGeometry: true, protection })
+      const townId = riskTown(currentUser(request), request.query.townId)
+      const risks = await computeRisk(request.readDb, level, window, { withGeometry: true, protection, townId })
       const features = risks.map((risk) => featureText(risk.area.id, risk.area.geometry, toRiskProperties(risk)))
       return reply.type(GEOJSON).send(collectionText(features, { level: request.query.level ?? 'grid', window: windowDto(window) }) as never)
     },
@@ -68,7 +81,7 @@ const riskRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'The same scores as GET /api/analytics/risk (same formula, window and key-person protection), without the outlines: ' +
           'the map joins them by area id to the geometry it already has, so only the values that change travel.',
-        querystring: Type.Object({ level: Type.Optional(RiskLevelSchema), ...WindowQuery }, { additionalProperties: false }),
+        querystring: Type.Object({ level: Type.Optional(RiskLevelSchema), ...TownQuery, ...WindowQuery }, { additionalProperties: false }),
         response: {
           200: RiskScoresSchema,
           ...errorResponses(400, 401, 403),
@@ -79,7 +92,7 @@ const riskRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const level = LEVELS[request.query.level ?? 'grid']
       const window = parseWindow(request.query)
       const protection = await countProtectionFor(request.readDb, currentUser(request))
-      const risks = await computeRisk(request.readDb, level, window, { protection })
+      const risks = await computeRisk(request.readDb, level, window, { protection, townId: riskTown(currentUser(request), request.query.townId) })
       return {
         level: request.query.level ?? 'grid',
         window: windowDto(window),

@@ -105,16 +105,16 @@ function areaRisk(settings: RiskSettings, area: RiskAreaRow, cases: RiskCaseRow[
   }
 }
 
-/** The score of every current area of `level` as of `window.to` (cases reported inside the window). */
+/** The score of every current area of `level` (of one town when `townId` is given) as of `window.to` (cases reported inside the window). */
 export async function computeRisk(
   db: Db,
   level: RiskLevel,
   window: TimeWindow,
-  options: { withGeometry?: boolean; settings?: RiskSettings; protection?: CountProtection } = {},
+  options: { withGeometry?: boolean; settings?: RiskSettings; protection?: CountProtection; townId?: number } = {},
 ): Promise<AreaRisk[]> {
   const settings = options.settings ?? (await findRiskSettings(db))
   const [areas, sums, persons] = await Promise.all([
-    findRiskAreas(db, level, { withGeometry: options.withGeometry }),
+    findRiskAreas(db, level, { withGeometry: options.withGeometry, townId: options.townId }),
     sumRiskCases(db, level, window, settings),
     countKeyPersonsInManagement(db, level, window.to),
   ])

@@ -20,4 +20,6 @@ export const NO_CAPABILITIES: Readonly<Capabilities> = Object.freeze({
   closeJointCase: false,
   readAudit: false,
   manageUsers: false,
+  viewCounty: false,
+  actOnEscalations: false,
 });
