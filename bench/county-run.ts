@@ -4,6 +4,7 @@ import { prepareDatabase } from '../server/bootstrap.ts'
 import { readConfig } from '../server/config.ts'
 import { getMeta } from '../server/core/db/app-meta.repository.ts'
 import { openEngine, type DbEngine } from '../server/core/db/engine.ts'
+import { SYSTEM_SCOPE } from '../server/core/db/db-scope.ts'
 import { seedSampleActivity } from '../server/seed/sample-activity.ts'
 import { countAllCases, keptDatabase } from './bench-database.ts'
 import { benchScope, countyLeader, countyWindow, printScopeBench, scopeAccess, type BenchScope } from './county.bench.ts'
@@ -57,7 +58,7 @@ export async function runCountyBench(url: string): Promise<boolean> {
   const name = process.env.BENCH_COUNTY_DATABASE ?? 'gridatlas_bench_county_1m'
   const kept = await keptDatabase(url, name)
   console.log(`\n[PostgreSQL + PostGIS] county benchmark in database ${name} (${kept.created ? 'created now' : 'kept from an earlier run'}; DROP DATABASE ${name} to reclaim it)`)
-  const engine = await openEngine({ databaseUrl: kept.url })
+  const engine = await openEngine({ databaseUrl: kept.url, defaultScope: SYSTEM_SCOPE })
   try {
     const towns = await ensureCounty(engine, COUNTY_CASES)
     const app = await buildApp({ engine, logLevel: 'silent', login: { adminSecondFactor: 'off' } })

@@ -1,5 +1,6 @@
 import pg from 'pg'
 import { openEngine } from '../server/core/db/engine.ts'
+import { SYSTEM_SCOPE } from '../server/core/db/db-scope.ts'
 import { migrate } from '../server/core/db/migrate.ts'
 import { ensureAdmin } from '../server/seed/admin.ts'
 import { keptDatabase } from './bench-database.ts'
@@ -185,7 +186,7 @@ export async function runPartitioningBench(url: string, options: { rebuild: bool
   const name = process.env.BENCH_PARTITIONING_DATABASE ?? 'gridatlas_bench_partitioning'
   const kept = await keptDatabase(url, name)
   console.log(`\n[PostgreSQL + PostGIS] partitioning in database ${name} (${kept.created ? 'created now' : 'kept from an earlier run'}; DROP DATABASE ${name} to reclaim it)`)
-  const engine = await openEngine({ databaseUrl: kept.url })
+  const engine = await openEngine({ databaseUrl: kept.url, defaultScope: SYSTEM_SCOPE })
   try {
     await migrate(engine)
     await ensureAdmin(engine.db, 'bench-password-123')

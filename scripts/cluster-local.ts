@@ -23,6 +23,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { openEngine } from '../server/core/db/engine.ts'
+import { SYSTEM_SCOPE } from '../server/core/db/db-scope.ts'
 import { migrate } from '../server/core/db/migrate.ts'
 import { prepareDatabase } from '../server/bootstrap.ts'
 import { seedSampleTownship } from '../server/seed/sample-township.ts'
@@ -130,7 +131,7 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
 
 /** Migrates the primary, loads the sample township (and its activity if asked) and creates `admin`. */
 async function prepare(url: string, activity: boolean, adminPassword: string, log: (line: string) => void): Promise<void> {
-  const engine = await openEngine({ databaseUrl: url, poolSize: 2 })
+  const engine = await openEngine({ databaseUrl: url, poolSize: 2, defaultScope: SYSTEM_SCOPE })
   try {
     const geodataDir = join(ROOT, 'geodata/xizhou')
     if (activity) {

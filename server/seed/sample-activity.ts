@@ -75,9 +75,12 @@ async function readCaseSettings(db: Db): Promise<CaseSettings> {
 
 async function sampleTowns(db: Db, at: Date, towns: NonNullable<SampleActivityOptions['towns']>): Promise<SampleTown[]> {
   const villages = await findVillageTowns(db, at)
+  const townRows = await db.selectFrom('current_areas').select(['area_id', 'code']).where('level', '=', 'town').execute()
+  const townIds = new Map(townRows.map((row) => [row.code, row.area_id]))
   return towns.map((town) => ({
     slug: town.slug,
     name: town.name,
+    townId: townIds.get(town.code) ?? null,
     villageIds: villages.filter((village) => village.townCode === town.code).map((village) => village.villageId),
   }))
 }

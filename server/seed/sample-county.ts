@@ -147,14 +147,17 @@ async function loadExemptWater(db: Db, dir: string, idsByCode: Map<string, numbe
   }
 }
 
-/** Inserts staff and their duties in a few statements; staff keys are unique, so they map rows back to ids. */
-async function loadStaff(db: Db, dir: string, idsByCode: Map<string, number>): Promise<number> {
+/**
+ * Inserts a town's staff and their duties in a few statements; staff keys are unique, so they
+ * map rows back to ids. Staff name their town: with several towns the database cannot guess it.
+ */
+async function loadStaff(db: Db, dir: string, idsByCode: Map<string, number>, townId: number): Promise<number> {
   const entries = await readJson<StaffEntry[]>(dir, 'staff.json')
   for (const part of chunks(entries)) {
     const staff = part.map((entry) => ({ key: entry.key, name: entry.name, phone: entry.phone ?? null }))
     const { rows } = await sql<{ id: string; staff_key: string }>`
-      INSERT INTO staff (staff_key, name, phone, synthetic)
-      SELECT r.key, r.name, r.phone, true FROM json_to_recordset(${JSON.stringify(staff)}::json) AS r(key text, name text, phone text)
+      INSERT INTO staff (staff_key, name, phone, synthetic, town_id)
+      SELECT r.key, r.name, r.phone, true, ${townId}::bigint FROM json_to_recordset(${JSON.stringify(staff)}::json) AS r(key text, name text, phone text)
       RETURNING id, staff_key`.execute(db)
     const staffIds = new Map(rows.map((row) => [row.staff_key, Number(row.id)]))
     const duties = part.flatMap((entry) =>
@@ -189,7 +192,7 @@ export async function seedSampleCounty(db: Db, countyDir: string): Promise<Sampl
     }
     if (!idsByCode.has(town.code)) throw new Error(`${dir}/town.geojson does not hold town ${town.code}`)
     await loadExemptWater(db, dir, idsByCode)
-    staff += await loadStaff(db, dir, idsByCode)
+    staff += await loadStaff(db, dir, idsByCode, idsByCode.get(town.code)!)
   }
   const code = `${manifest.countyCode}000000`
   await setMeta(db, 'sample', {

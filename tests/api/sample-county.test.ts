@@ -3,6 +3,7 @@ import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readConfig } from '../../server/config.ts'
 import { openEngine, type DbEngine } from '../../server/core/db/engine.ts'
+import { SYSTEM_SCOPE } from '../../server/core/db/db-scope.ts'
 import { prepareDatabase, type PrepareReport } from '../../server/bootstrap.ts'
 import { readCountyManifest, type SampleCountyManifest } from '../../server/seed/sample-county.ts'
 import { adminQuery, withDatabase } from '../setup/template.ts'
@@ -24,13 +25,13 @@ beforeAll(async () => {
   if (url) {
     const name = `gridatlas_county_${randomBytes(6).toString('hex')}`
     await adminQuery(url, `CREATE DATABASE ${name}`)
-    engine = await openEngine({ databaseUrl: withDatabase(url, name), poolSize: 2 })
+    engine = await openEngine({ databaseUrl: withDatabase(url, name), poolSize: 2, defaultScope: SYSTEM_SCOPE })
     dispose = async () => {
       await engine.close()
       await adminQuery(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
     }
   } else {
-    engine = await openEngine({})
+    engine = await openEngine({ defaultScope: SYSTEM_SCOPE })
     dispose = () => engine.close()
   }
   report = await prepareDatabase(engine, { ...config, loadSample: true, adminPassword: 'county-test-password-1', countyActivity: { cases: CASES, keyPersons: 80, leads: 20 } })

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import pg from 'pg'
 import { openEngine, type DbEngine } from '../../server/core/db/engine.ts'
+import { SYSTEM_SCOPE } from '../../server/core/db/db-scope.ts'
 import { createUser } from '../../server/features/users/users.service.ts'
 import { setPasswordHashCost, TEST_SCRYPT_COST } from '../../server/features/users/password-hash.ts'
 import { PG_BIN } from '../../scripts/cluster/pg-cluster.ts'
@@ -86,7 +87,7 @@ describe.skipIf(!enabled)('cluster:local: two server processes, a streaming repl
   beforeAll(async () => {
     cluster = await startLocalCluster({ serverEnv: { LOG_LEVEL: 'warn' } })
     ;[a, b] = cluster.servers.map((server) => server.url)
-    primary = await openEngine({ databaseUrl: cluster.primary.url, poolSize: 2 })
+    primary = await openEngine({ databaseUrl: cluster.primary.url, poolSize: 2, defaultScope: SYSTEM_SCOPE })
     replicaClient = new pg.Client({ connectionString: cluster.replica.url })
     replicaClient.on('error', () => {}) // the last test stops the replica under it
     await replicaClient.connect()

@@ -47,6 +47,7 @@ export const LEAD_ROWS: JsonInsertSpec = {
     id: 'bigint', status: 'text', department: 'text', category: 'text', description: 'text',
     village_id: 'bigint', base_grid_id: 'bigint', fine_grid_id: 'bigint', received_at: TS, received_by: 'bigint',
     verified_at: TS, verification_note: 'text', dismissed_reason: 'text', closed_at: TS, version: 'integer', updated_at: TS,
+    town_id: 'bigint',
   },
   inputs: { lon: 'float8', lat: 'float8' },
   computed: { geom: `CASE WHEN r.lon IS NULL THEN NULL ELSE ${POINT} END` },

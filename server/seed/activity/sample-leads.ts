@@ -34,6 +34,10 @@ export async function seedSampleLeads(db: Db, model: ActivityModel, actors: Samp
     const hasPoint = draft.rng() < 0.85
     return { draft, hasPoint, department: departmentFor(draft.rng, draft.category) }
   })
+  // A lead with no point belongs to the town of the dispatcher who received it (the database
+  // derives the town of a located lead from its village).
+  const receiver = await db.selectFrom('users').select('town_id').where('id', '=', actors.dispatcher.id).executeTakeFirst()
+  const receivingTownId = receiver?.town_id ?? null
   const located = await locatePoints(db, drafts.map(({ draft }) => ({ lon: draft.lon, lat: draft.lat, at: draft.reportedAt })))
   const leads: Array<Record<string, unknown>> = []
   const histories: LeadStep[][] = []
@@ -50,6 +54,7 @@ export async function seedSampleLeads(db: Db, model: ActivityModel, actors: Samp
     leads.push({
       id: ids[index], status, department, category: draft.category, description: `${department}移交：${draft.description}`,
       lon: location ? draft.lon : null, lat: location ? draft.lat : null,
+      town_id: location ? null : receivingTownId,
       village_id: location?.village.areaId ?? null, base_grid_id: location?.baseGrid?.areaId ?? null, fine_grid_id: location?.fineGrid?.areaId ?? null,
       received_at: draft.reportedAt, received_by: actors.dispatcher.id,
       verified_at: verify?.at ?? null, verification_note: verify?.note ?? null, dismissed_reason: dismiss?.note ?? null,

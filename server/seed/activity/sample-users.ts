@@ -30,12 +30,14 @@ export interface SampleActors {
 export interface SampleTown {
   slug: string
   name: string
+  /** The town's area id (its users belong to it); null only if the town is missing. */
+  townId: number | null
   villageIds: number[]
 }
 
 async function ensureUser(
   db: Db,
-  user: { username: string; displayName: string; role: Role; stationKey?: string; gridIds?: number[] },
+  user: { username: string; displayName: string; role: Role; stationKey?: string; gridIds?: number[]; townId?: number | null },
 ): Promise<SampleActor> {
   const found = await db.selectFrom('users').select(['id', 'role']).where('username', '=', user.username).executeTakeFirst()
   if (found) return { id: found.id, username: user.username, role: found.role }
@@ -46,6 +48,7 @@ async function ensureUser(
     role: user.role,
     stationKey: user.stationKey ?? null,
     gridIds: user.gridIds,
+    townId: user.townId,
   })
   return { id, username: user.username, role: user.role }
 }
@@ -104,7 +107,7 @@ async function ensureTownUsers(
   const gridWorkers = new Map<number, SampleActor>()
   let first: { dispatcher: SampleActor; stations: Map<string, SampleActor> } | undefined
   for (const town of towns) {
-    const dispatcher = await ensureUser(db, { username: `${town.slug}-dispatcher`, displayName: `示例调度员（${town.name}综治中心）`, role: 'dispatcher' })
+    const dispatcher = await ensureUser(db, { username: `${town.slug}-dispatcher`, displayName: `示例调度员（${town.name}综治中心）`, role: 'dispatcher', townId: town.townId })
     const stations = new Map<string, SampleActor>()
     for (const station of stationRows) {
       stations.set(
@@ -114,6 +117,7 @@ async function ensureTownUsers(
           displayName: `示例站点人员（${town.name}${station.name_zh}）`,
           role: 'station',
           stationKey: station.key,
+          townId: town.townId,
         }),
       )
     }
@@ -128,6 +132,7 @@ async function ensureTownUsers(
           displayName: `示例网格员（${town.name}${village.name}）`,
           role: 'grid_worker',
           gridIds: village.baseGridIds,
+          townId: town.townId,
         }),
       )
     }
