@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
-import { adminQuery, buildPgliteTemplate, buildPostgresTemplate } from './template.ts'
+import { adminQuery, buildPgliteTemplate, buildPostgresTemplate, databasesNamedAfter } from './template.ts'
 import { pgliteTemplateDir } from './pglite-template-dir.ts'
 
 declare module 'vitest' {
@@ -39,6 +39,8 @@ export default async function setup(project: TestProject) {
   project.provide('pgliteTemplateDir', '')
   project.provide('pgliteScratchDir', '')
   return async () => {
+    // Test files keep their databases for the next file (tests/support/database-reset.ts); the last ones are left at the end.
+    for (const name of await databasesNamedAfter(url, template)) await adminQuery(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
     await adminQuery(url, `DROP DATABASE IF EXISTS ${template} WITH (FORCE)`)
   }
 }

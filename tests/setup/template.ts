@@ -64,6 +64,18 @@ export async function adminQuery(url: string, statement: string): Promise<void> 
   }
 }
 
+/** Databases on the server of `url` whose names start with `template` followed by `_` (the copies test files made of it). */
+export async function databasesNamedAfter(url: string, template: string): Promise<string[]> {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [`${template}_`])
+    return rows.map((row) => row.datname)
+  } finally {
+    await client.end()
+  }
+}
+
 /**
  * Creates a PostgreSQL template database with the schema and the sample
  * township on the server of `url`; test files copy it with CREATE DATABASE … TEMPLATE.
