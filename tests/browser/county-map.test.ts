@@ -187,7 +187,9 @@ describe.skipIf(!BROWSER_AVAILABLE)('county users on the risk map and the dashbo
       ['东岸镇', '1', '3'],
     ])
     const onTime = await page.$$eval('[data-testid="towns-on-time"] tbody td', (cells) => cells.map((cell) => cell.textContent?.trim()))
+    // Nothing closed yet: no rate, and the chart says so.
     expect(onTime).toEqual(['—', '—'])
+    expect(await page.textContent('[data-testid="towns-on-time-empty"]')).toBe('本期各镇均无办结案件')
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'county-map-dashboard-zh.png') })
     await page.click('button[data-lang="en"]')
     await page.waitForFunction(() => document.querySelector('[data-testid="towns-cases"] figcaption')?.textContent?.includes('Cases by town'), undefined, { timeout: 30_000 })

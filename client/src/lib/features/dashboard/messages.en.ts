@@ -48,6 +48,7 @@ export const dashboardEn: Record<keyof typeof dashboardZh, string> = {
   'dash.towns.hazards': 'Hazards',
   'dash.towns.onTime': 'On-time rate by town',
   'dash.towns.onTimeRate': 'Closed on time',
+  'dash.towns.noneClosed': 'No town closed a case in the period',
   'dash.step.day': 'Daily',
   'dash.step.week': 'Weekly',
   'dash.step.month': 'Monthly',

@@ -49,6 +49,7 @@ export const dashboardZh = {
   'dash.towns.hazards': '隐患',
   'dash.towns.onTime': '各镇按期办结率',
   'dash.towns.onTimeRate': '按期办结率',
+  'dash.towns.noneClosed': '本期各镇均无办结案件',
   'dash.step.day': '按日',
   'dash.step.week': '按周',
   'dash.step.month': '按月',
