@@ -14,6 +14,7 @@ import type {
   RiskLevel,
   RiskScores,
   RiskSettings,
+  Town,
 } from './types';
 
 /** A half-open window `[from, to)` as ISO instants. */
@@ -38,8 +39,11 @@ export const analyticsApi = {
     request<RiskCollection>(`/api/analytics/risk?${query({ level, ...window })}`, { signal }),
 
   /** Scores and four-colour grades of every grid or village by area id, without outlines (the map joins them to its area layers). */
-  scores: (level: RiskLevel, window: WindowQuery, signal?: AbortSignal) =>
-    request<RiskScores>(`/api/analytics/risk/scores?${query({ level, ...window })}`, { signal }),
+  scores: (level: RiskLevel, window: WindowQuery, signal?: AbortSignal, townId?: number) =>
+    request<RiskScores>(`/api/analytics/risk/scores?${query({ level, townId, ...window })}`, { signal }),
+
+  /** The towns in the caller's scope (county users: every town of the county; town users: their own). */
+  towns: (signal?: AbortSignal) => request<{ towns: Town[] }>('/api/towns', { signal }),
 
   /** The events behind one area's score. */
   explain: (areaId: number, window: WindowQuery, signal?: AbortSignal) =>
@@ -90,8 +94,8 @@ export const analyticsApi = {
     request<{ id: number; status: 'closed'; closedAt: string }>(`/api/analytics/joint-cases/${id}/close`, { method: 'POST', body: { reason }, handled: [400, 404, 409] }),
 
   /** Dispute cluster hulls, largest first. */
-  clusters: (window: WindowQuery, signal?: AbortSignal) =>
-    request<ClusterCollection>(`/api/analytics/dispute-clusters?${query({ ...window })}`, { signal }),
+  clusters: (window: WindowQuery, signal?: AbortSignal, townId?: number) =>
+    request<ClusterCollection>(`/api/analytics/dispute-clusters?${query({ townId, ...window })}`, { signal }),
 
   /** Pairs of home villages of cross-village disputes. */
   arcs: (window: WindowQuery, signal?: AbortSignal) =>

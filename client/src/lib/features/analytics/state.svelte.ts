@@ -17,6 +17,7 @@ import type {
   RiskExplanation,
   RiskLevel,
   RiskSettings,
+  Town,
 } from './types';
 import { featureBounds } from '../../map/geometry';
 import { playback } from './playback.svelte';
@@ -24,6 +25,7 @@ import { DAY_MS, townshipDay, townshipMidnight, townshipMonthStart } from '../..
 import { camera } from '../../map/camera';
 import { mapView } from '../../map/view.svelte';
 import { panel } from '../../map/panel.svelte';
+import { i18n } from '../../i18n/i18n.svelte';
 
 /** The period of the risk map. */
 export type RiskPeriod = 'month' | 'last30' | 'custom';
@@ -68,8 +70,12 @@ const CACHE_LIMIT = 400;
 export class RiskMap {
   /** Whether the risk map mode is on. */
   active = $state(false);
-  /** Base grids (`grid`) or villages. */
+  /** Base grids (`grid`), villages, or (county users) towns side by side. */
   level = $state<RiskLevel>('grid');
+  /** County users: the one town the risk map is narrowed to, or null for the whole county (全县). */
+  townId = $state<number | null>(null);
+  /** County users: the towns of the county once loaded (null for town users, who see their own town only). */
+  towns = $state.raw<Town[] | null>(null);
   /** The period preset. */
   period = $state<RiskPeriod>('month');
   /** First day of a custom period (`YYYY-MM-DD`, CST, inclusive). */
@@ -141,6 +147,33 @@ export class RiskMap {
     return { layer: this.hexBins, shape: this.binShape, cellMeters, groupBy: this.binAggregation === 'cells' ? null : this.binAggregation };
   }
 
+  /** A town's name in the interface language. */
+  townName(town: { name: string; nameEn: string | null }): string {
+    return i18n.lang === 'en' && town.nameEn ? town.nameEn : town.name;
+  }
+
+  /**
+   * Loads the towns of the county for the town selector (county users only:
+   * a town user's risk map is always their own town's, so they get no selector).
+   */
+  async loadTowns(): Promise<void> {
+    if (this.towns) return;
+    try {
+      this.towns = (await analyticsApi.towns()).towns;
+    } catch {
+      // The API client has already shown a toast; the selector stays hidden.
+    }
+  }
+
+  /** Narrows the risk map to one town (null: the whole county) and reloads; from the 镇 level, goes down to villages. */
+  chooseTown(townId: number | null): void {
+    this.townId = townId;
+    if (townId !== null && this.level === 'town') this.level = 'village';
+    this.closeExplain();
+    if (townId !== null) this.flyTo(townId);
+    void this.reload();
+  }
+
   /** Switches the mode on or off; switching on loads the data. */
   setActive(on: boolean): void {
     this.active = on;
@@ -166,7 +199,7 @@ export class RiskMap {
       const binOptions = this.binOptions;
       const heatLayer = this.heatmap;
       const [risk, settings, change, bins, clusters, arcs, heat] = await Promise.all([
-        this.#cached(`risk|${this.level}`, window, () => analyticsApi.scores(this.level, window, signal)),
+        this.#cached(`risk|${this.level}|${this.townId ?? ''}`, window, () => analyticsApi.scores(this.level, window, signal, this.townId ?? undefined)),
         this.settings ? Promise.resolve(this.settings) : analyticsApi.settings(signal),
         this.showChange
           ? analyticsApi.change(
@@ -177,7 +210,9 @@ export class RiskMap {
             )
           : Promise.resolve(null),
         binOptions ? this.#cached(`bins|${JSON.stringify(binOptions)}`, window, () => analyticsApi.binsBy(binOptions, window, signal)) : Promise.resolve(null),
-        this.showClusters ? this.#cached('clusters', window, () => analyticsApi.clusters(window, signal)) : Promise.resolve(null),
+        this.showClusters
+          ? this.#cached(`clusters|${this.townId ?? ''}`, window, () => analyticsApi.clusters(window, signal, this.townId ?? undefined))
+          : Promise.resolve(null),
         this.showClusters ? this.#cached('arcs', window, () => analyticsApi.arcs(window, signal)) : Promise.resolve(null),
         heatLayer === 'off' ? Promise.resolve(null) : this.#cached(`heat|${heatLayer}`, window, () => analyticsApi.binsBy(heatOptions(heatLayer), window, signal)),
       ]);
@@ -313,6 +348,8 @@ export class RiskMap {
   reset(): void {
     this.#controller?.abort();
     this.active = false;
+    this.townId = null;
+    this.towns = null;
     this.risk = null;
     this.change = null;
     this.bins = null;

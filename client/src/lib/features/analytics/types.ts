@@ -43,7 +43,7 @@ type WithGeometry<C extends { features: Array<{ geometry: object }> }> = Omit<C,
 };
 
 /** Levels the risk map offers (`grid` = base grid); the API also answers `fine_grid`. */
-export type RiskLevel = Extract<RiskLevelDto, 'grid' | 'village'>;
+export type RiskLevel = Extract<RiskLevelDto, 'grid' | 'village' | 'town'>;
 
 /**
  * `GET /api/analytics/bins/cases`. The schema types a case's `kind` as a string; the route lists
@@ -79,4 +79,12 @@ export interface BinOptions {
   shape: BinShape;
   cellMeters: number;
   groupBy: BinGroupBy | null;
+}
+
+/** A town of the county, as `GET /api/towns` lists it. */
+export interface Town {
+  id: number;
+  code: string;
+  name: string;
+  nameEn: string | null;
 }

@@ -6,6 +6,7 @@ import { featureBounds } from '../../map/geometry';
 import { mapView } from '../../map/view.svelte';
 import { toasts } from '../../ui/toasts.svelte';
 import { camera } from '../../map/camera';
+import { fetchTownKpis, type TownKpi } from '../county/api';
 
 /** Columns the KPI table sorts by. */
 export type KpiSortKey = 'label' | 'open' | 'new' | 'newThisWeek' | 'overdue' | 'resolvedRate' | 'meanHoursToResolve' | 'satisfactionMean' | 'visitsOverdue';
@@ -47,6 +48,10 @@ export class Dashboard {
   /** Whether the trend was refused as too long for the step. */
   trendTooLong = $state(false);
   loading = $state(false);
+  /** County users: whether the towns are compared side by side (set by the panel from the user's capabilities). */
+  compareTowns = $state(false);
+  /** County users: the KPIs of each town for the window, or `null` (town users, or while loading). */
+  towns = $state.raw<TownKpi[] | null>(null);
   /** The window last asked for (ISO instants). */
   window = $state<{ from: string; to: string } | null>(null);
 
@@ -116,12 +121,15 @@ export class Dashboard {
     this.loading = true;
     const focused = this.villageId !== null;
     try {
-      const [table, cards, trend] = await Promise.all([
+      const [table, cards, trend, towns] = await Promise.all([
         kpiApi.kpis(this.filters(window, false), this.groupBy, abort.signal),
         focused ? kpiApi.kpis(this.filters(window), this.groupBy, abort.signal) : Promise.resolve(null),
         kpiApi.trend(this.filters(window), this.effectiveStep, abort.signal).catch(() => null),
+        // The towns compared: a failure leaves the rest of the dashboard standing.
+        this.compareTowns ? fetchTownKpis(window, abort.signal).then((answer) => answer.towns).catch(() => null) : Promise.resolve(null),
       ]);
       if (abort.signal.aborted) return;
+      this.towns = towns;
       this.table = table;
       this.cards = cards ?? table;
       this.trend = trend?.series ?? null;
@@ -151,6 +159,8 @@ export class Dashboard {
     this.table = null;
     this.cards = null;
     this.trend = null;
+    this.towns = null;
+    this.compareTowns = false;
     this.villageId = null;
     this.stationKey = null;
   }

@@ -1,0 +1,199 @@
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ARTIFACTS_DIR, BROWSER_AVAILABLE, centreOn, launchBrowser, signInToMap } from '../support/browser.ts'
+import { caseClient, disputeFeature, hazardFeature } from '../support/cases.ts'
+import { createTestApp, type TestApp, type TestUser } from '../support/test-app.ts'
+import { addSecondTown, type TwoTowns } from '../support/two-towns.ts'
+
+/** Ids of the features of a map source (every tile loaded), sorted. */
+async function sourceIds(page: Page, source: string): Promise<number[]> {
+  return page.evaluate((source) => {
+    const map = window.__gridatlas!.map
+    if (!map.getSource(source)) return []
+    return [...new Set(map.querySourceFeatures(source).map((feature) => Number(feature.id)))].sort((a, b) => a - b)
+  }, source)
+}
+
+/** A pixel on `layer`'s feature `id`, searched in rings around the map centre. */
+async function pixelOn(page: Page, layer: string, id: number): Promise<{ x: number; y: number }> {
+  const found = await page.evaluate(
+    ({ layer, id }) => {
+      const map = window.__gridatlas!.map
+      const centre = map.project(map.getCenter())
+      for (let radius = 0; radius <= 300; radius += 12) {
+        for (let angle = 0; angle < 360; angle += 30) {
+          const x = centre.x + radius * Math.cos((angle * Math.PI) / 180)
+          const y = centre.y + radius * Math.sin((angle * Math.PI) / 180)
+          if (map.queryRenderedFeatures([x, y], { layers: [layer] }).some((hit) => Number(hit.id) === id)) {
+            const rect = map.getCanvas().getBoundingClientRect()
+            return { x: rect.left + x, y: rect.top + y }
+          }
+        }
+      }
+      return null
+    },
+    { layer, id },
+  )
+  if (!found) throw new Error(`no pixel on ${layer} ${id}`)
+  return found
+}
+
+/** Staff routes the map needs that county roles may not call yet on this branch (the towns slice adds them). */
+const STAFF_ROUTES = ['**/api/collections/**', '**/api/analytics/settings']
+
+/**
+ * Until the county roles may read the area collections and the risk settings
+ * (the towns slice adds them to the staff routes; on this branch they get
+ * 403), answers a 403 of those routes with the same request made as
+ * `standIn`, a town user who may. Every other answer, and these once the
+ * access is in, go through untouched.
+ */
+async function serveStaffRoutesWhileForbidden(page: Page, t: TestApp, standIn: TestUser): Promise<void> {
+  for (const pattern of STAFF_ROUTES) {
+    await page.route(pattern, async (route) => {
+      const response = await route.fetch()
+      if (response.status() !== 403 || route.request().method() !== 'GET') return route.fulfill({ response })
+      const url = new URL(route.request().url())
+      const answer = await t.app.inject({ method: 'GET', url: url.pathname + url.search, headers: standIn.headers })
+      await route.fulfill({ status: answer.statusCode, body: answer.body, contentType: String(answer.headers['content-type'] ?? 'application/json') })
+    })
+  }
+}
+
+/*
+ * County users on the risk map (风险一张图) and the dashboard (态势看板), in
+ * headless Chromium: the town selector (全县 / one town) and the 镇 level,
+ * town outlines with their names, the choropleth by town, picking a town to
+ * narrow the map to it; the towns compared in the dashboard (uPlot bars);
+ * dispute clusters naming their towns with a 跨镇 badge. Screenshots in
+ * tests/artifacts/county-map-*.png.
+ */
+describe.skipIf(!BROWSER_AVAILABLE)('county users on the risk map and the dashboard in headless Chromium', () => {
+  let t: TestApp
+  let towns: TwoTowns
+  let browser: Browser
+  let page: Page
+  let countyLeader: TestUser
+
+  beforeAll(async () => {
+    t = await createTestApp({ withClient: true })
+    towns = await addSecondTown(t.database.engine.db)
+    const dispatcherA = await t.signIn('dispatcher', { townId: towns.townA })
+    const dispatcherB = await t.signIn('dispatcher', { townId: towns.townB })
+    countyLeader = await t.signIn('county_leader', { townId: null })
+    const cases = caseClient(t)
+    const register = async (user: TestUser, kind: 'hazards' | 'disputes', feature: unknown) => {
+      const response = await cases.register(user, kind, feature)
+      expect(response.statusCode, response.body).toBe(201)
+    }
+    // A few minutes ago: the dashboard's period ends at the last whole minute.
+    const reportedAt = new Date(Date.now() - 5 * 60_000).toISOString()
+    // Two disputes of A and one of B within ~200 m across the border: one cluster spanning both towns.
+    await register(dispatcherA, 'disputes', disputeFeature(towns.border.a, [towns.villageA], { reportedAt }))
+    await register(dispatcherA, 'disputes', disputeFeature(towns.border.a, [towns.villageA], { reportedAt }))
+    await register(dispatcherB, 'disputes', disputeFeature(towns.border.b, [towns.villageB], { reportedAt }))
+    // Deep inside B: critical hazards, so that B scores higher than A.
+    for (let index = 0; index < 3; index++) await register(dispatcherB, 'hazards', hazardFeature(towns.insideB, { severity: 'critical', reportedAt }))
+    const baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' })
+    browser = await launchBrowser()
+    page = await (await browser.newContext({ viewport: { width: 1600, height: 1000 } })).newPage()
+    await serveStaffRoutesWhileForbidden(page, t, await t.signIn('leader', { townId: towns.townA }))
+    await signInToMap(page, baseUrl, countyLeader)
+  }, 120_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await t?.close()
+  })
+
+  it('draws the towns side by side: outlines with names, the 镇 level coloured by town', async () => {
+    await page.click('[data-testid="risk-mode"]')
+    await page.waitForSelector('[data-testid="risk-town"] option:nth-child(3)', { state: 'attached', timeout: 30_000 })
+    const options = await page.$$eval('[data-testid="risk-town"] option', (all) => all.map((option) => option.textContent?.trim()))
+    expect(options).toEqual(['全县', '喜洲镇', '东岸镇'])
+    expect(await page.textContent('[data-risk-level="town"]')).toBe('镇')
+    await page.click('[data-risk-level="town"]')
+    await page.waitForFunction((ids) => {
+      const map = window.__gridatlas!.map
+      const drawn = new Set(map.querySourceFeatures('risk').map((feature) => Number(feature.id)))
+      return ids.every((id) => drawn.has(id)) && drawn.size === ids.length
+    }, [towns.townA, towns.townB], { timeout: 30_000 })
+    const scores = await page.evaluate(() =>
+      Object.fromEntries(window.__gridatlas!.map.querySourceFeatures('risk').map((feature) => [String(feature.properties.name), Number(feature.properties.score)])),
+    )
+    expect(scores['东岸镇']).toBeGreaterThan(scores['喜洲镇'])
+    const labels = await page.evaluate(() => window.__gridatlas!.map.querySourceFeatures('county-towns-labels').map((feature) => String(feature.properties.name)))
+    expect([...new Set(labels)].sort()).toEqual(['东岸镇', '喜洲镇'].sort())
+    await page.waitForFunction(() => window.__gridatlas!.map.queryRenderedFeatures({ layers: ['county-towns-label'] }).length >= 2, undefined, { timeout: 15_000 })
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'county-map-towns-zh.png') })
+  })
+
+  it('narrows the risk map to the town picked on the map', async () => {
+    await centreOn(page, towns.insideB, 13)
+    const pixel = await pixelOn(page, 'risk-fill', towns.townB)
+    await page.mouse.click(pixel.x, pixel.y)
+    await page.waitForFunction((id) => (document.querySelector('[data-testid="risk-town"]') as HTMLSelectElement | null)?.value === String(id), towns.townB)
+    expect(await page.getAttribute('[data-risk-level="village"]', 'aria-pressed')).toBe('true')
+    await page.waitForFunction((id) => {
+      const ids = window.__gridatlas!.map.querySourceFeatures('risk').map((feature) => Number(feature.id))
+      return ids.length > 0 && ids.every((one) => one === id)
+    }, towns.villageB, { timeout: 30_000 })
+    expect(await sourceIds(page, 'risk')).toEqual([towns.villageB])
+    await page.waitForTimeout(900)
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'county-map-one-town-zh.png') })
+  })
+
+  it('lists dispute clusters with their towns and a 跨镇 badge', async () => {
+    await page.selectOption('[data-testid="risk-town"]', '')
+    // The whole county again: villages of both towns.
+    await page.waitForFunction((ids) => ids.every((id) => window.__gridatlas!.map.querySourceFeatures('risk').some((feature) => Number(feature.id) === id)), [towns.villageA, towns.villageB], {
+      timeout: 30_000,
+    })
+    await page.click('[data-testid="risk-clusters"]')
+    const cross = '[data-testid="risk-cluster-list"] [data-cross-town="true"]'
+    await page.waitForSelector(cross, { timeout: 30_000 })
+    expect(await page.textContent(`${cross} [data-testid="cluster-cross-town"]`)).toBe('跨镇')
+    expect((await page.textContent(`${cross} [data-testid="cluster-towns"]`))?.split('、').sort()).toEqual(['东岸镇', '喜洲镇'].sort())
+    await centreOn(page, towns.border.a, 14)
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'county-map-clusters-zh.png') })
+    // One town chosen: its clusters only, none across the border.
+    await page.selectOption('[data-testid="risk-town"]', String(towns.townA))
+    await page.waitForSelector(cross, { state: 'detached', timeout: 30_000 })
+  })
+
+  it('switches the risk map to English', async () => {
+    await page.click('button[data-lang="en"]')
+    await page.waitForFunction(() => document.querySelector('[data-testid="risk-town"] option[value=""]')?.textContent === 'Whole county', undefined, { timeout: 30_000 })
+    expect(await page.textContent('[data-risk-level="town"]')).toBe('Towns')
+    await page.selectOption('[data-testid="risk-town"]', '')
+    const badge = '[data-testid="risk-cluster-list"] [data-cross-town="true"] [data-testid="cluster-cross-town"]'
+    await page.waitForSelector(badge, { timeout: 30_000 })
+    expect(await page.textContent(badge)).toBe('Cross-town')
+    expect((await page.textContent('[data-testid="risk-cluster-list"] [data-cross-town="true"] [data-testid="cluster-towns"]'))?.split(', ').sort()).toEqual(['Dong’an', 'Xizhou Town'].sort())
+    await page.waitForTimeout(600)
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'county-map-en.png') })
+  })
+
+  it('compares the towns in the dashboard with uPlot bars', async () => {
+    await page.click('button[data-lang="zh"]')
+    await page.click('[data-testid="mode-dashboard"]')
+    await page.waitForSelector('[data-testid="towns-cases"] canvas', { timeout: 60_000 })
+    await page.waitForSelector('[data-testid="towns-on-time"] canvas')
+    const rows = await page.$$eval('[data-testid="towns-cases"] tbody tr', (trs) => trs.map((tr) => [...tr.children].map((cell) => cell.textContent?.trim())))
+    // Code order: Xizhou (A) first. Disputes, then hazards, reported in the period.
+    expect(rows).toEqual([
+      ['喜洲镇', '2', '0'],
+      ['东岸镇', '1', '3'],
+    ])
+    const onTime = await page.$$eval('[data-testid="towns-on-time"] tbody td', (cells) => cells.map((cell) => cell.textContent?.trim()))
+    // Nothing closed yet: no rate, and the chart says so.
+    expect(onTime).toEqual(['—', '—'])
+    expect(await page.textContent('[data-testid="towns-on-time-empty"]')).toBe('本期各镇均无办结案件')
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'county-map-dashboard-zh.png') })
+    await page.click('button[data-lang="en"]')
+    await page.waitForFunction(() => document.querySelector('[data-testid="towns-cases"] figcaption')?.textContent?.includes('Cases by town'), undefined, { timeout: 30_000 })
+    expect(await page.$$eval('[data-testid="towns-cases"] tbody th', (cells) => cells.map((cell) => cell.textContent?.trim()))).toEqual(['Xizhou Town', 'Dong’an'])
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'county-map-dashboard-en.png') })
+  })
+})
