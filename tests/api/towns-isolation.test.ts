@@ -183,3 +183,49 @@ describe(`every GET route, for each role of town A, leaks nothing of town B (${E
     expect(leaks).toEqual([])
   }, 900_000)
 })
+
+describe(`county administrators write in a county of several towns (${ENGINE_UNDER_TEST})`, () => {
+  it('a boundary save by a county administrator belongs to the town of the area it changes', async () => {
+    const admin = await t.signIn('admin', { townId: null })
+    const url = `/api/collections/fine-grids/items/${b.fineGridId}`
+    const current = await t.app.inject({ url, headers: admin.headers })
+    expect(current.statusCode, current.body).toBe(200)
+    const saved = await t.app.inject({
+      method: 'PATCH',
+      url,
+      headers: { ...admin.headers, 'if-match': String(current.headers.etag), 'x-change-reason': '县级调整' },
+      payload: { properties: { name: `${TOWN_B_MARKER}改名网格` } },
+    })
+    // Before: the database could not tell the change's town (no town session, several towns): 500.
+    expect(saved.statusCode, saved.body).toBe(200)
+    const { rows } = await sql<{ town_id: number }>`SELECT town_id FROM boundary_changes WHERE reason = '县级调整'`.execute(t.database.engine.db)
+    expect(rows.map((row) => Number(row.town_id))).toEqual([b.townId])
+  })
+
+  it('a joint case opened by a county administrator belongs to the town of its disputes', async () => {
+    const admin = await t.signIn('admin', { townId: null })
+    const second = await t.app.inject({
+      method: 'POST',
+      url: '/api/collections/disputes/items',
+      headers: b.users.dispatcher!.headers,
+      payload: {
+        type: 'Feature',
+        geometry: { type: 'Point', coordinates: [b.point.lon, b.point.lat] },
+        properties: {
+          category: 'neighbour', description: '两户因排水沟占地发生争执', tier: 'general', source: 'walk_in', reporterName: '李群众',
+          parties: [{ name: '当事人1', homeVillageId: b.villageId, role: 'applicant' }],
+        },
+      },
+    })
+    expect(second.statusCode, second.body).toBe(201)
+    const opened = await t.app.inject({
+      method: 'POST',
+      url: '/api/analytics/dispute-clusters/joint-case',
+      headers: admin.headers,
+      payload: { title: '县级联调', caseIds: [b.disputeId, second.json().id], stationKeys: ['legal-mediation'] },
+    })
+    expect(opened.statusCode, opened.body).toBe(201)
+    const { rows } = await sql<{ town_id: number }>`SELECT town_id FROM joint_cases WHERE id = ${opened.json().id}`.execute(t.database.engine.db)
+    expect(rows.map((row) => Number(row.town_id))).toEqual([b.townId])
+  })
+})

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { Db } from '../../../core/db/database.ts'
 
 /** A joint case as stored, with its disputes and stations. */
@@ -40,7 +41,14 @@ export async function insertJointCase(
 ): Promise<{ id: number; openedAt: Date }> {
   const row = await db
     .insertInto('joint_cases')
-    .values({ title: input.title, note: input.note, cluster: JSON.stringify(input.cluster), opened_by: input.openedBy })
+    .values({
+      title: input.title,
+      note: input.note,
+      cluster: JSON.stringify(input.cluster),
+      opened_by: input.openedBy,
+      // The town of its first dispute: a county user has no town, and with several towns the database cannot guess it.
+      town_id: sql<number>`(SELECT town_id FROM cases WHERE id = ${input.caseIds[0] ?? null})`,
+    })
     .returning(['id', 'opened_at'])
     .executeTakeFirstOrThrow()
   await db.insertInto('joint_case_disputes').values(input.caseIds.map((caseId) => ({ joint_case_id: row.id, case_id: caseId }))).execute()

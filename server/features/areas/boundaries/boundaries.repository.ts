@@ -343,14 +343,30 @@ export async function insertAreaVersion(db: Db, row: NewVersion): Promise<void> 
   if (Number(result.numAffectedRows ?? 0) !== 1) throw new Error(`version ${row.version} of area ${row.areaId} was not written`)
 }
 
-/** Records one boundary save and returns its id. */
+/**
+ * Records one boundary save and returns its id. The save belongs to the town of
+ * `town` (county code + township number of an area it changes): a county
+ * administrator has no town of their own, and with several towns the database
+ * cannot guess it.
+ */
 export async function insertBoundaryChange(
   db: Db,
-  change: { kind: BoundaryChangeKind; by: string; reason: string; summary: Record<string, unknown> },
+  change: { kind: BoundaryChangeKind; by: string; reason: string; summary: Record<string, unknown>; town?: { countyCode: string; townshipSeq: number } },
 ): Promise<number> {
+  const town = change.town
   const row = await db
     .insertInto('boundary_changes')
-    .values({ kind: change.kind, by: change.by, reason: change.reason, summary: JSON.stringify(change.summary) })
+    .values({
+      kind: change.kind,
+      by: change.by,
+      reason: change.reason,
+      summary: JSON.stringify(change.summary),
+      ...(town
+        ? {
+            town_id: sql<number>`(SELECT area_id FROM current_areas WHERE level = 'town' AND county_code = ${town.countyCode} AND township_seq = ${town.townshipSeq})`,
+          }
+        : {}),
+    })
     .returning('id')
     .executeTakeFirstOrThrow()
   return Number(row.id)

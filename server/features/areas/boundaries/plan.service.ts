@@ -257,7 +257,9 @@ export interface WrittenPlan {
  * the rows.
  */
 export async function writePlan(db: Db, plan: BoundaryPlan, summary: Record<string, unknown>): Promise<WrittenPlan> {
-  const changeId = await insertBoundaryChange(db, { kind: plan.kind, by: plan.by, reason: plan.reason, summary })
+  const first = [...plan.areas.values()][0] ?? plan.retired[0]
+  const town = first ? { countyCode: first.countyCode, townshipSeq: first.townshipSeq } : undefined
+  const changeId = await insertBoundaryChange(db, { kind: plan.kind, by: plan.by, reason: plan.reason, summary, town })
   const ids = new Map<number, number>()
   for (const planned of plan.areas.values()) ids.set(planned.key, planned.current ? planned.key : await insertAreaIdentity(db, planned.level))
   for (const row of plan.retired) ids.set(row.areaId, row.areaId)
