@@ -149,9 +149,10 @@ describe('hazards and disputes from CSV', () => {
   })
 
   it('a database failure in the middle of a commit rolls every row back', async () => {
-    await sql`CREATE FUNCTION ledger_test_boom() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN IF NEW.description = 'BOOM' THEN RAISE EXCEPTION 'simulated failure'; END IF; RETURN NEW; END $$`.execute(db())
-    await sql`CREATE TRIGGER ledger_test_boom BEFORE INSERT ON cases FOR EACH ROW EXECUTE FUNCTION ledger_test_boom()`.execute(db())
+    // DDL runs as the owner (`exec`): test code's statements run as the app role, which may not create functions.
+    await t.database.engine.exec(`CREATE FUNCTION ledger_test_boom() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.description = 'BOOM' THEN RAISE EXCEPTION 'simulated failure'; END IF; RETURN NEW; END $$;
+      CREATE TRIGGER ledger_test_boom BEFORE INSERT ON cases FOR EACH ROW EXECUTE FUNCTION ledger_test_boom()`)
     try {
       const before = await count('cases')
       const file = csvFile(CASE_HEADERS, [
@@ -162,8 +163,7 @@ describe('hazards and disputes from CSV', () => {
       expect(response.statusCode).toBe(500)
       expect(await count('cases')).toBe(before)
     } finally {
-      await sql`DROP TRIGGER ledger_test_boom ON cases`.execute(db())
-      await sql`DROP FUNCTION ledger_test_boom()`.execute(db())
+      await t.database.engine.exec('DROP TRIGGER ledger_test_boom ON cases; DROP FUNCTION ledger_test_boom()')
     }
   })
 
