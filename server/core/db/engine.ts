@@ -88,7 +88,15 @@ export async function openEngine(options: EngineOptions): Promise<DbEngine> {
   const engine = options.databaseUrl
     ? await openPostgres(options.databaseUrl, options.poolSize ?? 10, options.defaultScope ?? NO_SCOPE)
     : await openPglite(options)
-  await engine.refreshAppRole()
+  if (!options.deferOpen) {
+    await engine.refreshAppRole()
+    return engine
+  }
+  // Deferred: the role check waits for the open, and `ready` for both. Until then statements run
+  // as the connecting user; only start-up (system) work runs that early, and `migrate` checks again.
+  const opened = engine.refreshAppRole()
+  opened.catch(() => {})
+  engine.ready = opened
   return engine
 }
 
