@@ -26,19 +26,32 @@ export async function villageAt(db: Db, point: { lon: number; lat: number }): Pr
   return rows[0] ? Number(rows[0].id) : undefined
 }
 
-/** Two points `metres` apart (east–west) on either side of a boundary between two villages. */
-export async function pointsAcrossVillageBoundary(db: Db, metres: number) {
+/**
+ * Two points `metres` apart (east–west) on either side of a boundary between
+ * two villages; the west one still in its village `marginMeters` north, the
+ * east one `marginMeters` south. The margin matters: tests move these points
+ * up to 50 m that way to make clusters, and a crossing taken where the shared
+ * boundary meets the township's outer border put them outside the township
+ * (a 400 in CI). Ordered,
+ * so that every database copy gives the same pair (a hash order spreads the tries over every pair of villages).
+ */
+export async function pointsAcrossVillageBoundary(db: Db, metres: number, marginMeters = 80) {
   const { rows } = await sql<{ lon: number; lat: number }>`
     SELECT ST_X(p) AS lon, ST_Y(p) AS lat FROM (
-      SELECT (ST_DumpPoints(ST_Intersection(ST_Boundary(a.geom), ST_Boundary(b.geom)))).geom AS p
+      SELECT (ST_DumpPoints(ST_Intersection(ST_Boundary(a.geom), ST_Boundary(b.geom)))).geom AS p, a.code AS a_code, b.code AS b_code
       FROM current_areas a JOIN current_areas b ON a.level = 'village' AND b.level = 'village' AND a.area_id < b.area_id
         AND ST_Intersects(a.geom, b.geom)
-    ) s LIMIT 400`.execute(db)
+    ) s ORDER BY md5(a_code || b_code || ST_AsText(p)) LIMIT 2000`.execute(db)
+  /** Whether `point` stays in `village` moved `northMeters` north. */
+  const staysIn = async (point: { lon: number; lat: number }, village: number, northMeters: number) =>
+    (await villageAt(db, await offsetMetres(db, point, 0, northMeters))) === village
   for (const row of rows) {
     const west = await offsetMetres(db, row, -metres / 2, 0)
     const east = await offsetMetres(db, row, metres / 2, 0)
     const [vw, ve] = [await villageAt(db, west), await villageAt(db, east)]
-    if (vw !== undefined && ve !== undefined && vw !== ve) return { west: { ...west, villageId: vw }, east: { ...east, villageId: ve } }
+    if (vw === undefined || ve === undefined || vw === ve) continue
+    if (!(await staysIn(west, vw, marginMeters)) || !(await staysIn(east, ve, -marginMeters))) continue
+    return { west: { ...west, villageId: vw }, east: { ...east, villageId: ve } }
   }
   throw new Error('no village boundary crossing east–west found')
 }
