@@ -14,6 +14,7 @@ export interface CasePartyRow {
   role: 'applicant' | 'respondent' | 'party'
   phone: string | null
   homeVillageId: number
+  /** Name of the village in force, in any town (the directory of divisions: a party may come from a neighbouring town). */
   homeVillageName: string | null
 }
 
@@ -85,7 +86,7 @@ export function selectCases(db: Db) {
     recordedArea('c.fine_grid_id', 'c.fine_grid_version').as('fine_grid'),
     sql<CasePartyRow[]>`coalesce((SELECT json_agg(json_build_object(
         'seq', p.seq, 'name', p.name, 'role', p.role, 'phone', p.phone, 'homeVillageId', p.home_village_id,
-        'homeVillageName', (SELECT cv.name FROM current_areas cv WHERE cv.area_id = p.home_village_id)) ORDER BY p.seq)
+        'homeVillageName', (SELECT dv.name FROM division_directory dv WHERE dv.id = p.home_village_id)) ORDER BY p.seq)
       FROM case_parties p WHERE p.case_id = c.id), '[]'::json)`.as('parties'),
   ])
 }
