@@ -83,9 +83,11 @@ describe(`a party from a neighbouring town's village (${ENGINE_UNDER_TEST})`, ()
     expect(read.statusCode).toBe(200)
     const properties = read.json().properties
     expect(properties.crossVillage).toBe(true)
-    expect(properties.parties.map((party: { homeVillageId: number; homeVillageName: string }) => [party.homeVillageId, party.homeVillageName])).toEqual([
-      [towns.villageA, expect.any(String)],
-      [towns.villageB, '东岸村'],
+    expect(
+      properties.parties.map((party: { homeVillageId: number; homeVillageName: string; homeTownName: string | null }) => [party.homeVillageId, party.homeVillageName, party.homeTownName]),
+    ).toEqual([
+      [towns.villageA, expect.any(String), null],
+      [towns.villageB, '东岸村', '东岸镇'],
     ])
     // The dispute stays in the town where it happened: town A's, not B's.
     const { rows } = await sql<{ town_id: number }>`SELECT town_id FROM cases WHERE id = ${ids.cross}`.execute(db())
