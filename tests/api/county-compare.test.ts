@@ -1,5 +1,4 @@
 import ExcelJS from 'exceljs'
-import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { caseClient, hazardFeature, disputeFeature } from '../support/cases.ts'
 import { createTestApp, type TestApp, type TestUser } from '../support/test-app.ts'
@@ -40,10 +39,8 @@ beforeAll(async () => {
   await register('a2', dispatcherA, 'disputes', disputeFeature(towns.border.a, [towns.villageA]))
   await register('b1', dispatcherB, 'disputes', disputeFeature(towns.border.b, [towns.villageB]))
   // Far inside B: a dispute whose parties come from both towns, and a hazard.
-  await register('b2', dispatcherB, 'disputes', disputeFeature(towns.insideB, [towns.villageB, towns.villageB]))
-  // A town's dispatcher cannot name another town's village (row-level security hides town A's areas
-  // from town B); the second party's home village in town A is set in the database (system scope).
-  await sql`UPDATE case_parties SET home_village_id = ${towns.villageA} WHERE case_id = ${ids.b2} AND seq = 2`.execute(t.database.engine.db)
+  // Town B's dispatcher names the second party's home village in town A (the directory of divisions, migration 0023).
+  await register('b2', dispatcherB, 'disputes', disputeFeature(towns.insideB, [towns.villageB, towns.villageA]))
   await register('b3', dispatcherB, 'disputes', disputeFeature(towns.insideB, [towns.villageB]))
   await register('hb', dispatcherB, 'hazards', hazardFeature(towns.insideB))
 })

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { AreaTable, AreaVersionTable, CurrentAreaView } from './tables/area.ts'
+import type { AreaTable, AreaVersionTable, CurrentAreaView, DivisionDirectoryView } from './tables/area.ts'
 import type { GridAssignmentTable, StaffTable, StationTable } from './tables/organisation.ts'
 import type { ApiTokenTable, AppMetaTable, SessionTable, UserGridTable, UserTable } from './tables/auth.ts'
 import type {
@@ -29,6 +29,7 @@ export interface Database {
   areas: AreaTable
   area_versions: AreaVersionTable
   current_areas: CurrentAreaView
+  division_directory: DivisionDirectoryView
   stations: StationTable
   staff: StaffTable
   grid_assignments: GridAssignmentTable

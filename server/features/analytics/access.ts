@@ -11,6 +11,7 @@ import type { Access } from '../../core/auth/access.ts'
  * | settings: read ("how is this computed")           | yes    | yes        | yes     | yes         | yes   |
  * | settings: change                                  | –      | –          | –       | –           | yes   |
  * | open a joint case (联调) on a cluster             | –      | yes        | –       | –           | yes   |
+ * | … spanning towns (and closing it)                | county dispatcher, county admin only              |
  * | vector tiles of hazards and disputes              | all    | all        | all     | own grids + cases they registered | all |
  *
  * County leaders and county dispatchers read every route above across towns (the
@@ -25,7 +26,8 @@ import type { Access } from '../../core/auth/access.ts'
 export const ANALYTICS_ROLES = {
   read: ['leader', 'dispatcher', 'station', 'admin', 'county_leader', 'county_dispatcher'],
   settingsWrite: ['admin'],
-  jointCase: ['dispatcher', 'admin'],
+  // The county dispatcher opens and closes joint cases across towns (a town sees only its own disputes).
+  jointCase: ['dispatcher', 'admin', 'county_dispatcher'],
 } as const satisfies Record<string, readonly Role[]>
 
 /** Access of an analytics route: `roles`, with grid workers told why they are refused. */

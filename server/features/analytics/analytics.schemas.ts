@@ -314,10 +314,12 @@ export const JointCaseSchema = Type.Object({
   closedAt: Nullable(Type.String()),
   closedBy: Type.Union([Type.Integer(), Type.Null()]),
   closeReason: Nullable(Type.String()),
-  caseIds: Type.Array(Type.Integer(), { description: 'Linked dispute ids, ascending' }),
+  caseIds: Type.Array(Type.Integer(), { description: 'Linked dispute ids, ascending (a town user: its own town\'s only)' }),
   stationKeys: Type.Array(Type.String(), { description: 'Stations it is dispatched to' }),
+  townIds: Type.Array(Type.Integer(), { description: 'Towns of its disputes, ascending (each of them sees the joint case)' }),
+  crossTown: Type.Boolean({ description: 'Its disputes lie in several towns: opened and closed by the county' }),
   disputes: Type.Array(Type.Object({ id: Type.Integer(), category: Type.String(), status: Type.String(), reportedAt: Type.String() })),
-  cluster: Type.Object({}, { additionalProperties: true }),
+  cluster: Type.Object({}, { additionalProperties: true, description: 'The cluster it was opened on (empty for a town user of a joint case across towns)' }),
 })
 export type JointCase = Static<typeof JointCaseSchema>
 /** A dispute of a joint case. */

@@ -39,3 +39,40 @@ export async function gridsOutsideTown(db: Db, gridIds: number[], townId: number
   const found = new Set(inside.map((row) => row.area_id))
   return gridIds.filter((id) => !found.has(id))
 }
+
+/** A village of the directory of divisions. */
+export interface DirectoryVillage {
+  id: number
+  code: string
+  name: string
+  nameEn: string | null
+}
+
+/** A town of the directory of divisions with its villages, by code. */
+export interface DirectoryTown extends TownRow {
+  villages: DirectoryVillage[]
+}
+
+/**
+ * Every town of the county with its villages in force, by code, from the
+ * directory of divisions (migration 0023): names and codes only, the same for
+ * every reader. A town user names a party's home village in a neighbouring
+ * town with it, without seeing anything else of that town.
+ */
+export async function listDivisions(db: Db): Promise<DirectoryTown[]> {
+  const rows = await db
+    .selectFrom('division_directory')
+    .select(['id', 'level', 'code', 'name', 'name_en', 'town_id'])
+    .orderBy('code')
+    .execute()
+  const towns = new Map<number, DirectoryTown>()
+  for (const row of rows) {
+    if (row.level !== 'town') continue
+    towns.set(Number(row.id), { id: Number(row.id), code: row.code, name: row.name, nameEn: row.name_en, villages: [] })
+  }
+  for (const row of rows) {
+    if (row.level !== 'village') continue
+    towns.get(Number(row.town_id))?.villages.push({ id: Number(row.id), code: row.code, name: row.name, nameEn: row.name_en })
+  }
+  return [...towns.values()]
+}

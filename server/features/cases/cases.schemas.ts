@@ -118,6 +118,7 @@ const PartySchema = Type.Object({
   phone: NullableText,
   homeVillageId: Type.Integer(),
   homeVillageName: NullableText,
+  homeTownName: Type.Optional(Nullable(Type.String({ description: 'Town of the home village when it is another town than the dispute\'s (a party from across the town border), else null' }))),
 })
 
 /** A hazard or dispute as the API shows it (also the properties of its GeoJSON feature). */

@@ -8,7 +8,7 @@ import { HAZARD_WORKFLOW } from './hazard-workflow.ts'
 import { KIND_LABELS, label } from './labels.ts'
 import { locatePoint, type PointLocation } from '../areas/index.ts'
 import { insertCaseEvent } from './events.repository.ts'
-import { findDeadlineHours, findNonVillageIds, findRoutingRule, listRoutingRules } from './settings.repository.ts'
+import { findDeadlineHours, findNonCountyVillageIds, findRoutingRule, listRoutingRules } from './settings.repository.ts'
 import { insertCase, insertCaseParties } from './cases.repository.ts'
 import type { UserRecord } from '../../core/auth/users.repository.ts'
 import type { DisputeRegistration, HazardRegistration } from './cases.schemas.ts'
@@ -63,7 +63,8 @@ export async function registerCase(db: Db, user: UserRecord, input: CaseRegistra
     if (!grids.some((id) => id !== undefined && user.gridIds.includes(id))) throw new HttpError(403, 'point_outside_own_grids')
   }
   const parties = input.kind === 'dispute' ? input.properties.parties : []
-  const unknownVillages = await findNonVillageIds(db, parties.map((party) => party.homeVillageId))
+  // A party may live in any village of the county (a dispute along a town border); the dispute stays in the town where it happened.
+  const unknownVillages = await findNonCountyVillageIds(db, parties.map((party) => party.homeVillageId))
   if (unknownVillages.length > 0) throw new HttpError(400, 'unknown_villages', { ids: unknownVillages.join(', ') })
   const grade = input.kind === 'hazard' ? input.properties.severity : input.properties.tier
   const hours = await findDeadlineHours(db, input.kind, grade)

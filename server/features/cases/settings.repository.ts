@@ -94,7 +94,20 @@ export async function listStationKeys(db: Db): Promise<string[]> {
   return rows.map((row) => row.key)
 }
 
-/** Ids among `ids` that are not current villages. */
+/**
+ * Ids among `ids` that are not villages in force anywhere in the county: a
+ * dispute's party may live in another town's village, so this reads the
+ * directory of divisions (names and codes only, readable by every town;
+ * migration 0023), not the caller's areas.
+ */
+export async function findNonCountyVillageIds(db: Db, ids: number[]): Promise<number[]> {
+  if (ids.length === 0) return []
+  const rows = await db.selectFrom('division_directory').select('id').where('id', 'in', ids).where('level', '=', 'village').execute()
+  const found = new Set(rows.map((row) => Number(row.id)))
+  return [...new Set(ids)].filter((id) => !found.has(id))
+}
+
+/** Ids among `ids` that are not current villages of the caller's town (row-level security) or, at the county, of any town. */
 export async function findNonVillageIds(db: Db, ids: number[]): Promise<number[]> {
   if (ids.length === 0) return []
   const rows = await db.selectFrom('current_areas').select('area_id').where('area_id', 'in', ids).where('level', '=', 'village').execute()

@@ -38,13 +38,15 @@ export interface JointCaseTable {
   close_reason: string | null
   /** The town the row belongs to (filled by the database from its area, parent row or session; migration 0018). */
   town_id: TownColumn
+  /** The towns of its disputes, ascending; kept by the database from its links (migration 0023), readable by each of them. */
+  town_ids: ColumnType<Array<number | string>, never, never>
 }
 
 /** A dispute linked to a joint case. */
 export interface JointCaseDisputeTable {
   joint_case_id: number
   case_id: number
-  /** The town the row belongs to (filled by the database from its area, parent row or session; migration 0018). */
+  /** The town of the dispute (filled by the database from the case; migration 0023), which may differ from the joint case's. */
   town_id: TownColumn
 }
 

@@ -49,3 +49,20 @@ export interface CurrentAreaView extends Omit<AreaVersionTable, 'code'> {
   level: AreaLevel
   code: string
 }
+
+/**
+ * The `division_directory` view (migration 0023): the names and codes of every
+ * town and village in force with its town, readable by every town (reference
+ * data: no geometry, no content; it is not under row-level security).
+ */
+export interface DivisionDirectoryView {
+  id: ColumnType<number, never, never>
+  level: ColumnType<'town' | 'village', never, never>
+  code: ColumnType<string, never, never>
+  name: ColumnType<string, never, never>
+  name_en: ColumnType<string | null, never, never>
+  town_id: ColumnType<number, never, never>
+  town_code: ColumnType<string, never, never>
+  town_name: ColumnType<string, never, never>
+  town_name_en: ColumnType<string | null, never, never>
+}

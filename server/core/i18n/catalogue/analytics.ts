@@ -39,8 +39,12 @@ export const ANALYTICS_MESSAGES = {
     en: (p) => `Colour thresholds must rise: yellow (${p.yellow}) < orange (${p.orange}) < red (${p.red})`,
   },
   joint_case_not_disputes: {
-    zh: (p) => `以下编号不是矛盾纠纷或不存在：${p.ids}`,
-    en: (p) => `These ids are not disputes: ${p.ids}`,
+    zh: (p) => `以下编号不是矛盾纠纷或不存在：${p.ids}（跨乡镇的联调由县指挥中心发起，可通过事件上报提请）`,
+    en: (p) => `These ids are not disputes: ${p.ids} (a joint case across towns is opened by the county dispatch center; ask for one through an escalation)`,
+  },
+  joint_case_cross_town_close: {
+    zh: (p) => `联调案件 ${p.id} 涉及多个乡镇，由县指挥中心结案`,
+    en: (p) => `Joint case ${p.id} spans several towns; the county dispatch center closes it`,
   },
   joint_case_already_linked: {
     zh: (p) => `以下纠纷已纳入联调案件：${p.ids}`,

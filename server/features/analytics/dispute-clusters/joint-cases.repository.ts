@@ -14,17 +14,18 @@ export interface JointCaseRow {
   stationKeys: string[]
 }
 
-/** Disputes among `ids` (id, status, version), locked for update. */
-export async function lockDisputes(db: Db, ids: number[]): Promise<Array<{ id: number; status: string; version: number }>> {
+/** Disputes among `ids` the session may see (id, status, version, town), locked for update. */
+export async function lockDisputes(db: Db, ids: number[]): Promise<Array<{ id: number; status: string; version: number; townId: number }>> {
   if (ids.length === 0) return []
-  return db
+  const rows = await db
     .selectFrom('cases')
-    .select(['id', 'status', 'version'])
+    .select(['id', 'status', 'version', 'town_id'])
     .where('id', 'in', ids)
     .where('kind', '=', 'dispute')
     .orderBy('id')
     .forUpdate()
     .execute()
+  return rows.map((row) => ({ id: Number(row.id), status: row.status, version: row.version, townId: Number(row.town_id) }))
 }
 
 /** Ids among `caseIds` already linked to a joint case. */
@@ -77,6 +78,8 @@ export interface JointCaseDisputeRow {
 
 /** A joint case as listed: the stored row with its closing and its disputes' summaries. */
 export interface JointCaseListRow extends JointCaseRow {
+  /** The towns of its disputes, ascending (several: a joint case across a town border, opened by the county). */
+  townIds: number[]
   openedByName: string
   closedAt: Date | null
   closedBy: number | null
@@ -84,12 +87,17 @@ export interface JointCaseListRow extends JointCaseRow {
   disputes: JointCaseDisputeRow[]
 }
 
-/** Joint cases, newest first, optionally of one status, with their disputes and stations. */
+/**
+ * Joint cases the session may see, newest first, optionally of one status,
+ * with their disputes and stations. Row-level security decides (migration
+ * 0023): a town sees the joint cases with a dispute of its own, and in them
+ * its own disputes only; the county sees all.
+ */
 export async function listJointCases(db: Db, filter: { status?: 'open' | 'closed'; limit: number }): Promise<JointCaseListRow[]> {
   let q = db
     .selectFrom('joint_cases as j')
     .innerJoin('users as u', 'u.id', 'j.opened_by')
-    .select(['j.id', 'j.title', 'j.note', 'j.status', 'j.cluster', 'j.opened_at', 'j.opened_by', 'u.username', 'j.closed_at', 'j.closed_by', 'j.close_reason'])
+    .select(['j.id', 'j.title', 'j.note', 'j.status', 'j.cluster', 'j.opened_at', 'j.opened_by', 'u.username', 'j.closed_at', 'j.closed_by', 'j.close_reason', 'j.town_ids'])
   if (filter.status) q = q.where('j.status', '=', filter.status)
   const rows = await q.orderBy('j.id', 'desc').limit(filter.limit).execute()
   if (rows.length === 0) return []
@@ -121,6 +129,7 @@ export async function listJointCases(db: Db, filter: { status?: 'open' | 'closed
       closedAt: row.closed_at,
       closedBy: row.closed_by === null ? null : Number(row.closed_by),
       closeReason: row.close_reason,
+      townIds: row.town_ids.map(Number),
       caseIds: mine.map((dispute) => Number(dispute.id)),
       stationKeys: stations.filter((station) => Number(station.joint_case_id) === Number(row.id)).map((station) => station.station_key),
       disputes: mine.map((dispute) => ({ id: Number(dispute.id), category: dispute.category, status: dispute.status, reportedAt: dispute.reported_at })),
@@ -128,12 +137,15 @@ export async function listJointCases(db: Db, filter: { status?: 'open' | 'closed
   })
 }
 
-/** One joint case's status and dispute ids, locked for update, or undefined. */
-export async function lockJointCase(db: Db, id: number): Promise<{ id: number; status: 'open' | 'closed'; caseIds: number[] } | undefined> {
-  const row = await db.selectFrom('joint_cases').select(['id', 'status']).where('id', '=', id).forUpdate().executeTakeFirst()
+/** One joint case's status, towns and the dispute ids the session may see, locked for update, or undefined. */
+export async function lockJointCase(
+  db: Db,
+  id: number,
+): Promise<{ id: number; status: 'open' | 'closed'; townIds: number[]; caseIds: number[] } | undefined> {
+  const row = await db.selectFrom('joint_cases').select(['id', 'status', 'town_ids']).where('id', '=', id).forUpdate().executeTakeFirst()
   if (!row) return undefined
   const links = await db.selectFrom('joint_case_disputes').select('case_id').where('joint_case_id', '=', id).orderBy('case_id').execute()
-  return { id: Number(row.id), status: row.status, caseIds: links.map((link) => Number(link.case_id)) }
+  return { id: Number(row.id), status: row.status, townIds: row.town_ids.map(Number), caseIds: links.map((link) => Number(link.case_id)) }
 }
 
 /** Marks a joint case closed by `userId` with `reason`; returns the closing time. */

@@ -5,6 +5,8 @@ import { listJointCases } from './joint-cases.repository.ts'
 import { closeJointCase, openJointCase } from './joint-cases.service.ts'
 import { errorResponses } from '../../../core/http/common.schemas.ts'
 import { JointCaseSchema, OpenedJointCaseSchema } from '../analytics.schemas.ts'
+import { currentUser } from '../../../core/auth/auth.plugin.ts'
+import { isCountyUser } from '../../../core/auth/scope.ts'
 
 
 /**
@@ -32,9 +34,13 @@ const jointCasesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const rows = await listJointCases(app.db, { status: request.query.status, limit: request.query.limit ?? 100 })
+      const county = isCountyUser(currentUser(request))
       return {
         jointCases: rows.map((row) => ({
           ...row,
+          crossTown: row.townIds.length > 1,
+          // The county's record of the cluster names every town's disputes (memberIds, their dates): a town sees its own members only.
+          cluster: row.townIds.length > 1 && !county ? {} : row.cluster,
           openedAt: row.openedAt.toISOString(),
           closedAt: row.closedAt?.toISOString() ?? null,
           disputes: row.disputes.map((dispute) => ({ ...dispute, reportedAt: dispute.reportedAt.toISOString() })),

@@ -12,6 +12,7 @@ import type {
   HazardRegistration,
   QueueItem,
   RoutingRule,
+  VillageDirectory,
 } from './types';
 
 /** The OGC collection id of a case kind. */
@@ -81,6 +82,9 @@ export const casesApi = {
 
   /** Categories and their default stations. */
   routingRules: () => request<{ rules: RoutingRule[] }>('/api/routing-rules').then((body) => body.rules),
+
+  /** The directory of divisions: every town of the county with its villages (names and codes only), and the caller's town. */
+  villageDirectory: (signal?: AbortSignal) => request<VillageDirectory>('/api/towns/villages', { signal }),
 
   /** Registered disputes awaiting dispatch (dispatcher, admin). */
   queue: () => request<{ items: QueueItem[] }>('/api/dispatch/queue?limit=500').then((body) => body.items),

@@ -113,6 +113,7 @@ export const casesEn: Record<CasesMessageKey, string> = {
   'register.partyName': 'Name',
   'register.partyVillage': 'Home village',
   'register.chooseVillage': 'Choose a village',
+  'register.ownTown': 'This town',
   'register.addParty': 'Add party',
   'register.removeParty': 'Remove party',
   'register.submit': 'Register',

@@ -113,6 +113,7 @@ export const casesZh = {
   'register.partyName': '姓名',
   'register.partyVillage': '所在村(社区)',
   'register.chooseVillage': '选择村(社区)',
+  'register.ownTown': '本镇',
   'register.addParty': '添加当事人',
   'register.removeParty': '移除当事人',
   'register.submit': '提交登记',

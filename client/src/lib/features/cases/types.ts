@@ -150,3 +150,17 @@ export interface HeatProps {
 
 /** The heat layer: grid outlines with counts, no identities. */
 export type HeatCollection = FeatureCollection<Polygon | MultiPolygon, HeatProps>;
+
+/** `GET /api/towns/villages`: every town of the county with its villages in force (names and codes only). */
+export interface VillageDirectory {
+  /** The caller's town; null for a county user. */
+  ownTownId: number | null;
+  towns: Array<{ id: number; code: string; name: string; nameEn: string | null; villages: Array<{ id: number; code: string; name: string; nameEn: string | null }> }>;
+}
+
+/** A town's villages offered for a party's home village (names in the UI language). */
+export interface VillageGroup {
+  townId: number;
+  townName: string;
+  villages: Array<{ id: number; name: string }>;
+}
