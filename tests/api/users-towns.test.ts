@@ -4,6 +4,7 @@ import { ENGINE_UNDER_TEST } from '../support/test-database.ts'
 import { createTestApp, type TestApp, type TestUser } from '../support/test-app.ts'
 import { addSecondTown, sampleTownId, type SecondTown } from '../support/second-town.ts'
 import { resolveTownOption } from '../../scripts/user-town.ts'
+import { gridSpots, personBody } from '../support/key-persons.ts'
 
 /*
  * User administration per town (issue 13): a town's user and security
@@ -173,6 +174,19 @@ describe(`a town's administrators and another town's users (${ENGINE_UNDER_TEST}
     // A county role has no town: the user would have to leave their town first.
     expect(changed.statusCode).toBe(400)
     expect(changed.json().code).toBe('county_role_for_town_user')
+  })
+
+  it('a key person\'s responsible user must be of the registering user\'s town: another town\'s grid worker is unknown (400 like a missing one)', async () => {
+    const dispatcher = await t.signIn('dispatcher', { townId: townA })
+    const workerA = await t.signIn('grid_worker', { townId: townA })
+    const [spot] = await gridSpots(t, 1)
+    const register = (responsibleUserId: number) =>
+      t.app.inject({ method: 'POST', url: '/api/key-persons', headers: dispatcher.headers, payload: personBody(spot, { responsibleUserId }) })
+    const foreign = await register(b.users.grid_worker!.id)
+    const missing = await register(2_000_000_000)
+    expect(foreign.statusCode).toBe(400)
+    expect(foreign.json().code).toBe(missing.json().code)
+    expect((await register(workerA.id)).statusCode).toBe(201)
   })
 
   it('the county user administrator lists both towns\' users', async () => {
