@@ -5,6 +5,8 @@ import { createTestApp, type TestApp, type TestUser } from '../support/test-app.
 import { addSecondTown, sampleTownId, type SecondTown } from '../support/second-town.ts'
 import { resolveTownOption } from '../../scripts/user-town.ts'
 import { gridSpots, personBody } from '../support/key-persons.ts'
+import { runWithDbScope } from '../../server/core/db/db-scope.ts'
+import { ImportJobRegistry } from '../../server/features/areas/io/import-jobs.ts'
 
 /*
  * User administration per town (issue 13): a town's user and security
@@ -277,6 +279,16 @@ describe(`county administrators name the town of what they create (${ENGINE_UNDE
     const other = await runImport(adminB, fileB, townA)
     expect(other.started.statusCode).toBe(400)
     expect(other.started.json().code).toBe('unknown_town')
+  })
+
+  it('a running job, answered from the memory of the process running it, is not shown to another town either', async () => {
+    const registry = new ImportJobRegistry(db(), t.database.engine.kind, () => {})
+    const fields = { total: 1, format: 'geojson', level: 'fine-grids', sourceCrs: 'wgs84' }
+    const job = await runWithDbScope({ kind: 'town', townId: b.townId }, () => registry.start(fields, 'memory-test', b.townId))
+    expect(await runWithDbScope({ kind: 'town', townId: townA }, () => registry.get(job.id, 'zh'))).toBeUndefined()
+    expect(await runWithDbScope({ kind: 'town', townId: b.townId }, () => registry.get(job.id, 'zh'))).toMatchObject({ id: job.id, status: 'running' })
+    expect(await runWithDbScope({ kind: 'county' }, () => registry.get(job.id, 'zh'))).toMatchObject({ id: job.id })
+    await runWithDbScope({ kind: 'county' }, () => registry.fail(job.id, 'internal'))
   })
 
   it('a user of a town role created by a county administrator: 400 without townId, in the named town with it', async () => {

@@ -86,7 +86,7 @@ const boundaryIoRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // The job and its import run in the town's scope: the job row is that town's, and
       // row-level security keeps the import to that town's areas (other towns' codes are refused).
       return runWithDbScope({ kind: 'town', townId }, async () => {
-        const job = await jobs.start({ total: parsed.features.length, format: parsed.format, level: levelName, sourceCrs }, user.username)
+        const job = await jobs.start({ total: parsed.features.length, format: parsed.format, level: levelName, sourceCrs }, user.username, townId)
         const lang = request.lang
         const progress = (processed: number, phase: 'checking' | 'validating' | 'writing') => jobs.progress(job.id, processed, phase)
         void app.db
