@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ENGINE_UNDER_TEST } from '../support/test-database.ts'
@@ -317,4 +319,19 @@ describe(`user:create --town (${ENGINE_UNDER_TEST})`, () => {
     expect(await resolveTownOption(db(), 'security_admin', String(townA))).toBe(townA)
     expect(await resolveTownOption(db(), 'county_dispatcher', undefined)).toBeNull()
   })
+
+  // The script on the same database, as an operator runs it (PostgreSQL only: PGlite is in this process).
+  it.skipIf(ENGINE_UNDER_TEST !== 'postgres')('npm run user:create: --town names the town; without it a town role is refused with the towns listed', async () => {
+    const run = promisify(execFile)
+    const env = { ...process.env, DATABASE_URL: t.database.url }
+    const script = ['tsx', 'scripts/user-create.ts', '--password', 'river-lantern-autumn-9']
+    const refused = await run('npx', [...script, '--username', 'cli-leader-none', '--role', 'leader'], { env }).catch((error: { code: number; stderr: string }) => error)
+    expect((refused as { code: number }).code).toBe(1)
+    expect((refused as { stderr: string }).stderr).toMatch(/--town is required for role leader.*532901150000/)
+    const made = await run('npx', [...script, '--username', 'cli-leader-b', '--role', 'leader', '--town', '532901150'], { env })
+    expect(made.stdout).toContain(`town ${b.townId}`)
+    const row = await db().selectFrom('users').select('town_id').where('username', '=', 'cli-leader-b').executeTakeFirstOrThrow()
+    expect(Number(row.town_id)).toBe(b.townId)
+    expect(await db().selectFrom('users').select('id').where('username', '=', 'cli-leader-none').executeTakeFirst()).toBeUndefined()
+  }, 120_000)
 })
