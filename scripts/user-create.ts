@@ -12,13 +12,17 @@ import { findUserCredentials, updatePasswordHash } from '../server/core/auth/use
 import { generatePassword, hashPassword } from '../server/features/users/password-hash.ts'
 import { assertPasswordAcceptable } from '../server/features/users/password-rules.ts'
 import { createUser } from '../server/features/users/users.service.ts'
+import { resolveTownOption } from './user-town.ts'
 import { DEFAULT_TOKEN_DAYS, issueApiToken, MAX_TOKEN_DAYS } from '../server/features/users/tokens.service.ts'
 
 const usage = `Usage:
   npm run user:create -- --username NAME --role ROLE [--password PW] [--display-name NAME]
-                         [--station KEY] [--grids 12,13] [--token "token name" [--token-days N]]
+                         [--town ID|CODE] [--station KEY] [--grids 12,13] [--token "token name" [--token-days N]]
   npm run user:create -- --username NAME --reset-password [--password PW]
 Roles: ${ROLES.join(', ')} (security_admin: credentials and roles; audit_admin: reads the audit log).
+--town: the user's town, by id or code (12 digits, or the 9-digit county + township prefix); required for
+  leader, dispatcher, station and grid_worker when there are several towns; refused for county_leader and
+  county_dispatcher; an administrator without --town is a county administrator (every town).
 Without --password a password is generated and printed once.
 --token also issues a personal API token (printed once), valid --token-days days (default ${DEFAULT_TOKEN_DAYS}, at most ${MAX_TOKEN_DAYS}).
 --reset-password also ends every session and revokes every API token of the user (audited as "cli").`
@@ -30,6 +34,7 @@ const { values } = parseArgs({
     password: { type: 'string' },
     'display-name': { type: 'string' },
     station: { type: 'string' },
+    town: { type: 'string' },
     grids: { type: 'string' },
     token: { type: 'string' },
     'token-days': { type: 'string' },
@@ -81,6 +86,7 @@ try {
     )
   } else {
     if (!ROLES.includes(values.role as Role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`)
+    const townId = await resolveTownOption(engine.db, values.role as Role, values.town)
     const gridIds = values.grids ? values.grids.split(',').map((id) => Number(id.trim())) : undefined
     const user = await engine.db.transaction().execute((trx) =>
       createUser(
@@ -92,11 +98,12 @@ try {
           displayName: values['display-name'],
           stationKey: values.station,
           gridIds,
+          townId,
         },
         null,
       ),
     )
-    console.log(`Created user "${user.username}" (id ${user.id}, role ${user.role}).${values.password ? '' : ` Password: ${password}`}`)
+    console.log(`Created user "${user.username}" (id ${user.id}, role ${user.role}, ${user.townId === null ? 'county' : `town ${user.townId}`}).${values.password ? '' : ` Password: ${password}`}`)
     if (values.token) {
       const issued = await issueApiToken(engine.db, user.id, values.token, tokenDays)
       console.log(`API token "${issued.name}": ${issued.token}  (send as "Authorization: Bearer …"; shown only once; expires ${issued.expiresAt})`)

@@ -1,5 +1,6 @@
-import { sql } from 'kysely'
-import type { Db } from '../db/database.ts'
+import { sql, type SelectQueryBuilder } from 'kysely'
+import type { Database, Db } from '../db/database.ts'
+import { currentDbScope } from '../db/db-scope.ts'
 import type { Role } from '../db/tables/auth.ts'
 
 /** A user row with the grids they are responsible for. */
@@ -55,6 +56,24 @@ export function selectUsers(db: Db) {
     ])
 }
 
+/**
+ * Narrows a query of `users` to the users the running request may administer:
+ * its town's for a town scope (a town's administrators), every user for the
+ * county and the system, nobody without a scope (fail closed). The scope is
+ * the request's database scope (server/core/db/db-scope.ts), set by the auth
+ * hook, so no route can forget to pass it.
+ *
+ * `users` is not under row-level security (sign-in reads it before anyone's
+ * scope is known), so user administration reads users through this filter.
+ * Sign-in and session checks use the unfiltered lookups.
+ */
+export function administeredUsers<O>(query: SelectQueryBuilder<Database, 'users', O>): SelectQueryBuilder<Database, 'users', O> {
+  const scope = currentDbScope()
+  if (scope?.kind === 'county' || scope?.kind === 'system') return query
+  if (scope?.kind === 'town') return query.where('users.town_id', '=', scope.townId)
+  return query.where(sql<boolean>`false`)
+}
+
 /** Maps a row of {@link selectUsers} to a {@link UserRecord}. */
 export function toUserRecord(row: {
   id: number
@@ -82,6 +101,21 @@ export function toUserRecord(row: {
 export async function findUserById(db: Db, id: number): Promise<UserRecord | undefined> {
   const row = await selectUsers(db).where('users.id', '=', id).executeTakeFirst()
   return row ? toUserRecord(row) : undefined
+}
+
+/**
+ * Loads a user the running request may administer (see {@link administeredUsers}),
+ * or undefined: another town's user is not found, exactly like a missing one.
+ */
+export async function findAdministeredUser(db: Db, id: number): Promise<UserRecord | undefined> {
+  const row = await selectUsers(db).$call(administeredUsers).where('users.id', '=', id).executeTakeFirst()
+  return row ? toUserRecord(row) : undefined
+}
+
+/** The id of the user named `username` if the running request may administer them (see {@link administeredUsers}). */
+export async function findAdministeredUsername(db: Db, username: string): Promise<number | undefined> {
+  const row = await db.selectFrom('users').select('users.id').$call(administeredUsers).where('users.username', '=', username).executeTakeFirst()
+  return row?.id
 }
 
 /** Whether a username is taken. */
@@ -118,11 +152,12 @@ export async function updatePasswordHash(db: Db, userId: number, passwordHash: s
   await db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', userId).execute()
 }
 
-/** Lists the users of a town (or all, for `townId` null: a county administrator), ordered by username. */
-export async function listUsers(db: Db, townId: number | null = null): Promise<UserRecord[]> {
-  let query = selectUsers(db)
-  if (townId !== null) query = query.where('users.town_id', '=', townId)
-  const rows = await query.orderBy('users.username').execute()
+/**
+ * Lists the users the running request may administer (its town's, or all for
+ * the county: see {@link administeredUsers}), ordered by username.
+ */
+export async function listUsers(db: Db): Promise<UserRecord[]> {
+  const rows = await selectUsers(db).$call(administeredUsers).orderBy('users.username').execute()
   return rows.map(toUserRecord)
 }
 

@@ -1,4 +1,5 @@
 import type { Db } from '../../core/db/database.ts'
+import { administeredUsers } from '../../core/auth/users.repository.ts'
 import type { Colour, PersonStatus } from '../../core/db/tables/key-person.ts'
 import { HttpError } from '../../core/http/http-error.ts'
 import type { Lang } from '../../core/i18n/messages.ts'
@@ -72,7 +73,8 @@ async function checkCategory(db: Db, key: string): Promise<void> {
 
 async function checkResponsible(db: Db, userId: number | null | undefined, staffId: number | null | undefined): Promise<void> {
   if (userId !== undefined && userId !== null) {
-    const row = await db.selectFrom('users').select('role').where('id', '=', userId).executeTakeFirst()
+    // Another town's grid worker is unknown here, like a missing one (a town user names their town's only).
+    const row = await db.selectFrom('users').select('users.role').$call(administeredUsers).where('users.id', '=', userId).executeTakeFirst()
     if (row?.role !== 'grid_worker') throw new HttpError(400, 'unknown_responsible_user', { id: userId })
   }
   if (staffId !== undefined && staffId !== null) {

@@ -1,12 +1,13 @@
 import type { FastifyRequest } from 'fastify'
 import type { Db } from '../../core/db/database.ts'
 import type { AuditAction } from '../../core/db/tables/audit.ts'
-import type { Role } from '../../core/db/tables/auth.ts'
+import { COUNTY_ROLES, TOWN_ROLES, type Role } from '../../core/db/tables/auth.ts'
+import { currentUser } from '../../core/auth/auth.plugin.ts'
 import { HttpError } from '../../core/http/http-error.ts'
 import { insertAuditEntry, type AuditActor } from '../../core/audit/audit.repository.ts'
 import { deleteSessionById, deleteUserSessions, revokeToken, revokeUserTokens } from '../../core/auth/credentials.repository.ts'
 import { setUserDisabled, setUserRole } from './user-status.repository.ts'
-import { findUserById, updatePasswordHash, type UserRecord } from '../../core/auth/users.repository.ts'
+import { findAdministeredUser, updatePasswordHash, type UserRecord } from '../../core/auth/users.repository.ts'
 import type { EndedCredentials } from '../../core/auth/credential-cache.ts'
 import { hashPassword } from './password-hash.ts'
 import { auditActor, runAudited } from '../../core/audit/audit.service.ts'
@@ -32,8 +33,14 @@ async function audit(trx: Db, actor: AuditActor, action: AuditAction, userId: nu
   await insertAuditEntry(trx, actor, { action, subjectKind: 'user', subjectIds: [userId], detail: { outcome: 'done', ...detail } })
 }
 
-async function userOr404(trx: Db, userId: number): Promise<UserRecord> {
-  const user = await findUserById(trx, userId)
+/**
+ * The user `userId` if the running request may act on them: a town's
+ * administrators reach their town's users only, and everyone reaches
+ * themselves (a town user's own town, or the county). Another town's user is
+ * a 404, exactly like a missing one.
+ */
+export async function userOr404(trx: Db, userId: number): Promise<UserRecord> {
+  const user = await findAdministeredUser(trx, userId)
   if (!user) throw new HttpError(404, 'user_not_found', { id: userId })
   return user
 }
@@ -53,6 +60,7 @@ export async function issueTokenAudited(db: Db, request: FastifyRequest, userId:
 export async function revokeSessionAudited(db: Db, request: FastifyRequest, userId: number, sessionId: number): Promise<EndedCredentials> {
   const actor = auditActor(request)
   await db.transaction().execute(async (trx) => {
+    await userOr404(trx, userId)
     if (!(await deleteSessionById(trx, userId, sessionId))) throw new HttpError(404, 'session_not_found', { id: sessionId })
     await audit(trx, actor, 'revoke', userId, { credential: { kind: 'session', id: sessionId } })
   })
@@ -63,6 +71,7 @@ export async function revokeSessionAudited(db: Db, request: FastifyRequest, user
 export async function revokeTokenAudited(db: Db, request: FastifyRequest, userId: number, tokenId: number): Promise<EndedCredentials> {
   const actor = auditActor(request)
   await db.transaction().execute(async (trx) => {
+    await userOr404(trx, userId)
     if (!(await revokeToken(trx, userId, tokenId, actor.userId))) throw new HttpError(404, 'token_not_found', { id: tokenId })
     await audit(trx, actor, 'revoke', userId, { credential: { kind: 'token', id: tokenId } })
   })
@@ -107,6 +116,7 @@ export async function changeUserAudited(db: Db, request: FastifyRequest, userId:
       })
       return new HttpError(409, 'not_yourself', { what })
     }
+    if (demotes) assertRoleFitsTown(change.role!, user, currentUser(request).townId)
     if (change.disabled !== undefined && change.disabled !== user.disabled) {
       await setUserDisabled(trx, userId, change.disabled)
       const ended = change.disabled ? await endAllCredentials(trx, userId, actor.userId) : undefined
@@ -116,8 +126,21 @@ export async function changeUserAudited(db: Db, request: FastifyRequest, userId:
       await setUserRole(trx, userId, change.role!)
       await audit(trx, actor, 'role_change', userId, { from: user.role, to: change.role })
     }
-    return (await findUserById(trx, userId))!
+    return userOr404(trx, userId)
   })
+}
+
+/**
+ * A role change keeps the user's town: a county role only for a county user
+ * (and only by a county administrator: 403 for a town's), a town role only for
+ * a user of a town. Moving a user between a town and the county is a new account.
+ */
+function assertRoleFitsTown(role: Role, user: UserRecord, actorTownId: number | null): void {
+  if ((COUNTY_ROLES as readonly Role[]).includes(role)) {
+    if (actorTownId !== null) throw new HttpError(403, 'county_user_by_town_admin')
+    if (user.townId !== null) throw new HttpError(400, 'county_role_for_town_user', { role })
+  }
+  if ((TOWN_ROLES as readonly Role[]).includes(role) && user.townId === null) throw new HttpError(400, 'town_role_for_county_user', { role })
 }
 
 /** Sets a new password for a user and ends all of their sessions and tokens. */

@@ -5,7 +5,9 @@ import { HttpError } from '../../core/http/http-error.ts'
 import { credentialsEnded } from './credential-end.service.ts'
 import { insertAuditEntry } from '../../core/audit/audit.repository.ts'
 import { clearLoginFailures, findActiveLock, listActiveLocks, type ThrottleKind } from './login-throttle.repository.ts'
-import { findUserById, findUserCredentials } from '../../core/auth/users.repository.ts'
+import { findAdministeredUser, findAdministeredUsername, findUserCredentials } from '../../core/auth/users.repository.ts'
+import { currentUser } from '../../core/auth/auth.plugin.ts'
+import { isCountyUser } from '../../core/auth/scope.ts'
 import { roles } from '../../core/auth/access.ts'
 import { auditActor } from '../../core/audit/audit.service.ts'
 import { disableSecondFactor, hasSecondFactor } from './second-factor.service.ts'
@@ -18,12 +20,27 @@ const LockSchema = Type.Object({
   lockedUntil: Type.String({ format: 'date-time' }),
 })
 
-/** Login lockouts and second-factor resets, for the security administrator (安全管理员). */
+/**
+ * Whether the request sees every lock: a county security administrator does;
+ * a town's sees the locks of its town's users only. Addresses and names of
+ * nobody (guessed usernames) belong to no town: they are the county's.
+ */
+function seesEveryLock(request: FastifyRequest): boolean {
+  return isCountyUser(currentUser(request))
+}
+
+/**
+ * Login lockouts and second-factor resets, for the security administrator
+ * (安全管理员): a town's administrator handles its town's users, the county's
+ * everyone and every address.
+ */
 const securityLockoutsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   /** Lifts a lock, audited; 404 when `key` is not locked now. */
   async function unlock(request: FastifyRequest, kind: ThrottleKind, key: string): Promise<void> {
-    if (!(await findActiveLock(app.db, [{ kind, key }]))) throw new HttpError(404, 'lockout_not_found', { key })
+    const reachable = seesEveryLock(request) || (kind === 'username' && (await findAdministeredUsername(app.db, key)) !== undefined)
+    // Another town's lock is not found, exactly like a lock that is not there.
+    if (!reachable || !(await findActiveLock(app.db, [{ kind, key }]))) throw new HttpError(404, 'lockout_not_found', { key })
     const found = kind === 'username' ? await findUserCredentials(app.db, key) : undefined
     await app.db.transaction().execute(async (trx) => {
       await clearLoginFailures(trx, kind, key)
@@ -37,12 +54,12 @@ const securityLockoutsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: roles('security_admin') },
       schema: {
         tags: ['Security'],
-        summary: 'Sign-in locks in force now (security administrator)',
+        summary: 'Sign-in locks in force now (security administrator: a town\'s administrator the locks of their town\'s users)',
         response: { 200: Type.Object({ lockouts: Type.Array(LockSchema) }), ...errorResponses(401, 403) },
       },
     },
-    async () => ({
-      lockouts: (await listActiveLocks(app.db)).map((lock) => ({ ...lock, lockedUntil: lock.lockedUntil.toISOString() })),
+    async (request) => ({
+      lockouts: (await listActiveLocks(app.db, { everyLock: seesEveryLock(request) })).map((lock) => ({ ...lock, lockedUntil: lock.lockedUntil.toISOString() })),
     }),
   )
 
@@ -92,7 +109,7 @@ const securityLockoutsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const user = await findUserById(app.db, request.params.userId)
+      const user = await findAdministeredUser(app.db, request.params.userId)
       if (!user) throw new HttpError(404, 'user_not_found', { id: request.params.userId })
       if (!(await hasSecondFactor(app.db, user.id))) throw new HttpError(409, 'second_factor_not_enabled')
       // The lost phone may still hold a signed-in browser: its sessions end with the factor.

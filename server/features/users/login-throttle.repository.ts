@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../../core/db/database.ts'
+import { administeredUsers } from '../../core/auth/users.repository.ts'
 
 /** What failed sign-ins are counted per. */
 export type ThrottleKind = 'username' | 'address'
@@ -71,14 +72,21 @@ export async function clearLoginFailures(db: Db, kind: ThrottleKind, key: string
   return Number(result.numDeletedRows) > 0
 }
 
-/** Locks in force now, the longest first. */
-export async function listActiveLocks(db: Db): Promise<LockRow[]> {
-  const rows = await db
+/**
+ * Locks in force now, the longest first: every lock, or (`everyLock` false)
+ * only those of usernames of users the running request administers (see
+ * administeredUsers: a town's administrator, their town's users).
+ */
+export async function listActiveLocks(db: Db, options: { everyLock: boolean }): Promise<LockRow[]> {
+  let query = db
     .selectFrom('login_throttle')
     .select(['kind', 'key', 'failures', 'locked_until'])
     .where('locked_until', '>', sql<Date>`now()`)
-    .orderBy('locked_until', 'desc')
-    .execute()
+  if (!options.everyLock) {
+    const usernames = db.selectFrom('users').select('users.username').$call(administeredUsers)
+    query = query.where('kind', '=', 'username').where('key', 'in', usernames)
+  }
+  const rows = await query.orderBy('locked_until', 'desc').execute()
   return rows.map((row) => ({ kind: row.kind, key: row.key, failures: row.failures, lockedUntil: new Date(row.locked_until!) }))
 }
 

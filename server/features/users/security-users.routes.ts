@@ -7,7 +7,7 @@ import { toUserDto } from './user-dto.ts'
 import { currentUser } from '../../core/auth/auth.plugin.ts'
 import { listSessions, listTokens } from '../../core/auth/credentials.repository.ts'
 import { listUserStatuses } from './user-status.repository.ts'
-import { findUserById } from '../../core/auth/users.repository.ts'
+import { findAdministeredUser } from '../../core/auth/users.repository.ts'
 import { roles } from '../../core/auth/access.ts'
 import { idleSince } from '../../core/auth/session-policy.ts'
 import { credentialsEnded } from './credential-end.service.ts'
@@ -37,8 +37,9 @@ const TAGS = ['Security administration']
 const securityUsersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const access = roles('security_admin')
 
+  /** A user of the administrator's town (or any, for the county); another town's is a 404 like a missing one. */
   async function userOr404(userId: number) {
-    const user = await findUserById(app.db, userId)
+    const user = await findAdministeredUser(app.db, userId)
     if (!user) throw new HttpError(404, 'user_not_found', { id: userId })
     return user
   }
@@ -49,7 +50,8 @@ const securityUsersRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access },
       schema: {
         tags: TAGS,
-        summary: 'List users with their status and how many live sessions and usable tokens they hold (security administrator)',
+        summary:
+          'List users with their status and how many live sessions and usable tokens they hold (security administrator: a town\'s administrator their town\'s users, the county\'s every user)',
         response: { 200: Type.Object({ users: Type.Array(UserStatusSchema) }), ...errorResponses(401, 403) },
       },
     },

@@ -62,9 +62,9 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '',
     {
       config: { access: roles('admin') },
-      schema: { tags: ['Users'], summary: 'List users (admin)', response: { 200: Type.Object({ users: Type.Array(UserSchema) }), ...errorResponses(401, 403) } },
+      schema: { tags: ['Users'], summary: 'List users (admin): a town administrator\'s town, the county administrator\'s whole county', response: { 200: Type.Object({ users: Type.Array(UserSchema) }), ...errorResponses(401, 403) } },
     },
-    async (request) => ({ users: (await listUsers(app.db, currentUser(request).townId)).map(toUserDto) }),
+    async (request) => ({ users: (await listUsers(app.db)).map(toUserDto) }),
   )
 }
 

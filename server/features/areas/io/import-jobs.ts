@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Db } from '../../../core/db/database.ts'
 import type { EngineKind } from '../../../core/db/engine.ts'
+import { currentDbScope } from '../../../core/db/db-scope.ts'
 import { message, MESSAGES, type Lang, type MessageCode } from '../../../core/i18n/messages.ts'
 import {
   failImportJob,
@@ -38,6 +39,8 @@ export interface ImportJob {
 /** A running job's live state in the process that runs it. */
 interface LocalJob {
   row: ImportJobRow
+  /** The job's town: memory is not under row-level security, so a read checks it (see get). */
+  townId: number | null
   /** A progress write in flight (at most one at a time). */
   saving: boolean
   /** Why it failed, while that is not yet stored (the database may be down). */
@@ -96,11 +99,11 @@ export class ImportJobRegistry {
     return failed
   }
 
-  /** Records a new running job of `startedBy`. */
-  async start(fields: Pick<ImportJob, 'total' | 'format' | 'level' | 'sourceCrs'>, startedBy: string): Promise<ImportJob> {
+  /** Records a new running job of `startedBy` in town `townId` (run it in that town's scope: the row takes the session's town). */
+  async start(fields: Pick<ImportJob, 'total' | 'format' | 'level' | 'sourceCrs'>, startedBy: string, townId: number | null = null): Promise<ImportJob> {
     await pruneImportJobs(this.#db, new Date(Date.now() - IMPORT_JOB_TTL_MS))
     const row = await insertImportJob(this.#db, { id: randomUUID(), startedBy, ...fields })
-    this.#local.set(row.id, { row, saving: false })
+    this.#local.set(row.id, { row, townId, saving: false })
     return toJob(row, 'zh')
   }
 
@@ -153,9 +156,12 @@ export class ImportJobRegistry {
     }
   }
 
-  /** The job with `id` in language `lang`, or undefined. */
+  /** The job with `id` in language `lang`, or undefined (also for another town's job, as the table's row-level security would). */
   async get(id: string, lang: Lang): Promise<ImportJob | undefined> {
-    const local = this.#local.get(id)
+    const scope = currentDbScope()
+    const found = this.#local.get(id)
+    const local = found && scope?.kind === 'town' && found.townId !== scope.townId ? undefined : found
+    if (found && !local) return undefined
     if (local?.failure) return toJob({ ...local.row, ...failedFields(local.failure.code, local.failure.params) }, lang)
     // Running here: memory has the live progress (and on PGlite the table is busy until the import ends).
     if (local) return toJob(local.row, lang)

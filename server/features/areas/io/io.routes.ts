@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { runWithDbScope, SYSTEM_SCOPE } from '../../../core/db/db-scope.ts'
+import { importTownOf } from './import-town.ts'
 import type { FastifyError } from 'fastify'
 import { Type } from 'typebox'
 import type { AreaLevel } from '../../../core/db/tables/area.ts'
@@ -81,27 +82,32 @@ const boundaryIoRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!parsed.valid) throw new HttpError(parsed.status ?? 400, parsed.reason, parsed.params)
       const { level: levelName, sourceCrs, reason, dryRun } = request.query
       const level = LEVELS[levelName]
-      const job = await jobs.start({ total: parsed.features.length, format: parsed.format, level: levelName, sourceCrs }, user.username)
-      const lang = request.lang
-      const progress = (processed: number, phase: 'checking' | 'validating' | 'writing') => jobs.progress(job.id, processed, phase)
-      void app.db
-        .transaction()
-        .execute(async (trx) => {
-          await jobs.claim(trx, job.id)
-          const report = await importBoundaries(trx, { features: parsed.features, level, sourceCrs, by: user.username, reason, lang, dryRun }, progress)
-          await jobs.finishIn(trx, job.id, report)
-          return report
-        })
-        .then(
-          () => jobs.settled(job.id),
-          (error: unknown) => {
-            if (error instanceof HttpError) return jobs.fail(job.id, error.code, error.params)
-            if (isDatabaseUnavailable(error)) return jobs.fail(job.id, 'database_unavailable', {})
-            request.log.error({ err: error }, 'boundary import failed')
-            return jobs.fail(job.id, 'internal')
-          },
-        )
-      return reply.code(202).send(job)
+      const townId = await importTownOf(app.db, user, request.query.townId)
+      // The job and its import run in the town's scope: the job row is that town's, and
+      // row-level security keeps the import to that town's areas (other towns' codes are refused).
+      return runWithDbScope({ kind: 'town', townId }, async () => {
+        const job = await jobs.start({ total: parsed.features.length, format: parsed.format, level: levelName, sourceCrs }, user.username, townId)
+        const lang = request.lang
+        const progress = (processed: number, phase: 'checking' | 'validating' | 'writing') => jobs.progress(job.id, processed, phase)
+        void app.db
+          .transaction()
+          .execute(async (trx) => {
+            await jobs.claim(trx, job.id)
+            const report = await importBoundaries(trx, { features: parsed.features, level, sourceCrs, by: user.username, reason, lang, dryRun }, progress)
+            await jobs.finishIn(trx, job.id, report)
+            return report
+          })
+          .then(
+            () => jobs.settled(job.id),
+            (error: unknown) => {
+              if (error instanceof HttpError) return jobs.fail(job.id, error.code, error.params)
+              if (isDatabaseUnavailable(error)) return jobs.fail(job.id, 'database_unavailable', {})
+              request.log.error({ err: error }, 'boundary import failed')
+              return jobs.fail(job.id, 'internal')
+            },
+          )
+        return reply.code(202).send(job)
+      })
     },
   )
 

@@ -18,6 +18,13 @@ export const ImportQuery = Type.Object(
     }),
     reason: Type.String({ minLength: 1, maxLength: 2000, description: 'Why: written on every version the import creates' }),
     dryRun: Type.Optional(Type.Boolean({ description: 'Check and report only; nothing is written' })),
+    townId: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description:
+          'Town of the import (GET /api/towns): required of a county administrator when the county has several towns; a town administrator imports into their own town. Features of other towns are refused',
+      }),
+    ),
   },
   { additionalProperties: false },
 )

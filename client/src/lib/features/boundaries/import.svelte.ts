@@ -1,5 +1,5 @@
 import { ApiError } from '../../api/client';
-import { fetchImport, startImport, type ImportOptions } from './io-api';
+import { fetchImport, fetchImportTowns, startImport, type ImportOptions, type ImportTown } from './io-api';
 import type { ImportJob } from '../../api/types';
 
 /** Pause between two polls of a running import (ms). */
@@ -16,6 +16,8 @@ export class BoundaryImport {
   busy = $state(false);
   /** Why the file was refused or the job failed. */
   error = $state<string | null>(null);
+  /** The towns the user may import into; a choice is asked for only when there are several (a county administrator). */
+  towns = $state<ImportTown[]>([]);
   /** Called once when a job finishes with something written (the map reloads its areas). */
   onwritten: (() => void) | null = null;
 
@@ -24,6 +26,15 @@ export class BoundaryImport {
     const job = this.job;
     if (!job || job.total === 0) return 0;
     return job.status === 'done' ? 1 : job.processed / job.total;
+  }
+
+  /** Loads the towns to choose from (a failure leaves the list empty: the server then names what is missing). */
+  async loadTowns(): Promise<void> {
+    try {
+      this.towns = await fetchImportTowns();
+    } catch {
+      this.towns = [];
+    }
   }
 
   /** Uploads `file` and follows the job to its end. */

@@ -8,6 +8,21 @@ export interface ImportOptions {
   level: IoLevel;
   sourceCrs: SourceCrs;
   reason: string;
+  /** The town of the import: needed from a county administrator when the county has several towns. */
+  townId?: number;
+}
+
+/** A town the user may import into, as `GET /api/towns` lists it (their own, or every town for the county). */
+export interface ImportTown {
+  id: number;
+  code: string;
+  name: string;
+  nameEn: string | null;
+}
+
+/** The towns the signed-in user may import into. */
+export async function fetchImportTowns(): Promise<ImportTown[]> {
+  return (await request<{ towns: ImportTown[] }>('/api/towns')).towns;
 }
 
 /**
@@ -17,6 +32,7 @@ export interface ImportOptions {
  */
 export async function startImport(file: Blob, options: ImportOptions): Promise<ImportJob> {
   const query = new URLSearchParams({ level: options.level, sourceCrs: options.sourceCrs, reason: options.reason });
+  if (options.townId !== undefined) query.set('townId', String(options.townId));
   const response = await fetch(`/api/boundaries/imports?${query}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/octet-stream', 'Accept-Language': i18n.locale, Accept: 'application/json' },
