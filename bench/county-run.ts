@@ -70,7 +70,7 @@ export async function runCountyBench(url: string): Promise<boolean> {
       const scopes: BenchScope[] = [{ kind: 'county' }, ...towns.map((town) => ({ kind: 'town' as const, code: town.code, name: town.name }))]
       let ok = true
       for (const scope of scopes) {
-        ok = printScopeBench(await benchScope(app, engine, base, scopeAccess(engine, scope, leader), scope, window, RUNS)) && ok
+        ok = printScopeBench(await benchScope(app, engine, base, await scopeAccess(engine, scope, leader), scope, window, RUNS)) && ok
       }
       console.log('  API = HTTP on a local port (bearer token); SQL = the statements the route runs, recorded from its service/repository calls and replayed on the driver; ratio = API p95 / SQL p95; targets of issues 4 and 11.')
       return ok

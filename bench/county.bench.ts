@@ -2,6 +2,7 @@ import { sql, type CompiledQuery } from 'kysely'
 import type { FastifyInstance } from 'fastify'
 import type { Db } from '../server/core/db/database.ts'
 import type { DbEngine } from '../server/core/db/engine.ts'
+import { runWithDbScope, type DbScope } from '../server/core/db/db-scope.ts'
 import type { TimeWindow } from '../server/core/time/time-window.ts'
 import { findUserById, type UserRecord } from '../server/core/auth/users.repository.ts'
 import { mvtEncoderFor } from '../server/core/postgis/mvt.ts'
@@ -26,18 +27,18 @@ export type BenchScope = { kind: 'county' } | { kind: 'town'; code: string; name
 
 /**
  * How a scope calls the API (bearer token of its user) and runs the SQL
- * baseline (`db`). `enforced` says whether the scope really limits what the
- * caller sees: until the towns branch (i13-towns) gives users a town and
- * row-level security, every scope is the county leader on the plain
- * connection, and only the tile (chosen inside the town) is a town's own.
- * At merge, {@link scopeAccess} is the one function to wire: a town user's
- * token, and a `db` whose session carries that town.
+ * baseline: on `db` with the database scope of that user (`dbScope`, the
+ * session settings row-level security reads), so the baseline sees the rows
+ * the route sees. The county is a county leader; a town is a leader of that
+ * town (`townId`), whom the routes hold to their own town.
  */
 export interface ScopeAccess {
   token: string
   user: UserRecord
   db: Db
-  enforced: boolean
+  dbScope: DbScope
+  /** The town of a town scope (the routes' own-town filter), undefined for the county. */
+  townId: number | undefined
 }
 
 /** One analytic over HTTP beside the same statements replayed on the driver. */
@@ -53,24 +54,33 @@ export interface CountyBenchRow {
 /** The figures of one scope. */
 export interface ScopeBench {
   scope: BenchScope
-  enforced: boolean
   cases: number
   tile: { z: number; x: number; y: number; hazards: number }
   rows: CountyBenchRow[]
 }
 
-/** The county leader every scope uses until town users exist. */
-export async function countyLeader(engine: DbEngine): Promise<{ user: UserRecord; token: string }> {
+/** A bench user with an API token: a county leader (no town) or a leader of one town. */
+async function benchUser(engine: DbEngine, role: 'county_leader' | 'leader', townId: number | null, label: string): Promise<{ user: UserRecord; token: string }> {
   const created = await engine.db.transaction().execute((trx) =>
-    createUser(trx, { username: `bench-county-${Date.now()}`, password: 'bench-password-123', role: 'leader' }, null),
+    createUser(trx, { username: `bench-${label}-${Date.now()}`, password: 'bench-password-123', role, townId }, null),
   )
-  const { token } = await issueApiToken(engine.db, created.id, 'bench county')
+  const { token } = await issueApiToken(engine.db, created.id, `bench ${label}`)
   return { user: (await findUserById(engine.db, created.id))!, token }
 }
 
-/** See {@link ScopeAccess}: today the county leader for every scope. */
-export function scopeAccess(engine: DbEngine, scope: BenchScope, leader: { user: UserRecord; token: string }): ScopeAccess {
-  return { token: leader.token, user: leader.user, db: engine.db, enforced: scope.kind === 'county' }
+/** The county leader (县领导) of the county-wide rows. */
+export function countyLeader(engine: DbEngine): Promise<{ user: UserRecord; token: string }> {
+  return benchUser(engine, 'county_leader', null, 'county')
+}
+
+/** See {@link ScopeAccess}: the county leader county-wide, a new leader of the town for each town. */
+export async function scopeAccess(engine: DbEngine, scope: BenchScope, county: { user: UserRecord; token: string }): Promise<ScopeAccess> {
+  if (scope.kind === 'county') return { ...county, db: engine.db, dbScope: { kind: 'county' }, townId: undefined }
+  const { rows } = await sql<{ id: number }>`SELECT area_id AS id FROM current_areas WHERE level = 'town' AND code = ${scope.code}`.execute(engine.db)
+  if (rows.length === 0) throw new Error(`no town with code ${scope.code} in the county database`)
+  const townId = Number(rows[0].id)
+  const leader = await benchUser(engine, 'leader', townId, `town-${scope.code}`)
+  return { ...leader, db: engine.db, dbScope: { kind: 'town', townId }, townId }
 }
 
 /** SQL condition "the case lies in the scope's town" (by its village's code), or true for the county. */
@@ -112,10 +122,12 @@ function referenceClusters(window: TimeWindow, distanceMeters: number, minPoints
     ) k WHERE k.cid IS NOT NULL GROUP BY k.cid HAVING count(*) >= ${minPoints}::int`
 }
 
-function replayStages(db: Db, stages: CompiledQuery[][]) {
-  return async () => {
-    for (const stage of stages) await Promise.all(stage.map((statement) => db.executeQuery(statement)))
-  }
+/** Replays the statements stage by stage with the scope's database scope (the baseline sees what the route sees). */
+function replayStages(access: ScopeAccess, stages: CompiledQuery[][]) {
+  return () =>
+    runWithDbScope(access.dbScope, async () => {
+      for (const stage of stages) await Promise.all(stage.map((statement) => access.db.executeQuery(statement)))
+    })
 }
 
 async function measure(
@@ -137,35 +149,34 @@ async function measure(
   const probeStart = performance.now()
   await api()
   const turns = Math.max(MIN_TURNS, Math.min(runs, Math.floor(TURN_BUDGET_MS / (2 * (performance.now() - probeStart)))))
-  const [apiSamples, sqlSamples] = await timeInterleaved([api, replayStages(access.db, stages)], turns, Math.min(3, turns))
+  const [apiSamples, sqlSamples] = await timeInterleaved([api, replayStages(access, stages)], turns, Math.min(3, turns))
   return { label, target, api: summarise(apiSamples), sql: summarise(sqlSamples), payloadBytes: payload.byteLength }
 }
 
 /**
- * The analytics and tile figures of one scope over HTTP (`base`), each
- * beside the statements its route runs (recorded from the same service and
- * repository calls, replayed on the scope's connection): risk scores of
+ * The analytics and tile figures of one scope over HTTP (`base`) as that
+ * scope's user, each beside the statements its route runs (recorded from the
+ * same service and repository calls with the route's own-town filter, under
+ * the scope's row-level security, replayed the same way): risk scores of
  * every base grid, the KPI table by village, 250 m hexbins of hazards,
- * dispute clusters (beside plain ST_ClusterDBSCAN) and the z14 hazard tile
- * holding the scope's most hazards, cold. Over the last 90 days of the data.
- * While the scope is not enforced (see {@link ScopeAccess}) a town gets only
- * its tile: its other rows would repeat the county's.
+ * dispute clusters (beside plain ST_ClusterDBSCAN, which row-level security
+ * keeps to the town) and the z14 hazard tile holding the scope's most
+ * hazards, cold. Over the last 90 days of the data.
  */
 export async function benchScope(app: FastifyInstance, engine: DbEngine, base: string, access: ScopeAccess, scope: BenchScope, window: TimeWindow, runs: number): Promise<ScopeBench> {
   const range = `from=${window.from!.toISOString()}&to=${window.to.toISOString()}`
   const rows: CountyBenchRow[] = []
   const sequential = (statements: CompiledQuery[]) => statements.map((statement) => [statement])
-  const captured = async (body: (spy: Db) => Promise<unknown>) => (await captureStatements(access.db, body)).statements
-  if (access.enforced) {
-    const risk = await captured((spy) => computeRisk(spy, 'base_grid', window))
-    rows.push(await measure('risk scores (base grids)', 'ratio', `${base}/api/analytics/risk/scores?level=grid&${range}`, access, [risk.slice(0, 1), risk.slice(1)], runs))
-    // computeKpis: groups, total and labels at once, then the visits overdue one after another.
-    const kpis = await captured((spy) => computeKpis(spy, 'village', window, 'zh'))
-    rows.push(await measure('KPI table by village', 'ratio', `${base}/api/analytics/kpis?groupBy=village&${range}`, access, [kpis.slice(0, 3), ...sequential(kpis.slice(3))], runs))
-    const bins = await captured((spy) => findBins(spy, 'hazards', 'hex', HEX_CELL_METERS, { window, statuses: undefined, category: undefined }))
-    rows.push(await measure(`hexbins ${HEX_CELL_METERS} m (hazards)`, 'ratio', `${base}/api/analytics/bins?layer=hazards&shape=hex&cellMeters=${HEX_CELL_METERS}&${range}`, access, sequential(bins), runs))
-    rows.push(await measure('dispute clusters (vs DBSCAN SQL)', 'clusters', `${base}/api/analytics/dispute-clusters?${range}`, access, [[referenceClusters(window, 300, 3).compile(access.db)]], runs))
-  }
+  const captured = async (body: (spy: Db) => Promise<unknown>) => (await runWithDbScope(access.dbScope, () => captureStatements(access.db, body))).statements
+  const townId = access.townId
+  const risk = await captured((spy) => computeRisk(spy, 'base_grid', window, { townId }))
+  rows.push(await measure('risk scores (base grids)', 'ratio', `${base}/api/analytics/risk/scores?level=grid&${range}`, access, [risk.slice(0, 1), risk.slice(1)], runs))
+  // computeKpis: groups, total and labels at once, then the visits overdue one after another.
+  const kpis = await captured((spy) => computeKpis(spy, 'village', window, 'zh'))
+  rows.push(await measure('KPI table by village', 'ratio', `${base}/api/analytics/kpis?groupBy=village&${range}`, access, [kpis.slice(0, 3), ...sequential(kpis.slice(3))], runs))
+  const bins = await captured((spy) => findBins(spy, 'hazards', 'hex', HEX_CELL_METERS, { window, statuses: undefined, category: undefined, townId }))
+  rows.push(await measure(`hexbins ${HEX_CELL_METERS} m (hazards)`, 'ratio', `${base}/api/analytics/bins?layer=hazards&shape=hex&cellMeters=${HEX_CELL_METERS}&${range}`, access, sequential(bins), runs))
+  rows.push(await measure('dispute clusters (vs DBSCAN SQL)', 'clusters', `${base}/api/analytics/dispute-clusters?${range}`, access, [[referenceClusters(window, 300, 3).compile(access.db)]], runs))
   const tile = await busiestTile(engine, scope, window, TILE_ZOOM)
   const tileStatements = await captured((spy) => findClusterTile(spy, mvtEncoderFor(engine.kind), 'hazards', tile, access.user, window))
   // Cold: each turn ends the window 1 ms later (a new cache key), so every request computes the tile.
@@ -173,7 +184,7 @@ export async function benchScope(app: FastifyInstance, engine: DbEngine, base: s
   rows.push(
     await measure(`tile hazards z${tile.z}/${tile.x}/${tile.y} cold`, 'tile', (turn) => `${base}/api/tiles/hazards/${tile.z}/${tile.x}/${tile.y}.mvt?${coldRange(turn)}`, access, sequential(tileStatements), runs),
   )
-  return { scope, enforced: access.enforced, cases: await scopeCases(engine, scope), tile, rows }
+  return { scope, cases: await scopeCases(engine, scope), tile, rows }
 }
 
 const pad = (text: string, width: number) => text + ' '.repeat(Math.max(0, width - [...text].length))
@@ -183,7 +194,7 @@ export function printScopeBench(result: ScopeBench, targets = ANALYTICS_TARGETS)
   const name = result.scope.kind === 'county' ? 'county-wide' : `${result.scope.name} ${result.scope.code}`
   console.log(
     `\n  [${name}] ${result.cases.toLocaleString('en')} cases; busiest z${result.tile.z} tile ${result.tile.x}/${result.tile.y}: ${result.tile.hazards} hazards in the window` +
-      (result.enforced ? '' : '; scope not enforced yet (no town users before i13-towns): only the tile is this town’s'),
+      (result.scope.kind === 'town' ? '; as a leader of this town (the routes and row-level security hold it to the town)' : '; as the county leader'),
   )
   let ok = true
   for (const row of result.rows) {

@@ -72,6 +72,26 @@ describe('escalating a case to the county (事件上报)', () => {
     expect((await timeline(dispatcherA, 'hazard', hazardA)).version).toBe(before)
   })
 
+  it('says what is wrong: a blank reason asks for one, an unknown or foreign case is "no case" whatever its kind', async () => {
+    for (const reason of ['', '  \n ']) {
+      const zh = await post(dispatcherA, '/api/county/escalations', { caseId: hazardA, reason })
+      expect(zh.statusCode).toBe(400)
+      expect(zh.json()).toMatchObject({ code: 'escalation_reason_required', message: '请填写上报理由' })
+      const en = await post(dispatcherA, '/api/county/escalations', { caseId: hazardA, reason }, { 'accept-language': 'en' })
+      expect(en.json().message).toBe('Give a reason for the escalation')
+    }
+    const unknown = await post(dispatcherA, '/api/county/escalations', { caseId: 999_999, reason: '需县级协调' })
+    expect(unknown.statusCode).toBe(404)
+    expect(unknown.json().message).toBe('没有编号为 999999 的事件')
+    const unknownEn = await post(dispatcherA, '/api/county/escalations', { caseId: 999_999, reason: '需县级协调' }, { 'accept-language': 'en' })
+    expect(unknownEn.json().message).toBe('No case with id 999999')
+    // Another town's hazard answers the same words: neither its existence nor its kind leaks.
+    const foreign = await post(dispatcherB, '/api/county/escalations', { caseId: hazardA, reason: '需县级协调' })
+    expect(foreign.statusCode).toBe(404)
+    expect(foreign.json().message).toBe(`没有编号为 ${hazardA} 的事件`)
+    expect(await queueOf(countyDispatcher)).toEqual([])
+  })
+
   it('puts the case in the county queue with its town and writes the ledger; a second escalation is refused', async () => {
     live.length = 0
     const before = await timeline(dispatcherA, 'hazard', hazardA)

@@ -123,6 +123,24 @@ describe.skipIf(!BROWSER_AVAILABLE)('county users on the risk map and the dashbo
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'county-map-one-town-zh.png') })
   })
 
+  it('sends the chosen town with the change view (变化), the hex bins and the heat map', async () => {
+    const askedForTownB = (path: string) =>
+      page.waitForRequest((request) => request.url().includes(path) && new URL(request.url()).searchParams.get('townId') === String(towns.townB), { timeout: 30_000 })
+    let asked = askedForTownB('/api/analytics/risk/change')
+    await page.click('[data-testid="risk-change"]')
+    await asked
+    asked = askedForTownB('/api/analytics/bins')
+    await page.click('[data-hexbins="hazards"]')
+    await asked
+    asked = askedForTownB('/api/analytics/bins')
+    await page.click('[data-heatmap="hazards"]')
+    await asked
+    // Back as the next test expects them: no change list, no bins, no heat map.
+    await page.click('[data-heatmap="off"]')
+    await page.click('[data-hexbins="off"]')
+    await page.click('[data-testid="risk-change"]')
+  })
+
   it('lists dispute clusters with their towns and a 跨镇 badge', async () => {
     await page.selectOption('[data-testid="risk-town"]', '')
     // The whole county again: villages of both towns.

@@ -47,6 +47,10 @@ export type AreaRef = NonNullable<AreaDetailDto['parent']>
 export const AppMetaSchema = Type.Object({
   sampleData: Type.Boolean(),
   township: Type.Union([Type.Object({ name: Type.String(), nameEn: Type.Union([Type.String(), Type.Null()]), code: Type.String() }), Type.Null()]),
+  county: Type.Union(
+    [Type.Object({ name: Type.String(), nameEn: Type.Union([Type.String(), Type.Null()]), code: Type.Union([Type.String(), Type.Null()]) }), Type.Null()],
+    { description: 'The county of the deployment (app_meta `county`, or the sample county); null when not named' },
+  ),
   bbox: Type.Union([Type.Array(Type.Number(), { minItems: 4, maxItems: 4 }), Type.Null()]),
   engine: Type.Union([Type.Literal('pglite'), Type.Literal('postgres')]),
 })

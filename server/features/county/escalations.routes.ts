@@ -43,7 +43,14 @@ const escalationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'The case keeps its town, ledger, parties and photos; it enters the county queue as pending. If-Match: the case ETag. ' +
           '409 when the case is finished or already in the county queue; 404 for a case of another town.',
         headers: IfMatchHeaders,
-        body: Type.Object({ caseId: Type.Integer({ minimum: 1 }), reason: Text('Why the county must handle it') }, { additionalProperties: false }),
+        body: Type.Object(
+          {
+            caseId: Type.Integer({ minimum: 1 }),
+            // Checked in the service, not by a pattern: a blank reason gets its own message (请填写上报理由), not "reason 的格式不正确".
+            reason: Type.String({ maxLength: 2000, description: 'Why the county must handle it (required, not blank)' }),
+          },
+          { additionalProperties: false },
+        ),
         response: { 201: EscalationSchema, ...errorResponses(400, 401, 403, 404, 409, 412) },
       },
     },

@@ -2,7 +2,7 @@ import type { Db } from '../../core/db/database.ts'
 import type { EscalationStatus } from '../../core/db/tables/county.ts'
 import type { UserRecord } from '../../core/auth/users.repository.ts'
 import { HttpError } from '../../core/http/http-error.ts'
-import { canReadCase, caseNotFound, findCaseById, insertCaseEvent, updateCaseIfVersion, versionMismatch, type CaseRow } from '../cases/index.ts'
+import { canReadCase, findCaseById, insertCaseEvent, updateCaseIfVersion, versionMismatch, type CaseRow } from '../cases/index.ts'
 import { ESCALATION_TRANSITIONS, LEDGER_ACTION, allowedEscalationActions, type EscalationAction } from './escalation-workflow.ts'
 import {
   findEscalation,
@@ -22,6 +22,11 @@ const ACTION_ZH: Record<EscalationAction, string> = { accept: '受理', return: 
 export interface EscalationResult {
   escalation: EscalationRow
   caseRow: CaseRow
+}
+
+/** 404 for a case that cannot be escalated by the caller: "没有编号为 … 的事件", whatever its kind. */
+function escalatedCaseNotFound(id: number): HttpError {
+  return new HttpError(404, 'case_not_found', { id })
 }
 
 /** 404 for an escalation that does not exist or that the user may not see (another town's). */
@@ -49,10 +54,12 @@ async function caseTownId(db: Db, caseId: number): Promise<number> {
  * version and appends `county-escalate` to the case's ledger.
  */
 export async function escalateCase(db: Db, user: UserRecord, input: { caseId: number; reason: string; ifMatch?: number }): Promise<EscalationResult> {
+  if (input.reason.trim() === '') throw new HttpError(400, 'escalation_reason_required')
   return db.transaction().execute(async (trx) => {
     const row = await findCaseById(trx, input.caseId)
-    if (!row || !canReadCase(user, row)) throw caseNotFound('dispute', input.caseId)
-    if (isCountyUser(user) || (await caseTownId(trx, row.id)) !== userTownId(user)) throw caseNotFound(row.kind, row.id)
+    // One answer for a missing case and another town's, naming no kind: the kind of another town's case is not the caller's to learn.
+    if (!row || !canReadCase(user, row)) throw escalatedCaseNotFound(input.caseId)
+    if (isCountyUser(user) || (await caseTownId(trx, row.id)) !== userTownId(user)) throw escalatedCaseNotFound(row.id)
     if (input.ifMatch !== undefined && input.ifMatch !== row.version) throw versionMismatch(input.ifMatch, row.version, { id: row.id, version: row.version })
     if (row.closed_at !== null) throw new HttpError(409, 'escalation_case_closed', { id: row.id })
     const open = await findEscalationInProgress(trx, row.id)

@@ -34,6 +34,7 @@ export const en: Dictionary = {
   ...ledgerImportEn,
   ...countyEn,
   'app.title': 'Grid Governance Map',
+  'app.county': 'Whole county',
   'app.sample': 'Sample data',
   'app.sampleTooltip': 'Sample (synthetic) data is loaded: boundaries, people and figures are not real',
   'app.loading': 'Loading…',

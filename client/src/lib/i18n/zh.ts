@@ -36,6 +36,7 @@ export const zh = {
   ...ledgerImportZh,
   ...countyZh,
   'app.title': '网格治理一张图',
+  'app.county': '全县',
   'app.sample': '示例数据',
   'app.sampleTooltip': '当前加载的是示例（合成）数据，边界、人员与数字均不代表真实情况',
   'app.loading': '正在加载…',

@@ -6,6 +6,10 @@ export const COUNTY_MESSAGES = {
     zh: (p) => `没有编号为 ${p.id} 的上报事件`,
     en: (p) => `No escalation with id ${p.id}`,
   },
+  escalation_reason_required: {
+    zh: () => '请填写上报理由',
+    en: () => 'Give a reason for the escalation',
+  },
   escalation_in_progress: {
     zh: (p) => `该事件已上报县级（上报编号 ${p.escalationId}，状态“${p.statusZh}”），县级办结或交办后才能再次上报`,
     en: (p) => `This case is already escalated to the county (escalation ${p.escalationId}, ${p.status}); it may be escalated again once the county closes or returns it`,

@@ -16,6 +16,8 @@ export interface BinFilter {
   window: TimeWindow
   statuses?: string[]
   category?: string
+  /** Only the rows of this town (a county user's choice, or a town user's own town). */
+  townId?: number
 }
 
 /** A non-empty bin (or area) with its counts and outline (GeoJSON text, CRS84). */
@@ -56,14 +58,16 @@ function layerPoints(layer: BinLayer, filter: BinFilter): RawBuilder<unknown> {
     return sql`SELECT p.id, p.utm_x_meters AS x, p.utm_y_meters AS y, p.village_id, p.base_grid_id, p.colour
       FROM key_persons p
       WHERE p.archived_at IS NULL AND p.household_geom IS NOT NULL AND p.status IN (${sql.join(statuses)})
-        ${filter.category ? sql`AND p.category = ${filter.category}` : sql``}`
+        ${filter.category ? sql`AND p.category = ${filter.category}` : sql``}
+        ${filter.townId === undefined ? sql`` : sql`AND p.town_id = ${filter.townId}`}`
   }
   const kind = layer === 'hazards' ? 'hazard' : 'dispute'
   return sql`SELECT c.id, c.utm_x_meters AS x, c.utm_y_meters AS y, c.village_id, c.base_grid_id, NULL::text AS colour
     FROM cases c
     WHERE c.kind = ${kind} AND ${reportedInSql(filter.window.from, filter.window.to)}
       ${filter.statuses && filter.statuses.length > 0 ? sql`AND c.status IN (${sql.join(filter.statuses)})` : sql``}
-      ${filter.category ? sql`AND c.category = ${filter.category}` : sql``}`
+      ${filter.category ? sql`AND c.category = ${filter.category}` : sql``}
+      ${filter.townId === undefined ? sql`` : sql`AND c.town_id = ${filter.townId}`}`
 }
 
 /**

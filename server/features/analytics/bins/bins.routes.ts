@@ -12,6 +12,8 @@ import { protectCount, protectCounts, protectionNote, type CountProtection } fro
 import { countProtectionFor } from '../../key-persons/index.ts'
 import { errorResponses } from '../../../core/http/common.schemas.ts'
 import { BinCasesSchema, BinCollectionSchema } from '../analytics.schemas.ts'
+import { requestedTown, TownQuery } from '../town-filter.ts'
+import type { UserRecord } from '../../../core/auth/users.repository.ts'
 
 /**
  * The only cell sizes of key-person bins, on the one fixed origin of the
@@ -37,12 +39,13 @@ const BinQuery = {
   ...WindowQuery,
   status: Type.Optional(Type.String({ maxLength: 200, description: 'Comma-separated statuses (cases, or key-person statuses; default in_management,away)' })),
   category: Type.Optional(Type.String({ maxLength: 40 })),
+  ...TownQuery,
 }
 
 
-function filterOf(query: { from?: string; to?: string; status?: string; category?: string }): BinFilter {
+function filterOf(user: UserRecord, query: { from?: string; to?: string; status?: string; category?: string; townId?: number }): BinFilter {
   const statuses = query.status?.split(',').map((status) => status.trim()).filter((status) => status.length > 0)
-  return { window: parseWindow(query), statuses, category: query.category }
+  return { window: parseWindow(query), statuses, category: query.category, townId: requestedTown(user, query.townId) }
 }
 
 function parseCell(cell: string): { i: number; j: number } {
@@ -107,7 +110,7 @@ const binsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { layer, shape = 'hex', cellMeters = 500, groupBy } = request.query
-      const filter = filterOf(request.query)
+      const filter = filterOf(currentUser(request), request.query)
       const persons = layer === 'key-persons'
       if (persons && !groupBy && !(KEY_PERSON_CELL_METERS as readonly number[]).includes(cellMeters)) {
         throw new HttpError(400, 'key_person_cell_size', { size: cellMeters, allowed: KEY_PERSON_CELL_METERS.join(', ') })
@@ -149,7 +152,7 @@ const binsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { layer, shape = 'hex', cellMeters = 500 } = request.query
       if (layer === 'key-persons') throw new HttpError(400, 'key_person_bin_listing')
       const cell = parseCell(request.query.cell)
-      const filter = filterOf(request.query)
+      const filter = filterOf(currentUser(request), request.query)
       const rows = await findBinCases(request.readDb, layer, shape, cellMeters, cell, filter)
       return {
         cell: `${cell.i},${cell.j}`,

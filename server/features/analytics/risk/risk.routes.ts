@@ -9,8 +9,7 @@ import { GEOJSON } from '../../../core/ogc/links.ts'
 import type { RiskLevel } from './risk.repository.ts'
 import { computeRisk, explainRisk, riskChange } from './risk.service.ts'
 import { currentUser } from '../../../core/auth/auth.plugin.ts'
-import { userScope } from '../../../core/auth/scope.ts'
-import type { UserRecord } from '../../../core/auth/users.repository.ts'
+import { requestedTown as riskTown, TownQuery } from '../town-filter.ts'
 import { countProtectionFor } from '../../key-persons/index.ts'
 import { errorResponses } from '../../../core/http/common.schemas.ts'
 import {
@@ -22,19 +21,6 @@ import {
 } from '../analytics.schemas.ts'
 
 const LEVELS = { grid: 'base_grid', village: 'village', fine_grid: 'fine_grid', town: 'town' } as const satisfies Record<string, RiskLevel>
-
-const TownQuery = {
-  townId: Type.Optional(Type.Integer({ minimum: 1, description: 'County users: only the areas of this town (default every town). Town users always get their own town' })),
-}
-
-/** The town a risk answer covers: a town user's own; a county user's choice, or every town. */
-function riskTown(user: UserRecord, townId: number | undefined): number | undefined {
-  const scope = userScope(user)
-  return scope.kind === 'town' ? scope.townId : townId
-}
-
-
-
 
 /**
  * The risk map (风险一张图): per-area scores as GeoJSON, the events behind one
@@ -117,6 +103,7 @@ const riskRoutes: FastifyPluginAsyncTypebox = async (app) => {
         querystring: Type.Object(
           {
             level: Type.Optional(RiskLevelSchema),
+            ...TownQuery,
             ...WindowQuery,
             compareFrom: Type.Optional(Type.String({ format: 'date-time', description: 'Start of the comparison window, INCLUSIVE' })),
             compareTo: Type.String({ format: 'date-time', description: 'End of the comparison window, EXCLUSIVE (its scores are as of this instant)' }),
@@ -133,7 +120,8 @@ const riskRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const level = LEVELS[request.query.level ?? 'grid']
       const window = parseWindow(request.query)
       const compare = parseWindow({ from: request.query.compareFrom, to: request.query.compareTo }, window.to, { from: 'compareFrom', to: 'compareTo' })
-      const rows = await riskChange(request.readDb, level, window, compare, await countProtectionFor(request.readDb, currentUser(request)))
+      const user = currentUser(request)
+      const rows = await riskChange(request.readDb, level, window, compare, await countProtectionFor(request.readDb, user), riskTown(user, request.query.townId))
       return {
         level: request.query.level ?? 'grid',
         window: windowDto(window),

@@ -176,11 +176,18 @@ export async function explainRisk(db: Db, areaId: number, window: TimeWindow, pr
 }
 
 /** Per-area scores in two windows and their difference, sorted by the largest rise first. */
-export async function riskChange(db: Db, level: RiskLevel, window: TimeWindow, compare: TimeWindow, protection: CountProtection = undefined) {
+export async function riskChange(
+  db: Db,
+  level: RiskLevel,
+  window: TimeWindow,
+  compare: TimeWindow,
+  protection: CountProtection = undefined,
+  townId: number | undefined = undefined,
+) {
   const settings = await findRiskSettings(db)
   const [now, before] = await Promise.all([
-    computeRisk(db, level, window, { settings, protection }),
-    computeRisk(db, level, compare, { settings, protection }),
+    computeRisk(db, level, window, { settings, protection, townId }),
+    computeRisk(db, level, compare, { settings, protection, townId }),
   ])
   const previous = new Map(before.map((risk) => [risk.area.id, risk]))
   return now

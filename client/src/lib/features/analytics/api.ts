@@ -50,9 +50,9 @@ export const analyticsApi = {
     request<RiskExplanation>(`/api/analytics/risk/${areaId}/explain?${query({ ...window })}`, { signal }),
 
   /** Change of each area's score between `window` and `compare`, largest rise first. */
-  change: (level: RiskLevel, window: WindowQuery, compare: WindowQuery, signal?: AbortSignal) =>
+  change: (level: RiskLevel, window: WindowQuery, compare: WindowQuery, signal?: AbortSignal, townId?: number) =>
     request<RiskChange>(
-      `/api/analytics/risk/change?${query({ level, ...window, compareFrom: compare.from, compareTo: compare.to })}`,
+      `/api/analytics/risk/change?${query({ level, townId, ...window, compareFrom: compare.from, compareTo: compare.to })}`,
       { signal },
     ),
 
@@ -60,24 +60,25 @@ export const analyticsApi = {
   settings: (signal?: AbortSignal) => request<RiskSettings>('/api/analytics/settings', { signal }),
 
   /** Hexagonal bins of hazards or disputes (non-empty cells only). */
-  bins: (layer: BinLayer, cellMeters: number, window: WindowQuery, signal?: AbortSignal) =>
-    request<BinCollection>(`/api/analytics/bins?${query({ layer, shape: 'hex', cellMeters, ...window })}`, { signal }),
+  bins: (layer: BinLayer, cellMeters: number, window: WindowQuery, signal?: AbortSignal, townId?: number) =>
+    request<BinCollection>(`/api/analytics/bins?${query({ layer, shape: 'hex', cellMeters, townId, ...window })}`, { signal }),
 
   /** Hexagon or square cells, or counts per village / base grid (non-empty only). */
-  binsBy: (options: BinOptions, window: WindowQuery, signal?: AbortSignal) =>
+  binsBy: (options: BinOptions, window: WindowQuery, signal?: AbortSignal, townId?: number) =>
     request<BinCollection>(
       `/api/analytics/bins?${query({
         layer: options.layer,
         ...(options.groupBy ? { groupBy: options.groupBy } : { shape: options.shape, cellMeters: options.cellMeters }),
+        townId,
         ...window,
       })}`,
       { signal },
     ),
 
   /** The hazards or disputes counted in one cell (never key persons). */
-  binCases: (options: BinOptions, cell: string, window: WindowQuery, signal?: AbortSignal) =>
+  binCases: (options: BinOptions, cell: string, window: WindowQuery, signal?: AbortSignal, townId?: number) =>
     request<BinCases>(
-      `/api/analytics/bins/cases?${query({ layer: options.layer, shape: options.shape, cellMeters: options.cellMeters, cell, ...window })}`,
+      `/api/analytics/bins/cases?${query({ layer: options.layer, shape: options.shape, cellMeters: options.cellMeters, cell, townId, ...window })}`,
       { signal },
     ),
 

@@ -198,6 +198,9 @@ export class RiskMap {
       const now = new Date();
       const binOptions = this.binOptions;
       const heatLayer = this.heatmap;
+      // A county user's chosen town narrows every layer of the risk map; a town user's answers are their own town's anyway.
+      const townId = this.townId ?? undefined;
+      const town = this.townId ?? '';
       const [risk, settings, change, bins, clusters, arcs, heat] = await Promise.all([
         this.#cached(`risk|${this.level}|${this.townId ?? ''}`, window, () => analyticsApi.scores(this.level, window, signal, this.townId ?? undefined)),
         this.settings ? Promise.resolve(this.settings) : analyticsApi.settings(signal),
@@ -207,14 +210,17 @@ export class RiskMap {
               { from: townshipMonthStart(now).toISOString(), to: now.toISOString() },
               { from: townshipMonthStart(now, -1).toISOString(), to: townshipMonthStart(now).toISOString() },
               signal,
+              townId,
             )
           : Promise.resolve(null),
-        binOptions ? this.#cached(`bins|${JSON.stringify(binOptions)}`, window, () => analyticsApi.binsBy(binOptions, window, signal)) : Promise.resolve(null),
+        binOptions
+          ? this.#cached(`bins|${JSON.stringify(binOptions)}|${town}`, window, () => analyticsApi.binsBy(binOptions, window, signal, townId))
+          : Promise.resolve(null),
         this.showClusters
           ? this.#cached(`clusters|${this.townId ?? ''}`, window, () => analyticsApi.clusters(window, signal, this.townId ?? undefined))
           : Promise.resolve(null),
         this.showClusters ? this.#cached('arcs', window, () => analyticsApi.arcs(window, signal)) : Promise.resolve(null),
-        heatLayer === 'off' ? Promise.resolve(null) : this.#cached(`heat|${heatLayer}`, window, () => analyticsApi.binsBy(heatOptions(heatLayer), window, signal)),
+        heatLayer === 'off' ? Promise.resolve(null) : this.#cached(`heat|${heatLayer}|${town}`, window, () => analyticsApi.binsBy(heatOptions(heatLayer), window, signal, townId)),
       ]);
       if (signal.aborted) return;
       this.risk = risk;
@@ -249,7 +255,7 @@ export class RiskMap {
     if (!options || options.groupBy || options.layer === 'key-persons') return;
     panel.open({ type: 'bin', cell, count });
     try {
-      const result = await analyticsApi.binCases(options, cell, this.window);
+      const result = await analyticsApi.binCases(options, cell, this.window, undefined, this.townId ?? undefined);
       this.#binResult = { cell, result };
     } catch {
       if (panel.of('bin')?.cell === cell) panel.close('bin');
