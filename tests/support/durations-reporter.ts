@@ -1,0 +1,30 @@
+import type { Reporter, TestModule } from 'vitest/node'
+
+/**
+ * Prints, per test file, where its time went: import (collect), hooks (the
+ * file's duration minus its tests': beforeAll/afterAll, app, browser and
+ * sign-in), and each test. The JSON reporter gives tests only, so a file
+ * whose time is in its `beforeAll` looked cheap there.
+ *
+ * `npx vitest run tests/browser/x.test.ts --reporter=default --reporter=./tests/support/durations-reporter.ts`
+ */
+export default class DurationsReporter implements Reporter {
+  onTestModuleEnd(module: TestModule): void {
+    const diagnostic = module.diagnostic()
+    let testsMs = 0
+    const lines: string[] = []
+    for (const test of module.children.allTests()) {
+      const ms = test.diagnostic()?.duration ?? 0
+      testsMs += ms
+      lines.push(`    ${seconds(ms)}  ${test.result().state === 'passed' ? ' ' : test.result().state}  ${test.name.slice(0, 90)}`)
+    }
+    const hooksMs = diagnostic.duration - testsMs
+    console.log(
+      `[durations] ${module.moduleId.replace(/.*\/tests\//, 'tests/')}: total ${seconds(diagnostic.collectDuration + diagnostic.duration)} = import ${seconds(diagnostic.collectDuration)} + hooks ${seconds(hooksMs)} + tests ${seconds(testsMs)}\n${lines.join('\n')}`,
+    )
+  }
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`.padStart(8)
+}
