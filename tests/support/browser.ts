@@ -87,14 +87,17 @@ async function workerChromium(): Promise<Browser> {
 /**
  * Headless Chromium for one test file: the worker's shared browser
  * ({@link workerChromium}) seen through a handle whose `close()` closes the
- * contexts (and pages) this file opened, not the browser. Every page of every
+ * contexts (and pages) this file opened, not the browser (outside vitest, a
+ * browser of its own that `close()` closes). Every page of every
  * context it opens gets {@link TEST_MAP_OPTIONS} (with `mapOptions` over
  * them) before its scripts run; a test that asserts the map canvas's pixel
  * size passes `{ renderScale: 1 }`.
  */
 export async function launchBrowser(mapOptions: Partial<typeof TEST_MAP_OPTIONS> = {}): Promise<Browser> {
   mkdirSync(ARTIFACTS_DIR, { recursive: true })
-  const browser = await workerChromium()
+  // Outside vitest (a benchmark) nothing would close a shared browser: its own, closed by close().
+  const shared = Boolean(process.env.VITEST)
+  const browser = shared ? await workerChromium() : await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS })
   const opened = new Set<BrowserContext>()
   const newContext: Browser['newContext'] = async (options) => {
     const context = await browser.newContext(options)
@@ -112,7 +115,8 @@ export async function launchBrowser(mapOptions: Partial<typeof TEST_MAP_OPTIONS>
     page.once('close', () => void context.close().catch(() => undefined))
     return page
   }
-  const close: Browser['close'] = async () => {
+  const close: Browser['close'] = async (options) => {
+    if (!shared) return browser.close(options)
     await Promise.all([...opened].map((context) => context.close().catch(() => undefined)))
   }
   const own: Partial<Browser> = { newContext, newPage, close }
