@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config'
 import { svelte } from '@sveltejs/vite-plugin-svelte'
 import { precompress } from './scripts/vite-precompress.ts'
+import DurationSequencer from './tests/setup/sequencer.ts'
 
 export default defineConfig({
   root: 'client',
@@ -26,6 +27,8 @@ export default defineConfig({
     // each opens its own app and database copy.
     isolate: false,
     maxWorkers: 2,
+    // Longest files first, by tests/durations.json (see the sequencer for why not vitest's cache).
+    sequence: { sequencer: DurationSequencer },
     fileParallelism: true,
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -6,7 +6,7 @@ declare global {
     // Declared with exactly this shape by the browser tests too; keep them identical.
     __gridatlas?: { map: import('maplibre-gl').Map; ready?: boolean };
     /** Set by browser tests before the page loads (tests/support/browser.ts); never set in production. */
-    __gridatlasTest?: { fadeDurationMs?: number; renderScale?: number };
+    __gridatlasTest?: { fadeDurationMs?: number; renderScale?: number; pulse?: boolean };
   }
 }
 
@@ -26,6 +26,18 @@ export function testMapOptions(): { fadeDuration?: number; pixelRatio?: number }
     ...(asked.fadeDurationMs === undefined ? {} : { fadeDuration: asked.fadeDurationMs }),
     ...(asked.renderScale === undefined ? {} : { pixelRatio: window.devicePixelRatio * asked.renderScale }),
   };
+}
+
+/**
+ * Whether a browser test asked for no pulsing halos (`pulse: false`).
+ *
+ * Why: a pulse is a paint transition the map redraws at full frame rate for a
+ * second out of every 1.7, whether or not an overdue case is in view; in
+ * software WebGL that kept half a core busy for as long as a test page was
+ * open. The halo is then drawn still, in its resting state.
+ */
+export function testPulseOff(): boolean {
+  return typeof window !== 'undefined' && window.__gridatlasTest?.pulse === false;
 }
 
 /** Publishes the map as `window.__gridatlas = { map, ready: false }`. */

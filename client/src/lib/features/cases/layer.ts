@@ -4,6 +4,7 @@ import { COLLECTION_OF } from './api';
 import { DEADLINE_COLORS, DISPUTE_STATUS_COLORS, HAZARD_STATUS_COLORS, KIND_CLUSTER_COLORS } from './theme';
 import { addOrderedLayer } from '../../map/layer-order';
 import { FONT_BOLD } from '../../map/theme';
+import { testPulseOff } from '../../map/test-hooks';
 
 /**
  * Zoom from which case tiles carry every case; below it the server clusters
@@ -164,6 +165,7 @@ export function pulse(map: MapLibreMap, layerId: string): () => void {
   };
   const rest = () => {
     if (!set(small, 0.5, 0)) return;
+    if (testPulseOff()) return;
     timer = setTimeout(grow, REST_MS);
   };
   rest();
