@@ -32,7 +32,7 @@ export function testMapOptions(): { fadeDuration?: number; pixelRatio?: number }
  * Whether a browser test asked for no pulsing halos (`pulse: false`).
  *
  * Why: a pulse is a paint transition the map redraws at full frame rate for a
- * second out of every 1.7, whether or not an overdue case is in view; in
+ * second out of every 1.7 while an overdue case is in view; in
  * software WebGL that kept half a core busy for as long as a test page was
  * open. The halo is then drawn still, in its resting state.
  */
