@@ -148,3 +148,27 @@ describe('the place the header names (/api/meta)', () => {
     if (sample) await setMeta(db, 'sample', sample.value)
   })
 })
+
+describe('dispute arcs (the lines between parties\' home villages) by town', () => {
+  const arcCases = async (user: TestUser, townId?: number) => {
+    const body = await ok(user, `/api/analytics/dispute-arcs?from=${since}${townId === undefined ? '' : `&townId=${townId}`}`)
+    return (body.arcs as { caseIds: number[] }[]).flatMap((arc) => arc.caseIds).sort((a, b) => a - b)
+  }
+
+  it('a county user picks a town; a town user gets their own town whatever they send', async () => {
+    // Each town records a dispute whose parties live on both sides of the border (migration 0023).
+    const cases = caseClient(t)
+    for (const [name, user, point] of [['arcA', dispatcherA, towns.border.a], ['arcB', dispatcherB, towns.border.b]] as const) {
+      const response = await cases.register(user, 'disputes', disputeFeature(point, [towns.villageA, towns.villageB]))
+      expect(response.statusCode, response.body).toBe(201)
+      ids[name] = response.json().id
+    }
+    expect(await arcCases(countyLeader)).toEqual(expect.arrayContaining([ids.arcA, ids.arcB]))
+    expect(await arcCases(countyLeader, towns.townA)).toEqual([ids.arcA])
+    expect(await arcCases(countyLeader, towns.townB)).toEqual([ids.arcB])
+    // Town users never get the other town's dispute (their map has no point for the other town's village,
+    // so their own cross-border arc is not drawn either: the answer holds no arc of B's).
+    expect(await arcCases(leaderA, towns.townB)).not.toContain(ids.arcB)
+    expect(await arcCases(leaderB, towns.townA)).not.toContain(ids.arcA)
+  })
+})

@@ -130,7 +130,7 @@ export async function findPartyVillages(db: Db, clusters: number[][]): Promise<n
 }
 
 /** Pairs of distinct home villages among the parties of each dispute reported in the window, counted over disputes. */
-export async function findDisputeArcs(db: Db, window: TimeWindow): Promise<DisputeArcRow[]> {
+export async function findDisputeArcs(db: Db, window: TimeWindow, townId?: number): Promise<DisputeArcRow[]> {
   const { rows } = await sql<{ village_a: number; village_b: number; n: number; case_ids: number[] }>`
     SELECT x.village_a, x.village_b, count(*) AS n, array_agg(x.case_id ORDER BY x.case_id) AS case_ids
     FROM (
@@ -139,6 +139,7 @@ export async function findDisputeArcs(db: Db, window: TimeWindow): Promise<Dispu
       JOIN case_parties p1 ON p1.case_id = c.id
       JOIN case_parties p2 ON p2.case_id = c.id AND p2.home_village_id > p1.home_village_id
       WHERE c.kind = 'dispute' AND ${reportedInSql(window.from, window.to)}
+        ${townId === undefined ? sql`` : sql`AND c.town_id = ${townId}`}
     ) x
     GROUP BY x.village_a, x.village_b
     ORDER BY count(*) DESC, x.village_a, x.village_b`.execute(db)

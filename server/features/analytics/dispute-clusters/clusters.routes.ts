@@ -11,6 +11,7 @@ import { errorResponses } from '../../../core/http/common.schemas.ts'
 import { currentUser } from '../../../core/auth/auth.plugin.ts'
 import { userScope } from '../../../core/auth/scope.ts'
 import { ClusterCollectionSchema, DisputeArcsSchema } from '../analytics.schemas.ts'
+import { requestedTown, TownQuery } from '../town-filter.ts'
 
 /**
  * Dispute clusters (DBSCAN in metres) and arcs between the home villages of
@@ -79,7 +80,7 @@ const disputeClustersRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['Analytics'],
         summary: 'Pairs of home villages of the parties of cross-village disputes, with counts and village points (for an arc layer)',
-        querystring: Type.Object(WindowQuery, { additionalProperties: false }),
+        querystring: Type.Object({ ...TownQuery, ...WindowQuery }, { additionalProperties: false }),
         response: {
           200: DisputeArcsSchema,
           ...errorResponses(400, 401, 403),
@@ -88,7 +89,8 @@ const disputeClustersRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const window = parseWindow(request.query)
-      return { window: windowDto(window), arcs: await disputeArcs(request.readDb, window) }
+      const townId = requestedTown(currentUser(request), request.query.townId)
+      return { window: windowDto(window), arcs: await disputeArcs(request.readDb, window, townId) }
     },
   )
 }

@@ -87,8 +87,8 @@ export async function disputeClusters(db: Db, params: ClusterParams): Promise<Di
 }
 
 /** Arcs between the home villages of the parties of cross-village disputes, most disputes first, with village points (6 decimals). */
-export async function disputeArcs(db: Db, window: TimeWindow): Promise<DisputeArc[]> {
-  const arcs = await findDisputeArcs(db, window)
+export async function disputeArcs(db: Db, window: TimeWindow, townId?: number): Promise<DisputeArc[]> {
+  const arcs = await findDisputeArcs(db, window, townId)
   const points = new Map(
     (await findVillagePoints(db, [...new Set(arcs.flatMap((arc) => [arc.villageA, arc.villageB]))])).map((village) => [
       village.id,

@@ -99,6 +99,6 @@ export const analyticsApi = {
     request<ClusterCollection>(`/api/analytics/dispute-clusters?${query({ townId, ...window })}`, { signal }),
 
   /** Pairs of home villages of cross-village disputes. */
-  arcs: (window: WindowQuery, signal?: AbortSignal) =>
-    request<DisputeArcs>(`/api/analytics/dispute-arcs?${query({ ...window })}`, { signal }),
+  arcs: (window: WindowQuery, signal?: AbortSignal, townId?: number) =>
+    request<DisputeArcs>(`/api/analytics/dispute-arcs?${query({ townId, ...window })}`, { signal }),
 };

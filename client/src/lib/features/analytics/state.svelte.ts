@@ -219,7 +219,7 @@ export class RiskMap {
         this.showClusters
           ? this.#cached(`clusters|${this.townId ?? ''}`, window, () => analyticsApi.clusters(window, signal, this.townId ?? undefined))
           : Promise.resolve(null),
-        this.showClusters ? this.#cached('arcs', window, () => analyticsApi.arcs(window, signal)) : Promise.resolve(null),
+        this.showClusters ? this.#cached(`arcs|${this.townId ?? ''}`, window, () => analyticsApi.arcs(window, signal, this.townId ?? undefined)) : Promise.resolve(null),
         heatLayer === 'off' ? Promise.resolve(null) : this.#cached(`heat|${heatLayer}|${town}`, window, () => analyticsApi.binsBy(heatOptions(heatLayer), window, signal, townId)),
       ]);
       if (signal.aborted) return;
