@@ -111,7 +111,10 @@ describe('photo uploads', () => {
   it('streams photos to disk, leaves no temporary file, and refuses uploads beyond the concurrent cap with 503 + Retry-After', async () => {
     const id = await registerCase(t, dispatcher, 'hazards', points[0], {})
     const body = multipart([{ name: 'a.jpg', bytes: jpeg(3 * 1024 * 1024) }])
-    // A slow first upload holds the only slot: headers and half the body, the rest later.
+    // A slow first upload holds the only slot: headers and a third of the body, the rest only once the
+    // second upload has been answered (timers alone failed on a loaded machine: the first had not
+    // taken the slot after 300 ms, or had finished before the second came).
+    let finishFirst = () => {}
     const first = new Promise<{ status: number; body: string }>((resolve, reject) => {
       const request = http.request(`${base}/api/cases/${id}/photos`, {
         method: 'POST',
@@ -124,9 +127,13 @@ describe('photo uploads', () => {
       })
       request.on('error', reject)
       request.write(body.payload.subarray(0, 1024 * 1024))
-      setTimeout(() => request.end(body.payload.subarray(1024 * 1024)), 700)
+      finishFirst = () => request.end(body.payload.subarray(1024 * 1024))
     })
-    await new Promise((resolve) => setTimeout(resolve, 300))
+    // The slot is taken once the first upload streams into a temporary file.
+    for (let tries = 0; tries < 600; tries += 1) {
+      if ((await readdir(join(photoDir, '.incoming')).catch(() => [])).length > 0) break
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
     const second = multipart([{ name: 'b.jpg', bytes: jpeg(2048) }])
     const busy = await limited.inject({
       method: 'POST',
@@ -137,6 +144,7 @@ describe('photo uploads', () => {
     expect(busy.statusCode).toBe(503)
     expect(busy.headers['retry-after']).toBe('5')
     expect(busy.json().code).toBe('photo_uploads_busy')
+    finishFirst()
     const done = await first
     expect(done.status).toBe(201)
     expect(JSON.parse(done.body).photos[0].sizeBytes).toBe(3 * 1024 * 1024)
