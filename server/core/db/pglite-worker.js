@@ -91,7 +91,23 @@ const slimPostgis = {
   },
 }
 
+/**
+ * Refuses a dump that is neither a tar archive ("ustar" at byte 257) nor
+ * gzip (1f 8b), before PGlite reads it. Why: PGlite would feed it to a
+ * DecompressionStream, and on Node 20 a gzip error there is thrown outside
+ * any promise (an uncaught `Z_DATA_ERROR`), so a wrong file would crash the
+ * process instead of rejecting `ready`.
+ * @param {ArrayBuffer} dump
+ */
+function checkDump(dump) {
+  const bytes = new Uint8Array(dump)
+  const gzip = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b
+  const tar = bytes.length >= 262 && new TextDecoder().decode(bytes.subarray(257, 262)) === 'ustar'
+  if (!gzip && !tar) throw new Error('not a database dump: it has no tar or gzip header')
+}
+
 try {
+  if (options.loadDataDir) checkDump(options.loadDataDir)
   const pglite = await PGlite.create({
     dataDir: options.dataDir,
     loadDataDir: options.loadDataDir ? new Blob([options.loadDataDir]) : undefined,
