@@ -127,6 +127,29 @@ describe('binned counts (hex bins) and heat map by town', () => {
   })
 })
 
+describe('a town that does not exist', () => {
+  it('answers 400 unknown_town on every risk-map route, in the caller\'s language, instead of an empty map', async () => {
+    const missing = 999_999
+    const urls = [
+      `/api/analytics/risk?townId=${missing}`,
+      `/api/analytics/risk/scores?townId=${missing}`,
+      `/api/analytics/risk/change?compareTo=${since}&townId=${missing}`,
+      `/api/analytics/bins?layer=disputes&townId=${missing}`,
+      `/api/analytics/bins/cases?layer=disputes&cell=0,0&townId=${missing}`,
+      `/api/analytics/dispute-clusters?townId=${missing}`,
+      `/api/analytics/dispute-arcs?townId=${missing}`,
+    ]
+    for (const url of urls) {
+      const response = await get(countyLeader, url)
+      expect(response.statusCode, `${url}: ${response.body}`).toBe(400)
+      expect(response.json().code, url).toBe('unknown_town')
+      expect(response.json().message, url).toContain(String(missing))
+    }
+    // A town user is still held to their own town, whatever they send.
+    expect((await get(leaderA, `/api/analytics/risk/scores?townId=${missing}`)).statusCode).toBe(200)
+  })
+})
+
 describe('the place the header names (/api/meta)', () => {
   it("names the county for county users, and each town user's own town", async () => {
     await setMeta(t.database.engine.db, 'county', { name: '大理市', nameEn: 'Dali City', code: '532901' })

@@ -14,6 +14,7 @@ import { errorResponses } from '../../../core/http/common.schemas.ts'
 import { BinCasesSchema, BinCollectionSchema } from '../analytics.schemas.ts'
 import { requestedTown, TownQuery } from '../town-filter.ts'
 import type { UserRecord } from '../../../core/auth/users.repository.ts'
+import type { Db } from '../../../core/db/database.ts'
 
 /**
  * The only cell sizes of key-person bins, on the one fixed origin of the
@@ -43,9 +44,9 @@ const BinQuery = {
 }
 
 
-function filterOf(user: UserRecord, query: { from?: string; to?: string; status?: string; category?: string; townId?: number }): BinFilter {
+async function filterOf(db: Db, user: UserRecord, query: { from?: string; to?: string; status?: string; category?: string; townId?: number }): Promise<BinFilter> {
   const statuses = query.status?.split(',').map((status) => status.trim()).filter((status) => status.length > 0)
-  return { window: parseWindow(query), statuses, category: query.category, townId: requestedTown(user, query.townId) }
+  return { window: parseWindow(query), statuses, category: query.category, townId: await requestedTown(db, user, query.townId) }
 }
 
 function parseCell(cell: string): { i: number; j: number } {
@@ -110,7 +111,7 @@ const binsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { layer, shape = 'hex', cellMeters = 500, groupBy } = request.query
-      const filter = filterOf(currentUser(request), request.query)
+      const filter = await filterOf(request.readDb, currentUser(request), request.query)
       const persons = layer === 'key-persons'
       if (persons && !groupBy && !(KEY_PERSON_CELL_METERS as readonly number[]).includes(cellMeters)) {
         throw new HttpError(400, 'key_person_cell_size', { size: cellMeters, allowed: KEY_PERSON_CELL_METERS.join(', ') })
@@ -152,7 +153,7 @@ const binsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { layer, shape = 'hex', cellMeters = 500 } = request.query
       if (layer === 'key-persons') throw new HttpError(400, 'key_person_bin_listing')
       const cell = parseCell(request.query.cell)
-      const filter = filterOf(currentUser(request), request.query)
+      const filter = await filterOf(request.readDb, currentUser(request), request.query)
       const rows = await findBinCases(request.readDb, layer, shape, cellMeters, cell, filter)
       return {
         cell: `${cell.i},${cell.j}`,

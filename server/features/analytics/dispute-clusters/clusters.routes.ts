@@ -9,7 +9,6 @@ import { HULL_BUFFER_METERS } from './clusters.repository.ts'
 import { disputeArcs, disputeClusters } from './clusters.service.ts'
 import { errorResponses } from '../../../core/http/common.schemas.ts'
 import { currentUser } from '../../../core/auth/auth.plugin.ts'
-import { userScope } from '../../../core/auth/scope.ts'
 import { ClusterCollectionSchema, DisputeArcsSchema } from '../analytics.schemas.ts'
 import { requestedTown, TownQuery } from '../town-filter.ts'
 
@@ -50,8 +49,7 @@ const disputeClustersRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { distanceMeters = 300, minPoints = 3, windowDays } = request.query
       const window = parseWindow(request.query)
-      const scope = userScope(currentUser(request))
-      const townId = scope.kind === 'town' ? scope.townId : request.query.townId
+      const townId = await requestedTown(request.readDb, currentUser(request), request.query.townId)
       const clusters = await disputeClusters(request.readDb, { window, distanceMeters, minPoints, windowDays, townId })
       const features = clusters.map((cluster) =>
         featureText(`cluster-${cluster.memberIds[0]}`, cluster.hull, {
@@ -89,7 +87,7 @@ const disputeClustersRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const window = parseWindow(request.query)
-      const townId = requestedTown(currentUser(request), request.query.townId)
+      const townId = await requestedTown(request.readDb, currentUser(request), request.query.townId)
       return { window: windowDto(window), arcs: await disputeArcs(request.readDb, window, townId) }
     },
   )

@@ -50,7 +50,7 @@ const riskRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const level = LEVELS[request.query.level ?? 'grid']
       const window = parseWindow(request.query)
       const protection = await countProtectionFor(request.readDb, currentUser(request))
-      const townId = riskTown(currentUser(request), request.query.townId)
+      const townId = await riskTown(request.readDb, currentUser(request), request.query.townId)
       const risks = await computeRisk(request.readDb, level, window, { withGeometry: true, protection, townId })
       const features = risks.map((risk) => featureText(risk.area.id, risk.area.geometry, toRiskProperties(risk)))
       return reply.type(GEOJSON).send(collectionText(features, { level: request.query.level ?? 'grid', window: windowDto(window) }) as never)
@@ -78,7 +78,7 @@ const riskRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const level = LEVELS[request.query.level ?? 'grid']
       const window = parseWindow(request.query)
       const protection = await countProtectionFor(request.readDb, currentUser(request))
-      const risks = await computeRisk(request.readDb, level, window, { protection, townId: riskTown(currentUser(request), request.query.townId) })
+      const risks = await computeRisk(request.readDb, level, window, { protection, townId: await riskTown(request.readDb, currentUser(request), request.query.townId) })
       return {
         level: request.query.level ?? 'grid',
         window: windowDto(window),
@@ -121,7 +121,7 @@ const riskRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const window = parseWindow(request.query)
       const compare = parseWindow({ from: request.query.compareFrom, to: request.query.compareTo }, window.to, { from: 'compareFrom', to: 'compareTo' })
       const user = currentUser(request)
-      const rows = await riskChange(request.readDb, level, window, compare, await countProtectionFor(request.readDb, user), riskTown(user, request.query.townId))
+      const rows = await riskChange(request.readDb, level, window, compare, await countProtectionFor(request.readDb, user), await riskTown(request.readDb, user, request.query.townId))
       return {
         level: request.query.level ?? 'grid',
         window: windowDto(window),
