@@ -138,6 +138,16 @@ describe('OGC API – Features: items', () => {
     expect(unknown.json().message).toContain('colour')
   })
 
+  it('refuses query parameters on API routes that take none, instead of ignoring them', async () => {
+    for (const url of ['/api/towns/villages?x=1', '/api/towns?townId=2', '/api/meta?lang=fr', '/api/auth/me?as=admin']) {
+      const response = await get(url, { ...leader.headers, 'accept-language': 'en' })
+      expect(response.statusCode, url).toBe(400)
+      expect(response.json().code, url).toBe('unknown_parameter')
+      expect(response.json().message, url).toContain('none (this route takes no query parameters)')
+    }
+    expect((await get('/api/towns/villages')).statusCode).toBe(200)
+  })
+
   it('serves one feature with an ETag, and 404 for unknown or malformed ids', async () => {
     const page = (await get('/api/collections/villages/items?limit=1')).json()
     const id = page.features[0].id

@@ -32,7 +32,15 @@ export function sendError(
 export default fp(
   async (app) => {
     const allowed = new AllowedMethods()
-    app.addHook('onRoute', (route) => allowed.add(route.method, route.url))
+    app.addHook('onRoute', (route) => {
+      allowed.add(route.method, route.url)
+      // An API route that declares no query parameters takes none: a misspelt or
+      // invented parameter gets 400 unknown_parameter instead of being ignored
+      // (an answer that silently ignores `townId=…` reads as if it applied it).
+      if (route.url.startsWith('/api/') && !route.schema?.querystring) {
+        route.schema = { ...route.schema, querystring: { type: 'object', properties: {}, additionalProperties: false } }
+      }
+    })
     app.setNotFoundHandler((request, reply) => {
       const methods = allowed.at(request.url)
       if (methods.length === 0 || methods.includes(request.method as never)) return sendError(reply, request, 404, 'not_found')

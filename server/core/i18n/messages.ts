@@ -30,8 +30,8 @@ const CORE_MESSAGES = {
     en: (p) => `Invalid ${p.where ?? 'input'}: ${p.detail}`,
   },
   unknown_parameter: {
-    zh: (p) => `不支持的查询参数“${p.name}”。可用参数：${p.allowed}`,
-    en: (p) => `Unknown query parameter "${p.name}". Allowed: ${p.allowed}`,
+    zh: (p) => `不支持的查询参数“${p.name}”。可用参数：${p.allowed || '无（此接口不接受查询参数）'}`,
+    en: (p) => `Unknown query parameter "${p.name}". Allowed: ${p.allowed || 'none (this route takes no query parameters)'}`,
   },
   bad_bbox: {
     zh: () => 'bbox 格式应为“最小经度,最小纬度,最大经度,最大纬度”，经度在 -180~180、纬度在 -90~90 之间，且最小值不大于最大值',
