@@ -3,22 +3,38 @@ import { sql } from 'kysely'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp, type TestUser } from '../support/test-app.ts'
+import { addSecondTown, TOWN_B_CODE, type SecondTown } from '../support/second-town.ts'
 import { ARTIFACTS_DIR, BROWSER_AVAILABLE, launchBrowser, signInToMap } from '../support/browser.ts'
 
+/*
+ * Boundary import, export and history in headless Chromium, then the town of
+ * a county administrator's import: two parts sharing one app and server (a
+ * browser file paid ~15–45 s of setup of its own). The second part adds a
+ * second town, so it runs last.
+ */
+let t: TestApp
+let baseUrl: string
+
+beforeAll(async () => {
+  if (!BROWSER_AVAILABLE) return
+  t = await createTestApp({ withClient: true })
+  baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' })
+}, 120_000)
+
+afterAll(async () => {
+  await t?.close()
+})
+
 describe.skipIf(!BROWSER_AVAILABLE)('boundary import, export and history in headless Chromium', () => {
-  let t: TestApp
   let browser: Browser
   let page: Page
   let admin: TestUser
-  let baseUrl: string
   let target: { id: number; code: string; x: number; y: number; bbox: [number, number, number, number] }
 
   const db = () => t.database.engine.db
 
   beforeAll(async () => {
-    t = await createTestApp({ withClient: true })
     admin = await t.signIn('admin')
-    baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' })
     browser = await launchBrowser()
     page = await browser.newPage({ viewport: { width: 1600, height: 1000 } })
     const { rows } = await sql<{ id: number; code: string; x: number; y: number; x0: number; y0: number; x1: number; y1: number }>`
@@ -31,7 +47,6 @@ describe.skipIf(!BROWSER_AVAILABLE)('boundary import, export and history in head
 
   afterAll(async () => {
     await browser?.close()
-    await t?.close()
   })
 
   /** A GeoJSON file: the target grid shrunk by 80 m, 20 other grids as they are, one grid under an unknown parent. */
@@ -121,5 +136,63 @@ describe.skipIf(!BROWSER_AVAILABLE)('boundary import, export and history in head
       WHERE v1.area_id = ${target.id} AND v1.version = 1 AND v3.version = 3`.execute(db())
     expect(rows[0]).toMatchObject({ same: true, reason: '恢复调整前的边界' })
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'boundaries-io-history-restored.png') })
+  }, 300_000)
+})
+
+/*
+ * A county administrator in a county of several towns chooses the town of a
+ * boundary import in the dialog (the server refuses an import without one);
+ * a town's administrator is not asked.
+ */
+describe.skipIf(!BROWSER_AVAILABLE)('boundary import: the town of a county administrator\'s import, in headless Chromium', () => {
+  let browser: Browser
+  let page: Page
+  let county: TestUser
+  let b: SecondTown
+
+  beforeAll(async () => {
+    b = await addSecondTown(t)
+    county = await t.signIn('admin', { townId: null })
+    browser = await launchBrowser()
+    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } })
+  }, 300_000)
+
+  afterAll(async () => {
+    await browser?.close()
+  })
+
+  it('asks a county administrator for the town, and imports into the chosen one', async () => {
+    const exported = await t.app.inject({ url: '/api/boundaries/export/fine-grids.geojson', headers: b.users.admin!.headers })
+    expect(exported.statusCode).toBe(200)
+    await signInToMap(page, baseUrl, county)
+    await page.click('[data-testid="mode-boundaries"]')
+    await page.waitForSelector('[data-testid="bio-toolbar"]')
+    await page.click('[data-testid="bio-import-button"]')
+    await page.waitForSelector('[data-testid="bio-import-town"]')
+    const options = await page.locator('[data-testid="bio-import-town"] option:not([disabled])').allTextContents()
+    expect(options).toHaveLength(2)
+    await page.setInputFiles('[data-testid="bio-import-file"]', { name: 'town-b.geojson', mimeType: 'application/geo+json', buffer: exported.rawPayload })
+    await page.fill('[data-testid="bio-import-reason"]', '县级导入乙镇网格')
+    // No town chosen yet: the import cannot start.
+    await expect(page.isDisabled('[data-testid="bio-import-start"]')).resolves.toBe(true)
+    await page.selectOption('[data-testid="bio-import-town"]', String(b.townId))
+    expect(options.join('\n')).toContain(TOWN_B_CODE.slice(0, 9))
+    await page.click('[data-testid="bio-import-start"]')
+    await page.waitForSelector('[data-testid="bio-import-report"]', { timeout: 180_000 })
+    await expect(page.textContent('[data-testid="bio-count-unchanged"]')).resolves.toContain('1')
+    await page.click('[data-testid="bio-import-dialog"] .close')
+  }, 300_000)
+
+  it('does not ask a town administrator', async () => {
+    const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } })
+    const townPage = await context.newPage()
+    await signInToMap(townPage, baseUrl, b.users.admin!)
+    await townPage.click('[data-testid="mode-boundaries"]')
+    await townPage.click('[data-testid="bio-import-button"]')
+    await townPage.waitForSelector('[data-testid="bio-import-reason"]')
+    // The towns are loaded when the dialog opens: give the answer time to arrive before looking.
+    await townPage.waitForLoadState('networkidle')
+    await expect(townPage.locator('[data-testid="bio-import-town"]').count()).resolves.toBe(0)
+    await context.close()
   }, 300_000)
 })

@@ -1,7 +1,8 @@
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ARTIFACTS_DIR, BROWSER_AVAILABLE, centreOn, launchBrowser, signInToMap } from '../support/browser.ts'
+import { setMeta } from '../../server/core/db/app-meta.repository.ts'
+import { ARTIFACTS_DIR, BROWSER_AVAILABLE, centreOn, launchBrowser, signIn, signInToMap } from '../support/browser.ts'
 import { caseClient, disputeFeature, hazardFeature } from '../support/cases.ts'
 import { createTestApp, type TestApp, type TestUser } from '../support/test-app.ts'
 import { addSecondTown, type TwoTowns } from '../support/two-towns.ts'
@@ -42,6 +43,32 @@ async function pixelOn(page: Page, layer: string, id: number): Promise<{ x: numb
 }
 
 /*
+ * A county of two towns in headless Chromium, three parts sharing one app,
+ * database and server (each browser file paid ~15–45 s of setup of its own):
+ * county users on the risk map and the dashboard; the header's place name;
+ * a party from the neighbouring town on a dispute. They run in this order:
+ * the later parts add data (the county's name, a dispute) the earlier ones
+ * count. Town A is the sample town, town B is drawn along A's eastern border.
+ */
+let t: TestApp
+let towns: TwoTowns
+let browser: Browser
+let baseUrl: string
+
+beforeAll(async () => {
+  if (!BROWSER_AVAILABLE) return
+  t = await createTestApp({ withClient: true })
+  towns = await addSecondTown(t.database.engine.db)
+  baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' })
+  browser = await launchBrowser()
+}, 120_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await t?.close()
+})
+
+/*
  * County users on the risk map (风险一张图) and the dashboard (态势看板), in
  * headless Chromium: the town selector (全县 / one town) and the 镇 level,
  * town outlines with their names, the choropleth by town, picking a town to
@@ -50,15 +77,10 @@ async function pixelOn(page: Page, layer: string, id: number): Promise<{ x: numb
  * tests/artifacts/county-map-*.png.
  */
 describe.skipIf(!BROWSER_AVAILABLE)('county users on the risk map and the dashboard in headless Chromium', () => {
-  let t: TestApp
-  let towns: TwoTowns
-  let browser: Browser
   let page: Page
   let countyLeader: TestUser
 
   beforeAll(async () => {
-    t = await createTestApp({ withClient: true })
-    towns = await addSecondTown(t.database.engine.db)
     const dispatcherA = await t.signIn('dispatcher', { townId: towns.townA })
     const dispatcherB = await t.signIn('dispatcher', { townId: towns.townB })
     countyLeader = await t.signIn('county_leader', { townId: null })
@@ -75,15 +97,12 @@ describe.skipIf(!BROWSER_AVAILABLE)('county users on the risk map and the dashbo
     await register(dispatcherB, 'disputes', disputeFeature(towns.border.b, [towns.villageB], { reportedAt }))
     // Deep inside B: critical hazards, so that B scores higher than A.
     for (let index = 0; index < 3; index++) await register(dispatcherB, 'hazards', hazardFeature(towns.insideB, { severity: 'critical', reportedAt }))
-    const baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' })
-    browser = await launchBrowser()
     page = await (await browser.newContext({ viewport: { width: 1600, height: 1000 } })).newPage()
     await signInToMap(page, baseUrl, countyLeader)
   }, 120_000)
 
   afterAll(async () => {
-    await browser?.close()
-    await t?.close()
+    await page?.context().close()
   })
 
   it('draws the towns side by side: outlines with names, the 镇 level coloured by town', async () => {
@@ -192,5 +211,123 @@ describe.skipIf(!BROWSER_AVAILABLE)('county users on the risk map and the dashbo
     await page.waitForFunction(() => document.querySelector('[data-testid="towns-cases"] figcaption')?.textContent?.includes('Cases by town'), undefined, { timeout: 30_000 })
     expect(await page.$$eval('[data-testid="towns-cases"] tbody th', (cells) => cells.map((cell) => cell.textContent?.trim()))).toEqual(['Xizhou Town', 'Dong’an'])
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'county-map-dashboard-en.png') })
+  })
+})
+
+/*
+ * The header's place name in a county of two towns: the county (大理市) for
+ * county users — the first town's name (喜洲镇) misled them — and the user's
+ * own town for town users, in both languages. Screenshots in tests/artifacts/
+ * (county-header-zh.png, county-header-en.png, county-header-town.png).
+ */
+describe.skipIf(!BROWSER_AVAILABLE)('header names the county or the town', () => {
+  let countyLeader: TestUser
+  let leaderB: TestUser
+  let countySecurityAdmin: TestUser
+
+  beforeAll(async () => {
+    await setMeta(t.database.engine.db, 'county', { name: '大理市', nameEn: 'Dali City', code: '532901' })
+    countyLeader = await t.signIn('county_leader', { townId: null })
+    leaderB = await t.signIn('leader', { townId: towns.townB })
+    countySecurityAdmin = await t.signIn('security_admin', { townId: null })
+  }, 120_000)
+
+  async function signedIn(user: TestUser): Promise<Page> {
+    const page = await (await browser.newContext({ viewport: { width: 1400, height: 800 } })).newPage()
+    await page.goto(baseUrl)
+    await signIn(page, user.username)
+    await page.waitForSelector('[data-testid="town-name"]', { timeout: 60_000 })
+    return page
+  }
+
+  const placeName = (page: Page) => page.textContent('[data-testid="town-name"]').then((text) => text?.trim())
+
+  it('shows the county to a county leader, in Chinese and in English', async () => {
+    const page = await signedIn(countyLeader)
+    await page.waitForFunction(() => document.querySelector('[data-testid="town-name"]')?.textContent?.trim() === '大理市', undefined, { timeout: 30_000 })
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'county-header-zh.png'), clip: { x: 0, y: 0, width: 1400, height: 120 } })
+    await page.click('button[data-lang="en"]')
+    await page.waitForFunction(() => document.querySelector('[data-testid="town-name"]')?.textContent?.trim() === 'Dali City', undefined, { timeout: 30_000 })
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'county-header-en.png'), clip: { x: 0, y: 0, width: 1400, height: 120 } })
+    await page.context().close()
+  })
+
+  it("shows a town user their own town, not the county nor the first town", async () => {
+    const page = await signedIn(leaderB)
+    await page.waitForFunction(() => document.querySelector('[data-testid="town-name"]')?.textContent?.trim() === '东岸镇', undefined, { timeout: 30_000 })
+    expect(await placeName(page)).toBe('东岸镇')
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'county-header-town.png'), clip: { x: 0, y: 0, width: 1400, height: 120 } })
+    await page.context().close()
+  })
+
+  it('shows the county on the administrators’ screen of a county administrator', async () => {
+    const page = await signedIn(countySecurityAdmin)
+    await page.waitForFunction(() => document.querySelector('[data-testid="town-name"]')?.textContent?.trim() === '大理市', undefined, { timeout: 30_000 })
+    expect(await placeName(page)).toBe('大理市')
+    await page.context().close()
+  })
+})
+
+/*
+ * A town's dispatcher registers a dispute along the town border whose second
+ * party lives in the neighbouring town: the home-village picker offers the
+ * own town's villages, then the other towns' grouped by town (the directory
+ * of divisions, migration 0023). Screenshot: tests/artifacts/cross-town-party-picker.png.
+ */
+describe.skipIf(!BROWSER_AVAILABLE)('a party from the neighbouring town, in headless Chromium', { timeout: 240_000 }, () => {
+  let page: Page
+  let dispatcherA: TestUser
+
+  beforeAll(async () => {
+    dispatcherA = await t.signIn('dispatcher', { townId: towns.townA })
+    page = await (await browser.newContext({ viewport: { width: 1600, height: 1000 } })).newPage()
+    await signInToMap(page, baseUrl, dispatcherA, 120_000)
+  }, 240_000)
+
+  afterAll(async () => {
+    await page?.context().close()
+  })
+
+  it('offers the neighbouring town\'s villages grouped by town, and the registered dispute names the party\'s village', async () => {
+    await centreOn(page, towns.border.a, 15)
+    await page.click('[data-testid="register-button"]')
+    await page.locator('[data-testid="placing-hint"]').waitFor({ state: 'visible' })
+    const point = await page.evaluate(({ lon, lat }) => {
+      const map = window.__gridatlas!.map
+      const canvas = map.getCanvas().getBoundingClientRect()
+      const at = map.project([lon, lat])
+      return { x: canvas.left + at.x, y: canvas.top + at.y }
+    }, towns.border.a)
+    await page.mouse.click(point.x, point.y)
+    const sheet = page.locator('[data-testid="register-sheet"]')
+    await sheet.waitFor({ state: 'visible' })
+    await sheet.locator('textarea[name="description"]').fill('两镇交界处排水沟占地纠纷，一方住东岸村')
+    const rows = sheet.locator('[data-testid="party-row"]')
+    const picker = rows.nth(1).locator('select[name="party-village"]')
+    // The other town's group appears once the directory has loaded.
+    await picker.locator(`optgroup[data-town-id="${towns.townB}"]`).waitFor({ state: 'attached', timeout: 10_000 })
+    const groups = await picker.locator('optgroup').evaluateAll((nodes) => nodes.map((node) => (node as HTMLOptGroupElement).label))
+    expect(groups).toEqual(['喜洲镇', '东岸镇'])
+    const other = await picker.locator(`optgroup[data-town-id="${towns.townB}"] option`).allTextContents()
+    expect(other).toEqual(['东岸村'])
+    await rows.nth(0).locator('input[name="party-name"]').fill('杨某甲')
+    await rows.nth(0).locator('select[name="party-village"]').selectOption(String(towns.villageA))
+    await rows.nth(1).locator('input[name="party-name"]').fill('段某乙')
+    await picker.selectOption(String(towns.villageB))
+    // Show the open list in the screenshot: a <select> cannot be drawn open headless, so show it as a list box.
+    await picker.evaluate((node) => {
+      const select = node as HTMLSelectElement
+      select.size = 8
+      select.scrollTop = select.scrollHeight
+    })
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'cross-town-party-picker.png') })
+    await picker.evaluate((node) => ((node as HTMLSelectElement).size = 0))
+    await sheet.locator('[data-testid="register-submit"]').click()
+
+    const panel = page.locator('[data-testid="case-panel"]')
+    await panel.locator('[data-testid="case-status"][data-status="registered"]').waitFor({ timeout: 15_000 })
+    await expect(panel.textContent()).resolves.toContain('东岸镇·东岸村')
+    await expect(panel.textContent()).resolves.toContain('段某乙')
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'cross-town-party-case.png') })
   })
 })
