@@ -21,6 +21,8 @@ export default defineConfig({
     root: '.',
     include: ['tests/**/*.test.ts'],
     globalSetup: ['tests/setup/global-setup.ts'],
+    // Files that copy the template database wait for its background build here (not in a hook).
+    setupFiles: ['tests/setup/wait-for-template.ts'],
     pool: 'forks',
     // One module graph per worker, not per file: re-importing the server in every file cost
     // ~3 CPU-s a file (8 api files A/B: 53 -> 28 CPU-s). Files share no state but modules:

@@ -11,6 +11,7 @@ import { createUser } from '../../server/features/users/users.service.ts'
 import { issueApiToken } from '../../server/features/users/tokens.service.ts'
 import { adminQuery, withDatabase } from '../setup/template.ts'
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts'
+import { templateReady } from '../support/template-ready.ts'
 
 const url = process.env.TEST_DATABASE_URL
 const name = `gridatlas_test_outage_${randomBytes(5).toString('hex')}`
@@ -23,6 +24,7 @@ let headers: Record<string, string>
 /** The database as the app sees it: through a relay the test can cut, as a crash or restart of the server would. */
 beforeAll(async () => {
   if (!url) return
+  await templateReady()
   await adminQuery(url, `CREATE DATABASE ${name} TEMPLATE ${inject('pgTemplate')}`)
   const direct = new URL(withDatabase(url, name))
   proxy = await startTcpProxy(direct.hostname, Number(direct.port || 5432))

@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
-import { adminQuery, buildPgliteTemplate, buildPostgresTemplate, databasesNamedAfter } from './template.ts'
+import { adminQuery, buildPgliteTemplate, buildPostgresTemplate, databasesNamedAfter, pgliteTemplateFile, postgresTemplateName } from './template.ts'
 import { pgliteTemplateDir } from './pglite-template-dir.ts'
 
 declare module 'vitest' {
@@ -15,32 +15,60 @@ declare module 'vitest' {
     pgliteScratchDir: string
     /** Name of the PostgreSQL template database (when TEST_DATABASE_URL is set). */
     pgTemplate: string
+    /** File written when the template is built: "ok", or why the build failed (tests/support/template-ready.ts waits for it). */
+    templateReadyFile: string
   }
 }
 
 /**
- * Builds the template database once per run: a PGlite dump, or a template
- * database on the server named by TEST_DATABASE_URL.
+ * Builds the template database once per run — a PGlite dump and its unpacked
+ * folder, or a template database on the server named by TEST_DATABASE_URL —
+ * in the background: the run starts at once, and the files that need no
+ * template (unit and geodata files, and those opening databases of their own)
+ * run meanwhile; the others wait for {@link ProvidedContext.templateReadyFile}
+ * (tests/support/template-ready.ts). A fresh PGlite template takes 25–60 s
+ * (23 migrations and the sample township), which both workers used to wait
+ * out idle, on every CI run.
  */
 export default async function setup(project: TestProject) {
   const url = process.env.TEST_DATABASE_URL
+  const scratch = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'gridatlas-test-'))
+  const readyFile = join(scratch, 'template-ready')
+  project.provide('templateReadyFile', readyFile)
+  project.provide('pgliteScratchDir', url ? '' : scratch)
+  let build: Promise<unknown>
+  let cleanUp: () => Promise<void>
   if (!url) {
-    const dump = await buildPgliteTemplate()
-    const scratch = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'gridatlas-test-'))
+    const dump = pgliteTemplateFile()
     project.provide('pgliteTemplate', dump)
-    project.provide('pgliteTemplateDir', await pgliteTemplateDir(dump))
-    project.provide('pgliteScratchDir', scratch)
+    project.provide('pgliteTemplateDir', dump.replace(/\.tar$/, '.dir'))
     project.provide('pgTemplate', '')
-    return () => rmSync(scratch, { recursive: true, force: true })
+    build = buildPgliteTemplate(dump).then(pgliteTemplateDir)
+    cleanUp = async () => {}
+  } else {
+    const template = postgresTemplateName()
+    project.provide('pgTemplate', template)
+    project.provide('pgliteTemplate', '')
+    project.provide('pgliteTemplateDir', '')
+    build = buildPostgresTemplate(url, template)
+    cleanUp = async () => {
+      // Test files keep their databases for the next file (tests/support/database-reset.ts); the last ones are left at the end.
+      for (const name of await databasesNamedAfter(url, template)) await adminQuery(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+      await adminQuery(url, `DROP DATABASE IF EXISTS ${template} WITH (FORCE)`)
+    }
   }
-  const template = await buildPostgresTemplate(url)
-  project.provide('pgTemplate', template)
-  project.provide('pgliteTemplate', '')
-  project.provide('pgliteTemplateDir', '')
-  project.provide('pgliteScratchDir', '')
+  // Written whole, then renamed: a reader never sees half of it.
+  const settle = (text: string) => {
+    writeFileSync(`${readyFile}.tmp`, text)
+    renameSync(`${readyFile}.tmp`, readyFile)
+  }
+  const built = build.then(
+    () => settle('ok'),
+    (error: unknown) => settle(`The test template database could not be built: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+  )
   return async () => {
-    // Test files keep their databases for the next file (tests/support/database-reset.ts); the last ones are left at the end.
-    for (const name of await databasesNamedAfter(url, template)) await adminQuery(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-    await adminQuery(url, `DROP DATABASE IF EXISTS ${template} WITH (FORCE)`)
+    await built
+    await cleanUp()
+    rmSync(scratch, { recursive: true, force: true })
   }
 }

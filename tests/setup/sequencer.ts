@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { relative } from 'node:path'
 import { BaseSequencer, type TestSpecification } from 'vitest/node'
+import { usesTemplate } from './uses-template.ts'
 
 /** Seconds a test file took last time it was measured, by path from the repository root (tests/durations.json). */
 export const DURATIONS_FILE = 'tests/durations.json'
@@ -11,7 +12,8 @@ function guessSeconds(path: string): number {
 }
 
 /**
- * Runs the longest test files first, by the durations committed in
+ * Runs the files that need no template database first, while it is built
+ * (they would otherwise wait idle), then the longest test files first, by the durations committed in
  * {@link DURATIONS_FILE}, so that the two workers end together on short files
  * instead of one finishing a 100-second browser file alone.
  *
@@ -30,6 +32,9 @@ export default class DurationSequencer extends BaseSequencer {
     }
     // Vitest's order first (failed files, then its cache), so equal estimates keep it.
     const ordered = await super.sort(files)
-    return ordered.map((file, index) => ({ file, index, seconds: seconds(file) })).sort((a, b) => b.seconds - a.seconds || a.index - b.index).map(({ file }) => file)
+    return ordered
+      .map((file, index) => ({ file, index, seconds: seconds(file), waits: usesTemplate(file.moduleId) }))
+      .sort((a, b) => Number(a.waits) - Number(b.waits) || b.seconds - a.seconds || a.index - b.index)
+      .map(({ file }) => file)
   }
 }

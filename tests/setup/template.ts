@@ -26,12 +26,16 @@ function templateKey(): string {
   return hash.digest('hex').slice(0, 16)
 }
 
+/** Where the PGlite template dump of the current migrations and sample township is (or will be) kept. */
+export function pgliteTemplateFile(): string {
+  return join(CACHE_DIR, `pglite-template-${templateKey()}.tar`)
+}
+
 /**
  * Builds (or reuses from `.test-cache/`) a PGlite dump with the schema and
  * the sample township, and returns its path. Test files start from it.
  */
-export async function buildPgliteTemplate(): Promise<string> {
-  const file = join(CACHE_DIR, `pglite-template-${templateKey()}.tar`)
+export async function buildPgliteTemplate(file: string = pgliteTemplateFile()): Promise<string> {
   if (existsSync(file)) return file
   mkdirSync(CACHE_DIR, { recursive: true })
   const engine = await openEngine({ defaultScope: SYSTEM_SCOPE })
@@ -76,12 +80,16 @@ export async function databasesNamedAfter(url: string, template: string): Promis
   }
 }
 
+/** A new name for this run's PostgreSQL template database. */
+export function postgresTemplateName(): string {
+  return `gridatlas_tpl_${process.pid}_${Date.now()}`
+}
+
 /**
  * Creates a PostgreSQL template database with the schema and the sample
  * township on the server of `url`; test files copy it with CREATE DATABASE … TEMPLATE.
  */
-export async function buildPostgresTemplate(url: string): Promise<string> {
-  const name = `gridatlas_tpl_${process.pid}_${Date.now()}`
+export async function buildPostgresTemplate(url: string, name: string = postgresTemplateName()): Promise<string> {
   await adminQuery(url, `CREATE DATABASE ${name}`)
   const engine = await openEngine({ databaseUrl: withDatabase(url, name), poolSize: 2, defaultScope: SYSTEM_SCOPE })
   try {

@@ -7,6 +7,7 @@ import { openEngine, type DbEngine } from '../../server/core/db/engine.ts'
 import { SYSTEM_SCOPE } from '../../server/core/db/db-scope.ts'
 import { adminQuery, withDatabase } from '../setup/template.ts'
 import { reset, snapshot, type ResetSession, type Snapshot } from './database-reset.ts'
+import { templateReady } from './template-ready.ts'
 
 /** A database for one test file, copied from the run's template, and how to drop it. */
 export interface TestDatabase {
@@ -58,6 +59,7 @@ export async function openTestDatabase(): Promise<TestDatabase> {
 
 /** A copy of the unpacked template folder (tests/setup/pglite-template-dir.ts says why) in this run's scratch folder. */
 async function copyPglite(): Promise<IdlePglite> {
+  await templateReady()
   const dataDir = mkdtempSync(join(inject('pgliteScratchDir'), 'db-'))
   cpSync(inject('pgliteTemplateDir'), dataDir, { recursive: true })
   // Test code reads and writes as the system (every town); the app's requests run in their users' scopes.
@@ -115,6 +117,7 @@ function lendPglite(copy: IdlePglite): TestDatabase {
 
 /** A copy of the run's template database (CREATE DATABASE … TEMPLATE), named after the template so the run's teardown finds what is left. */
 async function copyPostgres(url: string): Promise<IdlePostgres> {
+  await templateReady()
   const template = inject('pgTemplate')
   const name = `${template}_db_${randomBytes(6).toString('hex')}`
   await adminQuery(url, `CREATE DATABASE ${name} TEMPLATE ${template}`)
