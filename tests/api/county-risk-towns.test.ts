@@ -127,6 +127,20 @@ describe('binned counts (hex bins) and heat map by town', () => {
   })
 })
 
+describe('risk scores of one town', () => {
+  it("give a county user who picks a town exactly that town's leader's scores, at every level", async () => {
+    for (const level of ['village', 'grid', 'fine_grid']) {
+      for (const [leader, townId] of [[leaderA, towns.townA], [leaderB, towns.townB]] as const) {
+        const url = `/api/analytics/risk/scores?level=${level}&from=${since}`
+        const county = await ok(countyLeader, `${url}&townId=${townId}`)
+        const own = await ok(leader, url)
+        expect(county.areas, `${level} town ${townId}`).toEqual(own.areas)
+        if (level === 'village') expect(own.areas.length, `${level} town ${townId}`).toBeGreaterThan(0)
+      }
+    }
+  })
+})
+
 describe('a town that does not exist', () => {
   it('answers 400 unknown_town on every risk-map route, in the caller\'s language, instead of an empty map', async () => {
     const missing = 999_999

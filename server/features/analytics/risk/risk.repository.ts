@@ -120,9 +120,10 @@ export interface RiskSumRow {
  * to send and decode). Summed per recorded area before joining the current
  * areas (joining first, the planner misjudged the open cases as a hundred and
  * nested-looped over them: ~0.9 s). Age in days as the server counts it:
- * whole milliseconds / 86,400,000.
+ * whole milliseconds / 86,400,000. With `townId`, only that town's cases
+ * (`cases.town_id`, as a town user's row-level security filters them).
  */
-export async function sumRiskCases(db: Db, level: RiskLevel, window: TimeWindow, settings: RiskSettings): Promise<RiskSumRow[]> {
+export async function sumRiskCases(db: Db, level: RiskLevel, window: TimeWindow, settings: RiskSettings, townId?: number): Promise<RiskSumRow[]> {
   const column = sql.ref(`c.${AREA_COLUMN[level]}`)
   const h = settings.hazardWeights
   const d = settings.disputeWeights
@@ -139,6 +140,7 @@ export async function sumRiskCases(db: Db, level: RiskLevel, window: TimeWindow,
         count(*) FILTER (WHERE ${overdueAtSql(window.to)}) AS overdue
       FROM cases c
       WHERE ${reportedInSql(window.from, window.to)} AND ${openAtSql(window.to)} AND ${openUntilAfterSql(window.to)}
+        ${townId === undefined ? sql`` : sql`AND c.town_id = ${townId}`}
       GROUP BY 1
     ) s JOIN current_areas a ON a.area_id = s.area_id AND a.level = ${level}`.execute(db)
   return rows.map((row) => ({
@@ -153,16 +155,18 @@ export async function sumRiskCases(db: Db, level: RiskLevel, window: TimeWindow,
 
 /**
  * Key persons in management (not away, released or archived) registered
- * before `at`, per recorded area of `level` and colour. The register keeps no
- * history of colour or status, so these are today's values.
+ * before `at`, per recorded area of `level` and colour (of one town with
+ * `townId`). The register keeps no history of colour or status, so these are
+ * today's values.
  */
-export async function countKeyPersonsInManagement(db: Db, level: RiskLevel, at: Date, areaId?: number): Promise<KeyPersonCountRow[]> {
+export async function countKeyPersonsInManagement(db: Db, level: RiskLevel, at: Date, areaId?: number, townId?: number): Promise<KeyPersonCountRow[]> {
   const column = sql.ref(`p.${AREA_COLUMN[level]}`)
   const rows = await sql<{ area_id: number; colour: Colour; n: number }>`
     SELECT ${column} AS area_id, p.colour, count(*) AS n
     FROM key_persons p JOIN current_areas a ON a.area_id = ${column} AND a.level = ${level}
     WHERE p.status = 'in_management' AND p.archived_at IS NULL AND p.created_at < ${at}::timestamptz
       ${areaId === undefined ? sql`` : sql`AND ${column} = ${areaId}`}
+      ${townId === undefined ? sql`` : sql`AND p.town_id = ${townId}`}
     GROUP BY 1, 2`.execute(db)
   return rows.rows.map((row) => ({ areaId: Number(row.area_id), colour: row.colour, n: Number(row.n) }))
 }

@@ -115,8 +115,10 @@ export async function computeRisk(
   const settings = options.settings ?? (await findRiskSettings(db))
   const [areas, sums, persons] = await Promise.all([
     findRiskAreas(db, level, { withGeometry: options.withGeometry, townId: options.townId }),
-    sumRiskCases(db, level, window, settings),
-    countKeyPersonsInManagement(db, level, window.to),
+    // The town's cases and persons only (a town user's row-level security says the same): a county
+    // user's one-town map summed the whole county's cases before dropping the other towns' areas.
+    sumRiskCases(db, level, window, settings, options.townId),
+    countKeyPersonsInManagement(db, level, window.to, undefined, options.townId),
   ])
   const sumsByArea = new Map(sums.map((row) => [row.areaId, row]))
   const personsByArea = keyPersonsByArea(protectedPersons(persons, options.protection))
