@@ -2,7 +2,8 @@ import { join } from 'node:path'
 import { sql } from 'kysely'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp, type TestUser } from '../support/test-app.ts'
+import type { TestUser } from '../support/test-app.ts'
+import { serveAppForFile } from '../support/served-app.ts'
 import { addSecondTown, TOWN_B_CODE, type SecondTown } from '../support/second-town.ts'
 import { ARTIFACTS_DIR, BROWSER_AVAILABLE, launchBrowser, signInToMap } from '../support/browser.ts'
 
@@ -12,18 +13,7 @@ import { ARTIFACTS_DIR, BROWSER_AVAILABLE, launchBrowser, signInToMap } from '..
  * browser file paid ~15–45 s of setup of its own). The second part adds a
  * second town, so it runs last.
  */
-let t: TestApp
-let baseUrl: string
-
-beforeAll(async () => {
-  if (!BROWSER_AVAILABLE) return
-  t = await createTestApp({ withClient: true })
-  baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' })
-}, 120_000)
-
-afterAll(async () => {
-  await t?.close()
-})
+const served = serveAppForFile()
 
 describe.skipIf(!BROWSER_AVAILABLE)('boundary import, export and history in headless Chromium', () => {
   let browser: Browser
@@ -31,10 +21,10 @@ describe.skipIf(!BROWSER_AVAILABLE)('boundary import, export and history in head
   let admin: TestUser
   let target: { id: number; code: string; x: number; y: number; bbox: [number, number, number, number] }
 
-  const db = () => t.database.engine.db
+  const db = () => served.t.database.engine.db
 
   beforeAll(async () => {
-    admin = await t.signIn('admin')
+    admin = await served.t.signIn('admin')
     browser = await launchBrowser()
     page = await browser.newPage({ viewport: { width: 1600, height: 1000 } })
     const { rows } = await sql<{ id: number; code: string; x: number; y: number; x0: number; y0: number; x1: number; y1: number }>`
@@ -61,7 +51,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('boundary import, export and history in head
   }
 
   it('signs in as the administrator and opens the 边界编辑 view', async () => {
-    await signInToMap(page, baseUrl, admin)
+    await signInToMap(page, served.baseUrl, admin)
     await page.click('[data-testid="mode-boundaries"]')
     await page.waitForSelector('[data-testid="bio-toolbar"]')
     await expect(page.getAttribute('[data-testid="mode-boundaries"]', 'aria-current')).resolves.toBe('page')
@@ -73,7 +63,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('boundary import, export and history in head
     await page.waitForSelector('[data-testid="bio-export-menu"]')
     const href = await page.getAttribute('[data-testid="bio-export-fine-grids-zip"]', 'href')
     expect(href).toBe('/api/boundaries/export/fine-grids.zip')
-    const response = await page.request.get(`${baseUrl}${href}`)
+    const response = await page.request.get(`${served.baseUrl}${href}`)
     expect(response.status()).toBe(200)
     expect(response.headers()['content-type']).toBe('application/zip')
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'boundaries-io-export.png') })
@@ -151,8 +141,8 @@ describe.skipIf(!BROWSER_AVAILABLE)('boundary import: the town of a county admin
   let b: SecondTown
 
   beforeAll(async () => {
-    b = await addSecondTown(t)
-    county = await t.signIn('admin', { townId: null })
+    b = await addSecondTown(served.t)
+    county = await served.t.signIn('admin', { townId: null })
     browser = await launchBrowser()
     page = await browser.newPage({ viewport: { width: 1600, height: 1000 } })
   }, 300_000)
@@ -162,9 +152,9 @@ describe.skipIf(!BROWSER_AVAILABLE)('boundary import: the town of a county admin
   })
 
   it('asks a county administrator for the town, and imports into the chosen one', async () => {
-    const exported = await t.app.inject({ url: '/api/boundaries/export/fine-grids.geojson', headers: b.users.admin!.headers })
+    const exported = await served.t.app.inject({ url: '/api/boundaries/export/fine-grids.geojson', headers: b.users.admin!.headers })
     expect(exported.statusCode).toBe(200)
-    await signInToMap(page, baseUrl, county)
+    await signInToMap(page, served.baseUrl, county)
     await page.click('[data-testid="mode-boundaries"]')
     await page.waitForSelector('[data-testid="bio-toolbar"]')
     await page.click('[data-testid="bio-import-button"]')
@@ -186,7 +176,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('boundary import: the town of a county admin
   it('does not ask a town administrator', async () => {
     const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } })
     const townPage = await context.newPage()
-    await signInToMap(townPage, baseUrl, b.users.admin!)
+    await signInToMap(townPage, served.baseUrl, b.users.admin!)
     await townPage.click('[data-testid="mode-boundaries"]')
     await townPage.click('[data-testid="bio-import-button"]')
     await townPage.waitForSelector('[data-testid="bio-import-reason"]')

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { setMeta } from '../../server/core/db/app-meta.repository.ts'
 import { ARTIFACTS_DIR, BROWSER_AVAILABLE, centreOn, launchBrowser, signIn, signInToMap } from '../support/browser.ts'
 import { caseClient, disputeFeature, hazardFeature } from '../support/cases.ts'
-import { createTestApp, type TestApp, type TestUser } from '../support/test-app.ts'
+import type { TestUser } from '../support/test-app.ts'
+import { serveAppForFile } from '../support/served-app.ts'
 import { addSecondTown, type TwoTowns } from '../support/two-towns.ts'
 
 /** Ids of the features of a map source (every tile loaded), sorted. */
@@ -50,22 +51,18 @@ async function pixelOn(page: Page, layer: string, id: number): Promise<{ x: numb
  * the later parts add data (the county's name, a dispute) the earlier ones
  * count. Town A is the sample town, town B is drawn along A's eastern border.
  */
-let t: TestApp
+const served = serveAppForFile()
 let towns: TwoTowns
 let browser: Browser
-let baseUrl: string
 
 beforeAll(async () => {
   if (!BROWSER_AVAILABLE) return
-  t = await createTestApp({ withClient: true })
-  towns = await addSecondTown(t.database.engine.db)
-  baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' })
+  towns = await addSecondTown(served.t.database.engine.db)
   browser = await launchBrowser()
-}, 120_000)
+})
 
 afterAll(async () => {
   await browser?.close()
-  await t?.close()
 })
 
 /*
@@ -81,10 +78,10 @@ describe.skipIf(!BROWSER_AVAILABLE)('county users on the risk map and the dashbo
   let countyLeader: TestUser
 
   beforeAll(async () => {
-    const dispatcherA = await t.signIn('dispatcher', { townId: towns.townA })
-    const dispatcherB = await t.signIn('dispatcher', { townId: towns.townB })
-    countyLeader = await t.signIn('county_leader', { townId: null })
-    const cases = caseClient(t)
+    const dispatcherA = await served.t.signIn('dispatcher', { townId: towns.townA })
+    const dispatcherB = await served.t.signIn('dispatcher', { townId: towns.townB })
+    countyLeader = await served.t.signIn('county_leader', { townId: null })
+    const cases = caseClient(served.t)
     const register = async (user: TestUser, kind: 'hazards' | 'disputes', feature: unknown) => {
       const response = await cases.register(user, kind, feature)
       expect(response.statusCode, response.body).toBe(201)
@@ -98,7 +95,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('county users on the risk map and the dashbo
     // Deep inside B: critical hazards, so that B scores higher than A.
     for (let index = 0; index < 3; index++) await register(dispatcherB, 'hazards', hazardFeature(towns.insideB, { severity: 'critical', reportedAt }))
     page = await (await browser.newContext({ viewport: { width: 1600, height: 1000 } })).newPage()
-    await signInToMap(page, baseUrl, countyLeader)
+    await signInToMap(page, served.baseUrl, countyLeader)
   }, 120_000)
 
   afterAll(async () => {
@@ -226,15 +223,15 @@ describe.skipIf(!BROWSER_AVAILABLE)('header names the county or the town', () =>
   let countySecurityAdmin: TestUser
 
   beforeAll(async () => {
-    await setMeta(t.database.engine.db, 'county', { name: '大理市', nameEn: 'Dali City', code: '532901' })
-    countyLeader = await t.signIn('county_leader', { townId: null })
-    leaderB = await t.signIn('leader', { townId: towns.townB })
-    countySecurityAdmin = await t.signIn('security_admin', { townId: null })
+    await setMeta(served.t.database.engine.db, 'county', { name: '大理市', nameEn: 'Dali City', code: '532901' })
+    countyLeader = await served.t.signIn('county_leader', { townId: null })
+    leaderB = await served.t.signIn('leader', { townId: towns.townB })
+    countySecurityAdmin = await served.t.signIn('security_admin', { townId: null })
   }, 120_000)
 
   async function signedIn(user: TestUser): Promise<Page> {
     const page = await (await browser.newContext({ viewport: { width: 1400, height: 800 } })).newPage()
-    await page.goto(baseUrl)
+    await page.goto(served.baseUrl)
     await signIn(page, user.username)
     await page.waitForSelector('[data-testid="town-name"]', { timeout: 60_000 })
     return page
@@ -279,9 +276,9 @@ describe.skipIf(!BROWSER_AVAILABLE)('a party from the neighbouring town, in head
   let dispatcherA: TestUser
 
   beforeAll(async () => {
-    dispatcherA = await t.signIn('dispatcher', { townId: towns.townA })
+    dispatcherA = await served.t.signIn('dispatcher', { townId: towns.townA })
     page = await (await browser.newContext({ viewport: { width: 1600, height: 1000 } })).newPage()
-    await signInToMap(page, baseUrl, dispatcherA, 120_000)
+    await signInToMap(page, served.baseUrl, dispatcherA, 120_000)
   }, 240_000)
 
   afterAll(async () => {

@@ -2,7 +2,8 @@ import { join } from 'node:path'
 import type { GeoJSONSource } from 'maplibre-gl'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp, type TestUser } from '../support/test-app.ts'
+import type { TestUser } from '../support/test-app.ts'
+import { serveAppForFile } from '../support/served-app.ts'
 import { registerCase } from '../support/analytics.ts'
 import { gridPoints, type GridPoint } from '../support/cases.ts'
 import { ARTIFACTS_DIR, BROWSER_AVAILABLE, centreOn, launchBrowser, signIn, signInToMap, waitForMap } from '../support/browser.ts'
@@ -12,18 +13,7 @@ import { ARTIFACTS_DIR, BROWSER_AVAILABLE, centreOn, launchBrowser, signIn, sign
  * sharing one app and server (a browser file paid ~15–45 s of setup of its
  * own). The pulse part registers an overdue hazard, so it runs second.
  */
-let t: TestApp
-let baseUrl: string
-
-beforeAll(async () => {
-  if (!BROWSER_AVAILABLE) return
-  t = await createTestApp({ withClient: true })
-  baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' })
-}, 120_000)
-
-afterAll(async () => {
-  await t?.close()
-})
+const served = serveAppForFile()
 
 describe.skipIf(!BROWSER_AVAILABLE)('the map in headless Chromium', () => {
   let browser: Browser
@@ -31,7 +21,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the map in headless Chromium', () => {
   let user: TestUser
 
   beforeAll(async () => {
-    user = await t.signIn('leader')
+    user = await served.t.signIn('leader')
     browser = await launchBrowser()
     page = await browser.newPage({ viewport: { width: 1600, height: 1000 } })
   })
@@ -41,7 +31,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the map in headless Chromium', () => {
   })
 
   it('signs in through the login form: the form gives way to the map with the township\'s villages', async () => {
-    await page.goto(baseUrl)
+    await page.goto(served.baseUrl)
     await signIn(page, user.username)
     await waitForMap(page)
     await expect(page.locator('input[name="password"]').count()).resolves.toBe(0)
@@ -135,12 +125,12 @@ describe.skipIf(!BROWSER_AVAILABLE)('the overdue halo pulses only when one is in
   let overdue: GridPoint
 
   beforeAll(async () => {
-    const db = t.database.engine.db
+    const db = served.t.database.engine.db
     overdue = (await gridPoints(db))[3]
-    const dispatcher = await t.signIn('dispatcher')
-    const id = await registerCase(t, dispatcher, 'hazards', overdue, { severity: 'high', reportedAt: new Date(Date.now() - 10 * 86_400_000).toISOString() })
+    const dispatcher = await served.t.signIn('dispatcher')
+    const id = await registerCase(served.t, dispatcher, 'hazards', overdue, { severity: 'high', reportedAt: new Date(Date.now() - 10 * 86_400_000).toISOString() })
     await db.updateTable('cases').set({ deadline_at: new Date(Date.now() - 86_400_000) }).where('id', '=', id).execute()
-    leader = await t.signIn('leader')
+    leader = await served.t.signIn('leader')
     browser = await launchBrowser({ pulse: true })
   }, 240_000)
 
@@ -150,7 +140,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the overdue halo pulses only when one is in
 
   it('repaints while an overdue case is in view, and not once when none is', async () => {
     const page = await browser.newPage({ viewport: { width: 1000, height: 700 } })
-    await signInToMap(page, baseUrl, leader)
+    await signInToMap(page, served.baseUrl, leader)
     await centreOn(page, overdue, 16)
     await page.waitForFunction(() => window.__gridatlas!.map.queryRenderedFeatures({ layers: ['hazards-halo'] }).length > 0, undefined, { timeout: 30_000 })
     expect(await rendersWhileWatching(page), 'renders with an overdue halo in view').toBeGreaterThan(5)
@@ -164,7 +154,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the overdue halo pulses only when one is in
   it('never pulses when the system asks for reduced motion', async () => {
     const context = await browser.newContext({ viewport: { width: 1000, height: 700 }, reducedMotion: 'reduce' })
     const page = await context.newPage()
-    await signInToMap(page, baseUrl, leader)
+    await signInToMap(page, served.baseUrl, leader)
     await centreOn(page, overdue, 16)
     await page.waitForFunction(() => window.__gridatlas!.map.queryRenderedFeatures({ layers: ['hazards-halo'] }).length > 0, undefined, { timeout: 30_000 })
     expect(await rendersWhileWatching(page), 'renders with an overdue halo in view, reduced motion').toBe(0)

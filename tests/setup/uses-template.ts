@@ -8,5 +8,5 @@ import { readFileSync } from 'node:fs'
  * than it could.
  */
 export function usesTemplate(file: string): boolean {
-  return /createTestApp|openTestDatabase|templateReady|support\/(two-towns|second-town)/.test(readFileSync(file, 'utf8'))
+  return /createTestApp|openTestDatabase|templateReady|support\/(two-towns|second-town|served-app)/.test(readFileSync(file, 'utf8'))
 }
