@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { DbEngine } from '../server/core/db/engine.ts'
+import { runWithDbScope, type DbScope } from '../server/core/db/db-scope.ts'
 import { areaFeaturesQuery } from '../server/features/areas/areas.repository.ts'
 import { AREA_QUERYABLES } from '../server/features/areas/queryables.ts'
 import { compileFilterParameters } from '../server/core/ogc/cql2/filter.ts'
@@ -21,9 +22,10 @@ export interface FilterBench {
  * Times `GET /api/collections/fine-grids/items?filter=…&limit=1000` (parse,
  * compile, query, send) against the statement that filter compiles to, run
  * directly on the driver, in turns: the ratio is the cost of the filter layer
- * and HTTP over the database's own work.
+ * and HTTP over the database's own work. The statement runs in `scope`, the
+ * database scope of the token's user, like the request's.
  */
-export async function benchFilter(app: FastifyInstance, engine: DbEngine, token: string, runs: number): Promise<FilterBench> {
+export async function benchFilter(app: FastifyInstance, engine: DbEngine, token: string, runs: number, scope: DbScope): Promise<FilterBench> {
   const address = await listenOnce(app)
   const url = `${address}/api/collections/fine-grids/items?limit=1000&filter=${encodeURIComponent(BENCH_FILTER)}`
   const headers = { authorization: `Bearer ${token}` }
@@ -38,7 +40,7 @@ export async function benchFilter(app: FastifyInstance, engine: DbEngine, token:
   const filter = compileFilterParameters({ filter: BENCH_FILTER }, AREA_QUERYABLES)
   const statement = areaFeaturesQuery(engine.db, { level: 'fine_grid', filter, limit: 1000, offset: 0 }).compile()
   const direct = async () => {
-    const result = await engine.db.executeQuery(statement)
+    const result = await runWithDbScope(scope, () => engine.db.executeQuery(statement))
     features = Number((result.rows[0] as { returned: number }).returned)
   }
   const [apiSamples, sqlSamples] = await timeInterleaved([api, direct], runs)

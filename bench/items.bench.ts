@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { DbEngine } from '../server/core/db/engine.ts'
+import { runWithDbScope, type DbScope } from '../server/core/db/db-scope.ts'
 import { areaFeaturesQuery } from '../server/features/areas/areas.repository.ts'
 import type { Bbox } from '../server/core/postgis/envelope.ts'
 import { summarise, timeInterleaved, type Timing } from './stats.ts'
@@ -17,9 +18,12 @@ export interface ItemsBench {
 
 /**
  * Times `GET /api/collections/fine-grids/items?bbox=…&limit=1000` over HTTP
- * against the same SQL statement run directly on the driver, in turns.
+ * against the same SQL statement run directly on the driver, in turns. The
+ * statement runs in `scope`, the database scope of the token's user, like the
+ * request's (the same row-level security policies; and with one scope on both
+ * sides neither pays for switching a connection's scope back and forth).
  */
-export async function benchItems(app: FastifyInstance, engine: DbEngine, token: string, runs: number): Promise<ItemsBench> {
+export async function benchItems(app: FastifyInstance, engine: DbEngine, token: string, runs: number, scope: DbScope): Promise<ItemsBench> {
   const address = await app.listen({ port: 0, host: '127.0.0.1' })
   const url = `${address}/api/collections/fine-grids/items?bbox=${BENCH_BBOX.join(',')}&limit=1000`
   const headers = { authorization: `Bearer ${token}` }
@@ -33,7 +37,7 @@ export async function benchItems(app: FastifyInstance, engine: DbEngine, token: 
   }
   const statement = areaFeaturesQuery(engine.db, { level: 'fine_grid', bbox: BENCH_BBOX, limit: 1000, offset: 0 }).compile()
   const direct = async () => {
-    const result = await engine.db.executeQuery(statement)
+    const result = await runWithDbScope(scope, () => engine.db.executeQuery(statement))
     features = Number((result.rows[0] as { returned: number }).returned)
   }
   // In turns (API, SQL, API, SQL…): on a shared machine, load that comes and goes then weighs on both alike.
