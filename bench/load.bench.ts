@@ -3,6 +3,7 @@ import { sql, type CompiledQuery } from 'kysely'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../server/app.ts'
 import type { DbEngine } from '../server/core/db/engine.ts'
+import { runWithDbScope, type DbScope } from '../server/core/db/db-scope.ts'
 import { createUser } from '../server/features/users/users.service.ts'
 import { issueApiToken } from '../server/features/users/tokens.service.ts'
 import { BENCH_BBOX } from './items.bench.ts'
@@ -22,6 +23,8 @@ interface LoadStep {
   /** Whether the route runs its statements in one transaction (the baseline does the same). */
   transactional: boolean
   statements: CompiledQuery[]
+  /** The database scope the request ran them in (row-level security: the baseline uses the same). */
+  scope: DbScope
 }
 
 /** Throughput and latency of one side of the comparison. */
@@ -41,13 +44,13 @@ export interface LoadSide {
 export interface LoadBench {
   connections: number
   seconds: number
-  steps: Array<{ label: string; statements: number }>
+  steps: Array<{ label: string; statements: number; scope: string }>
   api: LoadSide
   baseline: LoadSide
 }
 
 /** The request mix every connection cycles through, in order. */
-function loadSteps(point: [number, number]): Array<Omit<LoadStep, 'statements'>> {
+function loadSteps(point: [number, number]): Array<Omit<LoadStep, 'statements' | 'scope'>> {
   const bbox = BENCH_BBOX.join(',')
   const feature = {
     type: 'Feature',
@@ -67,8 +70,8 @@ function loadSteps(point: [number, number]): Array<Omit<LoadStep, 'statements'>>
  * Records the statements each step runs: the same app on a recording handle
  * answers each request once to warm up (credential cache), then once recorded.
  */
-async function recordSteps(engine: DbEngine, steps: Array<Omit<LoadStep, 'statements'>>, headers: Record<string, string>): Promise<LoadStep[]> {
-  const { spy, recorded } = recordingDb(engine.db)
+async function recordSteps(engine: DbEngine, steps: Array<Omit<LoadStep, 'statements' | 'scope'>>, headers: Record<string, string>): Promise<LoadStep[]> {
+  const { spy, recorded, scopes } = recordingDb(engine.db)
   const app = await buildApp({ engine: { ...engine, db: spy }, logLevel: 'silent', login: { adminSecondFactor: 'off' } })
   try {
     const result: LoadStep[] = []
@@ -76,9 +79,12 @@ async function recordSteps(engine: DbEngine, steps: Array<Omit<LoadStep, 'statem
       const inject = () => app.inject({ method: step.method, url: step.path, headers, payload: step.body })
       await inject()
       recorded.length = 0
+      scopes.length = 0
       const response = await inject()
       if (response.statusCode >= 300) throw new Error(`${step.label} answered ${response.statusCode}: ${response.body.slice(0, 300)}`)
-      result.push({ ...step, statements: [...recorded] })
+      const scope = scopes[0]
+      if (scopes.some((each) => JSON.stringify(each) !== JSON.stringify(scope))) throw new Error(`${step.label} ran statements in several scopes`)
+      result.push({ ...step, statements: [...recorded], scope })
     }
     return result
   } finally {
@@ -90,7 +96,7 @@ function percentile(sorted: number[], q: number): number {
   return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]
 }
 
-/** The steps' statements driven straight on the database by `connections` loops for `seconds`. */
+/** The steps' statements driven straight on the database by `connections` loops for `seconds`, each in the scope its request ran it in. */
 async function runBaseline(engine: DbEngine, steps: LoadStep[], connections: number, seconds: number): Promise<LoadSide> {
   const samples: number[] = []
   let errors = 0
@@ -100,7 +106,7 @@ async function runBaseline(engine: DbEngine, steps: LoadStep[], connections: num
       const step = steps[i % steps.length]
       const started = performance.now()
       try {
-        await replayStatements(engine.db, step.statements, step.transactional)
+        await runWithDbScope(step.scope, () => replayStatements(engine.db, step.statements, step.transactional))
         samples.push(performance.now() - started)
       } catch {
         errors += 1
@@ -160,7 +166,7 @@ export async function benchLoad(app: FastifyInstance, engine: DbEngine, options:
   const steps = await recordSteps(engine, loadSteps([Number(rows[0].lon), Number(rows[0].lat)]), headers)
   const baseline = await runBaseline(engine, steps, options.connections, options.seconds)
   const api = await runApi(await listenOnce(app), steps, token, options.connections, options.seconds)
-  return { ...options, steps: steps.map((step) => ({ label: step.label, statements: step.statements.length })), api, baseline }
+  return { ...options, steps: steps.map((step) => ({ label: step.label, statements: step.statements.length, scope: step.scope.kind })), api, baseline }
 }
 
 /** Prints {@link benchLoad}'s figures with MET/MISSED; returns whether both targets were met. */
@@ -170,7 +176,7 @@ export function printLoadBench(label: string, bench: LoadBench): boolean {
   const clean = bench.api.errors === 0 && bench.api.non2xx === 0
   const ratio = bench.baseline.perSecond / bench.api.perSecond
   console.log(`\n[${label}] mixed load: ${bench.connections} connections for ${bench.seconds} s, each cycling through:`)
-  for (const step of bench.steps) console.log(`    ${step.label}  (${step.statements} statements)`)
+  for (const step of bench.steps) console.log(`    ${step.label}  (${step.statements} statements, ${step.scope} scope)`)
   console.log(`  API over HTTP        ${line(bench.api)}`)
   console.log(`  same SQL direct      ${line(bench.baseline)}`)
   console.log(`  0 errors, 0 non-2xx: ${clean ? 'MET' : 'MISSED'}`)

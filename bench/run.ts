@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util'
 import pg from 'pg'
 import { buildApp } from '../server/app.ts'
 import { SYSTEM_SCOPE } from '../server/core/db/db-scope.ts'
+import { dbScopeOf } from '../server/core/auth/auth.plugin.ts'
 import { openEngine, type DbEngine } from '../server/core/db/engine.ts'
 import { prepareDatabase } from '../server/bootstrap.ts'
 import { createUser } from '../server/features/users/users.service.ts'
@@ -64,7 +65,7 @@ async function benchEngine(label: string, engine: DbEngine, options: { estimateA
   try {
     let ok = true
     if (selected('items')) {
-      const result = await benchItems(app, engine, token, RUNS)
+      const result = await benchItems(app, engine, token, RUNS, dbScopeOf(user))
       const ratio = result.api.p95 / result.sql.p95
       console.log(`\n[${label}] GET /api/collections/fine-grids/items?bbox=…&limit=1000  (${result.features} features, ${(result.payloadBytes / 1024).toFixed(0)} KiB, ${RUNS} requests)`)
       console.log(`  API over HTTP   p50 ${ms(result.api.p50)}   p95 ${ms(result.api.p95)}`)
@@ -72,7 +73,7 @@ async function benchEngine(label: string, engine: DbEngine, options: { estimateA
       console.log(`  API p95 / SQL p95 = ${ratio.toFixed(2)}  (target ≤ ${TARGET_RATIO})  ${ratio <= TARGET_RATIO ? 'MET' : 'MISSED'}`)
       ok = ratio <= TARGET_RATIO
     }
-    if (selected('filter')) ok = printFilterBench(label, await benchFilter(app, engine, token, RUNS), RUNS, TARGET_RATIO) && ok
+    if (selected('filter')) ok = printFilterBench(label, await benchFilter(app, engine, token, RUNS, dbScopeOf(user)), RUNS, TARGET_RATIO) && ok
     if (selected('crs')) ok = printCrsBench(label, await benchCrs(app, token, RUNS), RUNS) && ok
     if (selected('cases')) {
       const cases = await benchCases(app, engine, { runs: CASE_RUNS, estimateAll: options.estimateAll })

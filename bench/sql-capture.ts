@@ -1,13 +1,17 @@
 import type { CompiledQuery } from 'kysely'
 import type { Db } from '../server/core/db/database.ts'
+import { currentDbScope, SYSTEM_SCOPE, type DbScope } from '../server/core/db/db-scope.ts'
 
 /**
  * A handle on `db` that records every statement executed through it, compiled
  * exactly as the driver receives it (SQL text and parameters), so that the
- * same statements can be timed on the driver without the API around them.
+ * same statements can be timed on the driver without the API around them;
+ * `scopes` holds the database scope each ran in (row-level security: a
+ * baseline replays them in the same scope, so it pays the same policies).
  */
-export function recordingDb(db: Db): { spy: Db; recorded: CompiledQuery[] } {
+export function recordingDb(db: Db): { spy: Db; recorded: CompiledQuery[]; scopes: DbScope[] } {
   const recorded: CompiledQuery[] = []
+  const scopes: DbScope[] = []
   const compiled = new Map<unknown, CompiledQuery>()
   const executor = db.getExecutor()
   const spy = db.withPlugin({
@@ -18,11 +22,14 @@ export function recordingDb(db: Db): { spy: Db; recorded: CompiledQuery[] } {
     },
     async transformResult(args) {
       const statement = compiled.get(args.queryId)
-      if (statement) recorded.push(statement)
+      if (statement) {
+        recorded.push(statement)
+        scopes.push(currentDbScope() ?? SYSTEM_SCOPE)
+      }
       return args.result
     },
   })
-  return { spy, recorded }
+  return { spy, recorded, scopes }
 }
 
 /** Runs `body` on a {@link recordingDb} handle and returns what it executed. */
