@@ -84,6 +84,10 @@ if (config.login.adminSecondFactor === 'off') {
 }
 console.log(`OGC API – Features: http://${shownHost}:${port}/api   (Ctrl+C to stop)`)
 
+// Route schemas not used yet are compiled now, a slice at a time between requests (schema-compilations.ts):
+// a schema that does not compile is reported at start, as it was when they were all compiled before listening.
+void app.schemaCompilations.compileInBackground((error) => console.error(`GridAtlas: ${error.message}`))
+
 let closing = false
 async function shutdown(signal: string) {
   if (closing) return
