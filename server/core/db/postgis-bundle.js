@@ -124,9 +124,16 @@ export function slimPostgisTar() {
 /**
  * What the `postgis` extension's setup gives PGlite instead of a bundle path:
  * a `preRun` step writing the slim bundle's files into PGlite's file system
- * before PostgreSQL starts, where PGlite would unpack them after. The `.so`
- * goes through Emscripten's preload (compiled and linked before PostgreSQL
- * starts, as PGlite does it), the others are handed over without a copy.
+ * before PostgreSQL starts, handed over without a copy.
+ *
+ * `postgis-3.so` is written as a plain file, not preloaded: PostgreSQL loads
+ * it when a PostGIS function is first called (Emscripten compiles it then),
+ * as PostgreSQL itself loads an extension's library in each backend at first
+ * use. Preloaded, as PGlite does it, its 17 MB of WebAssembly were compiled
+ * and linked before PostgreSQL could start: 0.8 s of the database thread's
+ * CPU on every open (1.7–2.0 s instead of 2.6–2.8 s, 3 alternating runs),
+ * on the critical path of a warm `npm start` (issue 11). The server asks for
+ * it right after it is ready (main.ts), while nobody waits.
  * @param {string} tarPath from {@link slimPostgisTar}
  * @param {string} prefix PGlite's install prefix in its file system (`/pglite`)
  * @returns {(module: any) => void} the preRun step
@@ -135,18 +142,11 @@ export function installSlimPostgis(tarPath, prefix) {
   const files = tarFiles(new Uint8Array(readFileSync(tarPath)))
   return (module) => {
     const FS = module.FS
-    const mkdirs = (/** @type {string} */ dir) => FS.analyzePath(dir).exists || FS.mkdirTree(dir)
     for (const { path, data } of files) {
       const full = `${prefix}/${path}`
       const dir = full.slice(0, full.lastIndexOf('/'))
-      const name = full.slice(full.lastIndexOf('/') + 1)
-      mkdirs(dir)
-      if (name.endsWith('.so')) {
-        // As PGlite does: a failed preload still leaves the file, for PostgreSQL's own dlopen.
-        FS.createPreloadedFile(dir, name, data, true, true, undefined, () => FS.writeFile(full, data), false)
-      } else {
-        FS.writeFile(full, data, { canOwn: true })
-      }
+      if (!FS.analyzePath(dir).exists) FS.mkdirTree(dir)
+      FS.writeFile(full, data, { canOwn: true })
     }
   }
 }
