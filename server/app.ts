@@ -20,6 +20,7 @@ import liveFeature from './features/live/live.plugin.ts'
 import ogcFeature from './features/ogc/ogc.plugin.ts'
 import usersFeature from './features/users/users.plugin.ts'
 import { createValidatorCompiler } from './core/http/validator.ts'
+import { SchemaCompilations } from './core/http/schema-compilations.ts'
 import { DEFAULT_SESSION_POLICY } from './core/auth/session-policy.ts'
 import { resolveLoginPolicy, type LoginPolicy } from './features/users/login-policy.ts'
 
@@ -65,7 +66,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const merged: RequestLimits = { ...DEFAULT_REQUEST_LIMITS, ...options.limits }
   // Node refuses a headers timeout longer than the whole-request timeout.
   const limits: RequestLimits = { ...merged, headersTimeoutMs: Math.min(merged.headersTimeoutMs, merged.requestTimeoutMs) }
+  // Route schemas are compiled on first use (schema-compilations.ts says why).
+  const schemaCompilations = new SchemaCompilations()
   const app = Fastify({
+    schemaController: { compilersFactory: { buildSerializer: schemaCompilations.serializerFactory() } },
     logger: {
       level: options.logLevel ?? 'warn',
       // Database errors carry bound parameters and row values; log only their safe fields.
@@ -84,7 +88,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       connectionsCheckingInterval: Math.max(50, Math.min(5_000, limits.headersTimeoutMs / 4)),
     },
   }).withTypeProvider<TypeBoxTypeProvider>()
-  app.setValidatorCompiler(createValidatorCompiler())
+  app.setValidatorCompiler(createValidatorCompiler(schemaCompilations))
+  app.decorate('schemaCompilations', schemaCompilations)
+  app.addHook('onClose', async () => schemaCompilations.stop())
 
   await app.register(corePlugin, {
     engine: options.engine,

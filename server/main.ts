@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import { readConfig } from './config.ts'
 import { buildApp } from './app.ts'
 import { openEngineAndPrepare, type PrepareStep } from './bootstrap.ts'
@@ -58,6 +59,8 @@ const port = typeof address === 'object' && address ? address.port : config.port
 const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host
 
 console.log(`\nGridAtlas is ready in ${elapsed()}: http://${shownHost}:${port}/`)
+// The embedded PostgreSQL loads PostGIS's library at its first use (postgis-bundle.js); load it now, while nobody waits.
+if (engine.kind === 'pglite') void sql`SELECT postgis_lib_version()`.execute(engine.db).catch(() => {})
 if (report.admin.created && 'generatedPassword' in report.admin && report.admin.generatedPassword) {
   console.log(`Sign in as "admin" with the generated password: ${report.admin.generatedPassword}`)
   console.log('It is shown only this once and stored only as a hash; set ADMIN_PASSWORD before the first start to choose it.')
@@ -83,6 +86,10 @@ if (config.login.adminSecondFactor === 'off') {
   )
 }
 console.log(`OGC API – Features: http://${shownHost}:${port}/api   (Ctrl+C to stop)`)
+
+// Route schemas not used yet are compiled now, a slice at a time between requests (schema-compilations.ts):
+// a schema that does not compile is reported at start, as it was when they were all compiled before listening.
+void app.schemaCompilations.compileInBackground((error) => console.error(`GridAtlas: ${error.message}`))
 
 let closing = false
 async function shutdown(signal: string) {

@@ -2,6 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sql } from 'kysely'
 import { openEngine, type DbEngine } from '../../server/core/db/engine.ts'
 import { ENGINE_UNDER_TEST } from '../support/test-database.ts'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { prespawnPglite, takePrespawnedPglite } from '../../server/core/db/pglite-spawn.js'
 
 /**
  * The embedded database runs in its own thread (server/core/db/pglite-worker.js).
@@ -101,5 +105,35 @@ describe.skipIf(ENGINE_UNDER_TEST === 'postgres')('embedded database thread', ()
     )
     await expect(deferred.ready).rejects.toThrow(/header/)
     expect(await waiting).toBeInstanceOf(Error)
+  })
+
+  it('adopts the thread `npm start` started on the same data folder, and ends one started on another', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'gridatlas-prespawn-'))
+    const other = mkdtempSync(join(tmpdir(), 'gridatlas-prespawn-'))
+    try {
+      prespawnPglite(folder)
+      const adopting = await openEngine({ dataDir: folder })
+      // Taken by the engine (else two PGlite instances would open one folder).
+      expect(takePrespawnedPglite(folder)).toBeUndefined()
+      try {
+        // The adopted thread is this engine's: a table made through it is there.
+        await adopting.exec('CREATE TABLE adopted (id int); INSERT INTO adopted VALUES (7);')
+        expect((await sql<{ id: number }>`SELECT id FROM adopted`.execute(adopting.db)).rows).toEqual([{ id: 7 }])
+      } finally {
+        await adopting.close()
+      }
+      // Taken once: the next engine on the folder starts its own thread and sees the same data.
+      prespawnPglite(other)
+      const reopened = await openEngine({ dataDir: folder })
+      expect(takePrespawnedPglite(other)).toBeUndefined()
+      try {
+        expect((await sql<{ id: number }>`SELECT id FROM adopted`.execute(reopened.db)).rows).toEqual([{ id: 7 }])
+      } finally {
+        await reopened.close()
+      }
+    } finally {
+      rmSync(folder, { recursive: true, force: true })
+      rmSync(other, { recursive: true, force: true })
+    }
   })
 })

@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads'
+import type { Worker } from 'node:worker_threads'
+import { spawnPglite, takePrespawnedPglite, type SpawnedPglite } from './pglite-spawn.js'
 
 /** Rows and the count of rows a statement changed, as PGlite reports them. */
 export interface PGliteResult {
@@ -16,8 +17,6 @@ export interface PGliteThreadOptions {
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void }
 type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: Record<string, unknown> }
-
-const WORKER_URL = new URL('./pglite-worker.js', import.meta.url)
 
 /** An error thrown in the database thread, rebuilt with its fields (`code`, `constraint`…). */
 function rebuildError(fields: Record<string, unknown>): Error {
@@ -47,22 +46,12 @@ export class PGliteThread {
   readonly ready: Promise<void>
   #open = false
 
-  private constructor(worker: Worker) {
+  private constructor({ worker, opened }: SpawnedPglite) {
     this.#worker = worker
-    this.ready = new Promise<void>((resolve, reject) => {
-      const onExit = (code: number) => reject(new Error(`The embedded database thread exited (code ${code}) while opening.`))
-      worker.once('error', reject)
-      worker.once('exit', onExit)
-      worker.once('message', (message: { ready: boolean; error?: Record<string, unknown> }) => {
-        worker.off('error', reject)
-        worker.off('exit', onExit)
-        if (message.ready) {
-          this.#listen()
-          return resolve()
-        }
-        void worker.terminate()
-        reject(rebuildError(message.error ?? {}))
-      })
+    this.ready = opened.then((message) => {
+      if (message.ready) return this.#listen()
+      void worker.terminate()
+      throw rebuildError(message.error ?? {})
     })
     // A caller that never awaits `ready` still learns of a failed open through its first query.
     this.ready.catch((error: Error) => this.#stop(error))
@@ -71,14 +60,12 @@ export class PGliteThread {
   /**
    * Starts the thread and returns at once, while PGlite opens in it (about 2 s of
    * the thread's CPU with PostGIS): `npm start` builds the app on the main thread
-   * meanwhile. Statements sent before the open finishes wait for it.
+   * meanwhile. Statements sent before the open finishes wait for it. A thread the
+   * start script already started on `dataDir` (pglite-spawn.js) is adopted.
    */
   static spawn(options: { dataDir?: string; loadDataDir?: ArrayBuffer }): PGliteThread {
-    const worker = new Worker(WORKER_URL, {
-      workerData: { dataDir: options.dataDir, loadDataDir: options.loadDataDir },
-      transferList: options.loadDataDir ? [options.loadDataDir] : [],
-    })
-    return new PGliteThread(worker)
+    const prespawned = options.dataDir && !options.loadDataDir ? takePrespawnedPglite(options.dataDir) : undefined
+    return new PGliteThread(prespawned ?? spawnPglite(options))
   }
 
   /** Starts the thread and resolves once PGlite (and PostGIS) is open in it. */

@@ -19,7 +19,7 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { PGlite } from '@electric-sql/pglite'
 import { postgis } from '@electric-sql/pglite-postgis'
 import { pathToFileURL } from 'node:url'
-import { slimPostgisBundle } from './postgis-bundle.js'
+import { fullPostgisBundle, installSlimPostgis, slimPostgisTar } from './postgis-bundle.js'
 
 const INT8_OID = 20
 const NUMERIC_OID = 1700
@@ -78,16 +78,24 @@ async function handle(pglite, request) {
 }
 
 /**
- * PostGIS as its package sets it up (environment, PROJ data path), read from
- * the slim bundle (`postgis-bundle.js` says why).
- * @type {typeof postgis}
+ * PostGIS as its package sets it up (environment, PROJ data path), with its
+ * files taken from the slim bundle (`postgis-bundle.js` says why) and written
+ * by a `preRun` step instead of a bundle PGlite would unpack.
+ * @type {import('@electric-sql/pglite').Extension}
  */
 const slimPostgis = {
   name: postgis.name,
   /** @param {Parameters<typeof postgis.setup>} args */
   async setup(...args) {
     const setup = await postgis.setup(...args)
-    return { ...setup, bundlePath: pathToFileURL(slimPostgisBundle()) }
+    const tar = slimPostgisTar()
+    if (!tar) return { ...setup, bundlePath: pathToFileURL(fullPostgisBundle()) }
+    const emscripten = setup.emscriptenOpts
+    return {
+      ...setup,
+      bundlePath: undefined,
+      emscriptenOpts: { ...emscripten, preRun: [...(emscripten.preRun ?? []), installSlimPostgis(tar, emscripten.WASM_PREFIX)] },
+    }
   },
 }
 

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto'
 import { Secret, TOTP } from 'otpauth'
-import QRCode from 'qrcode'
 import type { Db } from '../../core/db/database.ts'
 import { ADMIN_ROLES, type Role } from '../../core/db/tables/auth.ts'
 import {
@@ -74,6 +73,8 @@ export async function beginEnrolment(db: Db, user: { id: number; username: strin
   const secret = new Secret({ size: 20 }).base32
   await savePendingSecret(db, user.id, sealSecret(secret, policy.totpSecretKey))
   const otpauthUri = totpFor(secret, user.username).toString()
+  // Loaded on first use: not needed to start the server (issue 11).
+  const { default: QRCode } = await import('qrcode')
   const svg = await QRCode.toString(otpauthUri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 })
   return { otpauthUri, secret, qrSvgDataUrl: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}` }
 }

@@ -1,6 +1,4 @@
-import { kml } from '@tmcw/togeojson'
-import { DOMParser } from '@xmldom/xmldom'
-import { parseZip } from 'shpjs'
+import type { DOMParser } from '@xmldom/xmldom'
 import { IMPORT_MAX_FEATURES } from './limits.ts'
 import { readZipEntries } from '../../../core/hardening/zip-archive.ts'
 
@@ -113,6 +111,8 @@ async function parseShapefileZip(bytes: Uint8Array): Promise<BoundaryFileParse> 
     return fail('boundary_import_bad_zip', { detail: names.length ? `no .shp among ${names.slice(0, 8).join(', ')}` : 'no readable entries' })
   }
   try {
+    // Loaded on first use, like the KML reader below: neither is needed to start the server (issue 11).
+    const { parseZip } = await import('shpjs')
     const parsed = await parseZip(bytes)
     const collections = Array.isArray(parsed) ? parsed : [parsed]
     return fromCollections(collections, 'shapefile', names.some((name) => name.toLowerCase().endsWith('.prj')))
@@ -146,10 +146,11 @@ function zipEntryNames(bytes: Uint8Array): string[] {
   return names
 }
 
-function parseKml(bytes: Uint8Array): BoundaryFileParse {
+async function parseKml(bytes: Uint8Array): Promise<BoundaryFileParse> {
+  const [{ DOMParser: Parser }, { kml }] = await Promise.all([import('@xmldom/xmldom'), import('@tmcw/togeojson')])
   let document: ReturnType<DOMParser['parseFromString']>
   try {
-    const quiet = new DOMParser({
+    const quiet = new Parser({
       onError: (level, text) => {
         if (level === 'fatalError') throw new Error(String(text).split('\n')[0])
       },

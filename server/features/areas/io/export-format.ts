@@ -1,5 +1,4 @@
 import JSZip from 'jszip'
-import { write as writeShapefile } from '@mapbox/shp-write'
 import tokml from 'tokml'
 import type { ExportAreaRow } from './io.repository.ts'
 
@@ -64,6 +63,8 @@ export async function toShapefileZip(rows: ExportAreaRow[], name: string, prjWkt
   }))
   const geometries = rows.map((row) => (JSON.parse(row.geometry) as { coordinates: unknown }).coordinates)
   let files: { shp: DataView; shx: DataView; dbf: DataView } | undefined
+  // Loaded on first use: not needed to start the server (issue 11).
+  const { write: writeShapefile } = await import('@mapbox/shp-write')
   writeShapefile(records, 'POLYGON', geometries, (error, written) => {
     if (error) throw error
     files = written
