@@ -22,3 +22,16 @@ CREATE INDEX case_parties_case_village ON case_parties (case_id) INCLUDE (home_v
 
 ANALYZE cases;
 ANALYZE case_parties;
+
+-- The dispute snapshot of each server process (dispute-snapshot.ts) is keyed
+-- by the `cases` revision of 0016, so everything it holds must move that
+-- revision when it changes: the parties' home villages (no trigger until
+-- now: tiles do not show parties) and a case's village and town (a boundary
+-- change may reassign them). More bumps only retire cached tiles sooner.
+CREATE TRIGGER case_parties_revision
+  AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON case_parties
+  FOR EACH STATEMENT EXECUTE FUNCTION data_revisions_bump('cases');
+
+CREATE TRIGGER cases_revision_update_place
+  AFTER UPDATE OF village_id, town_id ON cases
+  FOR EACH STATEMENT EXECUTE FUNCTION data_revisions_bump('cases');

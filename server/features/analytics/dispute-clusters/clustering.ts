@@ -1,5 +1,6 @@
 import type { Db } from '../../../core/db/database.ts'
 import { dbscan } from './dbscan.ts'
+import { currentSnapshot, indexOf, memoryScope, windowOf } from './dispute-snapshot.ts'
 import { findClusterHulls, findDisputePoints, findWindowParties, type ClusterParams, type DisputeClusterRow, type DisputePoints, type WindowParties } from './clusters.repository.ts'
 
 const DAY_MICROS = 86_400_000_000
@@ -14,30 +15,52 @@ const DAY_MICROS = 86_400_000_000
  * pieces with fewer than `minPoints` members are dropped. Hull = convex hull
  * of the members, buffered by 20 m when it is not a polygon.
  *
- * How it stays fast at a million cases (issue 11 item 3: ~115k disputes in
- * 90 days, p95 < 300 ms): no state is kept between requests (nothing in
- * process memory to scope by town or to key by revision); each request reads
- * what it needs in two packed rows instead of 115k rows of text, and overlaps
- * the database with the server:
+ * How it stays fast at a million cases (issue 11 item 3: ~116k disputes in
+ * 90 days, p95 < 300 ms): the server keeps every dispute in memory (about
+ * 36 MB at a million cases: see dispute-snapshot.ts) at the current data
+ * revision, and clusters the window from there. Reading the window from the
+ * database on each request could not make it: even packed into one row and
+ * read index-only, the 116k points and 280k parties took 0.7 s and 1.5 s of
+ * database time at load 11 (EXPLAIN ANALYZE, December 2026), before any
+ * clustering. A request now costs one small read (the revision), the window
+ * picked from memory, DBSCAN, and one statement for the hulls.
  *
- * - the points (index-only, stored UTM coordinates, one bytea row) and the
- *   parties' villages of every dispute of the window (index-only, one bytea
- *   row) are asked at once on two connections; the server clusters the
- *   points while the database still gathers the parties;
- * - then the hulls, from the extreme points of each cluster only.
+ * The snapshot is exactly the database at that revision: it is loaded in one
+ * REPEATABLE READ transaction with the revision, and every write to cases or
+ * parties moves the revision (migrations 0016, 0024), so the next request
+ * loads a new one (~2 s at a million cases, shared by concurrent requests).
+ * It holds every town; the request's town scope is applied in memory
+ * (row-level security cannot see it). When the scope is unknown (code
+ * outside a request's scope), the window is read from the database instead,
+ * packed, the points and the parties at once on two connections.
  *
  * Largest cluster first, then by first member.
  */
 export async function findDisputeClusters(db: Db, params: ClusterParams): Promise<DisputeClusterRow[]> {
+  const scope = memoryScope()
+  if (scope) {
+    const { points, parties } = windowOf(await currentSnapshot(db), params.window, scope, params.townId)
+    const clusters = clusterPoints(points, params)
+    return toRows(clusters, points, parties, await findClusterHulls(db, hullPoints(clusters, points)))
+  }
   const [clustered, parties] = await Promise.all([
     findDisputePoints(db, params.window, params.townId).then(async (points) => {
-      const labels = dbscan(points.x, points.y, params.distanceMeters, params.minPoints)
-      const clusters = splitInTime(groupByLabel(labels), points, params).filter((members) => members.length >= params.minPoints)
+      const clusters = clusterPoints(points, params)
       return { points, clusters, hulls: await findClusterHulls(db, hullPoints(clusters, points)) }
     }),
     findWindowParties(db, params.window, params.townId),
   ])
-  const { points, clusters, hulls } = clustered
+  return toRows(clustered.clusters, clustered.points, parties, clustered.hulls)
+}
+
+/** DBSCAN, then the cut in time; clusters (point indexes, ascending) of at least minPoints members. */
+function clusterPoints(points: DisputePoints, params: ClusterParams): number[][] {
+  const labels = dbscan(points.x, points.y, params.distanceMeters, params.minPoints)
+  return splitInTime(groupByLabel(labels), points, params).filter((members) => members.length >= params.minPoints)
+}
+
+/** The rows of the clusters: members, times, villages, parties' villages and hull. */
+function toRows(clusters: number[][], points: DisputePoints, parties: WindowParties, hulls: Map<number, string>): DisputeClusterRow[] {
   const partyVillages = partyVillagesOf(clusters, points, parties)
   return clusters
     .map((members, cluster) => {
@@ -85,17 +108,9 @@ function partyVillagesOf(clusters: number[][], points: DisputePoints, parties: W
     for (const i of members) clusterOf[i] = cluster
   })
   const sets = clusters.map(() => new Set<number>())
-  const ids = points.ids
   for (let k = 0; k < parties.caseIds.length; k++) {
-    // The index of the party's dispute: binary search in the ascending ids.
-    const id = parties.caseIds[k]
-    let [lo, hi] = [0, ids.length - 1]
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1
-      if (ids[mid] < id) lo = mid + 1
-      else hi = mid
-    }
-    if (ids[lo] === id && clusterOf[lo] !== -1) sets[clusterOf[lo]].add(parties.villageIds[k])
+    const i = indexOf(points.ids, parties.caseIds[k])
+    if (i !== -1 && clusterOf[i] !== -1) sets[clusterOf[i]].add(parties.villageIds[k])
   }
   return sets.map((villages) => [...villages].sort((a, b) => a - b))
 }
