@@ -128,6 +128,8 @@ export async function findDisputePoints(db: Db, window: TimeWindow, townId?: num
 export interface WindowParties {
   caseIds: Float64Array
   villageIds: Float64Array
+  /** When known, the index of each party's dispute among the points (else found by its case id). */
+  pointIndex?: Int32Array
 }
 
 /**
@@ -158,35 +160,45 @@ export async function findWindowParties(db: Db, window: TimeWindow, townId?: num
  * (dispute-snapshot.ts) holds. Packed like {@link findDisputePoints}.
  */
 export async function findAllDisputes(db: Db): Promise<{ points: DisputePoints & { townIds: Float64Array }; parties: WindowParties & { townIds: Float64Array } }> {
-  const [disputes, partyRows] = [
-    await sql<{ n: number; packed: Uint8Array | null }>`
+  // In rows of at most 16,384 consecutive ids (a few hundred kB each): one row of every dispute
+  // (20 MB, 40 MB as hex text) cost seconds in the driver, which grows its buffer by copying.
+  const disputeRows = (
+    await sql<{ n: number; packed: Uint8Array }>`
       SELECT count(*)::int4 AS n,
         string_agg(int8send(c.id) || float8send(c.utm_x_meters) || float8send(c.utm_y_meters) || timestamptz_send(c.reported_at) || int8send(c.village_id) || int8send(c.town_id), ''::bytea ORDER BY c.id) AS packed
-      FROM cases c WHERE c.kind = 'dispute'`.execute(db),
-    await sql<{ n: number; packed: Uint8Array | null }>`
+      FROM cases c WHERE c.kind = 'dispute' GROUP BY c.id / 16384 ORDER BY c.id / 16384`.execute(db)
+  ).rows
+  const partyRows = (
+    await sql<{ n: number; packed: Uint8Array }>`
       SELECT count(*)::int4 AS n, string_agg(int8send(p.case_id) || int8send(p.home_village_id) || int8send(p.town_id), ''::bytea) AS packed
-      FROM case_parties p`.execute(db),
-  ]
-  const n = Number(disputes.rows[0].n)
-  const data = view(disputes.rows[0].packed)
-  if (data.byteLength !== n * 48) throw new Error(`disputes: ${data.byteLength} bytes for ${n} disputes`)
+      FROM case_parties p GROUP BY p.case_id / 16384`.execute(db)
+  ).rows
+  const n = disputeRows.reduce((sum, row) => sum + Number(row.n), 0)
   const points = { ids: new Float64Array(n), x: new Float64Array(n), y: new Float64Array(n), reportedAtMicros: new Float64Array(n), villageIds: new Float64Array(n), townIds: new Float64Array(n) }
-  for (let i = 0, at = 0; i < n; i++, at += 48) {
-    points.ids[i] = int8At(data, at)
-    points.x[i] = data.getFloat64(at + 8)
-    points.y[i] = data.getFloat64(at + 16)
-    points.reportedAtMicros[i] = int8At(data, at + 24) + PG_EPOCH_MICROS
-    points.villageIds[i] = int8At(data, at + 32)
-    points.townIds[i] = int8At(data, at + 40)
+  let i = 0
+  for (const row of disputeRows) {
+    const data = view(row.packed)
+    if (data.byteLength !== Number(row.n) * 48) throw new Error(`disputes: ${data.byteLength} bytes for ${row.n} disputes`)
+    for (let at = 0; at < data.byteLength; i++, at += 48) {
+      points.ids[i] = int8At(data, at)
+      points.x[i] = data.getFloat64(at + 8)
+      points.y[i] = data.getFloat64(at + 16)
+      points.reportedAtMicros[i] = int8At(data, at + 24) + PG_EPOCH_MICROS
+      points.villageIds[i] = int8At(data, at + 32)
+      points.townIds[i] = int8At(data, at + 40)
+    }
   }
-  const m = Number(partyRows.rows[0].n)
-  const bytes = view(partyRows.rows[0].packed)
-  if (bytes.byteLength !== m * 24) throw new Error(`parties: ${bytes.byteLength} bytes for ${m} parties`)
+  const m = partyRows.reduce((sum, row) => sum + Number(row.n), 0)
   const parties = { caseIds: new Float64Array(m), villageIds: new Float64Array(m), townIds: new Float64Array(m) }
-  for (let k = 0; k < m; k++) {
-    parties.caseIds[k] = int8At(bytes, k * 24)
-    parties.villageIds[k] = int8At(bytes, k * 24 + 8)
-    parties.townIds[k] = int8At(bytes, k * 24 + 16)
+  let k = 0
+  for (const row of partyRows) {
+    const data = view(row.packed)
+    if (data.byteLength !== Number(row.n) * 24) throw new Error(`parties: ${data.byteLength} bytes for ${row.n} parties`)
+    for (let at = 0; at < data.byteLength; k++, at += 24) {
+      parties.caseIds[k] = int8At(data, at)
+      parties.villageIds[k] = int8At(data, at + 8)
+      parties.townIds[k] = int8At(data, at + 16)
+    }
   }
   return { points, parties }
 }

@@ -122,21 +122,24 @@ export function windowOf(snapshot: DisputeSnapshot, window: TimeWindow, scope: {
   const toMicros = window.to.getTime() * 1000
   const inScope = (town: number) => scope.townId === undefined || town === scope.townId
   const townOk = (town: number) => inScope(town) && (townId === undefined || town === townId)
-  const picked: number[] = []
+  // Two passes over typed arrays: count, then copy.
+  const picked = new Int32Array(all.ids.length)
+  let n = 0
   let partyCount = 0
   for (let i = 0; i < all.ids.length; i++) {
     const t = all.reportedAtMicros[i]
     if (t >= fromMicros && t < toMicros && townOk(all.townIds[i])) {
-      picked.push(i)
+      picked[n++] = i
       partyCount += partyStart[i + 1] - partyStart[i]
     }
   }
-  const n = picked.length
   const points: DisputePoints = { ids: new Float64Array(n), x: new Float64Array(n), y: new Float64Array(n), reportedAtMicros: new Float64Array(n), villageIds: new Float64Array(n) }
   const caseIds = new Float64Array(partyCount)
   const villageIds = new Float64Array(partyCount)
+  const pointIndex = new Int32Array(partyCount)
   let p = 0
-  picked.forEach((i, k) => {
+  for (let k = 0; k < n; k++) {
+    const i = picked[k]
     points.ids[k] = all.ids[i]
     points.x[k] = all.x[i]
     points.y[k] = all.y[i]
@@ -145,8 +148,9 @@ export function windowOf(snapshot: DisputeSnapshot, window: TimeWindow, scope: {
     for (let q = partyStart[i]; q < partyStart[i + 1]; q++) {
       if (!inScope(partyTowns[q])) continue
       caseIds[p] = all.ids[i]
+      pointIndex[p] = k
       villageIds[p++] = partyVillages[q]
     }
-  })
-  return { points, parties: { caseIds: caseIds.subarray(0, p), villageIds: villageIds.subarray(0, p) } }
+  }
+  return { points, parties: { caseIds: caseIds.subarray(0, p), villageIds: villageIds.subarray(0, p), pointIndex: pointIndex.subarray(0, p) } }
 }
