@@ -43,7 +43,7 @@ export function printAnalyticsBench(label: string, result: AnalyticsBench, runs:
     ok &&= check.equal
     console.log(
       `  dispute clusters ${check.window.from!.toISOString().slice(0, 10)} – ${check.window.to.toISOString().slice(0, 10)}, ${check.distanceMeters} m, ${check.minPoints} points: ` +
-        `${check.clusters} clusters, ${check.members.toLocaleString('en')} members; route vs ST_ClusterDBSCAN: ${check.equal ? 'equal' : 'NOT EQUAL'}`,
+        `${check.clusters} clusters, ${check.members.toLocaleString('en')} members; route (from memory and from the database) vs ST_ClusterDBSCAN: ${check.equal ? 'equal' : 'NOT EQUAL'}`,
     )
   }
   ok = printBinsUnderLoad(result.binsUnderLoad, targets) && ok

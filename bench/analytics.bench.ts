@@ -7,6 +7,7 @@ import type { DbEngine } from '../server/core/db/engine.ts'
 import type { TimeWindow } from '../server/core/time/time-window.ts'
 import { findUserById, type UserRecord } from '../server/core/auth/users.repository.ts'
 import { findBins } from '../server/features/analytics/bins/bins.repository.ts'
+import { runWithDbScope, SYSTEM_SCOPE } from '../server/core/db/db-scope.ts'
 import { findDisputeClusters } from '../server/features/analytics/dispute-clusters/clustering.ts'
 import { findClusterTile } from '../server/features/analytics/tiles/cluster-tiles.repository.ts'
 import { mvtEncoderFor } from '../server/core/postgis/mvt.ts'
@@ -100,12 +101,20 @@ function referenceClusters(window: TimeWindow, distanceMeters: number, minPoints
 
 const clusterKey = (clusters: number[][]) => clusters.map((members) => members.join(',')).sort().join('|')
 
-/** The route's clusters (findDisputeClusters) and ST_ClusterDBSCAN's on a window, compared member for member. */
+/**
+ * The route's clusters (findDisputeClusters) and ST_ClusterDBSCAN's on a
+ * window, compared member for member; both ways the route can take: from the
+ * in-memory dispute snapshot (in a scope, as a request runs) and from the
+ * database (outside any scope).
+ */
 async function compareClusters(engine: DbEngine, window: TimeWindow, distanceMeters: number, minPoints: number): Promise<ClusterEquality> {
-  const ours = (await findDisputeClusters(engine.db, { window, distanceMeters, minPoints })).map((cluster) => cluster.memberIds)
+  const params = { window, distanceMeters, minPoints }
+  const fromMemory = (await runWithDbScope(SYSTEM_SCOPE, () => findDisputeClusters(engine.db, params))).map((cluster) => cluster.memberIds)
+  const fromDatabase = (await findDisputeClusters(engine.db, params)).map((cluster) => cluster.memberIds)
   const { rows } = await referenceClusters(window, distanceMeters, minPoints).execute(engine.db)
   const theirs = rows.map((row) => row.member_ids.map(Number))
-  return { window, distanceMeters, minPoints, clusters: theirs.length, members: theirs.reduce((n, members) => n + members.length, 0), equal: clusterKey(ours) === clusterKey(theirs) }
+  const equal = clusterKey(fromMemory) === clusterKey(theirs) && clusterKey(fromDatabase) === clusterKey(theirs)
+  return { window, distanceMeters, minPoints, clusters: theirs.length, members: theirs.reduce((n, members) => n + members.length, 0), equal }
 }
 
 /**
