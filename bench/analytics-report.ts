@@ -39,6 +39,7 @@ export function printAnalyticsBench(label: string, result: AnalyticsBench, runs:
         `${multiple.toFixed(2)}× (${row.hits} of ${row.cached.n} hits)${targets ? ` target ≤ ${targets.cachedTileMultiple}× ${met ? 'MET' : 'MISSED'}` : ''}`,
     )
   }
+  console.log(`  GET /api/analytics/dispute-clusters, first request after a write (loads every dispute into the snapshot): ${ms(result.clusterFirstRequestMs)}`)
   for (const check of result.clusterEquality) {
     ok &&= check.equal
     console.log(

@@ -107,12 +107,25 @@ function partyVillagesOf(clusters: number[][], points: DisputePoints, parties: W
   clusters.forEach((members, cluster) => {
     for (const i of members) clusterOf[i] = cluster
   })
-  const sets = clusters.map(() => new Set<number>())
+  // Villages numbered densely, so that "seen in this cluster" is one byte (a county has a few hundred villages).
+  const villageNumber = new Map<number, number>()
+  const partyVillage = new Int32Array(parties.caseIds.length)
+  for (let k = 0; k < parties.caseIds.length; k++) {
+    let v = villageNumber.get(parties.villageIds[k])
+    if (v === undefined) villageNumber.set(parties.villageIds[k], (v = villageNumber.size))
+    partyVillage[k] = v
+  }
+  const seen = new Uint8Array(clusters.length * villageNumber.size)
+  const found = clusters.map(() => [] as number[])
   for (let k = 0; k < parties.caseIds.length; k++) {
     const i = parties.pointIndex ? parties.pointIndex[k] : indexOf(points.ids, parties.caseIds[k])
-    if (i !== -1 && clusterOf[i] !== -1) sets[clusterOf[i]].add(parties.villageIds[k])
+    if (i === -1 || clusterOf[i] === -1) continue
+    const at = clusterOf[i] * villageNumber.size + partyVillage[k]
+    if (seen[at]) continue
+    seen[at] = 1
+    found[clusterOf[i]].push(parties.villageIds[k])
   }
-  return sets.map((villages) => [...villages].sort((a, b) => a - b))
+  return found.map((villages) => villages.sort((a, b) => a - b))
 }
 
 /** Indexes of the points of each cluster (ascending: the points come ascending by id), noise left out. */
@@ -180,21 +193,40 @@ function hullCandidates(members: number[], points: DisputePoints): number[] {
 function outsideOctagon(members: number[], x: Float64Array, y: Float64Array): number[] {
   if (members.length <= 8) return [...members]
   // Extreme members in counter-clockwise order of their direction: +x, +(x+y), +y, +(y−x), −x, −(x+y), −y, +(x−y).
-  const directions: Array<(i: number) => number> = [(i) => x[i], (i) => x[i] + y[i], (i) => y[i], (i) => y[i] - x[i], (i) => -x[i], (i) => -x[i] - y[i], (i) => -y[i], (i) => x[i] - y[i]]
-  const extremes = directions.map((score) => {
-    let best = members[0]
-    for (const i of members) if (score(i) > score(best)) best = i
-    return best
-  })
+  const extremes = new Array<number>(8).fill(members[0])
+  const best = new Float64Array(8).fill(-Infinity)
+  const scores = new Float64Array(8)
+  for (const i of members) {
+    const px = x[i]
+    const py = y[i]
+    scores[0] = px
+    scores[1] = px + py
+    scores[2] = py
+    scores[3] = py - px
+    scores[4] = -px
+    scores[5] = -px - py
+    scores[6] = -py
+    scores[7] = px - py
+    for (let k = 0; k < 8; k++) {
+      if (scores[k] > best[k]) {
+        best[k] = scores[k]
+        extremes[k] = i
+      }
+    }
+  }
   const ring = extremes.filter((i, k) => i !== extremes[(k + 7) % 8])
   if (new Set(ring).size < 3) return [...members]
   const span = Math.max(x[extremes[0]] - x[extremes[4]], y[extremes[2]] - y[extremes[6]])
   const margin = 1e-6 * span * span
-  return members.filter((p) => {
+  const kept: number[] = []
+  for (const p of members) {
     for (let k = 0; k < ring.length; k++) {
       const [a, b] = [ring[k], ring[(k + 1) % ring.length]]
-      if ((x[b] - x[a]) * (y[p] - y[a]) - (y[b] - y[a]) * (x[p] - x[a]) <= margin) return true
+      if ((x[b] - x[a]) * (y[p] - y[a]) - (y[b] - y[a]) * (x[p] - x[a]) <= margin) {
+        kept.push(p)
+        break
+      }
     }
-    return false
-  })
+  }
+  return kept
 }
