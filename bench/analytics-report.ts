@@ -39,11 +39,12 @@ export function printAnalyticsBench(label: string, result: AnalyticsBench, runs:
         `${multiple.toFixed(2)}× (${row.hits} of ${row.cached.n} hits)${targets ? ` target ≤ ${targets.cachedTileMultiple}× ${met ? 'MET' : 'MISSED'}` : ''}`,
     )
   }
+  console.log(`  GET /api/analytics/dispute-clusters, first request after a write (loads every dispute into the snapshot): ${ms(result.clusterFirstRequestMs)}`)
   for (const check of result.clusterEquality) {
     ok &&= check.equal
     console.log(
       `  dispute clusters ${check.window.from!.toISOString().slice(0, 10)} – ${check.window.to.toISOString().slice(0, 10)}, ${check.distanceMeters} m, ${check.minPoints} points: ` +
-        `${check.clusters} clusters, ${check.members.toLocaleString('en')} members; route vs ST_ClusterDBSCAN: ${check.equal ? 'equal' : 'NOT EQUAL'}`,
+        `${check.clusters} clusters, ${check.members.toLocaleString('en')} members; route (from memory and from the database) vs ST_ClusterDBSCAN: ${check.equal ? 'equal' : 'NOT EQUAL'}`,
     )
   }
   ok = printBinsUnderLoad(result.binsUnderLoad, targets) && ok

@@ -13,6 +13,7 @@ let t: TestApp
 let leader: TestUser
 let dispatcher: TestUser
 let points: GridPoint[]
+let template: number
 const BASE = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 200 * 86_400_000)
 const day = (n: number) => new Date(BASE.getTime() + n * 86_400_000)
 
@@ -112,7 +113,7 @@ beforeAll(async () => {
   dispatcher = await t.signIn('dispatcher')
   points = await gridPoints(t.database.engine.db)
   const villages = [...new Set(points.map((p) => p.villageId))]
-  const template = await registerCase(t, dispatcher, 'disputes', points[20], { reportedAt: day(0).toISOString() }, [points[20].villageId])
+  template = await registerCase(t, dispatcher, 'disputes', points[20], { reportedAt: day(0).toISOString() }, [points[20].villageId])
   const next = random(11)
   // Day 1: hot spots of different densities, scattered noise, and pairs of
   // clusters 2 eps apart with points between them (border points of both).
@@ -159,4 +160,21 @@ describe('dispute clusters equal ST_ClusterDBSCAN', () => {
       expect(await route(day(3), day(4), 50, minPoints), `minPoints ${minPoints}`).toEqual(await reference(day(3), day(4), 50, minPoints))
     }
   })
+
+  it('follows writes: a dispute registered and a party added after an answer are in the next one', async () => {
+    // The route clusters from a snapshot of the disputes held in memory at the data revision
+    // (dispute-snapshot.ts): every write to cases or to their parties must retire it.
+    const villages = [...new Set(points.map((p) => p.villageId))]
+    expect(await route(day(5), day(6), 50, 3)).toEqual([])
+    const ids = await copyDisputes(template, [[0, 0], [10, 0], [0, 10]], day(5), [villages[0]])
+    const before = await route(day(5), day(6), 50, 3)
+    expect(before.map((cluster) => cluster.memberIds)).toEqual([ids])
+    expect(before).toEqual(await reference(day(5), day(6), 50, 3))
+    const other = villages.find((village) => !before[0].partyVillageIds.includes(village))!
+    await sql`INSERT INTO case_parties (case_id, seq, name, home_village_id) VALUES (${ids[1]}, 9, '当事人', ${other})`.execute(t.database.engine.db)
+    const after = await route(day(5), day(6), 50, 3)
+    expect(after[0].partyVillageIds).toContain(other)
+    expect(after).toEqual(await reference(day(5), day(6), 50, 3))
+  })
 })
+

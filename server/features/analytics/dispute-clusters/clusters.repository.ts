@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import type { Db } from '../../../core/db/database.ts'
 import { asGeoJson } from '../../../core/postgis/geojson.ts'
 import { reportedInSql } from '../case-state.ts'
-import { METRIC_SRID, toLonLat, toMetric } from '../../../core/postgis/crs.ts'
+import { METRIC_SRID, toLonLat } from '../../../core/postgis/crs.ts'
 import type { TimeWindow } from '../../../core/time/time-window.ts'
 
 /** Parameters of a clustering. */
@@ -59,38 +59,148 @@ export interface TownRow {
 /** Half-width in metres of the buffer around hulls that are not polygons (two members, or members in a line). */
 export const HULL_BUFFER_METERS = 20
 
-/** A dispute reported in a window, as clustering reads it. */
+/** A dispute reported in a window, as clustering reads it (one typed array per field, index = input order). */
 export interface DisputePoints {
   /** Case ids, ascending (the input order of DBSCAN). */
-  ids: number[]
-  /** Position in the metric CRS (EPSG:32647), metres: exactly `ST_Transform(geom, 32647)`. */
+  ids: Float64Array
+  /** Position in the metric CRS (EPSG:32647), metres: exactly `ST_Transform(geom, 32647)` (the stored columns of migration 0015). */
   x: Float64Array
   y: Float64Array
   /** `reported_at` in microseconds since 1970 (exact: below 2^53). */
-  reportedAtMicros: number[]
-  villageIds: number[]
+  reportedAtMicros: Float64Array
+  villageIds: Float64Array
+}
+
+/** Microseconds from 1970-01-01 to 2000-01-01, the epoch of PostgreSQL's binary timestamps. */
+const PG_EPOCH_MICROS = 946_684_800_000_000
+/** Bytes of one dispute in {@link findDisputePoints}' answer: id, x, y, reported_at, village. */
+const POINT_BYTES = 40
+const TWO_TO_32 = 4_294_967_296
+
+/** The disputes of a window (and town) in SQL, for the statements that read them. */
+function windowDisputes(window: TimeWindow, townId: number | undefined) {
+  return sql`c.kind = 'dispute' AND ${reportedInSql(window.from, window.to)}${townId === undefined ? sql`` : sql` AND c.town_id = ${townId}`}`
+}
+
+/** A bytea column as the driver gives it (a Buffer from pg, a Uint8Array from PGlite), read big-endian. */
+function view(bytes: Uint8Array | null): DataView {
+  return bytes ? new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength) : new DataView(new ArrayBuffer(0))
+}
+
+/** A big-endian int8 at `offset` as a number (ids and village ids stay far below 2^53). */
+function int8At(data: DataView, offset: number): number {
+  return data.getInt32(offset) * TWO_TO_32 + data.getUint32(offset + 4)
 }
 
 /**
  * The disputes reported in the window, ascending by id, with their metric
  * position. Served by the covering index `cases_dispute_points` (migration
- * 0017) without visiting the table.
+ * 0024: the policy's `town_id` and the stored UTM coordinates included)
+ * without visiting the table.
+ *
+ * One row, not one per dispute: the server packs each dispute into 40
+ * bytes in the binary send format (`int8send`, `float8send`,
+ * `timestamptz_send`: exact, no text conversion) and aggregates them in id
+ * order. At a million cases a 90-day window holds ~115k disputes; as rows,
+ * the driver parsed 575k text values into objects, which cost more than the
+ * clustering itself.
  */
 export async function findDisputePoints(db: Db, window: TimeWindow, townId?: number): Promise<DisputePoints> {
-  const { rows } = await sql<{ id: string; x: number; y: number; t: string; village_id: string }>`
-    SELECT c.id, ST_X(m.g) AS x, ST_Y(m.g) AS y, (extract(epoch FROM c.reported_at) * 1000000)::int8 AS t, c.village_id
-    FROM cases c CROSS JOIN LATERAL (SELECT ${toMetric(sql.ref('c.geom'))} AS g) m
-    WHERE c.kind = 'dispute' AND ${reportedInSql(window.from, window.to)}${townId === undefined ? sql`` : sql` AND c.town_id = ${townId}`}
-    ORDER BY c.id`.execute(db)
-  const points: DisputePoints = { ids: new Array(rows.length), x: new Float64Array(rows.length), y: new Float64Array(rows.length), reportedAtMicros: new Array(rows.length), villageIds: new Array(rows.length) }
-  rows.forEach((row, i) => {
-    points.ids[i] = Number(row.id)
-    points.x[i] = Number(row.x)
-    points.y[i] = Number(row.y)
-    points.reportedAtMicros[i] = Number(row.t)
-    points.villageIds[i] = Number(row.village_id)
-  })
+  const { rows } = await sql<{ n: number; packed: Uint8Array | null }>`
+    SELECT count(*)::int4 AS n,
+      string_agg(int8send(c.id) || float8send(c.utm_x_meters) || float8send(c.utm_y_meters) || timestamptz_send(c.reported_at) || int8send(c.village_id), ''::bytea ORDER BY c.id) AS packed
+    FROM cases c WHERE ${windowDisputes(window, townId)}`.execute(db)
+  const n = Number(rows[0].n)
+  const data = view(rows[0].packed)
+  if (data.byteLength !== n * POINT_BYTES) throw new Error(`dispute points: ${data.byteLength} bytes for ${n} disputes`)
+  const points: DisputePoints = { ids: new Float64Array(n), x: new Float64Array(n), y: new Float64Array(n), reportedAtMicros: new Float64Array(n), villageIds: new Float64Array(n) }
+  for (let i = 0, at = 0; i < n; i++, at += POINT_BYTES) {
+    points.ids[i] = int8At(data, at)
+    points.x[i] = data.getFloat64(at + 8)
+    points.y[i] = data.getFloat64(at + 16)
+    points.reportedAtMicros[i] = int8At(data, at + 24) + PG_EPOCH_MICROS
+    points.villageIds[i] = int8At(data, at + 32)
+  }
   return points
+}
+
+/** The parties of a window's disputes: party k is of case `caseIds[k]` and lives in `villageIds[k]`. */
+export interface WindowParties {
+  caseIds: Float64Array
+  villageIds: Float64Array
+  /** When known, the index of each party's dispute among the points (else found by its case id). */
+  pointIndex?: Int32Array
+}
+
+/**
+ * The parties' home villages of every dispute of the window (the disputes of
+ * {@link findDisputePoints}), in no order. Read index-only through
+ * `case_parties_case_village` (migration 0024) and packed like the points
+ * (16 bytes a party). It needs no cluster, so it runs while the server
+ * clusters the points (on another connection) instead of after it.
+ */
+export async function findWindowParties(db: Db, window: TimeWindow, townId?: number): Promise<WindowParties> {
+  const { rows } = await sql<{ n: number; packed: Uint8Array | null }>`
+    SELECT count(*)::int4 AS n, string_agg(int8send(p.case_id) || int8send(p.home_village_id), ''::bytea) AS packed
+    FROM case_parties p WHERE p.case_id IN (SELECT c.id FROM cases c WHERE ${windowDisputes(window, townId)})`.execute(db)
+  const n = Number(rows[0].n)
+  const data = view(rows[0].packed)
+  if (data.byteLength !== n * 16) throw new Error(`dispute parties: ${data.byteLength} bytes for ${n} parties`)
+  const parties: WindowParties = { caseIds: new Float64Array(n), villageIds: new Float64Array(n) }
+  for (let k = 0; k < n; k++) {
+    parties.caseIds[k] = int8At(data, k * 16)
+    parties.villageIds[k] = int8At(data, k * 16 + 8)
+  }
+  return parties
+}
+
+/**
+ * Every dispute of every town the session may read, ascending by id, with its
+ * town, and every party with its town: what a dispute snapshot
+ * (dispute-snapshot.ts) holds. Packed like {@link findDisputePoints}.
+ */
+export async function findAllDisputes(db: Db): Promise<{ points: DisputePoints & { townIds: Float64Array }; parties: WindowParties & { townIds: Float64Array } }> {
+  // In rows of at most 16,384 consecutive ids (a few hundred kB each): one row of every dispute
+  // (20 MB, 40 MB as hex text) cost seconds in the driver, which grows its buffer by copying.
+  const disputeRows = (
+    await sql<{ n: number; packed: Uint8Array }>`
+      SELECT count(*)::int4 AS n,
+        string_agg(int8send(c.id) || float8send(c.utm_x_meters) || float8send(c.utm_y_meters) || timestamptz_send(c.reported_at) || int8send(c.village_id) || int8send(c.town_id), ''::bytea ORDER BY c.id) AS packed
+      FROM cases c WHERE c.kind = 'dispute' GROUP BY c.id / 16384 ORDER BY c.id / 16384`.execute(db)
+  ).rows
+  const partyRows = (
+    await sql<{ n: number; packed: Uint8Array }>`
+      SELECT count(*)::int4 AS n, string_agg(int8send(p.case_id) || int8send(p.home_village_id) || int8send(p.town_id), ''::bytea) AS packed
+      FROM case_parties p GROUP BY p.case_id / 16384`.execute(db)
+  ).rows
+  const n = disputeRows.reduce((sum, row) => sum + Number(row.n), 0)
+  const points = { ids: new Float64Array(n), x: new Float64Array(n), y: new Float64Array(n), reportedAtMicros: new Float64Array(n), villageIds: new Float64Array(n), townIds: new Float64Array(n) }
+  let i = 0
+  for (const row of disputeRows) {
+    const data = view(row.packed)
+    if (data.byteLength !== Number(row.n) * 48) throw new Error(`disputes: ${data.byteLength} bytes for ${row.n} disputes`)
+    for (let at = 0; at < data.byteLength; i++, at += 48) {
+      points.ids[i] = int8At(data, at)
+      points.x[i] = data.getFloat64(at + 8)
+      points.y[i] = data.getFloat64(at + 16)
+      points.reportedAtMicros[i] = int8At(data, at + 24) + PG_EPOCH_MICROS
+      points.villageIds[i] = int8At(data, at + 32)
+      points.townIds[i] = int8At(data, at + 40)
+    }
+  }
+  const m = partyRows.reduce((sum, row) => sum + Number(row.n), 0)
+  const parties = { caseIds: new Float64Array(m), villageIds: new Float64Array(m), townIds: new Float64Array(m) }
+  let k = 0
+  for (const row of partyRows) {
+    const data = view(row.packed)
+    if (data.byteLength !== Number(row.n) * 24) throw new Error(`parties: ${data.byteLength} bytes for ${row.n} parties`)
+    for (let at = 0; at < data.byteLength; k++, at += 24) {
+      parties.caseIds[k] = int8At(data, at)
+      parties.villageIds[k] = int8At(data, at + 8)
+      parties.townIds[k] = int8At(data, at + 16)
+    }
+  }
+  return { points, parties }
 }
 
 /**
@@ -106,27 +216,6 @@ export async function findClusterHulls(db: Db, points: { cluster: number[]; x: n
     SELECT h.cluster, ${asGeoJson(toLonLat(sql`CASE WHEN ST_GeometryType(h.g) = 'ST_Polygon' THEN h.g ELSE ST_Buffer(h.g, ${HULL_BUFFER_METERS}::float8) END`))} AS hull
     FROM (SELECT u.cluster, ${hull} AS g FROM unnest(${points.cluster}::int4[], ${points.x}::float8[], ${points.y}::float8[]) AS u(cluster, x, y) GROUP BY u.cluster) h`.execute(db)
   return new Map(rows.map((row) => [Number(row.cluster), row.hull]))
-}
-
-/**
- * The distinct home villages of the parties of each cluster's members,
- * ascending: the members' parties, read index-only through
- * `case_parties_case_village` (migration 0017). The members go in as arrays
- * joined with unnest (a join PostgreSQL can hash), not as `= ANY(array)`,
- * which it tests element by element against a bound parameter.
- */
-export async function findPartyVillages(db: Db, clusters: number[][]): Promise<number[][]> {
-  const found: number[][] = clusters.map(() => [])
-  const ids = clusters.flat()
-  if (ids.length === 0) return found
-  const labels = clusters.flatMap((members, cluster) => members.map(() => cluster))
-  const { rows } = await sql<{ cluster: number; villages: string[] }>`
-    SELECT u.cluster, array_agg(DISTINCT p.home_village_id) AS villages
-    FROM unnest(${ids}::int8[], ${labels}::int4[]) AS u(id, cluster)
-    JOIN case_parties p ON p.case_id = u.id
-    GROUP BY u.cluster`.execute(db)
-  for (const row of rows) found[Number(row.cluster)] = row.villages.map(Number).sort((a, b) => a - b)
-  return found
 }
 
 /** Pairs of distinct home villages among the parties of each dispute reported in the window, counted over disputes. */

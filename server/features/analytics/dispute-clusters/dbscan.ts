@@ -106,9 +106,11 @@ export function dbscan(x: Float64Array, y: Float64Array, eps: number, minPoints:
     }
     for (let k = from; k < to; k++) {
       const i = all.members[k]
-      let count = 0
+      // Every point of its own cell (itself included) is within eps: counted without measuring.
+      let count = to - from
       for (let m = 0; m < nearCount[c] && count < minPoints; m++) {
         const other = near[c * 25 + m]
+        if (other === c) continue
         for (let q = all.start[other]; q < all.start[other + 1] && count < minPoints; q++) if (within(i, all.members[q])) count++
       }
       if (count >= minPoints) core[i] = 1
