@@ -34,7 +34,9 @@ const loading = new WeakMap<Db, Promise<DisputeSnapshot>>()
  * keyed by. It reads every town (system scope): memory is not protected by
  * row-level security, so {@link windowOf} applies the request's town scope
  * itself. ~430k disputes and ~1M parties at a million cases: about 36 MB,
- * loaded in ~3 s at load 10 on the 2-core bench machine.
+ * loaded in ~3 s at load 10 on the 2-core bench machine. It trusts that
+ * revisions only grow: a database restored under a running server (its
+ * revisions set back) needs the server restarted, as the tile cache does.
  */
 export async function currentSnapshot(db: Db): Promise<DisputeSnapshot> {
   const revision = BigInt(await readRevision(db, 'cases'))
