@@ -4,6 +4,7 @@ import { PbfReader } from 'pbf'
 import { createTestApp, type TestApp, type TestUser } from '../support/test-app.ts'
 import { caseClient, gridPoints, type GridPoint } from '../support/cases.ts'
 import { registerCase } from '../support/analytics.ts'
+import { sql } from 'kysely'
 import { ENGINE_UNDER_TEST } from '../support/test-database.ts'
 import { findClusterTile } from '../../server/features/analytics/tiles/cluster-tiles.repository.ts'
 import { findUserById } from '../../server/core/auth/users.repository.ts'
@@ -80,3 +81,68 @@ describe('case tiles: filters and clusters', () => {
     }
   })
 })
+
+describe('case tiles: the stored tile key changes no answer', () => {
+  /** Longitude and latitude of a z-tile corner (x, y may be fractional). */
+  function lonLat(z: number, x: number, y: number) {
+    const n = 2 ** z
+    return { lon: (x / n) * 360 - 180, lat: (Math.atan(Math.sinh(Math.PI * (1 - (2 * y) / n))) * 180) / Math.PI }
+  }
+
+  it('keeps cases on the tile edges and in its buffer, and only those, at z13, z14 and z16', async () => {
+    const dispatcher = await t.signIn('dispatcher')
+    const db = t.database.engine.db
+    const inside = async (point: { lon: number; lat: number }) =>
+      (await sql<{ ok: boolean }>`SELECT EXISTS (SELECT 1 FROM current_areas WHERE level = 'village' AND ST_Covers(geom, ST_SetSRID(ST_MakePoint(${point.lon}, ${point.lat}), 4326))) AS ok`.execute(db)).rows[0].ok
+    for (const z of [16, 14, 13]) {
+      // The east and south edges of a tile holding a sample point, both inside the township:
+      // exactly on the edge (the key rounds down into the neighbour), inside the buffer (1/64 of
+      // the side) and just beyond it.
+      let found: { x: number; y: number; placed: Array<{ lon: number; lat: number; expected: boolean }> } | undefined
+      for (const p of points) {
+        const { x, y } = tileOf(p.lon, p.lat, z)
+        const mid = lonLat(z, x + 0.5, y + 0.5)
+        const placed = [
+          { ...lonLat(z, x + 1, y + 0.5), expected: true },
+          { ...lonLat(z, x + 1 + 0.5 / 64, y + 0.5), expected: true },
+          { ...lonLat(z, x + 1 + 1.5 / 64, y + 0.5), expected: false },
+          { ...lonLat(z, x + 0.5, y + 1), expected: true },
+          { ...lonLat(z, x + 0.5, y + 1 + 0.9 / 64), expected: true },
+          { ...lonLat(z, x + 0.5, y + 1 + 1.1 / 64), expected: false },
+          { ...mid, expected: true },
+        ]
+        const all = await Promise.all(placed.map(inside))
+        if (all.every(Boolean)) {
+          found = { x, y, placed }
+          break
+        }
+      }
+      expect(found, `a z${z} tile whose edges lie in the township`).toBeDefined()
+      const { x, y, placed } = found!
+      const reportedAt = new Date(Date.now() - 3_600_000).toISOString()
+      const expected: number[] = []
+      for (const point of placed) {
+        const id = await registerCase(t, dispatcher, 'hazards', point, { severity: 'low', reportedAt })
+        if (point.expected) expected.push(id)
+      }
+      if (z >= 16) {
+        // A case tile holds the hazards of the tile and its buffer: the envelope test without keys.
+        const { rows } = await sql<{ id: number }>`SELECT id FROM cases WHERE kind = 'hazard'
+          AND geom && ST_Transform(ST_TileEnvelope(${z}::int, ${x}::int, ${y}::int, margin => ${1 / 64}::float8), 4326) ORDER BY id`.execute(db)
+        const byEnvelope = rows.map((row) => Number(row.id))
+        expect(byEnvelope).toEqual(expect.arrayContaining(expected))
+        const served = (await tile(`/api/tiles/hazards/${z}/${x}/${y}.mvt`)).features.map((f) => f.id).sort((a, b) => a - b)
+        expect(served, `z${z}`).toEqual(byEnvelope)
+      } else {
+        // A cluster tile (below z16) counts the hazards of the tile itself, edges included.
+        const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM cases WHERE kind = 'hazard'
+          AND ST_Transform(geom, 3857) && ST_TileEnvelope(${z}::int, ${x}::int, ${y}::int)`.execute(db)
+        const features = (await tile(`/api/tiles/hazards/${z}/${x}/${y}.mvt`)).features
+        const counted = features.reduce((sum, f) => sum + Number(f.properties.point_count), 0)
+        expect(counted, `z${z}`).toBe(Number(rows[0].n))
+        expect(counted).toBeGreaterThanOrEqual(placed.filter((point, i) => i !== 1 && i !== 2 && i !== 4 && i !== 5).length)
+      }
+    }
+  })
+})
+

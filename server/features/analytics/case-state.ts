@@ -44,20 +44,15 @@ export function reportedInSql(from: Date | null, to: Date): RawBuilder<boolean> 
 }
 
 /**
- * When a case row `c` stops being open (`openAtSql` is true exactly before
- * it): a hazard rectified or closed, a dispute resolved or closed, whichever
- * first; 'infinity' while neither. Written exactly as the `cases_open_until`
- * index of migrations/0009_bench_analytics.sql, so that the planner uses it.
- */
-export function openUntilSql(): RawBuilder<Date> {
-  return sql<Date>`(CASE WHEN c.kind = 'hazard' THEN coalesce(least(c.rectified_at, c.closed_at), 'infinity'::timestamptz) ELSE coalesce(least(c.resolved_at, c.closed_at), 'infinity'::timestamptz) END)`
-}
-
-/**
- * `openUntilSql() >= at`: implied by `openAtSql(at)` (same truth for every
- * row), added beside it so that the index finds the few cases open at `at`
- * instead of scanning every case reported before it.
+ * `c.open_until >= at`: `open_until` is when a case row stops being open
+ * (`openAtSql` is true exactly before it), a hazard rectified or closed, a
+ * dispute resolved or closed, whichever first, 'infinity' while neither,
+ * stored by the database (generated column, migration 0025). Implied by `openAtSql(at)` (same
+ * truth for every row), added beside it so that the index finds the few
+ * cases open at `at` instead of scanning every case reported before it. The
+ * column, not the expression: under row-level security only leakproof
+ * conditions may run before the policy, and `coalesce` does not count as one.
  */
 export function openUntilAfterSql(at: Date): RawBuilder<boolean> {
-  return sql<boolean>`${openUntilSql()} >= ${at}::timestamptz`
+  return sql<boolean>`c.open_until >= ${at}::timestamptz`
 }

@@ -7,7 +7,7 @@ import { intersectsEnvelope, tileEnvelope, type TileAddress } from '../../../cor
 import { toLonLat } from '../../../core/postgis/crs.ts'
 import type { TimeWindow } from '../../../core/time/time-window.ts'
 import type { CaseTileFilter } from './tile-query.ts'
-import { tile14Keys } from './tile-keys.ts'
+import { tile18Keys } from './tile-keys.ts'
 import type { UserRecord } from '../../../core/auth/users.repository.ts'
 
 /** Layers served as vector tiles. */
@@ -52,9 +52,12 @@ export function layerRows(db: Db, layer: TileLayer, tile: TileAddress, user: Use
     .where('c.kind', '=', layer === 'hazards' ? 'hazard' : 'dispute')
     .where(visibleCases(user))
     .where(intersectsEnvelope(sql.ref('c.geom'), env))
-  const keys = tile14Keys(tile)
-  // Implied by the envelope test (see tile14Keys): lets the planner read the tile's rows by the clustered index.
-  if (keys) q = q.where(sql<number>`tile14_key(c.geom)`, 'in', keys)
+  const keys = tile18Keys(tile)
+  // Implied by the envelope test (see tile18Keys): lets the planner read the tile's rows by the clustered
+  // index. Under row-level security only a leakproof condition can be an index condition: the stored
+  // key compared as an integer is one, `geom && envelope` is not (migration 0025). One array parameter,
+  // not one per key (a z12 tile has 4,624).
+  if (keys) q = q.where(sql<boolean>`c.tile18 = ANY(${keys}::int8[])`)
   if (window?.from) q = q.where('c.reported_at', '>=', window.from)
   if (window) q = q.where('c.reported_at', '<', window.to)
   if (filter.statuses) q = filter.statuses.length > 0 ? q.where('c.status', 'in', filter.statuses) : q.where(sql<boolean>`false`)
