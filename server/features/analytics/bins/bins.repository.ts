@@ -90,18 +90,31 @@ function assignedCells(layer: BinLayer, shape: BinShape, cellMeters: number, fil
   if (shape === 'square') {
     return sql`SELECT pt.id, pt.colour, (ceil(pt.x / ${s}) - 1)::int AS i, (ceil(pt.y / ${s}) - 1)::int AS j FROM (${points}) pt`
   }
+  // Each value is computed once, in its own level (OFFSET 0 keeps the levels
+  // apart): flattened, the planner pasted the column and row expressions into
+  // both distances, about four times the arithmetic per point.
+  const w = sql`(1.5 * ${s})`
   const h = sql`(sqrt(3::float8) * ${s})`
   const half = (i: RawBuilder<unknown>) => sql`0.5 * (abs(${i}) % 2)::float8`
-  const column = sql`floor(pt.x / (1.5 * ${s}))::int8`
-  const row = (i: RawBuilder<unknown>) => sql`ceil(pt.y / ${h} - ${half(i)} - 0.5)::int8`
-  const dx = (i: string) => sql`(c.x - 1.5 * ${s} * ${sql.ref(i)})`
-  const dy = (i: string, j: string) => sql`(c.y - ${h} * (${sql.ref(j)} + ${half(sql.ref(i))}))`
-  const distance = (i: string, j: string) => sql`${dx(i)} * ${dx(i)} + ${dy(i, j)} * ${dy(i, j)}`
-  return sql`SELECT d.id, d.colour, (CASE WHEN d.second THEN d.i1 ELSE d.i0 END)::int AS i, (CASE WHEN d.second THEN d.j1 ELSE d.j0 END)::int AS j
+  // The column is recomputed (a division) rather than given a level of its own (a pass over every point).
+  const column = sql`floor(q.x / ${w})::int8`
+  const row = (i: RawBuilder<unknown>) => sql`ceil(q.y / ${h} - ${half(i)} - 0.5)::int8`
+  const dx = (i: RawBuilder<unknown>) => sql`(r.x - ${w} * ${i})`
+  const dy = (i: RawBuilder<unknown>, j: string) => sql`(r.y - ${h} * (${sql.ref(j)} + ${half(i)}))`
+  const i0 = sql.ref('r.i0')
+  const i1 = sql`(r.i0 + 1)`
+  return sql`SELECT d.id, d.colour, (CASE WHEN d.second THEN d.i0 + 1 ELSE d.i0 END)::int AS i, (CASE WHEN d.second THEN d.j1 ELSE d.j0 END)::int AS j
     FROM (
-      SELECT c.id, c.colour, c.i0, c.i1, c.j0, c.j1, ${distance('c.i1', 'c.j1')} < ${distance('c.i0', 'c.j0')} AS second
-      FROM (SELECT pt.id, pt.colour, pt.x, pt.y, ${column} AS i0, ${column} + 1 AS i1, ${row(column)} AS j0, ${row(sql`(${column} + 1)`)} AS j1 FROM (${points}) pt) c
-      OFFSET 0
+      SELECT e.id, e.colour, e.i0, e.j0, e.j1, e.dx1 * e.dx1 + e.dy1 * e.dy1 < e.dx0 * e.dx0 + e.dy0 * e.dy0 AS second
+      FROM (
+        SELECT r.id, r.colour, r.i0, r.j0, r.j1, ${dx(i0)} AS dx0, ${dy(i0, 'r.j0')} AS dy0, ${dx(i1)} AS dx1, ${dy(i1, 'r.j1')} AS dy1
+        FROM (
+          SELECT q.id, q.colour, q.x, q.y, ${column} AS i0, ${row(column)} AS j0, ${row(sql`(${column} + 1)`)} AS j1
+          FROM (${points}) q
+          OFFSET 0
+        ) r
+        OFFSET 0
+      ) e
     ) d`
 }
 
