@@ -6,6 +6,7 @@ import { PGlitePool } from './pglite-pool.ts'
 import { PGliteThread } from './pglite-thread.ts'
 import { NO_SCOPE, type DbScope } from './db-scope.ts'
 import { APP_ROLE_READY_SQL, ScopedPool } from './scoped-pool.ts'
+import { SERVER_SESSION_OPTIONS } from './session-options.ts'
 
 /** Which database engine is behind a handle. */
 export type EngineKind = 'pglite' | 'postgres'
@@ -101,12 +102,10 @@ export async function openEngine(options: EngineOptions): Promise<DbEngine> {
 }
 
 async function openPostgres(connectionString: string, max: number, defaultScope: DbScope): Promise<DbEngine> {
-  // JIT compilation costs ~30 ms per statement and our statements are short
-  // (measured on 100k cases: a bbox page went from ~240 ms to ~60 ms without it).
   const pool = new pg.Pool({
     connectionString,
     max,
-    options: '-c jit=off',
+    options: SERVER_SESSION_OPTIONS,
     // While the server is unreachable a request fails fast (503) instead of waiting on a socket.
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     keepAlive: true,

@@ -3,6 +3,7 @@ import pg from 'pg'
 import type { Database, Db } from './database.ts'
 import { NO_SCOPE } from './db-scope.ts'
 import { ScopedPool } from './scoped-pool.ts'
+import { SERVER_SESSION_OPTIONS } from './session-options.ts'
 
 /** How long a read waits for the replica to replay the user's last write before it goes to the primary. */
 export const REPLICA_CATCH_UP_WAIT_MS = 500
@@ -51,7 +52,7 @@ export interface ReadReplicaOptions {
  *   a given WAL position (the user's last write), waiting up to
  *   {@link REPLICA_CATCH_UP_WAIT_MS}; the caller reads the primary otherwise.
  *
- * The replica's connections are made like the primary's (`jit=off`, keep-alive);
+ * The replica's connections are made like the primary's (session options, keep-alive);
  * anything the primary's connections set per connection (role, settings) must
  * be set here too.
  */
@@ -71,7 +72,7 @@ export class ReadReplica {
     this.#replicaPool = new pg.Pool({
       connectionString: options.url,
       max: options.poolSize ?? 10,
-      options: '-c jit=off',
+      options: SERVER_SESSION_OPTIONS,
       connectionTimeoutMillis: REPLICA_CONNECT_TIMEOUT_MS,
       keepAlive: true,
     })
