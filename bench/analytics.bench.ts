@@ -15,6 +15,7 @@ import type { TileAddress } from '../server/features/analytics/tiles/tiles.repos
 import { computeRisk } from '../server/features/analytics/risk/risk.service.ts'
 import { createUser } from '../server/features/users/users.service.ts'
 import { issueApiToken } from '../server/features/users/tokens.service.ts'
+import { keptAliveGet } from './http-get.ts'
 import { listenOnce } from './listen-once.ts'
 import { captureStatements } from './sql-capture.ts'
 import { summarise, timeInterleaved, type Timing } from './stats.ts'
@@ -207,20 +208,22 @@ async function measure(
   runs: number,
   warmup: number,
 ): Promise<AnalyticsBenchRow> {
-  let payload = Buffer.alloc(0)
+  let payload: Buffer = Buffer.alloc(0)
   let contentType: string | null = null
   let turn = 0
+  // node:http on a kept-alive connection, as the items bench (see keptAliveGet): the SQL side runs on the bare driver.
+  const client = keptAliveGet()
   const api = async () => {
     turn += 1
-    const response = await fetchFresh(typeof url === 'string' ? url : url(turn), { headers: { authorization: `Bearer ${token}` } })
-    payload = Buffer.from(await response.arrayBuffer())
-    contentType = response.headers.get('content-type')
+    const response = await client.get(typeof url === 'string' ? url : url(turn), { authorization: `Bearer ${token}` })
+    payload = response.body
+    contentType = response.contentType
     if (response.status !== 200) throw new Error(`${label}: API answered ${response.status}: ${payload.toString().slice(0, 300)}`)
   }
   const probeStart = performance.now()
   await api()
   const turns = Math.max(MIN_TURNS, Math.min(runs, Math.floor(TURN_BUDGET_MS / (2 * (performance.now() - probeStart)))))
-  const [apiSamples, sqlSamples] = await timeInterleaved([api, replayStages(engine, stages)], turns, Math.min(warmup, turns))
+  const [apiSamples, sqlSamples] = await timeInterleaved([api, replayStages(engine, stages)], turns, Math.min(warmup, turns)).finally(() => client.close())
   return {
     label,
     api: summarise(apiSamples),

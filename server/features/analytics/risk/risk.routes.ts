@@ -11,6 +11,9 @@ import { computeRisk, explainRisk, riskChange } from './risk.service.ts'
 import { currentUser } from '../../../core/auth/auth.plugin.ts'
 import { requestedTown as riskTown, TownQuery } from '../town-filter.ts'
 import { countProtectionFor } from '../../key-persons/index.ts'
+import { findRiskSettings } from '../settings.repository.ts'
+import type { Db } from '../../../core/db/database.ts'
+import type { UserRecord } from '../../../core/auth/users.repository.ts'
 import { errorResponses } from '../../../core/http/common.schemas.ts'
 import {
   RiskChangeSchema,
@@ -27,6 +30,16 @@ const LEVELS = { grid: 'base_grid', village: 'village', fine_grid: 'fine_grid', 
  * score, and the change between two windows. Leaders, the center, stations
  * and admins; grid workers 403.
  */
+/**
+ * What a risk map needs before its sums, read together (one round trip, not
+ * three in a row): the key-person count protection, the town asked for and
+ * the formula's settings.
+ */
+async function riskInputs(db: Db, user: UserRecord, townId: number | undefined) {
+  const [protection, town, settings] = await Promise.all([countProtectionFor(db, user), riskTown(db, user, townId), findRiskSettings(db)])
+  return { protection, townId: town, settings }
+}
+
 const riskRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
@@ -49,9 +62,8 @@ const riskRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const level = LEVELS[request.query.level ?? 'grid']
       const window = parseWindow(request.query)
-      const protection = await countProtectionFor(request.readDb, currentUser(request))
-      const townId = await riskTown(request.readDb, currentUser(request), request.query.townId)
-      const risks = await computeRisk(request.readDb, level, window, { withGeometry: true, protection, townId })
+      const { protection, townId, settings } = await riskInputs(request.readDb, currentUser(request), request.query.townId)
+      const risks = await computeRisk(request.readDb, level, window, { withGeometry: true, protection, townId, settings })
       const features = risks.map((risk) => featureText(risk.area.id, risk.area.geometry, toRiskProperties(risk)))
       return reply.type(GEOJSON).send(collectionText(features, { level: request.query.level ?? 'grid', window: windowDto(window) }) as never)
     },
@@ -77,8 +89,8 @@ const riskRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const level = LEVELS[request.query.level ?? 'grid']
       const window = parseWindow(request.query)
-      const protection = await countProtectionFor(request.readDb, currentUser(request))
-      const risks = await computeRisk(request.readDb, level, window, { protection, townId: await riskTown(request.readDb, currentUser(request), request.query.townId) })
+      const { protection, townId, settings } = await riskInputs(request.readDb, currentUser(request), request.query.townId)
+      const risks = await computeRisk(request.readDb, level, window, { protection, townId, settings })
       return {
         level: request.query.level ?? 'grid',
         window: windowDto(window),
