@@ -7,7 +7,11 @@ import type { DbEngine } from '../server/core/db/engine.ts'
 import type { TimeWindow } from '../server/core/time/time-window.ts'
 import { findUserById, type UserRecord } from '../server/core/auth/users.repository.ts'
 import { findBins } from '../server/features/analytics/bins/bins.repository.ts'
-import { runWithDbScope, SYSTEM_SCOPE } from '../server/core/db/db-scope.ts'
+import { runWithDbScope, SYSTEM_SCOPE, type DbScope } from '../server/core/db/db-scope.ts'
+import { dbScopeOf } from '../server/core/auth/auth.plugin.ts'
+import { requestedTown } from '../server/features/analytics/town-filter.ts'
+import { findRiskSettings } from '../server/features/analytics/settings.repository.ts'
+import { countProtectionFor } from '../server/features/key-persons/index.ts'
 import { findDisputeClusters } from '../server/features/analytics/dispute-clusters/clustering.ts'
 import { findClusterTile } from '../server/features/analytics/tiles/cluster-tiles.repository.ts'
 import { mvtEncoderFor } from '../server/core/postgis/mvt.ts'
@@ -173,10 +177,11 @@ async function busiestTile(engine: DbEngine, window: TimeWindow, zoom: number): 
 }
 
 /** Replays stages one after another, the statements of a stage concurrently (as the route's `Promise.all`). */
-function replayStages(engine: DbEngine, stages: CompiledQuery[][]) {
-  return async () => {
-    for (const stage of stages) await Promise.all(stage.map((statement) => engine.db.executeQuery(statement)))
-  }
+function replayStages(engine: DbEngine, stages: CompiledQuery[][], scope: DbScope) {
+  return () =>
+    runWithDbScope(scope, async () => {
+      for (const stage of stages) await Promise.all(stage.map((statement) => engine.db.executeQuery(statement)))
+    })
 }
 
 /**
@@ -205,6 +210,7 @@ async function measure(
   token: string,
   stages: CompiledQuery[][],
   engine: DbEngine,
+  scope: DbScope,
   runs: number,
   warmup: number,
 ): Promise<AnalyticsBenchRow> {
@@ -223,7 +229,7 @@ async function measure(
   const probeStart = performance.now()
   await api()
   const turns = Math.max(MIN_TURNS, Math.min(runs, Math.floor(TURN_BUDGET_MS / (2 * (performance.now() - probeStart)))))
-  const [apiSamples, sqlSamples] = await timeInterleaved([api, replayStages(engine, stages)], turns, Math.min(warmup, turns)).finally(() => client.close())
+  const [apiSamples, sqlSamples] = await timeInterleaved([api, replayStages(engine, stages, scope)], turns, Math.min(warmup, turns)).finally(() => client.close())
   return {
     label,
     api: summarise(apiSamples),
@@ -245,26 +251,32 @@ async function measure(
 export async function benchAnalytics(app: FastifyInstance, engine: DbEngine, options: { runs: number; warmup?: number; staticDir?: string }): Promise<AnalyticsBench> {
   const warmup = options.warmup ?? 3
   const { user, token } = await leaderToken(engine)
+  // The SQL side runs in the database scope of the request (the same row-level security) and with
+  // the town the route filters by (a town user's own): the very statements, where they ran.
+  const scope = dbScopeOf(user)
+  const townId = await requestedTown(engine.db, user, undefined)
   const base = await listenOnce(app)
   const window = await dataWindow(engine, ANALYTICS_WINDOW_DAYS)
   const tile = await busiestTile(engine, window, TILE_ZOOM)
   const range = `from=${window.from!.toISOString()}&to=${window.to.toISOString()}`
   const rows: AnalyticsBenchRow[] = []
-  const run = async (label: string, path: string, capture: (spy: DbEngine['db']) => Promise<unknown>, stages: (statements: CompiledQuery[]) => CompiledQuery[][]) => {
-    const { statements } = await captureStatements(engine.db, capture)
-    rows.push(await measure(label, `${base}${path}`, token, stages(statements), engine, options.runs, warmup))
-  }
+  const inScope = <T>(body: (spy: DbEngine['db']) => Promise<T>) => runWithDbScope(scope, () => captureStatements(engine.db, body))
   const sequential = (statements: CompiledQuery[]) => statements.map((statement) => [statement])
+  const measureRow = (label: string, url: string | ((turn: number) => string), stages: CompiledQuery[][]) => measure(label, url, token, stages, engine, scope, options.runs, warmup)
 
-  // computeRisk: the settings, then areas, cases and key persons under Promise.all.
-  await run('GET /api/analytics/risk (GeoJSON, all base grids)', `/api/analytics/risk?level=grid&${range}`, (spy) => computeRisk(spy, 'base_grid', window, { withGeometry: true }), (s) => [
-    s.slice(0, 1),
-    s.slice(1),
-  ])
+  // The risk routes: protection, town and settings together (riskInputs), then areas, sums and key persons together.
+  const riskStages = async (withGeometry: boolean) => {
+    const first = await inScope((spy) => Promise.all([countProtectionFor(spy, user), findRiskSettings(spy)]))
+    const [protection, settings] = first.result
+    const second = await inScope((spy) => computeRisk(spy, 'base_grid', window, { withGeometry, protection, settings, townId }))
+    return [first.statements, second.statements]
+  }
+  rows.push(await measureRow('GET /api/analytics/risk (GeoJSON, all base grids)', `${base}/api/analytics/risk?level=grid&${range}`, await riskStages(true)))
   // What the map requests: the scores by area id, joined to the outlines it already holds.
-  await run('GET /api/analytics/risk/scores (map)', `/api/analytics/risk/scores?level=grid&${range}`, (spy) => computeRisk(spy, 'base_grid', window), (s) => [s.slice(0, 1), s.slice(1)])
-  const filter = { window, statuses: undefined, category: undefined }
-  await run(`GET /api/analytics/bins (hex ${HEX_CELL_METERS} m, hazards)`, `/api/analytics/bins?layer=hazards&shape=hex&cellMeters=${HEX_CELL_METERS}&${range}`, (spy) => findBins(spy, 'hazards', 'hex', HEX_CELL_METERS, filter), sequential)
+  rows.push(await measureRow('GET /api/analytics/risk/scores (map)', `${base}/api/analytics/risk/scores?level=grid&${range}`, await riskStages(false)))
+  const filter = { window, statuses: undefined, category: undefined, townId }
+  const bins = await inScope((spy) => findBins(spy, 'hazards', 'hex', HEX_CELL_METERS, filter))
+  rows.push(await measureRow(`GET /api/analytics/bins (hex ${HEX_CELL_METERS} m, hazards)`, `${base}/api/analytics/bins?layer=hazards&shape=hex&cellMeters=${HEX_CELL_METERS}&${range}`, sequential(bins.statements)))
   // Dispute clusters: the baseline is the plain ST_ClusterDBSCAN query (what the route ran before, members only).
   // The first request after a write loads the dispute snapshot (dispute-snapshot.ts): timed on its own,
   // so that the turns (and their number, set by the first turn's time) time the requests at one revision.
@@ -273,8 +285,7 @@ export async function benchAnalytics(app: FastifyInstance, engine: DbEngine, opt
   await (await fetchFresh(clustersUrl, { headers: { authorization: `Bearer ${token}` } })).arrayBuffer()
   const clusterFirstRequestMs = performance.now() - firstStart
   rows.push(
-    await measure('GET /api/analytics/dispute-clusters (vs DBSCAN SQL)', clustersUrl, token,
-      [[referenceClusters(window, 300, 3).compile(engine.db)]], engine, options.runs, warmup),
+    await measureRow('GET /api/analytics/dispute-clusters (vs DBSCAN SQL)', clustersUrl, [[referenceClusters(window, 300, 3).compile(engine.db)]]),
   )
   // Tiles cold: each turn ends the window 1 ms later than the last, a new cache key, so every
   // request is computed (a cache miss); the SQL replays the statements of the fixed window.
@@ -282,12 +293,12 @@ export async function benchAnalytics(app: FastifyInstance, engine: DbEngine, opt
   const coldRange = (turn: number) => `from=${window.from!.toISOString()}&to=${new Date(window.to.getTime() + turn).toISOString()}`
   const tilePath = `/api/tiles/hazards/${tile.z}/${tile.x}/${tile.y}.mvt`
   const tileLabel = `GET /api/tiles/hazards/z${tile.z} cold (${engine.kind === 'postgres' ? 'ST_AsMVT' : 'server-encoded'})`
-  const tileStatements = await captureStatements(engine.db, (spy) => findClusterTile(spy, mvtEncoderFor(engine.kind), 'hazards', tile, user, window))
-  rows.push(await measure(tileLabel, (turn) => `${base}${tilePath}?${coldRange(turn)}`, token, sequential(tileStatements.statements), engine, options.runs, warmup))
-  const clusteredStatements = await captureStatements(engine.db, (spy) => findClusterTile(spy, mvtEncoderFor(engine.kind), 'hazards', tile, user, window))
+  const tileStatements = await inScope((spy) => findClusterTile(spy, mvtEncoderFor(engine.kind), 'hazards', tile, user, window))
+  rows.push(await measureRow(tileLabel, (turn) => `${base}${tilePath}?${coldRange(turn)}`, sequential(tileStatements.statements)))
+  const clusteredStatements = await inScope((spy) => findClusterTile(spy, mvtEncoderFor(engine.kind), 'hazards', tile, user, window))
   rows.push(
-    await measure(`GET /api/tiles/hazards/z${tile.z}?cluster=16 cold (map)`, (turn) => `${base}${tilePath}?cluster=16&${coldRange(10_000 + turn)}`, token,
-      sequential(clusteredStatements.statements), engine, options.runs, warmup),
+    await measureRow(`GET /api/tiles/hazards/z${tile.z}?cluster=16 cold (map)`, (turn) => `${base}${tilePath}?cluster=16&${coldRange(10_000 + turn)}`,
+      sequential(clusteredStatements.statements)),
   )
   const cachedTiles = options.staticDir
     ? [await measureCachedTile(`GET /api/tiles/hazards/z${tile.z}?cluster=16 cached`, `${base}${tilePath}?cluster=16&${range}`, token, base, options.staticDir, Math.max(options.runs, 100))]
