@@ -11,6 +11,7 @@ import { CASES_BENCH_VOLUME } from './cases.bench.ts'
 import { listenOnce } from './listen-once.ts'
 import { captureStatements, replayStatements } from './sql-capture.ts'
 import { ms, summarise, timeInterleaved, type Timing } from './stats.ts'
+import { vacuumAnalyse } from './bench-database.ts'
 
 /** Targets of issue 5 (on PostGIS). */
 export const VALIDATION_TARGET_MS = 100
@@ -61,7 +62,7 @@ async function ensureCases(engine: DbEngine): Promise<{ cases: number; loadedMs:
   const started = performance.now()
   if ((await count()) < CASES_BENCH_VOLUME) {
     await engine.db.transaction().execute((trx) => seedSampleActivity(trx, { asOf: new Date(), cases: CASES_BENCH_VOLUME, keyPersons: 0, leads: 0 }))
-    for (const table of ['cases', 'case_parties', 'case_events']) await sql`VACUUM ANALYZE ${sql.table(table)}`.execute(engine.db)
+    await vacuumAnalyse(engine, ['cases', 'case_parties', 'case_events'])
   }
   return { cases: await count(), loadedMs: performance.now() - started }
 }

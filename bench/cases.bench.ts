@@ -11,6 +11,7 @@ import { BENCH_BBOX } from './items.bench.ts'
 import { listenOnce } from './listen-once.ts'
 import { captureStatements, replayStatements } from './sql-capture.ts'
 import { summarise, timeInterleaved, timeRuns, type Timing } from './stats.ts'
+import { vacuumAnalyse } from './bench-database.ts'
 
 /** Cases loaded for the benchmark (issue 3: "with 100k cases"). */
 export const CASES_BENCH_VOLUME = 100_000
@@ -142,7 +143,7 @@ export async function benchCases(app: FastifyInstance, engine: DbEngine, options
   const volume = options.volume ?? CASES_BENCH_VOLUME
   const started = performance.now()
   const report = await engine.db.transaction().execute((trx) => seedSampleActivity(trx, { asOf: new Date(), cases: volume, keyPersons: 0, leads: 0 }))
-  for (const table of ['cases', 'case_parties', 'case_events']) await sql`VACUUM ANALYZE ${sql.table(table)}`.execute(engine.db)
+  await vacuumAnalyse(engine, ['cases', 'case_parties', 'case_events'])
   const loadMs = performance.now() - started
   const auth = await benchUser(engine)
   const base = await listenOnce(app)

@@ -1,4 +1,3 @@
-import { sql } from 'kysely'
 import { buildApp } from '../server/app.ts'
 import { prepareDatabase } from '../server/bootstrap.ts'
 import { readConfig } from '../server/config.ts'
@@ -6,7 +5,7 @@ import { getMeta } from '../server/core/db/app-meta.repository.ts'
 import { openEngine, type DbEngine } from '../server/core/db/engine.ts'
 import { SYSTEM_SCOPE } from '../server/core/db/db-scope.ts'
 import { seedSampleActivity } from '../server/seed/sample-activity.ts'
-import { countAllCases, keptDatabase } from './bench-database.ts'
+import { countAllCases, keptDatabase, vacuumAnalyse } from './bench-database.ts'
 import { benchScope, countyLeader, countyWindow, printScopeBench, scopeAccess, type BenchScope } from './county.bench.ts'
 import { listenOnce } from './listen-once.ts'
 
@@ -42,7 +41,7 @@ async function ensureCounty(engine: DbEngine, volume: number): Promise<NonNullab
         },
       }),
     )
-    for (const table of ['cases', 'case_parties', 'case_events']) await sql`VACUUM ANALYZE ${sql.table(table)}`.execute(engine.db)
+    await vacuumAnalyse(engine, ['cases', 'case_parties', 'case_events'])
     console.log(`  [county] ${(volume - existing).toLocaleString('en')} cases generated in ${((performance.now() - started) / 1000).toFixed(0)} s`)
   }
   return meta.towns
