@@ -144,5 +144,31 @@ describe('case tiles: the stored tile key changes no answer', () => {
       }
     }
   })
-})
 
+  it('keeps cases on the edges of an OGC bbox, in items and in the legend counts', async () => {
+    const dispatcher = await t.signIn('dispatcher')
+    const db = t.database.engine.db
+    const p = points[5]
+    const d = 0.002
+    const bbox = [p.lon - d, p.lat - d, p.lon + d, p.lat + d]
+    // Inside, on the east and north edges (the key rounds into the next tile only by chance, the ring covers it) and just outside.
+    const placed = [
+      { lon: p.lon, lat: p.lat },
+      { lon: p.lon + d, lat: p.lat },
+      { lon: p.lon, lat: p.lat + d },
+      { lon: p.lon + d * 1.01, lat: p.lat },
+    ]
+    for (const point of placed) await registerCase(t, dispatcher, 'hazards', point, { severity: 'medium' })
+    const { rows } = await sql<{ id: number }>`SELECT id FROM cases WHERE kind = 'hazard'
+      AND ST_Intersects(geom, ST_MakeEnvelope(${bbox[0]}, ${bbox[1]}, ${bbox[2]}, ${bbox[3]}, 4326)) ORDER BY id`.execute(db)
+    const expected = rows.map((row) => Number(row.id))
+    expect(expected.length).toBeGreaterThanOrEqual(3)
+    const items = await c.get(leader, `/api/collections/hazards/items?bbox=${bbox.join(',')}&limit=1000`)
+    expect(items.statusCode).toBe(200)
+    expect((items.json().features as Array<{ id: number }>).map((f) => Number(f.id)).sort((a, b) => a - b)).toEqual(expected)
+    const counts = await c.get(leader, `/api/cases/counts?bbox=${bbox.join(',')}`)
+    expect(counts.statusCode).toBe(200)
+    const byStatus = counts.json().hazard.byStatus as Record<string, number>
+    expect(Object.values(byStatus).reduce((sum, n) => sum + n, 0)).toBe(expected.length)
+  })
+})

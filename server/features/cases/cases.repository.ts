@@ -3,6 +3,7 @@ import type { Db } from '../../core/db/database.ts'
 import type { CaseKind, CaseTable } from '../../core/db/tables/case.ts'
 import { extentBounds, intersectsBbox, type Bbox } from '../../core/postgis/envelope.ts'
 import { pointFromLonLat } from '../../core/postgis/point.ts'
+import { bboxTile18Keys } from '../../core/postgis/tile-keys.ts'
 import { deadlineStateSql, type DeadlineState } from './deadline-state.ts'
 import { visibleCases } from './access.ts'
 import type { UserRecord } from '../../core/auth/users.repository.ts'
@@ -104,9 +105,25 @@ export async function findCaseById(db: Db, id: number): Promise<CaseRow | undefi
   return (await selectCases(db).where('c.id', '=', id).executeTakeFirst()) as CaseRow | undefined
 }
 
+/**
+ * Cases (alias `c`) whose point meets `bbox`. Beside the envelope test, for a
+ * bbox of a few kilometres, the z18 keys of its tiles (bboxTile18Keys): under
+ * row-level security `&&` cannot be an index condition, the keys can, so the
+ * (kind, tile18, reported_at) index finds the cases instead of a scan of
+ * every case of the kind. `anyKind`: the query has no kind condition of its
+ * own; both kinds are named so that the index (led by kind) applies.
+ */
+function casesInBbox(bbox: Bbox, anyKind = false): RawBuilder<boolean> {
+  const envelope = intersectsBbox(sql.ref('c.geom'), bbox)
+  const keys = bboxTile18Keys(bbox)
+  if (!keys) return envelope
+  const kinds = anyKind ? sql`c.kind IN ('hazard', 'dispute') AND ` : sql``
+  return sql<boolean>`(${kinds}c.tile18 = ANY(${keys}::int8[]) AND ${envelope})`
+}
+
 function filteredCases(db: Db, user: UserRecord, query: Omit<CasePageQuery, 'limit' | 'offset'>) {
   let q = db.selectFrom('cases as c').where('c.kind', '=', query.kind).where(visibleCases(user))
-  if (query.bbox) q = q.where(intersectsBbox(sql.ref('c.geom'), query.bbox))
+  if (query.bbox) q = q.where(casesInBbox(query.bbox))
   if (query.reportedFrom) q = q.where('c.reported_at', '>=', query.reportedFrom)
   if (query.reportedTo) q = q.where('c.reported_at', '<=', query.reportedTo)
   if (query.statuses && query.statuses.length > 0) q = q.where('c.status', 'in', query.statuses)
@@ -248,7 +265,7 @@ export async function updateCaseIfVersion(db: Db, id: number, expectedVersion: n
 export async function countCases(db: Db, user: UserRecord, bbox?: Bbox, reported: { from?: Date; to?: Date } = {}) {
   const base = () => {
     let q = db.selectFrom('cases as c').where(visibleCases(user))
-    if (bbox) q = q.where(intersectsBbox(sql.ref('c.geom'), bbox))
+    if (bbox) q = q.where(casesInBbox(bbox, true))
     if (reported.from) q = q.where('c.reported_at', '>=', reported.from)
     if (reported.to) q = q.where('c.reported_at', '<=', reported.to)
     return q

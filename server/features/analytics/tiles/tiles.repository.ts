@@ -7,7 +7,7 @@ import { intersectsEnvelope, tileEnvelope, type TileAddress } from '../../../cor
 import { toLonLat } from '../../../core/postgis/crs.ts'
 import type { TimeWindow } from '../../../core/time/time-window.ts'
 import type { CaseTileFilter } from './tile-query.ts'
-import { tile18Keys } from './tile-keys.ts'
+import { tile18Keys } from '../../../core/postgis/tile-keys.ts'
 import type { UserRecord } from '../../../core/auth/users.repository.ts'
 
 /** Layers served as vector tiles. */
