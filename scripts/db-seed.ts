@@ -1,10 +1,9 @@
 import { readConfig } from '../server/config.ts'
-import { openEngine } from '../server/core/db/engine.ts'
-import { SYSTEM_SCOPE } from '../server/core/db/db-scope.ts'
+import { openScriptDatabase } from './open-database.ts'
 import { prepareDatabase } from '../server/bootstrap.ts'
 
 const config = readConfig()
-const engine = await openEngine({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, defaultScope: SYSTEM_SCOPE })
+const engine = await openScriptDatabase('db:seed', config)
 try {
   const report = await prepareDatabase(engine, { ...config, loadSample: true })
   if (report.sample) {

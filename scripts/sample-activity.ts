@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util'
 import { readConfig } from '../server/config.ts'
-import { openEngine } from '../server/core/db/engine.ts'
-import { SYSTEM_SCOPE } from '../server/core/db/db-scope.ts'
+import { openScriptDatabase } from './open-database.ts'
 import { migrate } from '../server/core/db/migrate.ts'
 import { getMeta } from '../server/core/db/app-meta.repository.ts'
 import { DEFAULT_ACTIVITY_CASES, DEFAULT_ACTIVITY_SEED, FULL_LEDGER_LIMIT, seedSampleActivity } from '../server/seed/sample-activity.ts'
@@ -38,7 +37,7 @@ if (values.help) {
 }
 
 const config = readConfig()
-const engine = await openEngine({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, defaultScope: SYSTEM_SCOPE })
+const engine = await openScriptDatabase('sample:activity', config)
 try {
   const asOf = values['as-of'] ? new Date(values['as-of']) : new Date()
   if (Number.isNaN(asOf.getTime())) throw new Error(`--as-of is not a date: "${values['as-of']}"`)

@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util'
 import { readConfig } from '../server/config.ts'
-import { openEngine } from '../server/core/db/engine.ts'
-import { SYSTEM_SCOPE } from '../server/core/db/db-scope.ts'
+import { openScriptDatabase } from './open-database.ts'
 import { migrate } from '../server/core/db/migrate.ts'
 import { ROLES, type Role } from '../server/core/db/tables/auth.ts'
 import { HttpError } from '../server/core/http/http-error.ts'
@@ -58,7 +57,7 @@ if (!Number.isInteger(tokenDays) || tokenDays < 1 || tokenDays > MAX_TOKEN_DAYS)
 const CLI_ACTOR = { userId: null, username: 'cli', role: 'system', ip: null }
 
 const config = readConfig()
-const engine = await openEngine({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, defaultScope: SYSTEM_SCOPE })
+const engine = await openScriptDatabase('user:create', config)
 try {
   await migrate(engine)
   const password = values.password ?? generatePassword()

@@ -2,10 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sql } from 'kysely'
 import { openEngine, type DbEngine } from '../../server/core/db/engine.ts'
 import { ENGINE_UNDER_TEST } from '../support/test-database.ts'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { prespawnPglite, takePrespawnedPglite } from '../../server/core/db/pglite-spawn.js'
+import { LOCK_FILE_NAME } from '../../server/core/db/data-dir-lock.js'
 
 /**
  * The embedded database runs in its own thread (server/core/db/pglite-worker.js).
@@ -134,6 +137,31 @@ describe.skipIf(ENGINE_UNDER_TEST === 'postgres')('embedded database thread', ()
     } finally {
       rmSync(folder, { recursive: true, force: true })
       rmSync(other, { recursive: true, force: true })
+    }
+  })
+
+  it('refuses a data folder another running process has open, and takes over one whose process ended', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'gridatlas-lock-'))
+    const lock = join(folder, LOCK_FILE_NAME)
+    // Another process holding the folder, as the server does while `npm run user:create` runs.
+    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'])
+    try {
+      writeFileSync(lock, String(holder.pid))
+      await expect(openEngine({ dataDir: folder })).rejects.toThrow(`open in another process (pid ${holder.pid})`)
+      holder.kill()
+      await once(holder, 'exit')
+      // Its process is gone (killed, it never closed the folder): the file is taken over.
+      const engine = await openEngine({ dataDir: folder })
+      try {
+        expect(readFileSync(lock, 'utf8')).toBe(String(process.pid))
+        expect((await sql<{ one: number }>`SELECT 1 AS one`.execute(engine.db)).rows).toEqual([{ one: 1 }])
+      } finally {
+        await engine.close()
+      }
+      expect(existsSync(lock)).toBe(false)
+    } finally {
+      holder.kill()
+      rmSync(folder, { recursive: true, force: true })
     }
   })
 })

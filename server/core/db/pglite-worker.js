@@ -20,6 +20,7 @@ import { PGlite } from '@electric-sql/pglite'
 import { postgis } from '@electric-sql/pglite-postgis'
 import { pathToFileURL } from 'node:url'
 import { fullPostgisBundle, installSlimPostgis, slimPostgisTar } from './postgis-bundle.js'
+import { lockDataDir, unlockDataDir } from './data-dir-lock.js'
 
 const INT8_OID = 20
 const NUMERIC_OID = 1700
@@ -52,6 +53,10 @@ function serialiseError(error) {
   return fields
 }
 
+/** The lock file of the data folder this thread opened (data-dir-lock.js), if any. */
+/** @type {string | undefined} */
+let lockFile
+
 /**
  * @param {PGlite} pglite
  * @param {Request} request
@@ -73,6 +78,7 @@ async function handle(pglite, request) {
     }
     case 'close':
       await pglite.close()
+      if (lockFile) unlockDataDir(lockFile)
       return { result: null }
   }
 }
@@ -116,6 +122,7 @@ function checkDump(dump) {
 
 try {
   if (options.loadDataDir) checkDump(options.loadDataDir)
+  if (options.dataDir) lockFile = lockDataDir(options.dataDir)
   const pglite = await PGlite.create({
     dataDir: options.dataDir,
     loadDataDir: options.loadDataDir ? new Blob([options.loadDataDir]) : undefined,
@@ -140,5 +147,6 @@ try {
   })
   port.postMessage({ ready: true })
 } catch (error) {
+  if (lockFile) unlockDataDir(lockFile)
   port.postMessage({ ready: false, error: serialiseError(error) })
 }
