@@ -22,10 +22,15 @@ export function tile18Keys(tile: TileAddress): number[] | undefined {
   const side = KEY_ZOOM >= tile.z ? 2 ** (KEY_ZOOM - tile.z) : 1
   const [x0, y0] = KEY_ZOOM >= tile.z ? [tile.x * side, tile.y * side] : [Math.floor(tile.x / 2 ** (tile.z - KEY_ZOOM)), Math.floor(tile.y / 2 ** (tile.z - KEY_ZOOM))]
   const ring = Math.floor((side * MVT_BUFFER) / MVT_EXTENT) + 1
+  return keysOf(x0 - ring, x0 + side - 1 + ring, y0 - ring, y0 + side - 1 + ring)
+}
+
+/** The keys of the z18 tiles in columns `xFrom`…`xTo` and rows `yFrom`…`yTo`, clamped to the grid. */
+function keysOf(xFrom: number, xTo: number, yFrom: number, yTo: number): number[] {
   const last = 2 ** KEY_ZOOM - 1
   const keys: number[] = []
-  for (let x = Math.max(0, x0 - ring); x <= Math.min(last, x0 + side - 1 + ring); x++) {
-    for (let y = Math.max(0, y0 - ring); y <= Math.min(last, y0 + side - 1 + ring); y++) keys.push(x * 2 ** KEY_ZOOM + y)
+  for (let x = Math.max(0, xFrom); x <= Math.min(last, xTo); x++) {
+    for (let y = Math.max(0, yFrom); y <= Math.min(last, yTo); y++) keys.push(x * 2 ** KEY_ZOOM + y)
   }
   return keys
 }
@@ -54,10 +59,6 @@ export function bboxTile18Keys(bbox: Bbox): number[] | undefined {
   if (minLat <= -85 || maxLat >= 85 || minLon > maxLon) return undefined
   const [x0, y1] = tile18Of(minLon, minLat)
   const [x1, y0] = tile18Of(maxLon, maxLat)
-  const last = 2 ** KEY_ZOOM - 1
-  const [xa, xb, ya, yb] = [Math.max(0, x0 - 1), Math.min(last, x1 + 1), Math.max(0, y0 - 1), Math.min(last, y1 + 1)]
-  if ((xb - xa + 1) * (yb - ya + 1) > MAX_BBOX_KEYS) return undefined
-  const keys: number[] = []
-  for (let x = xa; x <= xb; x++) for (let y = ya; y <= yb; y++) keys.push(x * 2 ** KEY_ZOOM + y)
-  return keys
+  if ((x1 - x0 + 3) * (y1 - y0 + 3) > MAX_BBOX_KEYS) return undefined
+  return keysOf(x0 - 1, x1 + 1, y0 - 1, y1 + 1)
 }
