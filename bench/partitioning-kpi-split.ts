@@ -1,6 +1,6 @@
 import { sql, type CompiledQuery, type Kysely } from 'kysely'
 import type { Database } from '../server/core/db/database.ts'
-import { finishedAtSql, openAtSql, openUntilAfterSql, overdueAtSql, reportedInSql } from '../server/features/analytics/case-state.ts'
+import { finishedAtSql, openAtSql, overdueAtSql, reportedInSql } from '../server/features/analytics/case-state.ts'
 import type { TimeWindow } from '../server/core/time/time-window.ts'
 
 /**
@@ -35,7 +35,7 @@ export function splitKpisByTown(db: Kysely<Database>, window: TimeWindow & { fro
       UNION ALL
       SELECT c.town_id::text, count(*) FILTER (WHERE ${openAtSql(t)}), 0, 0,
         count(*) FILTER (WHERE ${openAtSql(t)} AND ${overdueAtSql(t)}), 0, NULL, NULL
-      FROM cases c WHERE c.reported_at < ${t}::timestamptz AND ${openUntilAfterSql(t)}
+      FROM cases c WHERE ${openAtSql(t)}
       GROUP BY 1
     ) k
     GROUP BY 1 ORDER BY 1`.compile(db)

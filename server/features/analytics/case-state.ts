@@ -16,13 +16,16 @@ function instant(at: Instant) {
  * - an open case is overdue from its deadline on, except a major dispute once
  *   escalated (its deadline is the 24 h to escalate) — as `deadlineState`.
  * An event at instant t has happened "by `at`" when t < at.
+ *
+ * Open at `at`: reported before it and `open_until >= at`, where `open_until`
+ * is the first of those events ('infinity' while none happened), stored by the
+ * database (generated column, migration 0025). One comparison of a stored
+ * timestamp, which an index can serve under row-level security (only
+ * leakproof conditions can; the `coalesce`/`CASE` it is computed from cannot).
  */
 export function openAtSql(at: Instant): RawBuilder<boolean> {
   const t = instant(at)
-  return sql<boolean>`(c.reported_at < ${t}
-    AND (c.closed_at IS NULL OR c.closed_at >= ${t})
-    AND CASE WHEN c.kind = 'hazard' THEN (c.rectified_at IS NULL OR c.rectified_at >= ${t})
-             ELSE (c.resolved_at IS NULL OR c.resolved_at >= ${t}) END)`
+  return sql<boolean>`(c.reported_at < ${t} AND c.open_until >= ${t})`
 }
 
 /** Whether a case row `c` (open at `at`) is past its deadline at `at`. */
@@ -41,18 +44,4 @@ export function reportedInSql(from: Date | null, to: Date): RawBuilder<boolean> 
   return from
     ? sql<boolean>`(c.reported_at >= ${from}::timestamptz AND c.reported_at < ${to}::timestamptz)`
     : sql<boolean>`(c.reported_at < ${to}::timestamptz)`
-}
-
-/**
- * `c.open_until >= at`: `open_until` is when a case row stops being open
- * (`openAtSql` is true exactly before it), a hazard rectified or closed, a
- * dispute resolved or closed, whichever first, 'infinity' while neither,
- * stored by the database (generated column, migration 0025). Implied by `openAtSql(at)` (same
- * truth for every row), added beside it so that the index finds the few
- * cases open at `at` instead of scanning every case reported before it. The
- * column, not the expression: under row-level security only leakproof
- * conditions may run before the policy, and `coalesce` does not count as one.
- */
-export function openUntilAfterSql(at: Date): RawBuilder<boolean> {
-  return sql<boolean>`c.open_until >= ${at}::timestamptz`
 }

@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import type { Db } from '../../../core/db/database.ts'
 import type { CaseKind } from '../../../core/db/tables/case.ts'
 import { toMetric } from '../../../core/postgis/crs.ts'
-import { openAtSql, openUntilAfterSql, overdueAtSql } from '../case-state.ts'
+import { openAtSql, overdueAtSql } from '../case-state.ts'
 
 /** Douglas–Peucker tolerance of the printed outlines: 5 m is 0.06 mm on a 17 cm wide map of a 15 km township. */
 const OUTLINE_TOLERANCE_METERS = 5
@@ -99,7 +99,7 @@ export async function findOverdueCases(db: Db, at: Date, villageId: number | nul
     LEFT JOIN current_areas g ON g.area_id = c.base_grid_id
     LEFT JOIN case_routing_rules r ON r.kind = c.kind AND r.category = c.category
     LEFT JOIN stations s ON s.key = c.station_key
-    WHERE ${village} AND ${openUntilAfterSql(at)} AND ${openAtSql(at)} AND ${overdueAtSql(at)}
+    WHERE ${village} AND ${openAtSql(at)} AND ${overdueAtSql(at)}
     ORDER BY c.deadline_at, c.id
     LIMIT ${limit}`.execute(db)
   return {

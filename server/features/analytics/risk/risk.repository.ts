@@ -3,7 +3,7 @@ import type { Db } from '../../../core/db/database.ts'
 import type { AreaLevel } from '../../../core/db/tables/area.ts'
 import type { Colour } from '../../../core/db/tables/key-person.ts'
 import { asGeoJson } from '../../../core/postgis/geojson.ts'
-import { openAtSql, openUntilAfterSql, overdueAtSql, reportedInSql } from '../case-state.ts'
+import { openAtSql, overdueAtSql, reportedInSql } from '../case-state.ts'
 import type { TimeWindow } from '../../../core/time/time-window.ts'
 import type { RiskCase, RiskSettings } from './formula.ts'
 
@@ -84,7 +84,7 @@ export async function findRiskCases(db: Db, level: RiskLevel, window: TimeWindow
   }>`
     SELECT c.id, c.kind, c.category, c.status, c.severity, c.tier, c.reported_at, ${overdueAtSql(window.to)} AS overdue, ${column} AS area_id
     FROM cases c JOIN current_areas a ON a.area_id = ${column} AND a.level = ${level}
-    WHERE ${reportedInSql(window.from, window.to)} AND ${openAtSql(window.to)} AND ${openUntilAfterSql(window.to)}
+    WHERE ${reportedInSql(window.from, window.to)} AND ${openAtSql(window.to)}
       ${areaId === undefined ? sql`` : sql`AND ${column} = ${areaId}`}
     ORDER BY c.id`.execute(db)
   return rows.rows.map((row) => ({
@@ -139,7 +139,7 @@ export async function sumRiskCases(db: Db, level: RiskLevel, window: TimeWindow,
         count(*) FILTER (WHERE c.kind = 'dispute') AS active_disputes,
         count(*) FILTER (WHERE ${overdueAtSql(window.to)}) AS overdue
       FROM cases c
-      WHERE ${reportedInSql(window.from, window.to)} AND ${openAtSql(window.to)} AND ${openUntilAfterSql(window.to)}
+      WHERE ${reportedInSql(window.from, window.to)} AND ${openAtSql(window.to)}
         ${townId === undefined ? sql`` : sql`AND c.town_id = ${townId}`}
       GROUP BY 1
     ) s JOIN current_areas a ON a.area_id = s.area_id AND a.level = ${level}`.execute(db)
