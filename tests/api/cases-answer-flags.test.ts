@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp, type TestUser } from '../support/test-app.ts'
+import { sql } from 'kysely'
 import { DISPUTE_BODIES, HAZARD_BODIES, caseClient, disputeFeature, gridPoints, hazardFeature, signInStation, type GridPoint } from '../support/cases.ts'
+import { addSecondTown } from '../support/two-towns.ts'
 
 /**
  * What the case answer tells the client so that it keeps no copy of a server
@@ -143,5 +145,59 @@ describe('English names of the recorded areas', () => {
     expect(properties.village).toMatchObject({ id: own.villageId, name: village.name, nameEn: village.nameEn })
     expect(properties.baseGrid).toHaveProperty('nameEn')
     expect(properties.baseGrid.nameEn === null || typeof properties.baseGrid.nameEn === 'string').toBe(true)
+  })
+})
+
+describe('a page of cases and a single case answer alike', () => {
+  // Pages are written by the database (casePropertiesJson, phones masked in SQL), a single case by
+  // Node from its parsed row (toCaseDto): every field must come out the same from both, for every reader.
+  it('lists each case with exactly the fields, values and masks its own item has, for every role and both kinds', async () => {
+    const db = t.database.engine.db
+    const towns = await addSecondTown(db)
+    const act = async (user: TestUser, collection: 'hazards' | 'disputes', id: number, action: string) => {
+      const response = await c.act(user, collection, id, action, (collection === 'hazards' ? HAZARD_BODIES : DISPUTE_BODIES)[action])
+      expect(response.statusCode, `${action}: ${response.body}`).toBe(200)
+    }
+    // A dispute through every step, with a party from the neighbouring town (homeTownName set).
+    const done = await c.register(users.dispatcher, 'disputes', disputeFeature(own, [own.villageId, towns.villageB], { reporterPhone: '13812345678' }))
+    expect(done.statusCode, done.body).toBe(201)
+    const doneId = done.json().id as number
+    for (const action of ['dispatch', 'resolve', 'feedback', 'evaluate']) await act(users.dispatcher, 'disputes', doneId, action)
+    // A hazard through every step, with photos recorded on it.
+    const closed = await c.register(users.gridWorker, 'hazards', hazardFeature(own, { reporterPhone: '0872-1234567', description: '带"引号"、反斜杠\\ 与换行\n\t及控制符\u0001的描述' }))
+    expect(closed.statusCode, closed.body).toBe(201)
+    const closedId = closed.json().id as number
+    for (const action of ['verify', 'start-rectification', 'rectify', 'close']) await act(users.dispatcher, 'hazards', closedId, action)
+    // Phones of every length the mask treats apart (none, up to 7 characters, longer), and photos.
+    await sql`UPDATE case_parties SET phone = CASE seq WHEN 1 THEN '1234567' ELSE NULL END WHERE case_id = ${doneId}`.execute(db)
+    await sql`UPDATE cases SET photos = '[{"id": 7, "url": "/api/cases/1/photos/7", "name": "现场.jpg"}]'::jsonb WHERE id = ${closedId}`.execute(db)
+
+    const interesting = [hazardId, disputeId, doneId, closedId]
+    let compared = 0
+    for (const [name, user] of Object.entries(users)) {
+      for (const collection of ['hazards', 'disputes'] as const) {
+        const page = await c.get(user, `/api/collections/${collection}/items?limit=1000`)
+        expect(page.statusCode, page.body).toBe(200)
+        const features = page.json().features as Array<{ id: number; properties: Record<string, unknown> }>
+        const chosen = features.filter((feature, index) => index < 10 || interesting.includes(feature.id))
+        for (const feature of chosen) {
+          const item = await c.get(user, `/api/collections/${collection}/items/${feature.id}`)
+          expect(item.statusCode, item.body).toBe(200)
+          const { links: _links, ...single } = item.json()
+          expect(feature, `${name} ${collection} ${feature.id}`).toEqual(single)
+          compared += 1
+        }
+      }
+    }
+    const listed = (await c.get(users.dispatcher, '/api/collections/disputes/items?limit=1000')).json().features as Array<{ id: number; properties: Record<string, any> }>
+    const dispute = listed.find((feature) => feature.id === doneId)!.properties
+    expect(dispute).toMatchObject({ reporterPhone: '138****5678', status: 'evaluated', satisfaction: 5, evaluatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/) })
+    expect(dispute.parties.map((party: { phone: string | null; homeTownName: string | null }) => [party.phone, party.homeTownName])).toEqual([
+      ['*******', null],
+      [null, '东岸镇'],
+    ])
+    const hazards = (await c.get(users.dispatcher, '/api/collections/hazards/items?limit=1000')).json().features as Array<{ id: number; properties: Record<string, any> }>
+    expect(hazards.find((feature) => feature.id === closedId)!.properties).toMatchObject({ status: 'closed', reporterPhone: '087*****4567', photos: [{ id: 7, name: '现场.jpg' }] })
+    expect(compared).toBeGreaterThanOrEqual(30)
   })
 })

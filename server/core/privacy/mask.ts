@@ -1,3 +1,5 @@
+import { sql, type Expression, type RawBuilder } from 'kysely'
+
 /**
  * Masks an identity number keeping only the last four characters:
  * `532901199001011234` → `**************1234`. The leading digits are the
@@ -25,6 +27,17 @@ export function ageBand(birthYear: number | null, now: Date): string | null {
 export function maskPhone(value: string): string {
   if (value.length <= 7) return '*'.repeat(value.length)
   return `${value.slice(0, 3)}${'*'.repeat(value.length - 7)}${value.slice(-4)}`
+}
+
+/**
+ * {@link maskPhone} in SQL, for answers the database writes as JSON: the
+ * unmasked number never leaves it. NULL stays NULL.
+ *
+ * Emits: `CASE WHEN char_length(<phone>) <= 7 THEN repeat('*', char_length(<phone>)) ELSE left(<phone>, 3) || repeat('*', char_length(<phone>) - 7) || right(<phone>, 4) END`
+ */
+export function maskPhoneSql(phone: Expression<string | null>): RawBuilder<string | null> {
+  return sql<string | null>`CASE WHEN char_length(${phone}) <= 7 THEN repeat('*', char_length(${phone}))
+    ELSE left(${phone}, 3) || repeat('*', char_length(${phone}) - 7) || right(${phone}, 4) END`
 }
 
 /** Replaces every character of a name but the first (the surname): `张三丰` → `张**`. */

@@ -42,9 +42,9 @@ export interface AreaPageQuery {
   datetime?: { from?: Date; to?: Date }
 }
 
-/** A page of areas: GeoJSON Features joined by commas (no brackets), and counts. */
+/** A page of areas: its GeoJSON Features as one text joined by the database (no brackets; no part for an empty page), and counts. */
 export interface AreaFeaturePage {
-  featuresJson: string
+  featureParts: string[]
   numberMatched: number
   numberReturned: number
 }
@@ -136,7 +136,7 @@ function timeOf(datetime: AreaPageQuery['datetime']): AreaTime {
  */
 export async function findAreaFeatures(db: Db, query: AreaPageQuery): Promise<AreaFeaturePage> {
   const row = await areaFeaturesQuery(db, query).executeTakeFirstOrThrow()
-  return { featuresJson: row.features ?? '', numberMatched: Number(row.matched), numberReturned: Number(row.returned) }
+  return { featureParts: row.features ? [row.features] : [], numberMatched: Number(row.matched), numberReturned: Number(row.returned) }
 }
 
 /** The statement of {@link findAreaFeatures}, exposed so benchmarks can time its SQL alone. */

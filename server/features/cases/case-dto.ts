@@ -1,7 +1,7 @@
 import { allowedActions } from './workflow.ts'
 import { DISPUTE_WORKFLOW, type DisputeStatus } from './dispute-workflow.ts'
 import { HAZARD_WORKFLOW, type HazardStatus } from './hazard-workflow.ts'
-import type { CaseRow } from './cases.repository.ts'
+import type { CaseAccessColumns, CasePageRow, CaseRow } from './cases.repository.ts'
 import { maskPhone } from '../../core/privacy/mask.ts'
 import type { CaseDto } from './cases.schemas.ts'
 import type { UserRecord } from '../../core/auth/users.repository.ts'
@@ -30,15 +30,11 @@ const masked = (phone: string | null): string | null => (phone === null ? null :
  * offers the buttons without a copy of the rules.
  */
 export function toCaseDto(row: CaseRow, user: UserRecord): CaseDto {
-  const allowed = caseAllowedActions(row.kind, row.status)
   return {
     id: row.id,
     kind: row.kind,
     status: row.status,
-    allowedActions: allowed,
-    permittedActions: allowed.filter((action) => mayAct(user, actionRoles(row.kind, action), row)),
-    mayReveal: mayRevealCase(user, row),
-    mayAddPhotos: mayAddPhotos(user, row),
+    ...caseReaderFields(row, user),
     category: row.category,
     description: row.description,
     severity: row.severity,
@@ -86,6 +82,28 @@ export function toCaseDto(row: CaseRow, user: UserRecord): CaseDto {
     version: row.version,
     updatedAt: row.updated_at.toISOString(),
   }
+}
+
+/** The fields of a case answer decided per reader: the workflow actions its status allows, those `user` may take, and whether `user` may reveal its phones or add photos. */
+export function caseReaderFields(row: CaseAccessColumns, user: UserRecord): Pick<CaseDto, 'allowedActions' | 'permittedActions' | 'mayReveal' | 'mayAddPhotos'> {
+  const allowed = caseAllowedActions(row.kind, row.status)
+  return {
+    allowedActions: allowed,
+    permittedActions: allowed.filter((action) => mayAct(user, actionRoles(row.kind, action), row)),
+    mayReveal: mayRevealCase(user, row),
+    mayAddPhotos: mayAddPhotos(user, row),
+  }
+}
+
+/**
+ * A case of a page as GeoJSON Feature text, as `user` sees it: the same
+ * answer as {@link toCaseFeature}, from the properties the database wrote
+ * (`casePropertiesJson`, phones already masked) with the reader's fields put
+ * in front of them.
+ */
+export function caseFeatureText(row: CasePageRow, user: UserRecord): string {
+  const reader = JSON.stringify(caseReaderFields(row, user))
+  return `{"type":"Feature","id":${row.id},"geometry":{"type":"Point","coordinates":[${row.lon},${row.lat}]},"properties":${reader.slice(0, -1)},${row.properties.slice(1)}}`
 }
 
 /** A case as a GeoJSON Feature (id = case id), as `user` sees it. */

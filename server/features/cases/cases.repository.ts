@@ -6,6 +6,8 @@ import { pointFromLonLat } from '../../core/postgis/point.ts'
 import { bboxTile18Keys } from '../../core/postgis/tile-keys.ts'
 import { deadlineStateSql, type DeadlineState } from './deadline-state.ts'
 import { visibleCases } from './access.ts'
+import { maskPhoneSql } from '../../core/privacy/mask.ts'
+import { isoTimestampSql } from '../../core/time/iso-timestamp.ts'
 import type { UserRecord } from '../../core/auth/users.repository.ts'
 
 /** A party of a dispute as read with its case. */
@@ -64,8 +66,18 @@ export interface CasePageQuery {
 }
 
 function recordedArea(idColumn: string, versionColumn: string) {
-  return sql<RecordedAreaRow | null>`(SELECT json_build_object('id', v.area_id, 'version', v.version, 'code', v.code, 'name', v.name, 'nameEn', v.name_en)
-    FROM area_versions v WHERE v.area_id = ${sql.ref(idColumn)} AND v.version = ${sql.ref(versionColumn)})`
+  return sql<RecordedAreaRow | null>`(SELECT row_to_json(a) FROM (SELECT v.area_id AS id, v.version, v.code, v.name, v.name_en AS "nameEn"
+    FROM area_versions v WHERE v.area_id = ${sql.ref(idColumn)} AND v.version = ${sql.ref(versionColumn)}) a)`
+}
+
+/** The parties of case `c` as a JSON array in `seq` order (`[]` for none), phones as stored or masked ({@link maskPhoneSql}). */
+function partiesJson(phones: 'stored' | 'masked') {
+  const phone = phones === 'masked' ? maskPhoneSql(sql.ref('p.phone')) : sql.ref('p.phone')
+  return sql<CasePartyRow[]>`coalesce((SELECT ('[' || string_agg(row_to_json(x)::text, ',' ORDER BY x.seq) || ']')::json FROM (
+      SELECT p.seq, p.name, p.role, ${phone} AS phone, p.home_village_id AS "homeVillageId",
+        (SELECT dv.name FROM division_directory dv WHERE dv.id = p.home_village_id) AS "homeVillageName",
+        (SELECT dv.town_name FROM division_directory dv WHERE dv.id = p.home_village_id AND dv.town_id <> c.town_id) AS "homeTownName"
+      FROM case_parties p WHERE p.case_id = c.id) x), '[]'::json)`
 }
 
 /** Cases (alias `c`) with everything a {@link CaseRow} holds. */
@@ -87,11 +99,7 @@ export function selectCases(db: Db) {
     sql<RecordedAreaRow>`${recordedArea('c.village_id', 'c.village_version')}`.as('village'),
     recordedArea('c.base_grid_id', 'c.base_grid_version').as('base_grid'),
     recordedArea('c.fine_grid_id', 'c.fine_grid_version').as('fine_grid'),
-    sql<CasePartyRow[]>`coalesce((SELECT json_agg(json_build_object(
-        'seq', p.seq, 'name', p.name, 'role', p.role, 'phone', p.phone, 'homeVillageId', p.home_village_id,
-        'homeVillageName', (SELECT dv.name FROM division_directory dv WHERE dv.id = p.home_village_id),
-        'homeTownName', (SELECT dv.town_name FROM division_directory dv WHERE dv.id = p.home_village_id AND dv.town_id <> c.town_id)) ORDER BY p.seq)
-      FROM case_parties p WHERE p.case_id = c.id), '[]'::json)`.as('parties'),
+    partiesJson('stored').as('parties'),
   ])
 }
 
@@ -136,17 +144,78 @@ function filteredCases(db: Db, user: UserRecord, query: Omit<CasePageQuery, 'lim
   return q
 }
 
-/** A page of the cases the user may read (newest reported first) and the number matched. */
-export async function findCasePage(db: Db, user: UserRecord, query: CasePageQuery): Promise<{ rows: CaseRow[]; matched: number }> {
+/** A case of a page: what the per-user fields need, its position, and the rest of its properties as JSON text ({@link casePropertiesJson}). */
+export interface CasePageRow extends CaseAccessColumns {
+  id: number
+  lon: number
+  lat: number
+  properties: string
+}
+
+/** The columns the per-user fields of a case answer are decided on (who may act, reveal, add photos). */
+export interface CaseAccessColumns {
+  kind: CaseKind
+  status: string
+  base_grid_id: number | null
+  fine_grid_id: number | null
+  registered_by: number
+  station_key: string | null
+}
+
+const iso = (column: string) => isoTimestampSql(sql.ref(column))
+
+/**
+ * The properties of case `c` that are the same for every reader, as compact
+ * JSON object text written by the database: every field of the case answer
+ * (`toCaseDto`) except the four decided per reader (`allowedActions`,
+ * `permittedActions`, `mayReveal`, `mayAddPhotos`), phones masked in SQL,
+ * times as `toISOString` writes them, so that a page of a hundred cases is
+ * one text per case instead of fifty parsed columns rebuilt in Node.
+ * tests/api/cases-answer-flags.test.ts holds the two writers equal.
+ *
+ * Emits: `(SELECT row_to_json(p)::text FROM (SELECT c.id AS "id", c.kind AS "kind", … ) p)`
+ */
+export function casePropertiesJson(): RawBuilder<string> {
+  return sql<string>`(SELECT row_to_json(p)::text FROM (SELECT
+    c.id AS "id", c.kind AS "kind", c.status AS "status", c.category AS "category", c.description AS "description",
+    c.severity AS "severity", c.tier AS "tier", c.source AS "source", c.reporter_name AS "reporterName",
+    ${maskPhoneSql(sql.ref('c.reporter_phone'))} AS "reporterPhone", coalesce(c.photos, '[]'::jsonb) AS "photos",
+    c.lead_id AS "leadId", c.cross_village AS "crossVillage", ST_X(c.geom) AS "lon", ST_Y(c.geom) AS "lat",
+    ${iso('c.reported_at')} AS "reportedAt", ${iso('c.registered_at')} AS "registeredAt", c.registered_by AS "registeredBy",
+    ${recordedArea('c.village_id', 'c.village_version')} AS "village",
+    ${recordedArea('c.base_grid_id', 'c.base_grid_version')} AS "baseGrid",
+    ${recordedArea('c.fine_grid_id', 'c.fine_grid_version')} AS "fineGrid",
+    ${iso('c.deadline_at')} AS "deadlineAt", ${deadlineStateSql()} AS "deadlineState",
+    c.station_key AS "stationKey", c.village_center_id AS "villageCenterId", c.mediator_name AS "mediatorName",
+    ${iso('c.dispatched_at')} AS "dispatchedAt", ${iso('c.escalated_at')} AS "escalatedAt",
+    c.escalation_department AS "escalationDepartment", c.escalation_reason AS "escalationReason",
+    c.mediation_mode AS "mediationMode", c.outcome AS "outcome", c.outcome_note AS "outcomeNote",
+    ${iso('c.resolved_at')} AS "resolvedAt", c.feedback_note AS "feedbackNote", ${iso('c.fed_back_at')} AS "fedBackAt",
+    c.satisfaction AS "satisfaction", c.timely AS "timely", c.evaluation_note AS "evaluationNote",
+    ${iso('c.evaluated_at')} AS "evaluatedAt", ${iso('c.verified_at')} AS "verifiedAt", c.verification_note AS "verificationNote",
+    c.rectification_plan AS "rectificationPlan", c.rectification_note AS "rectificationNote",
+    ${iso('c.rectified_at')} AS "rectifiedAt", ${iso('c.closed_at')} AS "closedAt",
+    ${partiesJson('masked')} AS "parties", c.version AS "version", ${iso('c.updated_at')} AS "updatedAt") p)`
+}
+
+/** A page of the cases the user may read (newest reported first) and the number matched; the two statements run side by side. */
+export async function findCasePage(db: Db, user: UserRecord, query: CasePageQuery): Promise<{ rows: CasePageRow[]; matched: number }> {
   const ids = filteredCases(db, user, query).select('c.id').orderBy('c.reported_at', 'desc').orderBy('c.id', 'desc').limit(query.limit).offset(query.offset)
-  const rows = (await selectCases(db)
-    .where('c.id', 'in', ids)
-    .orderBy('c.reported_at', 'desc')
-    .orderBy('c.id', 'desc')
-    .execute()) as CaseRow[]
-  const counted = await filteredCases(db, user, query)
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow()
+  const [rows, counted] = await Promise.all([
+    db
+      .selectFrom('cases as c')
+      .where('c.id', 'in', ids)
+      .select([
+        'c.id', 'c.kind', 'c.status', 'c.base_grid_id', 'c.fine_grid_id', 'c.registered_by', 'c.station_key',
+        sql<number>`ST_X(c.geom)`.as('lon'),
+        sql<number>`ST_Y(c.geom)`.as('lat'),
+        casePropertiesJson().as('properties'),
+      ])
+      .orderBy('c.reported_at', 'desc')
+      .orderBy('c.id', 'desc')
+      .execute(),
+    filteredCases(db, user, query).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ])
   return { rows, matched: Number(counted.n) }
 }
 

@@ -3,7 +3,7 @@ import type { CaseKind } from '../../core/db/tables/case.ts'
 import type { Lang } from '../../core/i18n/messages.ts'
 import { canRead } from './access.ts'
 import { DISPUTE_EXTRA_QUERY, HAZARD_EXTRA_QUERY, parseCaseFilters } from './filters.ts'
-import { toCaseFeature } from './case-dto.ts'
+import { caseFeatureText, toCaseFeature } from './case-dto.ts'
 import { findAreaExtent } from '../areas/index.ts'
 import { findCase, findCaseExtent, findCasePage } from './cases.repository.ts'
 import type { CollectionProvider } from '../../core/ogc/provider.ts'
@@ -22,7 +22,7 @@ function caseCollection(id: string, kind: CaseKind, title: Record<Lang, string>,
       const reported = { reportedFrom: query.datetime?.from, reportedTo: query.datetime?.to }
       const page = await findCasePage(db, user, { kind, bbox: query.bbox, filter: query.filter, limit: query.limit, offset: query.offset, ...filters, ...reported })
       return {
-        featuresJson: page.rows.map((row) => JSON.stringify(toCaseFeature(row, user))).join(','),
+        featureParts: page.rows.map((row) => caseFeatureText(row, user)),
         numberMatched: page.matched,
         numberReturned: page.rows.length,
       }

@@ -8,7 +8,7 @@ import { PHOTO_TYPES } from './photo-type.ts'
 import type { ReceivedPhoto } from './photo-upload.ts'
 import { insertCaseEvent } from './events.repository.ts'
 import { insertCasePhotos, lockCaseAndCountPhotos, type NewCasePhoto } from './photos.repository.ts'
-import type { CaseRow } from './cases.repository.ts'
+import type { CaseAccessColumns, CaseRow } from './cases.repository.ts'
 import type { UserRecord } from '../../core/auth/users.repository.ts'
 
 /** Largest photo accepted, in bytes (10 MB). */
@@ -23,7 +23,7 @@ export const MAX_PHOTOS_PER_CASE = 9
  * station staff cases dispatched to their station (rectification or
  * mediation evidence); leaders never.
  */
-export function mayAddPhotos(user: UserRecord, row: CaseRow): boolean {
+export function mayAddPhotos(user: UserRecord, row: CaseAccessColumns): boolean {
   if (user.role === 'admin' || user.role === 'dispatcher') return true
   if (user.role === 'grid_worker') return inOwnGrids(user, row) || row.registered_by === user.id
   if (user.role === 'station') return user.stationKey !== null && row.station_key === user.stationKey

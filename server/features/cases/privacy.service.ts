@@ -3,7 +3,7 @@ import type { Role } from '../../core/db/tables/auth.ts'
 import { HttpError } from '../../core/http/http-error.ts'
 import { canRead, inOwnGrids } from './access.ts'
 import { insertAuditEntry, type AuditActor } from '../../core/audit/audit.repository.ts'
-import type { CaseRow } from './cases.repository.ts'
+import type { CaseAccessColumns, CaseRow } from './cases.repository.ts'
 import type { UserRecord } from '../../core/auth/users.repository.ts'
 import { checkedRevealReason } from '../../core/privacy/reveal-reason.ts'
 
@@ -23,7 +23,7 @@ export const CASE_REVEAL_ROLES: readonly Role[] = ['admin', 'dispatcher', 'grid_
  * registered; station staff cases dispatched to their station (they call the
  * parties to mediate). Leaders never (they read cases, not contacts).
  */
-export function mayRevealCase(user: UserRecord, row: CaseRow): boolean {
+export function mayRevealCase(user: UserRecord, row: CaseAccessColumns): boolean {
   if (user.role === 'admin' || user.role === 'dispatcher') return true
   if (user.role === 'grid_worker') return inOwnGrids(user, row) || row.registered_by === user.id
   if (user.role === 'station') return user.stationKey !== null && row.station_key === user.stationKey

@@ -64,7 +64,7 @@ export const KEY_PERSONS_COLLECTION: CollectionProvider = {
       })
       const lang = query.client?.lang ?? 'zh'
       return {
-        featuresJson: page.rows.map((row) => toKeyPersonFeatureText(row, lang)).join(','),
+        featureParts: page.rows.map((row) => toKeyPersonFeatureText(row, lang)),
         numberMatched: page.total,
         numberReturned: page.rows.length,
       }

@@ -1,7 +1,7 @@
 import { Type } from 'typebox'
 import type { Db } from '../../core/db/database.ts'
 import { HttpError } from '../../core/http/http-error.ts'
-import { bboxAxes, contentCrs, CRS84_URI, resolveCrs, SUPPORTED_CRS_URIS } from '../../core/ogc/crs.ts'
+import { bboxAxes, contentCrs, CRS84, CRS84_URI, resolveCrs, SUPPORTED_CRS_URIS } from '../../core/ogc/crs.ts'
 import { bboxToLonLat, reprojectFeatures, reprojectFeaturesJson, type GeoJsonPolygon } from '../../core/ogc/reproject.ts'
 import type { Bbox } from '../../core/postgis/envelope.ts'
 
@@ -37,7 +37,7 @@ export interface OutputCrs {
 export async function crsOfItems(
   db: Db,
   query: { crs?: string; bbox?: string; 'bbox-crs'?: string },
-): Promise<OutputCrs & { bbox?: Bbox; bboxPolygon?: GeoJsonPolygon }> {
+): Promise<OutputCrs & { bbox?: Bbox; bboxPolygon?: GeoJsonPolygon; outputParts(parts: string[]): Promise<string[]> }> {
   const crs = resolveCrs(query.crs, 'crs')
   const bboxCrs = query['bbox-crs'] === undefined ? undefined : resolveCrs(query['bbox-crs'], 'bbox-crs')
   let bbox: Bbox | undefined
@@ -49,7 +49,14 @@ export async function crsOfItems(
     bbox = parsed.bbox
     bboxPolygon = parsed.polygon
   }
-  return { contentCrs: contentCrs(crs), bbox, bboxPolygon, output: (featuresJson) => reprojectFeaturesJson(db, featuresJson, crs) }
+  return {
+    contentCrs: contentCrs(crs),
+    bbox,
+    bboxPolygon,
+    output: (featuresJson) => reprojectFeaturesJson(db, featuresJson, crs),
+    // Parts stay parts in CRS84 (see FeaturePage.featureParts); another CRS rewrites every geometry anyway.
+    outputParts: async (parts) => (crs === CRS84 || parts.length === 0 ? parts : [await reprojectFeaturesJson(db, parts.join(','), crs)]),
+  }
 }
 
 /** The output CRS of a single-feature request (400 for an unsupported one). */

@@ -129,7 +129,8 @@ async function sendItemsPage(
     links,
   })
   reply.header('content-crs', crs.contentCrs)
-  return sendPrebuilt(reply, [`${head.slice(0, -1)},"features":[`, await crs.output(page.featuresJson), ']}'])
+  const features = await crs.outputParts(page.featureParts)
+  return sendPrebuilt(reply, [`${head.slice(0, -1)},"features":[`, ...features.flatMap((part, index) => (index === 0 ? [part] : [',', part])), ']}'])
 }
 
 /** Where a collection's items are read: the read replica when the route may use one, except for collections that audit their reads. */
