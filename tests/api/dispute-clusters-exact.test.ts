@@ -3,6 +3,7 @@ import { sql } from 'kysely'
 import { createTestApp, type TestApp, type TestUser } from '../support/test-app.ts'
 import { gridPoints, type GridPoint } from '../support/cases.ts'
 import { registerCase } from '../support/analytics.ts'
+import { snapshotLoads } from '../../server/features/analytics/dispute-clusters/dispute-snapshot.ts'
 
 // The dispute-clusters route clusters in the server (dbscan.ts); these
 // fixtures prove it gives exactly what ST_ClusterDBSCAN gives on the same
@@ -176,5 +177,38 @@ describe('dispute clusters equal ST_ClusterDBSCAN', () => {
     expect(after[0].partyVillageIds).toContain(other)
     expect(after).toEqual(await reference(day(5), day(6), 50, 3))
   })
-})
 
+  it('re-reads only the disputes a write changed (migration 0027), and stays exact through moves, deletions and party changes', async () => {
+    const db = t.database.engine.db
+    const villages = [...new Set(points.map((p) => p.villageId))]
+    const check = async (what: string) => expect(await route(day(7), day(8), 50, 3), what).toEqual(await reference(day(7), day(8), 50, 3))
+    await route(day(7), day(8), 50, 3)
+    const whole = snapshotLoads.whole
+    const patched = snapshotLoads.patched
+    // A hazard moves the revision but changes no dispute: patched with nothing.
+    await registerCase(t, dispatcher, 'hazards', points[3], { reportedAt: day(7).toISOString() })
+    await check('after a hazard')
+    expect(snapshotLoads.patched).toBe(patched + 1)
+    // New disputes (a cluster of four), registered by statement.
+    const ids = await copyDisputes(template, [[0, 0], [12, 0], [0, 12], [12, 12]], day(7), [villages[0]])
+    const first = await route(day(7), day(8), 50, 3)
+    expect(first.map((cluster) => cluster.memberIds)).toEqual([ids])
+    await check('after registrations')
+    // Moved 500 m away: no longer a member.
+    await sql`UPDATE cases SET geom = ST_Transform(ST_Translate(ST_Transform(geom, 32647), 500, 0), 4326) WHERE id = ${ids[3]}`.execute(db)
+    expect((await route(day(7), day(8), 50, 3)).map((cluster) => cluster.memberIds)).toEqual([ids.slice(0, 3)])
+    await check('after a move')
+    // A party replaced by one from another village; a dispute's parties and then the dispute deleted.
+    await sql`UPDATE case_parties SET home_village_id = ${villages[1]} WHERE case_id = ${ids[0]}`.execute(db)
+    await check('after a party changed')
+    await sql`DELETE FROM case_parties WHERE case_id = ${ids[2]}`.execute(db)
+    await sql`DELETE FROM cases WHERE id = ${ids[2]}`.execute(db)
+    expect(await route(day(7), day(8), 50, 3)).toEqual([])
+    await check('after a deletion')
+    // A workflow step on a dispute changes no clustering input.
+    await sql`UPDATE cases SET status = 'dispatched', station_key = 'police' WHERE id = ${ids[0]}`.execute(db)
+    await check('after a status change')
+    expect(snapshotLoads.whole, 'never read whole again').toBe(whole)
+    expect(snapshotLoads.patched).toBe(patched + 6)
+  })
+})

@@ -92,6 +92,8 @@ SELECT c.oid::regclass::text AS name,
 
 /** The table of data revisions (migration 0016), as {@link TABLES_SQL} names it. */
 const REVISIONS_TABLE = 'data_revisions'
+/** Disputes changed by transaction (migration 0027); a row without a case means all of them. */
+const DISPUTE_CHANGES_TABLE = 'dispute_point_changes'
 
 /** Sequences and where they stand (an untouched sequence restarts at its start). */
 const SEQUENCES_SQL = `
@@ -171,6 +173,8 @@ export async function reset(session: ResetSession, saved: Snapshot): Promise<boo
         ...(rows > 0 ? [`INSERT INTO ${name} (${columns}) OVERRIDING SYSTEM VALUE SELECT ${columns} FROM ${copy}`] : []),
       ]),
       ...(changed.length > 0 ? [`UPDATE ${REVISIONS_TABLE} SET revision = revision + 1 WHERE slot = 0`] : []),
+      // And the disputes may all have changed (migration 0027): a held dispute snapshot is read again whole.
+      ...(changed.length > 0 ? [`INSERT INTO ${DISPUTE_CHANGES_TABLE} (case_id) VALUES (NULL)`] : []),
       ...saved.sequences,
     ].join(';\n'),
   )

@@ -157,21 +157,27 @@ export async function findWindowParties(db: Db, window: TimeWindow, townId?: num
 /**
  * Every dispute of every town the session may read, ascending by id, with its
  * town, and every party with its town: what a dispute snapshot
- * (dispute-snapshot.ts) holds. Packed like {@link findDisputePoints}.
+ * (dispute-snapshot.ts) holds. Packed like {@link findDisputePoints}. With
+ * `ids`, only those of them that are disputes, and their parties.
  */
-export async function findAllDisputes(db: Db): Promise<{ points: DisputePoints & { townIds: Float64Array }; parties: WindowParties & { townIds: Float64Array } }> {
+export async function findAllDisputes(
+  db: Db,
+  ids?: readonly number[],
+): Promise<{ points: DisputePoints & { townIds: Float64Array }; parties: WindowParties & { townIds: Float64Array } }> {
+  const onlyCases = ids ? sql`AND c.id = ANY(${ids}::int8[])` : sql``
+  const onlyParties = ids ? sql`WHERE p.case_id = ANY(${ids}::int8[])` : sql``
   // In rows of at most 16,384 consecutive ids (a few hundred kB each): one row of every dispute
   // (20 MB, 40 MB as hex text) cost seconds in the driver, which grows its buffer by copying.
   const disputeRows = (
     await sql<{ n: number; packed: Uint8Array }>`
       SELECT count(*)::int4 AS n,
         string_agg(int8send(c.id) || float8send(c.utm_x_meters) || float8send(c.utm_y_meters) || timestamptz_send(c.reported_at) || int8send(c.village_id) || int8send(c.town_id), ''::bytea ORDER BY c.id) AS packed
-      FROM cases c WHERE c.kind = 'dispute' GROUP BY c.id / 16384 ORDER BY c.id / 16384`.execute(db)
+      FROM cases c WHERE c.kind = 'dispute' ${onlyCases} GROUP BY c.id / 16384 ORDER BY c.id / 16384`.execute(db)
   ).rows
   const partyRows = (
     await sql<{ n: number; packed: Uint8Array }>`
       SELECT count(*)::int4 AS n, string_agg(int8send(p.case_id) || int8send(p.home_village_id) || int8send(p.town_id), ''::bytea) AS packed
-      FROM case_parties p GROUP BY p.case_id / 16384`.execute(db)
+      FROM case_parties p ${onlyParties} GROUP BY p.case_id / 16384`.execute(db)
   ).rows
   const n = disputeRows.reduce((sum, row) => sum + Number(row.n), 0)
   const points = { ids: new Float64Array(n), x: new Float64Array(n), y: new Float64Array(n), reportedAtMicros: new Float64Array(n), villageIds: new Float64Array(n), townIds: new Float64Array(n) }
@@ -201,6 +207,39 @@ export async function findAllDisputes(db: Db): Promise<{ points: DisputePoints &
     }
   }
   return { points, parties }
+}
+
+/** What a dispute snapshot is read at: the `cases` data revision (migration 0016) and the database snapshot (`pg_snapshot` text) of the reading transaction. */
+export interface DisputeReadPoint {
+  revision: string
+  snapshot: string
+}
+
+/**
+ * The revision and database snapshot of the running transaction. Run first in
+ * a REPEATABLE READ transaction, it names the snapshot every later statement
+ * of that transaction reads.
+ */
+export async function readDisputeReadPoint(db: Db): Promise<DisputeReadPoint> {
+  const { rows } = await sql<DisputeReadPoint>`
+    SELECT (SELECT coalesce(sum(revision), 0)::text FROM data_revisions WHERE topic = 'cases') AS revision, pg_current_snapshot()::text AS snapshot`.execute(db)
+  return rows[0]
+}
+
+/**
+ * The disputes whose clustering inputs changed since database snapshot
+ * `since` (migration 0027: rows of transactions `since` does not see), as
+ * ascending ids, or `'everything'` when a change names no dispute (a
+ * TRUNCATE, a restored database). Read in a later snapshot, this is exactly
+ * what that snapshot has and `since` had not.
+ */
+export async function findDisputeChangesSince(db: Db, since: string): Promise<number[] | 'everything'> {
+  const { rows } = await sql<{ case_id: number | null }>`
+    SELECT DISTINCT d.case_id FROM dispute_point_changes d
+    WHERE d.xid >= pg_snapshot_xmin(${since}::pg_snapshot) AND NOT pg_visible_in_snapshot(d.xid, ${since}::pg_snapshot)
+    ORDER BY d.case_id NULLS FIRST`.execute(db)
+  if (rows.length > 0 && rows[0].case_id === null) return 'everything'
+  return rows.map((row) => Number(row.case_id))
 }
 
 /**
