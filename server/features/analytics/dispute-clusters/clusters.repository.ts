@@ -154,38 +154,53 @@ export async function findWindowParties(db: Db, window: TimeWindow, townId?: num
   return parties
 }
 
+/** Consecutive case ids a block of disputes covers: block `k` holds ids [k·16384, (k+1)·16384). */
+export const DISPUTE_BLOCK_IDS = 16_384
+
+/** The disputes of one block of ids, ascending by id, each with its town, and their parties with theirs. */
+export interface DisputeBlockRows {
+  key: number
+  points: DisputePoints & { townIds: Float64Array }
+  parties: WindowParties & { townIds: Float64Array }
+}
+
 /**
- * Every dispute of every town the session may read, ascending by id, with its
- * town, and every party with its town: what a dispute snapshot
- * (dispute-snapshot.ts) holds. Packed like {@link findDisputePoints}. With
- * `ids`, only those of them that are disputes, and their parties.
+ * Every dispute of every town the session may read, with its town, and every
+ * party with its town, by blocks of {@link DISPUTE_BLOCK_IDS} ids (ascending;
+ * blocks without disputes left out): what a dispute snapshot
+ * (dispute-snapshot.ts) holds. Packed like {@link findDisputePoints}, one row
+ * per block: one row of every dispute (20 MB, 40 MB as hex text) cost seconds
+ * in the driver, which grows its buffer by copying. With `blockKeys`, only
+ * those blocks, each read by its id range.
  */
-export async function findAllDisputes(
-  db: Db,
-  ids?: readonly number[],
-): Promise<{ points: DisputePoints & { townIds: Float64Array }; parties: WindowParties & { townIds: Float64Array } }> {
-  const onlyCases = ids ? sql`AND c.id = ANY(${ids}::int8[])` : sql``
-  const onlyParties = ids ? sql`WHERE p.case_id = ANY(${ids}::int8[])` : sql``
-  // In rows of at most 16,384 consecutive ids (a few hundred kB each): one row of every dispute
-  // (20 MB, 40 MB as hex text) cost seconds in the driver, which grows its buffer by copying.
-  const disputeRows = (
-    await sql<{ n: number; packed: Uint8Array }>`
-      SELECT count(*)::int4 AS n,
-        string_agg(int8send(c.id) || float8send(c.utm_x_meters) || float8send(c.utm_y_meters) || timestamptz_send(c.reported_at) || int8send(c.village_id) || int8send(c.town_id), ''::bytea ORDER BY c.id) AS packed
-      FROM cases c WHERE c.kind = 'dispute' ${onlyCases} GROUP BY c.id / 16384 ORDER BY c.id / 16384`.execute(db)
-  ).rows
-  const partyRows = (
-    await sql<{ n: number; packed: Uint8Array }>`
-      SELECT count(*)::int4 AS n, string_agg(int8send(p.case_id) || int8send(p.home_village_id) || int8send(p.town_id), ''::bytea) AS packed
-      FROM case_parties p ${onlyParties} GROUP BY p.case_id / 16384`.execute(db)
-  ).rows
-  const n = disputeRows.reduce((sum, row) => sum + Number(row.n), 0)
-  const points = { ids: new Float64Array(n), x: new Float64Array(n), y: new Float64Array(n), reportedAtMicros: new Float64Array(n), villageIds: new Float64Array(n), townIds: new Float64Array(n) }
-  let i = 0
-  for (const row of disputeRows) {
+export async function findDisputeBlocks(db: Db, blockKeys?: readonly number[]): Promise<DisputeBlockRows[]> {
+  const size = sql.lit(DISPUTE_BLOCK_IDS)
+  const casesOf = blockKeys
+    ? sql`cases c JOIN unnest(${blockKeys}::int8[]) AS b(key) ON c.id >= b.key * ${size} AND c.id < (b.key + 1) * ${size}`
+    : sql`cases c`
+  const partiesOf = blockKeys
+    ? sql`case_parties p JOIN unnest(${blockKeys}::int8[]) AS b(key) ON p.case_id >= b.key * ${size} AND p.case_id < (b.key + 1) * ${size}`
+    : sql`case_parties p`
+  const [disputeRows, partyRows] = [
+    (
+      await sql<{ block: number; n: number; packed: Uint8Array }>`
+        SELECT (c.id / ${size})::int8 AS block, count(*)::int4 AS n,
+          string_agg(int8send(c.id) || float8send(c.utm_x_meters) || float8send(c.utm_y_meters) || timestamptz_send(c.reported_at) || int8send(c.village_id) || int8send(c.town_id), ''::bytea ORDER BY c.id) AS packed
+        FROM ${casesOf} WHERE c.kind = 'dispute' GROUP BY c.id / ${size} ORDER BY c.id / ${size}`.execute(db)
+    ).rows,
+    (
+      await sql<{ block: number; n: number; packed: Uint8Array }>`
+        SELECT (p.case_id / ${size})::int8 AS block, count(*)::int4 AS n, string_agg(int8send(p.case_id) || int8send(p.home_village_id) || int8send(p.town_id), ''::bytea) AS packed
+        FROM ${partiesOf} GROUP BY p.case_id / ${size}`.execute(db)
+    ).rows,
+  ]
+  const partiesByBlock = new Map(partyRows.map((row) => [Number(row.block), row]))
+  return disputeRows.map((row) => {
+    const n = Number(row.n)
     const data = view(row.packed)
-    if (data.byteLength !== Number(row.n) * 48) throw new Error(`disputes: ${data.byteLength} bytes for ${row.n} disputes`)
-    for (let at = 0; at < data.byteLength; i++, at += 48) {
+    if (data.byteLength !== n * 48) throw new Error(`disputes: ${data.byteLength} bytes for ${n} disputes`)
+    const points = { ids: new Float64Array(n), x: new Float64Array(n), y: new Float64Array(n), reportedAtMicros: new Float64Array(n), villageIds: new Float64Array(n), townIds: new Float64Array(n) }
+    for (let i = 0, at = 0; i < n; i++, at += 48) {
       points.ids[i] = int8At(data, at)
       points.x[i] = data.getFloat64(at + 8)
       points.y[i] = data.getFloat64(at + 16)
@@ -193,20 +208,18 @@ export async function findAllDisputes(
       points.villageIds[i] = int8At(data, at + 32)
       points.townIds[i] = int8At(data, at + 40)
     }
-  }
-  const m = partyRows.reduce((sum, row) => sum + Number(row.n), 0)
-  const parties = { caseIds: new Float64Array(m), villageIds: new Float64Array(m), townIds: new Float64Array(m) }
-  let k = 0
-  for (const row of partyRows) {
-    const data = view(row.packed)
-    if (data.byteLength !== Number(row.n) * 24) throw new Error(`parties: ${data.byteLength} bytes for ${row.n} parties`)
-    for (let at = 0; at < data.byteLength; k++, at += 24) {
-      parties.caseIds[k] = int8At(data, at)
-      parties.villageIds[k] = int8At(data, at + 8)
-      parties.townIds[k] = int8At(data, at + 16)
+    const partyRow = partiesByBlock.get(Number(row.block))
+    const m = partyRow ? Number(partyRow.n) : 0
+    const partyData = view(partyRow?.packed ?? null)
+    if (partyData.byteLength !== m * 24) throw new Error(`parties: ${partyData.byteLength} bytes for ${m} parties`)
+    const parties = { caseIds: new Float64Array(m), villageIds: new Float64Array(m), townIds: new Float64Array(m) }
+    for (let k = 0, at = 0; k < m; k++, at += 24) {
+      parties.caseIds[k] = int8At(partyData, at)
+      parties.villageIds[k] = int8At(partyData, at + 8)
+      parties.townIds[k] = int8At(partyData, at + 16)
     }
-  }
-  return { points, parties }
+    return { key: Number(row.block), points, parties }
+  })
 }
 
 /** What a dispute snapshot is read at: the `cases` data revision (migration 0016) and the database snapshot (`pg_snapshot` text) of the reading transaction. */

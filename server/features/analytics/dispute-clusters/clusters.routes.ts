@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { ANALYTICS_ACCESS } from '../access.ts'
-import { collectionText, featureText } from '../../../core/postgis/geojson.ts'
+import { collectionBody, featureText } from '../../../core/postgis/geojson.ts'
 import { METRIC_SRID } from '../../../core/postgis/crs.ts'
 import { parseWindow, windowDto, WindowQuery } from '../../../core/time/time-window.ts'
 import { GEOJSON } from '../../../core/ogc/links.ts'
@@ -67,7 +67,7 @@ const disputeClustersRoutes: FastifyPluginAsyncTypebox = async (app) => {
         }),
       )
       const members = { window: windowDto(window), distanceMeters, minPoints, windowDays: windowDays ?? null }
-      return reply.type(GEOJSON).send(collectionText(features, members) as never)
+      return reply.type(`${GEOJSON}; charset=utf-8`).send(collectionBody(features, members) as never)
     },
   )
 

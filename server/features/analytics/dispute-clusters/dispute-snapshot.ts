@@ -2,18 +2,19 @@ import type { Db } from '../../../core/db/database.ts'
 import { currentDbScope, runWithDbScope, SYSTEM_SCOPE } from '../../../core/db/db-scope.ts'
 import type { TimeWindow } from '../../../core/time/time-window.ts'
 import { readRevision } from '../tiles/revisions.repository.ts'
-import { findAllDisputes, findDisputeChangesSince, readDisputeReadPoint, type DisputePoints, type WindowParties } from './clusters.repository.ts'
+import {
+  DISPUTE_BLOCK_IDS,
+  findDisputeBlocks,
+  findDisputeChangesSince,
+  readDisputeReadPoint,
+  type DisputeBlockRows,
+  type DisputePoints,
+  type WindowParties,
+} from './clusters.repository.ts'
 
-/**
- * Every dispute of every town with what clustering reads of it (position in
- * UTM 47N, reported time, village, town, parties' home villages), held by one
- * server process at one data revision (migration 0016 `cases`, moved by every
- * write to cases and, since migration 0024, to their parties).
- */
-export interface DisputeSnapshot {
-  revision: string
-  /** The database snapshot (`pg_snapshot` text) it was read in: what the next refresh asks the changes since. */
-  databaseSnapshot: string
+/** The disputes of one block of ids (`DISPUTE_BLOCK_IDS` consecutive ids) as a snapshot holds them. */
+export interface DisputeBlock {
+  key: number
   /** Disputes ascending by id; `townIds` is the town row-level security tests. */
   points: DisputePoints & { townIds: Float64Array }
   /** Parties of dispute i: `partyVillages[partyStart[i] .. partyStart[i + 1])`, each with its own town (`partyTowns`). */
@@ -23,12 +24,21 @@ export interface DisputeSnapshot {
 }
 
 /**
- * Most changed disputes a refresh re-reads and patches in; past it the whole
- * snapshot is read again (one read of everything beats thousands of lookups).
+ * Every dispute of every town with what clustering reads of it (position in
+ * UTM 47N, reported time, village, town, parties' home villages), held by one
+ * server process at one data revision (migration 0016 `cases`, moved by every
+ * write to cases and, since migration 0024, to their parties), in blocks of
+ * consecutive ids so that a refresh replaces only the blocks a write touched.
  */
-const MAX_PATCHED_DISPUTES = 20_000
+export interface DisputeSnapshot {
+  revision: string
+  /** The database snapshot (`pg_snapshot` text) it was read in: what the next refresh asks the changes since. */
+  databaseSnapshot: string
+  /** Blocks ascending by key, so their disputes ascending by id; blocks without disputes are left out. */
+  blocks: DisputeBlock[]
+}
 
-/** How snapshots were made, since the process started: read whole, or patched with the disputes a write changed. */
+/** How snapshots were made, since the process started: read whole, or with only the blocks a write changed read again. */
 export const snapshotLoads = { whole: 0, patched: 0 }
 
 /** One snapshot per database handle (the primary and a replica may be at different revisions). */
@@ -46,12 +56,13 @@ const loading = new WeakMap<Db, Promise<DisputeSnapshot>>()
  * {@link windowOf} applies the request's town scope itself.
  *
  * The first read takes every dispute: ~430k disputes and ~1M parties at a
- * million cases, about 36 MB, 1.7–3 s on the 2-core bench machine. Later
- * refreshes re-read only the disputes whose position, time, village, town or
- * parties changed since (migration 0027) and patch them in: a hazard or a
- * workflow step changes none, a registration one. It trusts that revisions
- * only grow: a database restored under a running server (its revisions set
- * back) needs the server restarted, as the tile cache does.
+ * million cases, about 36 MB, ~2 s on the 2-core bench machine. Later
+ * refreshes read again only the blocks holding a dispute whose position,
+ * time, village, town or parties changed since (migration 0027), a few
+ * thousand disputes each: a hazard or a workflow step changes none, a
+ * registration one. It trusts that revisions only grow: a database restored
+ * under a running server (its revisions set back) needs the server
+ * restarted, as the tile cache does.
  */
 export async function currentSnapshot(db: Db): Promise<DisputeSnapshot> {
   const revision = BigInt(await readRevision(db, 'cases'))
@@ -78,74 +89,26 @@ async function refreshSnapshot(db: Db, held: DisputeSnapshot | undefined): Promi
     .execute(async (trx) => {
       const { revision, snapshot } = await readDisputeReadPoint(trx)
       const changed = held ? await findDisputeChangesSince(trx, held.databaseSnapshot) : 'everything'
-      if (held && changed !== 'everything' && changed.length <= MAX_PATCHED_DISPUTES) {
-        const fresh = changed.length === 0 ? undefined : await findAllDisputes(trx, changed)
+      const keys = changed === 'everything' ? [] : [...new Set(changed.map((id) => Math.floor(id / DISPUTE_BLOCK_IDS)))]
+      // Past a quarter of the blocks, one read of everything is cheaper than reading them one range at a time.
+      if (held && changed !== 'everything' && keys.length <= Math.max(4, held.blocks.length / 4)) {
+        const fresh = keys.length === 0 ? [] : await findDisputeBlocks(trx, keys)
         snapshotLoads.patched += 1
-        const data: SnapshotData = fresh ? patched(held, changed, fresh) : { points: held.points, partyStart: held.partyStart, partyVillages: held.partyVillages, partyTowns: held.partyTowns }
-        return { ...data, revision, databaseSnapshot: snapshot }
+        return { revision, databaseSnapshot: snapshot, blocks: replaceBlocks(held.blocks, new Set(keys), fresh.map(toBlock)) }
       }
-      const { points, parties } = await findAllDisputes(trx)
+      const blocks = (await findDisputeBlocks(trx)).map(toBlock)
       snapshotLoads.whole += 1
-      return { revision, databaseSnapshot: snapshot, points, ...groupParties(points.ids, parties) }
+      return { revision, databaseSnapshot: snapshot, blocks }
     })
 }
 
-type SnapshotData = Pick<DisputeSnapshot, 'points' | 'partyStart' | 'partyVillages' | 'partyTowns'>
-
-/**
- * `held` with the disputes of `changed` (ascending ids) replaced by `fresh`,
- * their current rows: a changed id missing from `fresh` is no longer a
- * dispute (deleted), one not in `held` is new. New arrays, copied in runs
- * between the changed places (a few milliseconds for 430k disputes):
- * requests still clustering on `held` keep it as it was.
- */
-function patched(held: SnapshotData, changed: number[], fresh: Awaited<ReturnType<typeof findAllDisputes>>): SnapshotData {
-  const add = { points: fresh.points, ...groupParties(fresh.points.ids, fresh.parties) }
-  const heldIds = held.points.ids
-  // Places in `held`, ascending: a changed dispute it holds is dropped there; a fresh one goes in before its successor.
-  const dropped = new Set(changed.map((id) => indexOf(heldIds, id)).filter((at) => at !== -1))
-  const insertAt = Array.from(add.points.ids, (id) => lowerBound(heldIds, id))
-  const cuts = [...new Set([...dropped, ...insertAt])].sort((a, b) => a - b)
-  const n = heldIds.length - dropped.size + add.points.ids.length
-  const keptParties = held.partyVillages.length - [...dropped].reduce((sum, at) => sum + held.partyStart[at + 1] - held.partyStart[at], 0)
-  const partyCount = keptParties + add.partyVillages.length
-  const points = { ids: new Float64Array(n), x: new Float64Array(n), y: new Float64Array(n), reportedAtMicros: new Float64Array(n), villageIds: new Float64Array(n), townIds: new Float64Array(n) }
-  const partyStart = new Int32Array(n + 1)
-  const partyVillages = new Float64Array(partyCount)
-  const partyTowns = new Float64Array(partyCount)
-  let out = 0
-  let party = 0
-  /** Appends disputes [from, to) of `source` with their parties. */
-  const append = (source: SnapshotData, from: number, to: number) => {
-    if (to <= from) return
-    for (const key of ['ids', 'x', 'y', 'reportedAtMicros', 'villageIds', 'townIds'] as const) points[key].set(source.points[key].subarray(from, to), out)
-    const [first, last] = [source.partyStart[from], source.partyStart[to]]
-    partyVillages.set(source.partyVillages.subarray(first, last), party)
-    partyTowns.set(source.partyTowns.subarray(first, last), party)
-    for (let i = from; i < to; i++) partyStart[++out] = source.partyStart[i + 1] - first + party
-    party += last - first
-  }
-  let next = 0
-  let added = 0
-  for (const cut of cuts) {
-    append(held, next, cut)
-    while (added < insertAt.length && insertAt[added] === cut) append(add, added, ++added)
-    next = dropped.has(cut) ? cut + 1 : cut
-  }
-  append(held, next, heldIds.length)
-  while (added < insertAt.length) append(add, added, ++added)
-  return { points, partyStart, partyVillages, partyTowns }
+/** `held` with the blocks of `keys` replaced by `fresh` (a key without a fresh block has no disputes left), ascending by key. */
+function replaceBlocks(held: DisputeBlock[], keys: Set<number>, fresh: DisputeBlock[]): DisputeBlock[] {
+  return [...held.filter((block) => !keys.has(block.key)), ...fresh].sort((a, b) => a.key - b.key)
 }
 
-/** The first index of the ascending `ids` whose id is at least `id` (`ids.length` when none is). */
-function lowerBound(ids: Float64Array, id: number): number {
-  let [lo, hi] = [0, ids.length]
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (ids[mid] < id) lo = mid + 1
-    else hi = mid
-  }
-  return lo
+function toBlock(rows: DisputeBlockRows): DisputeBlock {
+  return { key: rows.key, points: rows.points, ...groupParties(rows.points.ids, rows.parties) }
 }
 
 /** Parties grouped by their dispute (index into the ascending `ids`); a party of a case that is not a dispute is dropped. */
@@ -202,40 +165,47 @@ export function memoryScope(): { townId?: number } | undefined {
  * `townId` filters the disputes, as the statement's `c.town_id = …`).
  */
 export function windowOf(snapshot: DisputeSnapshot, window: TimeWindow, scope: { townId?: number }, townId: number | undefined): { points: DisputePoints; parties: WindowParties } {
-  const { points: all, partyStart, partyVillages, partyTowns } = snapshot
   // The window in microseconds, as `reported_at >= from AND reported_at < to` compares (a Date has whole milliseconds).
   const fromMicros = window.from ? window.from.getTime() * 1000 : -Infinity
   const toMicros = window.to.getTime() * 1000
   const inScope = (town: number) => scope.townId === undefined || town === scope.townId
   const townOk = (town: number) => inScope(town) && (townId === undefined || town === townId)
+  const picked = (block: DisputeBlock, i: number) => {
+    const t = block.points.reportedAtMicros[i]
+    return t >= fromMicros && t < toMicros && townOk(block.points.townIds[i])
+  }
   // Two passes over typed arrays: count, then copy.
-  const picked = new Int32Array(all.ids.length)
   let n = 0
   let partyCount = 0
-  for (let i = 0; i < all.ids.length; i++) {
-    const t = all.reportedAtMicros[i]
-    if (t >= fromMicros && t < toMicros && townOk(all.townIds[i])) {
-      picked[n++] = i
-      partyCount += partyStart[i + 1] - partyStart[i]
+  for (const block of snapshot.blocks) {
+    for (let i = 0; i < block.points.ids.length; i++) {
+      if (!picked(block, i)) continue
+      n += 1
+      partyCount += block.partyStart[i + 1] - block.partyStart[i]
     }
   }
   const points: DisputePoints = { ids: new Float64Array(n), x: new Float64Array(n), y: new Float64Array(n), reportedAtMicros: new Float64Array(n), villageIds: new Float64Array(n) }
   const caseIds = new Float64Array(partyCount)
   const villageIds = new Float64Array(partyCount)
   const pointIndex = new Int32Array(partyCount)
+  let k = 0
   let p = 0
-  for (let k = 0; k < n; k++) {
-    const i = picked[k]
-    points.ids[k] = all.ids[i]
-    points.x[k] = all.x[i]
-    points.y[k] = all.y[i]
-    points.reportedAtMicros[k] = all.reportedAtMicros[i]
-    points.villageIds[k] = all.villageIds[i]
-    for (let q = partyStart[i]; q < partyStart[i + 1]; q++) {
-      if (!inScope(partyTowns[q])) continue
-      caseIds[p] = all.ids[i]
-      pointIndex[p] = k
-      villageIds[p++] = partyVillages[q]
+  for (const block of snapshot.blocks) {
+    const all = block.points
+    for (let i = 0; i < all.ids.length; i++) {
+      if (!picked(block, i)) continue
+      points.ids[k] = all.ids[i]
+      points.x[k] = all.x[i]
+      points.y[k] = all.y[i]
+      points.reportedAtMicros[k] = all.reportedAtMicros[i]
+      points.villageIds[k] = all.villageIds[i]
+      for (let q = block.partyStart[i]; q < block.partyStart[i + 1]; q++) {
+        if (!inScope(block.partyTowns[q])) continue
+        caseIds[p] = all.ids[i]
+        pointIndex[p] = k
+        villageIds[p++] = block.partyVillages[q]
+      }
+      k += 1
     }
   }
   return { points, parties: { caseIds: caseIds.subarray(0, p), villageIds: villageIds.subarray(0, p), pointIndex: pointIndex.subarray(0, p) } }
