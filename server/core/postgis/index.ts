@@ -4,7 +4,7 @@
  * from these; only one-off spatial SQL (clustering, topology checks) stays
  * inline in its repository.
  */
-export { GEOJSON_DIGITS, asGeoJson, geomFromGeoJson, multiFromGeoJson, featureText, collectionText, type GeometryExpression } from './geojson.ts'
+export { GEOJSON_DIGITS, asGeoJson, geomFromGeoJson, multiFromGeoJson, featureText, collectionBody, type GeometryExpression } from './geojson.ts'
 export { METRIC_SRID, LON_LAT_SRID, WEB_MERCATOR_SRID, toMetric, toWebMercator, toLonLat, withSrid, toCrs, fromCrs, asBareGeoJson } from './crs.ts'
 export { makeEnvelope, intersectsEnvelope, intersectsBbox, tileEnvelope, extentBounds, type Bbox, type ExtentBounds, type TileAddress } from './envelope.ts'
 export { pointFromLonLat, pointX, pointY } from './point.ts'

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { ANALYTICS_ACCESS } from '../access.ts'
-import { collectionText, featureText } from '../../../core/postgis/geojson.ts'
+import { collectionBody, featureText } from '../../../core/postgis/geojson.ts'
 import { METRIC_SRID } from '../../../core/postgis/crs.ts'
 import { parseWindow, windowDto, WindowQuery } from '../../../core/time/time-window.ts'
 import { HttpError } from '../../../core/http/http-error.ts'
@@ -131,7 +131,7 @@ const binsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         total: protectCount(found.reduce((sum, row) => sum + row.count, 0), protection),
         protection: protectionNote(protection),
       }
-      return reply.type(GEOJSON).send(collectionText(rows.map(binFeature), members) as never)
+      return reply.type(`${GEOJSON}; charset=utf-8`).send(collectionBody(rows.map(binFeature), members) as never)
     },
   )
 
