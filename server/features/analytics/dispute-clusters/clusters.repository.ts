@@ -175,23 +175,23 @@ export interface DisputeBlockRows {
  */
 export async function findDisputeBlocks(db: Db, blockKeys?: readonly number[]): Promise<DisputeBlockRows[]> {
   const size = sql.lit(DISPUTE_BLOCK_IDS)
-  const casesOf = blockKeys
-    ? sql`cases c JOIN unnest(${blockKeys}::int8[]) AS b(key) ON c.id >= b.key * ${size} AND c.id < (b.key + 1) * ${size}`
-    : sql`cases c`
-  const partiesOf = blockKeys
-    ? sql`case_parties p JOIN unnest(${blockKeys}::int8[]) AS b(key) ON p.case_id >= b.key * ${size} AND p.case_id < (b.key + 1) * ${size}`
-    : sql`case_parties p`
+  // Each block as its id range, ORed: the planner then scans those ranges of the primary keys (a join
+  // with the keys let it scan every dispute of the covering index by time instead: 160 ms a block).
+  const inBlocks = (column: 'c.id' | 'p.case_id') =>
+    blockKeys
+      ? sql`(${sql.join(blockKeys.map((key) => sql`(${sql.ref(column)} >= ${key * DISPUTE_BLOCK_IDS}::int8 AND ${sql.ref(column)} < ${(key + 1) * DISPUTE_BLOCK_IDS}::int8)`), sql` OR `)})`
+      : sql`true`
   const [disputeRows, partyRows] = [
     (
       await sql<{ block: number; n: number; packed: Uint8Array }>`
         SELECT (c.id / ${size})::int8 AS block, count(*)::int4 AS n,
           string_agg(int8send(c.id) || float8send(c.utm_x_meters) || float8send(c.utm_y_meters) || timestamptz_send(c.reported_at) || int8send(c.village_id) || int8send(c.town_id), ''::bytea ORDER BY c.id) AS packed
-        FROM ${casesOf} WHERE c.kind = 'dispute' GROUP BY c.id / ${size} ORDER BY c.id / ${size}`.execute(db)
+        FROM cases c WHERE c.kind = 'dispute' AND ${inBlocks('c.id')} GROUP BY c.id / ${size} ORDER BY c.id / ${size}`.execute(db)
     ).rows,
     (
       await sql<{ block: number; n: number; packed: Uint8Array }>`
         SELECT (p.case_id / ${size})::int8 AS block, count(*)::int4 AS n, string_agg(int8send(p.case_id) || int8send(p.home_village_id) || int8send(p.town_id), ''::bytea) AS packed
-        FROM ${partiesOf} GROUP BY p.case_id / ${size}`.execute(db)
+        FROM case_parties p WHERE ${inBlocks('p.case_id')} GROUP BY p.case_id / ${size}`.execute(db)
     ).rows,
   ]
   const partiesByBlock = new Map(partyRows.map((row) => [Number(row.block), row]))
