@@ -139,7 +139,8 @@ describe.skipIf(!BROWSER_AVAILABLE)('the overdue halo pulses only when one is in
   })
 
   it('repaints while an overdue case is in view, and not once when none is', async () => {
-    const page = await browser.newPage({ viewport: { width: 1000, height: 700 } })
+    // Motion welcome (test contexts default to reduced motion, tests/support/browser.ts).
+    const page = await browser.newPage({ viewport: { width: 1000, height: 700 }, reducedMotion: 'no-preference' })
     await signInToMap(page, served.baseUrl, leader)
     await centreOn(page, overdue, 16)
     await page.waitForFunction(() => window.__gridatlas!.map.queryRenderedFeatures({ layers: ['hazards-halo'] }).length > 0, undefined, { timeout: 30_000 })

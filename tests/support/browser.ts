@@ -100,7 +100,9 @@ export async function launchBrowser(mapOptions: Partial<typeof TEST_MAP_OPTIONS>
   const browser = shared ? await workerChromium() : await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS })
   const opened = new Set<BrowserContext>()
   const newContext: Browser['newContext'] = async (options) => {
-    const context = await browser.newContext(options)
+    // Reduced motion: MapLibre then jumps instead of flying (flyTo, easeTo, fitBounds), as it does
+    // for users who ask for it. Each camera animation drew frames in software for up to 0.8 s.
+    const context = await browser.newContext({ reducedMotion: 'reduce', ...options })
     opened.add(context)
     context.once('close', () => opened.delete(context))
     await context.addInitScript((options) => {
