@@ -8,7 +8,7 @@ import { once } from 'node:events'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { prespawnPglite, takePrespawnedPglite } from '../../server/core/db/pglite-spawn.js'
-import { LOCK_FILE_NAME } from '../../server/core/db/data-dir-lock.js'
+import { LOCK_FILE_NAME, lockDataDir, unlockDataDir } from '../../server/core/db/data-dir-lock.js'
 
 /**
  * The embedded database runs in its own thread (server/core/db/pglite-worker.js).
@@ -161,6 +161,29 @@ describe.skipIf(ENGINE_UNDER_TEST === 'postgres')('embedded database thread', ()
       expect(existsSync(lock)).toBe(false)
     } finally {
       holder.kill()
+      rmSync(folder, { recursive: true, force: true })
+    }
+  })
+
+  it('takes over a data folder whose holder is a zombie (ended, never reaped)', async () => {
+    // Found as a user: a server stopped by `timeout` stayed a zombie under a first process that
+    // does not reap (as in a container without --init), and `npm start` refused its folder.
+    const folder = mkdtempSync(join(tmpdir(), 'gridatlas-lock-'))
+    // sh starts a short child, then becomes `sleep`, which never waits for it: the child stays a zombie.
+    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 30'])
+    try {
+      const [chunk] = (await once(parent.stdout!, 'data')) as [Buffer]
+      const pid = Number(chunk.toString().trim())
+      const state = () => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0]
+      for (let i = 0; i < 100 && state() !== 'Z'; i++) await new Promise((resolve) => setTimeout(resolve, 20))
+      expect(state()).toBe('Z')
+      writeFileSync(join(folder, LOCK_FILE_NAME), String(pid))
+      const file = lockDataDir(folder)
+      expect(readFileSync(file, 'utf8')).toBe(String(process.pid))
+      unlockDataDir(file)
+      expect(existsSync(file)).toBe(false)
+    } finally {
+      parent.kill()
       rmSync(folder, { recursive: true, force: true })
     }
   })

@@ -18,14 +18,36 @@ import { join } from 'node:path'
 /** The file naming the process that has the folder open (PostgreSQL's own postmaster.pid plays this part on a server). */
 export const LOCK_FILE_NAME = 'gridatlas-open.pid'
 
-/** @param {number} pid */
+/**
+ * Whether process `pid` is still running. A zombie is not: it has ended and
+ * waits only to be reaped, which in a container whose first process does not
+ * reap (no `--init`) is never. Seen here: a server stopped by `timeout` stayed
+ * a zombie, and `npm start` refused its data folder.
+ * @param {number} pid
+ */
 function running(pid) {
   try {
     process.kill(pid, 0)
-    return true
   } catch (error) {
     // EPERM: it exists but belongs to another user.
     return /** @type {NodeJS.ErrnoException} */ (error).code === 'EPERM'
+  }
+  return !zombie(pid)
+}
+
+/**
+ * Whether `/proc` says `pid` has ended (state Z, zombie, or X, dead); false
+ * where there is no `/proc`.
+ * @param {number} pid
+ */
+function zombie(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // "pid (command) state …": the command may hold spaces and parentheses, the state follows the last ')'.
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3)
+    return state === 'Z' || state === 'X'
+  } catch {
+    return false
   }
 }
 
