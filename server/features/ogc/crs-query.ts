@@ -37,7 +37,7 @@ export interface OutputCrs {
 export async function crsOfItems(
   db: Db,
   query: { crs?: string; bbox?: string; 'bbox-crs'?: string },
-): Promise<OutputCrs & { bbox?: Bbox; bboxPolygon?: GeoJsonPolygon; outputParts(parts: string[]): Promise<string[]> }> {
+): Promise<Pick<OutputCrs, 'contentCrs'> & { bbox?: Bbox; bboxPolygon?: GeoJsonPolygon; outputParts(parts: string[]): Promise<string[]> }> {
   const crs = resolveCrs(query.crs, 'crs')
   const bboxCrs = query['bbox-crs'] === undefined ? undefined : resolveCrs(query['bbox-crs'], 'bbox-crs')
   let bbox: Bbox | undefined
@@ -53,7 +53,6 @@ export async function crsOfItems(
     contentCrs: contentCrs(crs),
     bbox,
     bboxPolygon,
-    output: (featuresJson) => reprojectFeaturesJson(db, featuresJson, crs),
     // Parts stay parts in CRS84 (see FeaturePage.featureParts); another CRS rewrites every geometry anyway.
     outputParts: async (parts) => (crs === CRS84 || parts.length === 0 ? parts : [await reprojectFeaturesJson(db, parts.join(','), crs)]),
   }

@@ -7,6 +7,7 @@ import { COLLECTIONS, collectionNotFound, findCollection, type CollectionProvide
 import { parseBbox } from '../../core/ogc/bbox.ts'
 import { parseDatetime } from '../../core/ogc/datetime.ts'
 import { baseUrl, GEOJSON, type Link } from '../../core/ogc/links.ts'
+import { collectionBody } from '../../core/postgis/geojson.ts'
 import { STAFF_GRID_SCOPED } from '../../core/auth/access.ts'
 import { FILTER_QUERY, itemsFilter } from './filter-query.ts'
 import { CrsQuery, crsOfItems, crsOfItem } from './crs-query.ts'
@@ -121,16 +122,9 @@ async function sendItemsPage(
   if (offset > 0) {
     links.push({ href: pageHref(base, { ...kept, limit, offset: Math.max(0, offset - limit) }), rel: 'prev', type: GEOJSON, title: 'Previous page' })
   }
-  const head = JSON.stringify({
-    type: 'FeatureCollection',
-    numberMatched: page.numberMatched,
-    numberReturned: page.numberReturned,
-    timeStamp: new Date().toISOString(),
-    links,
-  })
+  const members = { numberMatched: page.numberMatched, numberReturned: page.numberReturned, timeStamp: new Date().toISOString(), links }
   reply.header('content-crs', crs.contentCrs)
-  const features = await crs.outputParts(page.featureParts)
-  return sendPrebuilt(reply, [`${head.slice(0, -1)},"features":[`, ...features.flatMap((part, index) => (index === 0 ? [part] : [',', part])), ']}'])
+  return reply.type(`${GEOJSON}; charset=utf-8`).send(collectionBody(await crs.outputParts(page.featureParts), members))
 }
 
 /** Where a collection's items are read: the read replica when the route may use one, except for collections that audit their reads. */

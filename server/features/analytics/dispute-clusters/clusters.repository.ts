@@ -181,19 +181,13 @@ export async function findDisputeBlocks(db: Db, blockKeys?: readonly number[]): 
     blockKeys
       ? sql`(${sql.join(blockKeys.map((key) => sql`(${sql.ref(column)} >= ${key * DISPUTE_BLOCK_IDS}::int8 AND ${sql.ref(column)} < ${(key + 1) * DISPUTE_BLOCK_IDS}::int8)`), sql` OR `)})`
       : sql`true`
-  const [disputeRows, partyRows] = [
-    (
-      await sql<{ block: number; n: number; packed: Uint8Array }>`
-        SELECT (c.id / ${size})::int8 AS block, count(*)::int4 AS n,
-          string_agg(int8send(c.id) || float8send(c.utm_x_meters) || float8send(c.utm_y_meters) || timestamptz_send(c.reported_at) || int8send(c.village_id) || int8send(c.town_id), ''::bytea ORDER BY c.id) AS packed
-        FROM cases c WHERE c.kind = 'dispute' AND ${inBlocks('c.id')} GROUP BY c.id / ${size} ORDER BY c.id / ${size}`.execute(db)
-    ).rows,
-    (
-      await sql<{ block: number; n: number; packed: Uint8Array }>`
-        SELECT (p.case_id / ${size})::int8 AS block, count(*)::int4 AS n, string_agg(int8send(p.case_id) || int8send(p.home_village_id) || int8send(p.town_id), ''::bytea) AS packed
-        FROM case_parties p WHERE ${inBlocks('p.case_id')} GROUP BY p.case_id / ${size}`.execute(db)
-    ).rows,
-  ]
+  const { rows: disputeRows } = await sql<{ block: number; n: number; packed: Uint8Array }>`
+    SELECT (c.id / ${size})::int8 AS block, count(*)::int4 AS n,
+      string_agg(int8send(c.id) || float8send(c.utm_x_meters) || float8send(c.utm_y_meters) || timestamptz_send(c.reported_at) || int8send(c.village_id) || int8send(c.town_id), ''::bytea ORDER BY c.id) AS packed
+    FROM cases c WHERE c.kind = 'dispute' AND ${inBlocks('c.id')} GROUP BY c.id / ${size} ORDER BY c.id / ${size}`.execute(db)
+  const { rows: partyRows } = await sql<{ block: number; n: number; packed: Uint8Array }>`
+    SELECT (p.case_id / ${size})::int8 AS block, count(*)::int4 AS n, string_agg(int8send(p.case_id) || int8send(p.home_village_id) || int8send(p.town_id), ''::bytea) AS packed
+    FROM case_parties p WHERE ${inBlocks('p.case_id')} GROUP BY p.case_id / ${size}`.execute(db)
   const partiesByBlock = new Map(partyRows.map((row) => [Number(row.block), row]))
   return disputeRows.map((row) => {
     const n = Number(row.n)
