@@ -27,7 +27,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the audit log in headless Chromium', () => 
     expect((await t.app.inject({ method: 'GET', url: '/api/key-persons/1', headers: leader.headers })).statusCode).toBe(403)
     baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' })
     browser = await launchBrowser()
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
   })
 
   afterAll(async () => {

@@ -121,7 +121,7 @@ describe.skipIf(!BROWSER_AVAILABLE)(`the boundary editor in headless Chromium ($
     admin = await t.signIn('admin')
     baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' })
     browser = await launchBrowser()
-    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } })
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
     page.on('pageerror', (error) => console.error('[page error]', error.message))
     page.on('console', (message) => {
       if (message.type() === 'error' && !message.text().includes('401')) console.error('[page]', message.text())

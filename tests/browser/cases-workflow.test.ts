@@ -62,7 +62,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('case workflows in headless Chromium', { tim
     disputeId = dispute.json().id
     baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' })
     browser = await launchBrowser()
-    context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, locale: 'zh-CN', acceptDownloads: true })
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN', acceptDownloads: true })
     page = await context.newPage()
     await signInToMap(page, baseUrl, dispatcher, 120_000)
   }, 240_000)
@@ -189,7 +189,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('case workflows in headless Chromium', { tim
     const person = await registerPerson(t, admin, spot, { name: '杨某明', colour: 'red' })
     await sql`UPDATE key_persons SET created_at = now() - interval '30 days' WHERE id = ${person.id}`.execute(t.database.engine.db)
     const worker = await t.signIn('grid_worker', { gridIds: [spot.baseGridId] })
-    const workerContext = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' })
+    const workerContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' })
     const workerPage = await workerContext.newPage()
     await signInToMap(workerPage, baseUrl, worker, 120_000)
     const at = await featureOnMap(workerPage, 'key-persons-point', person.id, spot)

@@ -94,7 +94,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('county users on the risk map and the dashbo
     await register(dispatcherB, 'disputes', disputeFeature(towns.border.b, [towns.villageB], { reportedAt }))
     // Deep inside B: critical hazards, so that B scores higher than A.
     for (let index = 0; index < 3; index++) await register(dispatcherB, 'hazards', hazardFeature(towns.insideB, { severity: 'critical', reportedAt }))
-    page = await (await browser.newContext({ viewport: { width: 1600, height: 1000 } })).newPage()
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage()
     await signInToMap(page, served.baseUrl, countyLeader)
   }, 120_000)
 
@@ -230,7 +230,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('header names the county or the town', () =>
   }, 120_000)
 
   async function signedIn(user: TestUser): Promise<Page> {
-    const page = await (await browser.newContext({ viewport: { width: 1400, height: 800 } })).newPage()
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage()
     await page.goto(served.baseUrl)
     await signIn(page, user.username)
     await page.waitForSelector('[data-testid="town-name"]', { timeout: 60_000 })
@@ -277,7 +277,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('a party from the neighbouring town, in head
 
   beforeAll(async () => {
     dispatcherA = await served.t.signIn('dispatcher', { townId: towns.townA })
-    page = await (await browser.newContext({ viewport: { width: 1600, height: 1000 } })).newPage()
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage()
     await signInToMap(page, served.baseUrl, dispatcherA, 120_000)
   }, 240_000)
 

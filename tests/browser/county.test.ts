@@ -39,7 +39,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('county view in headless Chromium', () => {
     escalationId = escalated.json().id
     const baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' })
     browser = await launchBrowser()
-    page = await (await browser.newContext({ viewport: { width: 1600, height: 1000 } })).newPage()
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage()
     await page.goto(`${baseUrl}/#county`)
     await signIn(page, countyDispatcher.username)
   }, 120_000)

@@ -41,7 +41,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the app under its Content-Security-Policy i
     }
     baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' })
     browser = await launchBrowser()
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
     await page.addInitScript(() => {
       window.__cspViolations = []
       document.addEventListener('securitypolicyviolation', (event) => {

@@ -17,7 +17,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the boundary export menu offers CGCS2000 an
     admin = await t.signIn('admin')
     baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' })
     browser = await launchBrowser()
-    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } })
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
   })
 
   afterAll(async () => {

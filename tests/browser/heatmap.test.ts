@@ -104,7 +104,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('heatmap, playback, bins and joint cases in 
     }
     baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' })
     browser = await launchBrowser()
-    context = await browser.newContext({ viewport: { width: 1440, height: 900 } })
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
     page = await context.newPage()
     page.on('pageerror', (error) => console.error('page error:', error.message))
     await signInToMap(page, baseUrl, dispatcher)

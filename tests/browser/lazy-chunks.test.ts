@@ -40,7 +40,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('chunks loaded on demand, in headless Chromi
 
   /** A page that records the path of every script it requests. */
   async function recordingPage(): Promise<{ page: Page; scripts: string[] }> {
-    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } })
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
     const scripts: string[] = []
     page.on('request', (request) => {
       const path = new URL(request.url()).pathname

@@ -19,7 +19,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('ledger import dialog in headless Chromium',
     grids = rows
     const baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' })
     browser = await launchBrowser()
-    page = await (await browser.newContext({ viewport: { width: 1440, height: 960 } })).newPage()
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage()
     await signInToMap(page, baseUrl, dispatcher)
     page.setDefaultTimeout(15_000)
   })

@@ -23,7 +23,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the map in headless Chromium', () => {
   beforeAll(async () => {
     user = await served.t.signIn('leader')
     browser = await launchBrowser()
-    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } })
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
   })
 
   afterAll(async () => {

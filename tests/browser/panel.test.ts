@@ -54,7 +54,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the right-hand panel in headless Chromium',
     villageNameEn = registered.json().properties.village.nameEn
     const baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' })
     browser = await launchBrowser()
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } })
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
     page = await context.newPage()
     await signInToMap(page, baseUrl, dispatcher, 120_000)
   }, 240_000)

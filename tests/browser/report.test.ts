@@ -110,7 +110,7 @@ describe.skipIf(!BROWSER_AVAILABLE || !PDFTOPPM)('monthly report (月度研判�
     }
     const baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' })
     browser = await launchBrowser()
-    const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } })
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
     page = await context.newPage()
     await signInToMap(page, baseUrl, leader)
   }, 240_000)

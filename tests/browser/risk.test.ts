@@ -63,7 +63,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('risk map in headless Chromium', () => {
     await registerCase(t, dispatcher, 'hazards', other, { severity: 'medium', reportedAt: daysBefore(now, 0.2).toISOString() })
     baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' })
     browser = await launchBrowser()
-    context = await browser.newContext({ viewport: { width: 1440, height: 900 } })
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
     page = await context.newPage()
     await signInToMap(page, baseUrl, leader)
   })

@@ -104,7 +104,7 @@ describe.skipIf(!BROWSER_AVAILABLE)(`time travel on the map in headless Chromium
 
     baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' })
     browser = await launchBrowser()
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
   })
 
   afterAll(async () => {
@@ -159,7 +159,7 @@ describe.skipIf(!BROWSER_AVAILABLE)(`time travel on the map in headless Chromium
 
   it('works for a grid worker too, in English', async () => {
     const worker = await t.signIn('grid_worker', { gridIds: [split.createdIds[0]] })
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } })
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
     const other = await context.newPage()
     await other.addInitScript(() => localStorage.setItem('gridatlas.lang', 'en'))
     await signInToMap(other, baseUrl, worker)
