@@ -57,6 +57,10 @@ describe.skipIf(!BROWSER_AVAILABLE)('the map in headless Chromium', () => {
     })
     expect(rendered).toBeGreaterThanOrEqual(10)
     await expect(page.locator('[data-testid="sample-badge"]').isVisible()).resolves.toBe(true)
+    // On a 1280×800 screen the layer panel used to reach over the scale bar.
+    const panel = (await page.locator('aside.panel').first().boundingBox())!
+    const scale = (await page.locator('.maplibregl-ctrl-scale').boundingBox())!
+    expect(panel.y + panel.height).toBeLessThan(scale.y)
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'map-zh.png') })
   })
 
