@@ -8,6 +8,7 @@ import { prepareDatabase, type PrepareReport } from '../../server/bootstrap.ts'
 import { readCountyManifest, type SampleCountyManifest } from '../../server/seed/sample-county.ts'
 import { adminQuery, withDatabase } from '../setup/template.ts'
 import { ENGINE_UNDER_TEST } from '../support/test-database.ts'
+import { openBlankEngine } from '../support/blank-database.ts'
 
 /** A small year, so the test stays quick on PGlite; `npm start` loads 8,400 cases. (The hook allows 10 min: opening and migrating a fresh PGlite took 5 min on a machine loaded 12× its cores.) */
 const CASES = 800
@@ -31,7 +32,7 @@ beforeAll(async () => {
       await adminQuery(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
     }
   } else {
-    engine = await openEngine({ defaultScope: SYSTEM_SCOPE })
+    engine = await openBlankEngine({ defaultScope: SYSTEM_SCOPE })
     dispose = () => engine.close()
   }
   report = await prepareDatabase(engine, { ...config, loadSample: true, adminPassword: 'county-test-password-1', countyActivity: { cases: CASES, keyPersons: 80, leads: 20 } })

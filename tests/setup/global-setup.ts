@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
-import { adminQuery, buildPgliteTemplate, buildPostgresTemplate, databasesNamedAfter, pgliteTemplateFile, postgresTemplateName } from './template.ts'
+import { adminQuery, buildPgliteBlank, buildPgliteTemplate, buildPostgresTemplate, databasesNamedAfter, pgliteBlankDir, pgliteTemplateFile, postgresTemplateName } from './template.ts'
 import { pgliteTemplateDir } from './pglite-template-dir.ts'
 
 declare module 'vitest' {
@@ -17,6 +17,10 @@ declare module 'vitest' {
     pgTemplate: string
     /** File written when the template is built: "ok", or why the build failed (tests/support/template-ready.ts waits for it). */
     templateReadyFile: string
+    /** A PGlite data folder holding only PostGIS, which files needing a fresh database copy (embedded runs; tests/setup/template.ts). */
+    pgliteBlankDir: string
+    /** Like {@link templateReadyFile}, for {@link pgliteBlankDir}: built first, the template starts from it. */
+    blankReadyFile: string
   }
 }
 
@@ -34,7 +38,9 @@ export default async function setup(project: TestProject) {
   const url = process.env.TEST_DATABASE_URL
   const scratch = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'gridatlas-test-'))
   const readyFile = join(scratch, 'template-ready')
+  const blankReadyFile = join(scratch, 'blank-ready')
   project.provide('templateReadyFile', readyFile)
+  project.provide('blankReadyFile', blankReadyFile)
   project.provide('pgliteScratchDir', url ? '' : scratch)
   let build: Promise<unknown>
   let cleanUp: () => Promise<void>
@@ -43,13 +49,22 @@ export default async function setup(project: TestProject) {
     project.provide('pgliteTemplate', dump)
     project.provide('pgliteTemplateDir', dump.replace(/\.tar$/, '.dir'))
     project.provide('pgTemplate', '')
-    build = buildPgliteTemplate(dump).then(pgliteTemplateDir)
+    const blankDir = pgliteBlankDir()
+    project.provide('pgliteBlankDir', blankDir)
+    const blank = buildPgliteBlank(blankDir)
+    void blank.then(
+      () => settle(blankReadyFile, 'ok'),
+      (error: unknown) => settle(blankReadyFile, `The blank test database could not be built: ${errorText(error)}`),
+    )
+    build = blank.then(() => buildPgliteTemplate(dump, blankDir, scratch)).then(pgliteTemplateDir)
     cleanUp = async () => {}
   } else {
     const template = postgresTemplateName()
     project.provide('pgTemplate', template)
     project.provide('pgliteTemplate', '')
     project.provide('pgliteTemplateDir', '')
+    project.provide('pgliteBlankDir', '')
+    settle(blankReadyFile, 'ok')
     build = buildPostgresTemplate(url, template)
     cleanUp = async () => {
       // Test files keep their databases for the next file (tests/support/database-reset.ts); the last ones are left at the end.
@@ -57,18 +72,23 @@ export default async function setup(project: TestProject) {
       await adminQuery(url, `DROP DATABASE IF EXISTS ${template} WITH (FORCE)`)
     }
   }
-  // Written whole, then renamed: a reader never sees half of it.
-  const settle = (text: string) => {
-    writeFileSync(`${readyFile}.tmp`, text)
-    renameSync(`${readyFile}.tmp`, readyFile)
-  }
   const built = build.then(
-    () => settle('ok'),
-    (error: unknown) => settle(`The test template database could not be built: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+    () => settle(readyFile, 'ok'),
+    (error: unknown) => settle(readyFile, `The test template database could not be built: ${errorText(error)}`),
   )
   return async () => {
     await built
     await cleanUp()
     rmSync(scratch, { recursive: true, force: true })
   }
+}
+
+/** Writes a ready file whole, then renames it: a reader never sees half of it. */
+function settle(file: string, text: string): void {
+  writeFileSync(`${file}.tmp`, text)
+  renameSync(`${file}.tmp`, file)
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error)
 }

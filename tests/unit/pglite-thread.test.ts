@@ -1,14 +1,27 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { sql } from 'kysely'
 import { openEngine, type DbEngine } from '../../server/core/db/engine.ts'
 import { ENGINE_UNDER_TEST } from '../support/test-database.ts'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { prespawnPglite, takePrespawnedPglite } from '../../server/core/db/pglite-spawn.js'
 import { LOCK_FILE_NAME, lockDataDir, unlockDataDir } from '../../server/core/db/data-dir-lock.js'
+import { openBlankEngine } from '../support/blank-database.ts'
+import { blankDatabaseReady } from '../support/template-ready.ts'
+
+/**
+ * A new data folder holding a database already (a copy of the run's blank one):
+ * an empty folder made PGlite run initdb, ~3 s more per open.
+ */
+async function databaseFolder(prefix: string): Promise<string> {
+  await blankDatabaseReady()
+  const folder = mkdtempSync(join(tmpdir(), prefix))
+  cpSync(inject('pgliteBlankDir'), folder, { recursive: true })
+  return folder
+}
 
 /**
  * The embedded database runs in its own thread (server/core/db/pglite-worker.js).
@@ -19,7 +32,7 @@ describe.skipIf(ENGINE_UNDER_TEST === 'postgres')('embedded database thread', ()
   let engine: DbEngine
 
   beforeAll(async () => {
-    engine = await openEngine({})
+    engine = await openBlankEngine()
   })
 
   afterAll(async () => {
@@ -79,13 +92,13 @@ describe.skipIf(ENGINE_UNDER_TEST === 'postgres')('embedded database thread', ()
   })
 
   it('refuses queries after close with a clear error', async () => {
-    const other = await openEngine({})
+    const other = await openBlankEngine()
     await other.close()
     await expect(sql`SELECT 1`.execute(other.db)).rejects.toThrow(/closed/)
   })
 
   it('opened with deferOpen, returns before the database is open; statements wait for it', async () => {
-    const deferred = await openEngine({ deferOpen: true })
+    const deferred = await openBlankEngine({ deferOpen: true })
     try {
       let open = false
       void deferred.ready.then(() => (open = true))
@@ -111,7 +124,7 @@ describe.skipIf(ENGINE_UNDER_TEST === 'postgres')('embedded database thread', ()
   })
 
   it('adopts the thread `npm start` started on the same data folder, and ends one started on another', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'gridatlas-prespawn-'))
+    const folder = await databaseFolder('gridatlas-prespawn-')
     const other = mkdtempSync(join(tmpdir(), 'gridatlas-prespawn-'))
     try {
       prespawnPglite(folder)
@@ -141,7 +154,7 @@ describe.skipIf(ENGINE_UNDER_TEST === 'postgres')('embedded database thread', ()
   })
 
   it('refuses a data folder another running process has open, and takes over one whose process ended', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'gridatlas-lock-'))
+    const folder = await databaseFolder('gridatlas-lock-')
     const lock = join(folder, LOCK_FILE_NAME)
     // Another process holding the folder, as the server does while `npm run user:create` runs.
     const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'])
