@@ -42,8 +42,9 @@ export interface LoadSide {
 
 /**
  * Removes the hazards a side of the bench registered (cases after `lastCaseId`
- * and their ledger entries) and vacuums, so that the next side starts from the
- * same data (and statistics: ANALYZE, so both run the same plans). The ledger
+ * and their ledger entries), so that the next side starts from the same data,
+ * then ANALYZEs, so that both run the same plans (no VACUUM: `exec` runs in a
+ * transaction; the dead rows are few and marked dead at the first scan). The ledger
  * refuses deletes by a trigger (an append-only record), switched off for this
  * statement alone: this is a benchmark's own database, never a township's.
  */
