@@ -20,6 +20,8 @@ export function baseUrl(request: FastifyRequest): string {
 
 /** Media type of GeoJSON. */
 export const GEOJSON = 'application/geo+json'
+/** Content type of a GeoJSON body sent as bytes (a Buffer): the charset said, since Fastify adds none to a Buffer. */
+export const GEOJSON_UTF8 = `${GEOJSON}; charset=utf-8`
 
 /** Media type of the OpenAPI 3.0 document. */
 export const OPENAPI_JSON = 'application/vnd.oai.openapi+json;version=3.0'

@@ -6,7 +6,7 @@ import { currentUser } from '../../core/auth/auth.plugin.ts'
 import { COLLECTIONS, collectionNotFound, findCollection, type CollectionProvider } from './collections.ts'
 import { parseBbox } from '../../core/ogc/bbox.ts'
 import { parseDatetime } from '../../core/ogc/datetime.ts'
-import { baseUrl, GEOJSON, type Link } from '../../core/ogc/links.ts'
+import { baseUrl, GEOJSON, GEOJSON_UTF8, type Link } from '../../core/ogc/links.ts'
 import { collectionBody } from '../../core/postgis/geojson.ts'
 import { STAFF_GRID_SCOPED } from '../../core/auth/access.ts'
 import { FILTER_QUERY, itemsFilter } from './filter-query.ts'
@@ -66,7 +66,7 @@ const FeatureCollectionSchema = Type.Object(
  */
 function sendPrebuilt(reply: FastifyReply, parts: string[]) {
   const body = Buffer.concat(parts.map((part) => Buffer.from(part, 'utf8')))
-  return reply.type(`${GEOJSON}; charset=utf-8`).send(body)
+  return reply.type(GEOJSON_UTF8).send(body)
 }
 
 function pageHref(base: string, query: Record<string, string | number | undefined>): string {
@@ -124,7 +124,7 @@ async function sendItemsPage(
   }
   const members = { numberMatched: page.numberMatched, numberReturned: page.numberReturned, timeStamp: new Date().toISOString(), links }
   reply.header('content-crs', crs.contentCrs)
-  return reply.type(`${GEOJSON}; charset=utf-8`).send(collectionBody(await crs.outputParts(page.featureParts), members))
+  return reply.type(GEOJSON_UTF8).send(collectionBody(await crs.outputParts(page.featureParts), members))
 }
 
 /** Where a collection's items are read: the read replica when the route may use one, except for collections that audit their reads. */

@@ -5,7 +5,7 @@ import { collectionBody, featureText } from '../../../core/postgis/geojson.ts'
 import { METRIC_SRID } from '../../../core/postgis/crs.ts'
 import { parseWindow, windowDto, WindowQuery } from '../../../core/time/time-window.ts'
 import { HttpError } from '../../../core/http/http-error.ts'
-import { GEOJSON } from '../../../core/ogc/links.ts'
+import { GEOJSON_UTF8 } from '../../../core/ogc/links.ts'
 import { findAreaBins, findBinCases, findBins, type BinFilter, type BinRow } from './bins.repository.ts'
 import { currentUser } from '../../../core/auth/auth.plugin.ts'
 import { protectCount, protectCounts, protectionNote, type CountProtection } from '../../../core/privacy/small-counts.ts'
@@ -131,7 +131,7 @@ const binsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         total: protectCount(found.reduce((sum, row) => sum + row.count, 0), protection),
         protection: protectionNote(protection),
       }
-      return reply.type(`${GEOJSON}; charset=utf-8`).send(collectionBody(rows.map(binFeature), members) as never)
+      return reply.type(GEOJSON_UTF8).send(collectionBody(rows.map(binFeature), members) as never)
     },
   )
 

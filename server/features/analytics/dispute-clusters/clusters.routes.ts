@@ -4,7 +4,7 @@ import { ANALYTICS_ACCESS } from '../access.ts'
 import { collectionBody, featureText } from '../../../core/postgis/geojson.ts'
 import { METRIC_SRID } from '../../../core/postgis/crs.ts'
 import { parseWindow, windowDto, WindowQuery } from '../../../core/time/time-window.ts'
-import { GEOJSON } from '../../../core/ogc/links.ts'
+import { GEOJSON_UTF8 } from '../../../core/ogc/links.ts'
 import { HULL_BUFFER_METERS } from './clusters.repository.ts'
 import { disputeArcs, disputeClusters } from './clusters.service.ts'
 import { errorResponses } from '../../../core/http/common.schemas.ts'
@@ -67,7 +67,7 @@ const disputeClustersRoutes: FastifyPluginAsyncTypebox = async (app) => {
         }),
       )
       const members = { window: windowDto(window), distanceMeters, minPoints, windowDays: windowDays ?? null }
-      return reply.type(`${GEOJSON}; charset=utf-8`).send(collectionBody(features, members) as never)
+      return reply.type(GEOJSON_UTF8).send(collectionBody(features, members) as never)
     },
   )
 

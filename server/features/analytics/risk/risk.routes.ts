@@ -5,7 +5,7 @@ import { collectionBody, featureText } from '../../../core/postgis/geojson.ts'
 import { roundScore } from './formula.ts'
 import { parseWindow, windowDto, WindowQuery } from '../../../core/time/time-window.ts'
 import { toAreaRef, toExplainedCaseDto, roundBreakdown, toRiskProperties, toRiskSettingsDto } from '../analytics-dto.ts'
-import { GEOJSON } from '../../../core/ogc/links.ts'
+import { GEOJSON_UTF8 } from '../../../core/ogc/links.ts'
 import type { RiskLevel } from './risk.repository.ts'
 import { computeRisk, explainRisk, riskChange } from './risk.service.ts'
 import { currentUser } from '../../../core/auth/auth.plugin.ts'
@@ -65,7 +65,7 @@ const riskRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { protection, townId, settings } = await riskInputs(request.readDb, currentUser(request), request.query.townId)
       const risks = await computeRisk(request.readDb, level, window, { withGeometry: true, protection, townId, settings })
       const features = risks.map((risk) => featureText(risk.area.id, risk.area.geometry, toRiskProperties(risk)))
-      return reply.type(`${GEOJSON}; charset=utf-8`).send(collectionBody(features, { level: request.query.level ?? 'grid', window: windowDto(window) }) as never)
+      return reply.type(GEOJSON_UTF8).send(collectionBody(features, { level: request.query.level ?? 'grid', window: windowDto(window) }) as never)
     },
   )
 
