@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { blankDataDir } from '../server/core/db/blank-data-dir.js'
 
 const ROOT = new URL('../', import.meta.url).pathname
 /** Linux clock ticks per second (USER_HZ), the unit of /proc/<pid>/stat times. */
@@ -67,11 +68,15 @@ function timeProcess(
   })
 }
 
-/** `npm start` (scripts/start.mjs) on the embedded database in `dataDir`, until `/api` answers. */
-function startServer(dataDir: string): Promise<StartTiming> {
+/**
+ * `npm start` (scripts/start.mjs) on the embedded database in `dataDir`, until `/api` answers;
+ * with `blank: false` a new folder is created by PGlite instead of copied from the install's
+ * blank database (server/core/db/blank-data-dir.js), as after an install without `prepare`.
+ */
+function startServer(dataDir: string, { blank = true } = {}): Promise<StartTiming> {
   return timeProcess(
     ['scripts/start.mjs'],
-    { DATABASE_URL: '', PORT: '0', DATA_DIR: dataDir, ADMIN_PASSWORD: 'bench-password-123' },
+    { DATABASE_URL: '', PORT: '0', DATA_DIR: dataDir, ADMIN_PASSWORD: 'bench-password-123', BLANK_DATABASE: blank ? 'on' : 'off' },
     /ready in [\d.]+ s: (http:\/\/\S+)/,
     async (match) => {
       const response = await fetch(`${match[1]}api`)
@@ -108,6 +113,10 @@ export interface StartupBench {
   /** Whether the client or server had to be built first (not counted in the starts). */
   buildOutput: string
   cold: StartTiming
+  /** Cold start with PGlite creating the database (initdb, PostGIS's install script), as without the blank database; undefined if it was not built. */
+  coldWithoutBlank?: StartTiming
+  /** Whether the install's blank database existed (scripts/blank-database.mjs). */
+  blankReady: boolean
   /** Warm starts (same data folder), in the order run. */
   warm: StartTiming[]
   /** Bare `node -e` start and exit: the process floor. */
@@ -121,8 +130,12 @@ export async function benchStartup(warmRuns = 3): Promise<StartupBench> {
   // Built once beforehand, as after `npm install` (prepare) or a previous start: the starts measure the server.
   const build = spawnSync(process.execPath, ['scripts/build-if-changed.mjs'], { cwd: ROOT, encoding: 'utf8' })
   if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}${build.stderr}`)
+  const blank = spawnSync(process.execPath, ['scripts/blank-database.mjs'], { cwd: ROOT, encoding: 'utf8' })
+  const blankReady = existsSync(join(blankDataDir(), 'PG_VERSION'))
   const dataDir = mkdtempSync(join(tmpdir(), 'gridatlas-bench-'))
+  const bareDir = mkdtempSync(join(tmpdir(), 'gridatlas-bench-'))
   try {
+    const coldWithoutBlank = blankReady ? await startServer(bareDir, { blank: false }) : undefined
     const cold = await startServer(dataDir)
     const warm: StartTiming[] = []
     for (let i = 0; i < warmRuns; i += 1) warm.push(await startServer(dataDir))
@@ -130,9 +143,10 @@ export async function benchStartup(warmRuns = 3): Promise<StartupBench> {
     spawnSync(process.execPath, ['-e', '0'])
     const bareNodeMs = performance.now() - bareStarted
     const pgliteOpen = await openPgliteAlone(dataDir)
-    return { buildOutput: build.stdout.trim(), cold, warm, bareNodeMs, pgliteOpen }
+    return { buildOutput: `${build.stdout.trim()}\n${blank.stdout.trim()}`, cold, coldWithoutBlank, blankReady, warm, bareNodeMs, pgliteOpen }
   } finally {
     rmSync(dataDir, { recursive: true, force: true })
+    rmSync(bareDir, { recursive: true, force: true })
   }
 }
 
@@ -162,10 +176,19 @@ export function printStartupBench(result: StartupBench, targets = { warmMs: 3000
       `target ≤ ${seconds(targets.warmMs)}  ${warmMet ? 'MET' : 'MISSED'}`,
   )
   console.log(`    steps (s): ${stepDurations(median)}`)
+  const from = result.blankReady ? 'a copy of the blank database built by `npm install`' : 'no blank database: PGlite creates it'
   console.log(
-    `  cold start to first answer (new data folder: PostGIS, schema, sample township, its sample year): ${seconds(result.cold.wallMs)} (CPU ${seconds(result.cold.cpuMs)})  ` +
+    `  cold start to first answer (new data folder from ${from}; schema, sample township, its sample year): ${seconds(result.cold.wallMs)} (CPU ${seconds(result.cold.cpuMs)})  ` +
       `target < ${seconds(targets.coldMs)}  ${coldMet ? 'MET' : 'MISSED'}`,
   )
   console.log(`    steps (s): ${stepDurations(result.cold)}`)
+  if (result.coldWithoutBlank) {
+    const without = result.coldWithoutBlank
+    console.log(
+      `  for comparison, cold start without the blank database (BLANK_DATABASE=off, as an install without \`prepare\`: initdb and PostGIS's install script): ` +
+        `${seconds(without.wallMs)} (CPU ${seconds(without.cpuMs)})  ${without.wallMs < targets.coldMs ? 'under' : 'over'} the target`,
+    )
+    console.log(`    steps (s): ${stepDurations(without)}`)
+  }
   return warmMet && coldMet
 }

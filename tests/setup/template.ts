@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto'
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import pg from 'pg'
 import { openEngine, type DbEngine, type EngineOptions } from '../../server/core/db/engine.ts'
+import { blankDataDir, buildBlankDataDir } from '../../server/core/db/blank-data-dir.js'
 import { SYSTEM_SCOPE } from '../../server/core/db/db-scope.ts'
 import { migrate, MIGRATIONS_DIR } from '../../server/core/db/migrate.ts'
 import { seedSampleTownship } from '../../server/seed/sample-township.ts'
@@ -31,54 +32,50 @@ export function pgliteTemplateFile(): string {
   return join(CACHE_DIR, `pglite-template-${templateKey()}.tar`)
 }
 
-/** Versions of the embedded engine and its PostGIS, the one thing a blank database is made of. */
-function blankKey(): string {
-  const hash = createHash('sha256')
-  for (const name of ['@electric-sql/pglite', '@electric-sql/pglite-postgis']) hash.update(readFileSync(join(ROOT, 'node_modules', name, 'package.json')))
-  return hash.digest('hex').slice(0, 16)
-}
-
-/** Where the blank PGlite data folder ({@link buildPgliteBlank}) is (or will be) kept. */
+/**
+ * Where the blank PGlite data folder is kept: the install's own
+ * (`node_modules/.cache/gridatlas/`, server/core/db/blank-data-dir.js), which
+ * `npm install` builds and a first `npm start` copies.
+ */
 export function pgliteBlankDir(): string {
-  return join(CACHE_DIR, `pglite-blank-${blankKey()}.dir`)
+  return blankDataDir()
 }
 
 /**
- * Builds (or reuses from `.test-cache/`) a PGlite data folder holding nothing
- * but PostGIS: what a database is before migration 0001's `CREATE EXTENSION
- * IF NOT EXISTS postgis`, which then does nothing.
+ * Builds (or reuses) the blank PGlite data folder, holding nothing but
+ * PostGIS: what a database is before migration 0001's `CREATE EXTENSION IF
+ * NOT EXISTS postgis`, which then does nothing. `npm install` has normally
+ * built it already (scripts/blank-database.mjs).
  *
  * Why: every fresh PGlite ran initdb (~3 s more than opening a folder) and
  * PostGIS's install script (~8 s), measured alone on this machine; the
  * template, the migration and county-sample files and the engine's own tests
  * each paid them. They copy this folder instead ({@link openBlankPglite}).
+ * Test caches of it from before it moved to the install are removed.
  */
 export async function buildPgliteBlank(dir: string = pgliteBlankDir()): Promise<string> {
-  if (existsSync(`${dir}/PG_VERSION`)) return dir
-  mkdirSync(CACHE_DIR, { recursive: true })
-  const building = `${dir}.${process.pid}.tmp`
-  rmSync(building, { recursive: true, force: true })
-  const engine = await openEngine({ dataDir: building })
-  try {
-    await engine.exec('CREATE EXTENSION IF NOT EXISTS postgis')
-  } finally {
-    await engine.close()
-  }
-  rmSync(dir, { recursive: true, force: true })
-  renameSync(building, dir)
-  removeStale(CACHE_DIR, 'pglite-blank-', dir)
+  await buildBlankDataDir(dir, async (folder) => {
+    const engine = await openEngine({ dataDir: folder })
+    try {
+      await engine.exec('CREATE EXTENSION IF NOT EXISTS postgis')
+    } finally {
+      await engine.close()
+    }
+  })
+  if (existsSync(CACHE_DIR)) removeStale(CACHE_DIR, 'pglite-blank-')
   return dir
 }
 
 /**
  * Removes the cached databases in `cacheDir` named `prefix…` other than `kept`
- * (and its unpacked folder or dump, and a build of it under way): each change of the migrations, the sample or the
+ * (and its unpacked folder or dump, and a build of it under way); all of them
+ * when `kept` is not given. Each change of the migrations, the sample or the
  * engine left ~130 MB behind, 0.8 GB after six on this machine.
  */
-export function removeStale(cacheDir: string, prefix: string, kept: string): void {
-  const keptStem = basename(kept).replace(/\.(tar|dir)$/, '')
+export function removeStale(cacheDir: string, prefix: string, kept?: string): void {
+  const keptStem = kept === undefined ? undefined : basename(kept).replace(/\.(tar|dir)$/, '')
   for (const name of readdirSync(cacheDir)) {
-    if (!name.startsWith(prefix) || name.startsWith(keptStem)) continue
+    if (!name.startsWith(prefix) || (keptStem !== undefined && name.startsWith(keptStem))) continue
     rmSync(join(cacheDir, name), { recursive: true, force: true })
   }
 }

@@ -21,6 +21,7 @@ import { postgis } from '@electric-sql/pglite-postgis'
 import { pathToFileURL } from 'node:url'
 import { fullPostgisBundle, installSlimPostgis, slimPostgisTar } from './postgis-bundle.js'
 import { lockDataDir, unlockDataDir } from './data-dir-lock.js'
+import { copyBlankInto } from './blank-data-dir.js'
 
 const INT8_OID = 20
 const NUMERIC_OID = 1700
@@ -123,6 +124,9 @@ function checkDump(dump) {
 try {
   if (options.loadDataDir) checkDump(options.loadDataDir)
   if (options.dataDir) lockFile = lockDataDir(options.dataDir)
+  // A new folder starts as a copy of the install's blank database (blank-data-dir.js says why);
+  // BLANK_DATABASE=off lets PGlite create it, as an install without `prepare` does (the startup bench times both).
+  if (options.dataDir && !options.loadDataDir && process.env.BLANK_DATABASE !== 'off') copyBlankInto(options.dataDir)
   const pglite = await PGlite.create({
     dataDir: options.dataDir,
     loadDataDir: options.loadDataDir ? new Blob([options.loadDataDir]) : undefined,
