@@ -103,7 +103,7 @@ export class RiskMap {
   bins = $state.raw<BinCollection | null>(null);
   clusters = $state.raw<ClusterCollection | null>(null);
   arcs = $state.raw<DisputeArcs | null>(null);
-  /** Light points of the heatmap: fine cells (or ≥ 200 m cells for key persons) with counts. */
+  /** Light points of the heatmap: fine cells (or ≥ 250 m cells for key persons) with counts. */
   heat = $state.raw<BinCollection | null>(null);
   /** The cases of the last clicked bin, once loaded (shown while the `bin` panel is open for that cell). */
   #binResult = $state.raw<{ cell: string; result: BinCases } | null>(null);
