@@ -118,6 +118,8 @@ describe.skipIf(!BROWSER_AVAILABLE)('county users on the risk map and the dashbo
       Object.fromEntries(window.__gridatlas!.map.querySourceFeatures('risk').map((feature) => [String(feature.properties.name), Number(feature.properties.score)])),
     )
     expect(scores['东岸镇']).toBeGreaterThan(scores['喜洲镇'])
+    // Another source than 'risk': its data may still be in the map's worker.
+    await page.waitForFunction(() => window.__gridatlas!.map.querySourceFeatures('county-towns-labels').length > 0, undefined, { timeout: 30_000 })
     const labels = await page.evaluate(() => window.__gridatlas!.map.querySourceFeatures('county-towns-labels').map((feature) => String(feature.properties.name)))
     expect([...new Set(labels)].sort()).toEqual(['东岸镇', '喜洲镇'].sort())
     await page.waitForFunction(() => window.__gridatlas!.map.queryRenderedFeatures({ layers: ['county-towns-label'] }).length >= 2, undefined, { timeout: 15_000 })

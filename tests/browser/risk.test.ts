@@ -126,6 +126,8 @@ describe.skipIf(!BROWSER_AVAILABLE)('risk map in headless Chromium', () => {
     await page.click('[data-hexbins="off"]')
     await page.click('[data-testid="risk-clusters"]')
     await page.waitForSelector('[data-testid="risk-cluster-list"] .badge', { timeout: 30_000 })
+    // The list renders from the response at once; the map's source parses the same data in its worker afterwards.
+    await page.waitForFunction(() => window.__gridatlas!.map.querySourceFeatures('clusters').length > 0, undefined, { timeout: 30_000 })
     const clusters = await page.evaluate(() => window.__gridatlas!.map.querySourceFeatures('clusters').map((feature) => feature.properties.crossVillage))
     expect(clusters.length).toBeGreaterThan(0)
     await page.click('[data-testid="risk-change"]')
