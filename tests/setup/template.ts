@@ -54,14 +54,7 @@ export function pgliteBlankDir(): string {
  * Test caches of it from before it moved to the install are removed.
  */
 export async function buildPgliteBlank(dir: string = pgliteBlankDir()): Promise<string> {
-  await buildBlankDataDir(dir, async (folder) => {
-    const engine = await openEngine({ dataDir: folder })
-    try {
-      await engine.exec('CREATE EXTENSION IF NOT EXISTS postgis')
-    } finally {
-      await engine.close()
-    }
-  })
+  await buildBlankDataDir(dir)
   if (existsSync(CACHE_DIR)) removeStale(CACHE_DIR, 'pglite-blank-')
   return dir
 }

@@ -23,6 +23,7 @@ import { createHash } from 'node:crypto'
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
+import { spawnPglite } from './pglite-spawn.js'
 
 /** The file initdb writes last and PGlite reads to tell an existing database from a new folder. */
 const VERSION_FILE = 'PG_VERSION'
@@ -71,16 +72,54 @@ export function copyBlankInto(dataDir, blankDir) {
 }
 
 /**
- * Builds the blank folder at `dir` unless it exists, with `create`, which
- * must create a PGlite database in the folder it is given, install PostGIS
- * and close it. The build happens in a private folder renamed into place, so
+ * One request to a database thread (`pglite-worker.js`) and its answer.
+ * @param {import('node:worker_threads').Worker} worker
+ * @param {{ id: number, op: 'exec', text: string } | { id: number, op: 'close' }} request
+ * @returns {Promise<void>}
+ */
+function ask(worker, request) {
+  return new Promise((resolve, reject) => {
+    const onMessage = (/** @type {{ id: number, ok: boolean, error?: { message?: string } }} */ message) => {
+      if (message.id !== request.id) return
+      worker.off('message', onMessage)
+      if (message.ok) resolve()
+      else reject(new Error(message.error?.message ?? `${request.op} failed`))
+    }
+    worker.on('message', onMessage)
+    worker.postMessage(request)
+  })
+}
+
+/**
+ * Creates a PGlite database in `folder` in a database thread, installs
+ * PostGIS and closes it: what {@link buildBlankDataDir} builds by default.
+ * @param {string} folder
+ * @returns {Promise<void>}
+ */
+export async function createBlankDatabase(folder) {
+  const { worker, opened } = spawnPglite({ dataDir: folder })
+  try {
+    const open = await opened
+    if (!open.ready) throw new Error(String(open.error?.message ?? 'the embedded database did not open'))
+    await ask(worker, { id: 1, op: 'exec', text: 'CREATE EXTENSION IF NOT EXISTS postgis' })
+    await ask(worker, { id: 2, op: 'close' })
+  } finally {
+    await worker.terminate()
+  }
+}
+
+/**
+ * Builds the blank folder at `dir` unless it exists, with `create`
+ * ({@link createBlankDatabase} unless a test gives another), which must
+ * create a PGlite database in the folder it is given, install PostGIS and
+ * close it. The build happens in a private folder renamed into place, so
  * a reader never sees half a database; the blank folders of other versions
  * in the same cache are removed. Returns whether it built one.
  * @param {string} dir
- * @param {(folder: string) => Promise<void>} create
+ * @param {(folder: string) => Promise<void>} [create]
  * @returns {Promise<boolean>}
  */
-export async function buildBlankDataDir(dir, create) {
+export async function buildBlankDataDir(dir, create = createBlankDatabase) {
   if (existsSync(join(dir, VERSION_FILE))) return false
   const cacheDir = dirname(dir)
   mkdirSync(cacheDir, { recursive: true })
