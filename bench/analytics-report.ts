@@ -49,7 +49,7 @@ export function printAnalyticsBench(label: string, result: AnalyticsBench, runs:
     )
   }
   ok = printBinsUnderLoad(result.binsUnderLoad, targets) && ok
-  console.log('  API = HTTP on a local port (app.listen + node:http kept alive, bearer token); SQL = the statements the route runs, recorded from its repository/service calls and replayed on the driver in the database scope and town of the request (row-level security); ratio = API p95 / SQL p95.')
+  console.log('  API = HTTP on a local port (app.listen; node:http kept alive on a thread of its own, timed there from sending to the last byte; bearer token); SQL = the statements the route runs, recorded from its repository/service calls and replayed on the driver in the database scope and town of the request (row-level security); ratio = API p95 / SQL p95.')
   return ok
 }
 

@@ -19,11 +19,11 @@ import type { TileAddress } from '../server/features/analytics/tiles/tiles.repos
 import { computeRisk } from '../server/features/analytics/risk/risk.service.ts'
 import { createUser } from '../server/features/users/users.service.ts'
 import { issueApiToken } from '../server/features/users/tokens.service.ts'
-import { keptAliveGet } from './http-get.ts'
+import { keptAliveGet, type GetClient } from './http-get.ts'
 import { listenOnce } from './listen-once.ts'
 import { captureStatements } from './sql-capture.ts'
 import { summarise, timeInterleaved, type Timing } from './stats.ts'
-import { timeQuietAndLoaded, type UnderLoadTiming } from './under-load.ts'
+import { MAX_IN_FLIGHT as BACKGROUND_SOCKETS, timeQuietAndLoaded, type UnderLoadTiming } from './under-load.ts'
 
 const DAY_MS = 86_400_000
 
@@ -219,7 +219,7 @@ async function measure(
   let payload: Buffer = Buffer.alloc(0)
   let contentType: string | null = null
   let turn = 0
-  // node:http on a kept-alive connection, as the items bench (see keptAliveGet): the SQL side runs on the bare driver.
+  // node:http on a kept-alive connection on its own thread, as the items bench (see keptAliveGet): the SQL side runs on the bare driver.
   const client = keptAliveGet()
   const api = async () => {
     turn += 1
@@ -227,6 +227,7 @@ async function measure(
     payload = response.body
     contentType = response.contentType
     if (response.status !== 200) throw new Error(`${label}: API answered ${response.status}: ${payload.toString().slice(0, 300)}`)
+    return response
   }
   const probeStart = performance.now()
   await api()
@@ -341,16 +342,22 @@ export async function benchAnalytics(app: FastifyInstance, engine: DbEngine, opt
  * alternating blocks.
  */
 async function benchBinsUnderLoad(base: string, token: string, range: string, tilePaths: string[], runs: number, cores: number): Promise<AnalyticsBench['binsUnderLoad']> {
-  const get = (path: string) => async () => {
-    const response = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } })
-    const body = await response.arrayBuffer()
-    if (response.status !== 200) throw new Error(`${path}: API answered ${response.status}: ${Buffer.from(body).toString().slice(0, 300)}`)
+  // Two clients on threads of their own (see keptAliveGet): the measured request on one connection,
+  // the background on as many as it may have in flight.
+  const measured = keptAliveGet()
+  const others = keptAliveGet({ maxSockets: BACKGROUND_SOCKETS })
+  const get = (client: GetClient, path: string) => async () => {
+    const response = await client.get(`${base}${path}`, { authorization: `Bearer ${token}` })
+    if (response.status !== 200) throw new Error(`${path}: API answered ${response.status}: ${response.body.toString().slice(0, 300)}`)
+    return response
   }
   const binsPath = `/api/analytics/bins?layer=hazards&shape=hex&cellMeters=${HEX_CELL_METERS}&${range}`
   const requests = [...tilePaths, `/api/analytics/risk/scores?level=grid&${range}`, '/api/collections/hazards/items?limit=100']
-  const background = requests.map(get)
-  const ratePerSecond = BINS_LOAD_RPS ?? (BINS_LOAD_SHARE * cores * 1000) / (await meanMs(background, 3))
-  const timing = await timeQuietAndLoaded(get(binsPath), background, { turns: Math.max(20, runs), blocks: 5, ratePerSecond, warmup: 3 })
+  const background = requests.map((path) => get(others, path))
+  const timing = await (async () => {
+    const ratePerSecond = BINS_LOAD_RPS ?? (BINS_LOAD_SHARE * cores * 1000) / (await meanMs(background, 3))
+    return timeQuietAndLoaded(get(measured, binsPath), background, { turns: Math.max(20, runs), blocks: 5, ratePerSecond, warmup: 3 })
+  })().finally(() => Promise.all([measured.close(), others.close()]))
   const shown = requests.map((path) => path.replace(/[?&](from|to)=[^&]*/g, '').replace(/\?$/, ''))
   return { ...timing, label: `GET /api/analytics/bins (hex ${HEX_CELL_METERS} m, hazards)`, background: { ...timing.background, requests: shown } }
 }

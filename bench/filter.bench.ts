@@ -38,6 +38,7 @@ export async function benchFilter(app: FastifyInstance, engine: DbEngine, token:
     const response = await client.get(url, headers)
     if (response.status !== 200) throw new Error(`API answered ${response.status}: ${response.body.toString()}`)
     lastBody = response.body
+    return response
   }
   const filter = compileFilterParameters({ filter: BENCH_FILTER }, AREA_QUERYABLES)
   const statement = areaFeaturesQuery(engine.db, { level: 'fine_grid', filter, limit: 1000, offset: 0 }).compile()

@@ -1,26 +1,91 @@
-import http from 'node:http'
+import { Worker } from 'node:worker_threads'
+import type { SelfTimed } from './stats.ts'
+
+/** What {@link keptAliveGet}'s `get` answers; its time runs from sending the request to the answer's last byte, timed on the client's thread. */
+export interface GetAnswer extends SelfTimed {
+  status: number
+  contentType: string | null
+  body: Buffer
+}
+
+/** A GET client whose requests run on a thread of their own. */
+export interface GetClient {
+  get: (url: string, headers?: Record<string, string>) => Promise<GetAnswer>
+  close: () => Promise<void>
+}
 
 /**
- * GETs over Node's own HTTP client on one kept-alive connection, returning
- * the status, the content type and the raw body. The API side of the items,
- * filter and analytics benchmarks uses it rather than `fetch` because their SQL side runs on a lean
- * driver (pg) over a pooled connection: the client's own cost of receiving the
- * answer belongs to neither the API nor the database, and undici's fetch
- * (WHATWG streams) spent about 3 ms more than node:http receiving the same
- * 240 KiB from a bare server (9.4 vs 6.2 ms p50, load average 12).
+ * The worker: Node's own HTTP client on kept-alive connections. Each answer's
+ * body goes back as a transferred ArrayBuffer (copied out of Node's buffer
+ * pool here, on the worker's thread), so the benchmark's thread only wakes up
+ * once per answer.
  */
-export function keptAliveGet(): { get: (url: string, headers?: Record<string, string>) => Promise<{ status: number; contentType: string | null; body: Buffer }>; close: () => void } {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
-  const get = (url: string, headers: Record<string, string> = {}) =>
-    new Promise<{ status: number; contentType: string | null; body: Buffer }>((resolve, reject) => {
-      http
-        .get(url, { agent, headers }, (response) => {
-          const chunks: Buffer[] = []
-          response.on('data', (chunk: Buffer) => chunks.push(chunk))
-          response.on('end', () => resolve({ status: response.statusCode ?? 0, contentType: response.headers['content-type'] ?? null, body: Buffer.concat(chunks) }))
-          response.on('error', reject)
-        })
-        .on('error', reject)
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads')
+const http = require('node:http')
+const agent = new http.Agent({ keepAlive: true, maxSockets: workerData.maxSockets })
+parentPort.on('message', ({ id, url, headers }) => {
+  const started = performance.now()
+  const fail = (error) => parentPort.postMessage({ id, error: String(error && error.message || error) })
+  http
+    .get(url, { agent, headers }, (response) => {
+      const chunks = []
+      response.on('data', (chunk) => chunks.push(chunk))
+      response.on('end', () => {
+        const joined = Buffer.concat(chunks)
+        const body = joined.buffer.slice(joined.byteOffset, joined.byteOffset + joined.byteLength)
+        parentPort.postMessage({ id, status: response.statusCode || 0, contentType: response.headers['content-type'] || null, body, selfTimedMs: performance.now() - started }, [body])
+      })
+      response.on('error', fail)
     })
-  return { get, close: () => agent.destroy() }
+    .on('error', fail)
+})
+`
+
+/**
+ * GETs over Node's own HTTP client on kept-alive connections (one unless
+ * `maxSockets` says more), from a worker thread, returning the status, the
+ * content type and the raw body.
+ *
+ * The API side of the items, filter and analytics benchmarks uses it rather
+ * than `fetch` because their SQL side runs on a lean driver (pg) over a pooled
+ * connection: the client's own cost of receiving the answer belongs to neither
+ * the API nor the database, and undici's fetch (WHATWG streams) spent about
+ * 3 ms more than node:http receiving the same 240 KiB from a bare server
+ * (9.4 vs 6.2 ms p50, load average 12).
+ *
+ * It runs on its own thread for the same reason the load benchmark runs
+ * autocannon in a worker: a browser or a GIS client is another process on
+ * another machine, and a client on the server's event loop made every answer
+ * wait for the client to read the one before it and to start the next
+ * (~1 ms of the 15 ms of the risk scores, ~1.5 ms of an items page). The time
+ * a caller measures still includes receiving and reading the whole answer.
+ */
+export function keptAliveGet(options: { maxSockets?: number } = {}): GetClient {
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { maxSockets: options.maxSockets ?? 1 } })
+  const pending = new Map<number, { resolve: (answer: GetAnswer) => void; reject: (error: Error) => void }>()
+  let nextId = 0
+  worker.on('message', (message: { id: number; error?: string; status: number; contentType: string | null; body: ArrayBuffer; selfTimedMs: number }) => {
+    const waiting = pending.get(message.id)
+    if (!waiting) return
+    pending.delete(message.id)
+    if (message.error !== undefined) waiting.reject(new Error(message.error))
+    else waiting.resolve({ status: message.status, contentType: message.contentType, body: Buffer.from(message.body), selfTimedMs: message.selfTimedMs })
+  })
+  worker.on('error', (error: Error) => {
+    for (const waiting of pending.values()) waiting.reject(error)
+    pending.clear()
+  })
+  const get = (url: string, headers: Record<string, string> = {}) =>
+    new Promise<GetAnswer>((resolve, reject) => {
+      const id = nextId++
+      pending.set(id, { resolve, reject })
+      worker.postMessage({ id, url, headers })
+    })
+  return {
+    get,
+    close: async () => {
+      await worker.terminate()
+    },
+  }
 }

@@ -19,7 +19,7 @@ export interface ItemsBench {
 
 /**
  * Times `GET /api/collections/fine-grids/items?bbox=…&limit=1000` over HTTP
- * (Node's HTTP client on a kept-alive connection, see http-get.ts) against the same SQL statement run directly on the driver, in turns. The
+ * (Node's HTTP client on a kept-alive connection, on a thread of its own, see http-get.ts) against the same SQL statement run directly on the driver, in turns. The
  * statement runs in `scope`, the database scope of the token's user, like the
  * request's (the same row-level security policies; and with one scope on both
  * sides neither pays for switching a connection's scope back and forth).
@@ -35,6 +35,7 @@ export async function benchItems(app: FastifyInstance, engine: DbEngine, token: 
     const response = await client.get(url, headers)
     if (response.status !== 200) throw new Error(`API answered ${response.status}: ${response.body.toString()}`)
     payloadBytes = response.body.byteLength
+    return response
   }
   const statement = areaFeaturesQuery(engine.db, { level: 'fine_grid', bbox: BENCH_BBOX, limit: 1000, offset: 0 }).compile()
   const direct = async () => {

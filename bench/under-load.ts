@@ -1,4 +1,4 @@
-import { summarise, type Timing } from './stats.ts'
+import { summarise, timeCall, type Timing } from './stats.ts'
 
 /** Figures of {@link timeQuietAndLoaded}. */
 export interface UnderLoadTiming {
@@ -9,7 +9,7 @@ export interface UnderLoadTiming {
 }
 
 /** Background requests in flight at most: past it the generator skips a beat instead of piling up. */
-const MAX_IN_FLIGHT = 16
+export const MAX_IN_FLIGHT = 16
 
 /**
  * Times `measure` alone and while other requests arrive at a steady
@@ -29,11 +29,7 @@ export async function timeQuietAndLoaded(
   let done = 0
   let failed = 0
   const timeBlock = async (into: number[]) => {
-    for (let i = 0; i < perBlock; i += 1) {
-      const start = performance.now()
-      await measure()
-      into.push(performance.now() - start)
-    }
+    for (let i = 0; i < perBlock; i += 1) into.push(await timeCall(measure))
   }
   for (let block = 0; block < options.blocks; block += 1) {
     await timeBlock(quiet)
