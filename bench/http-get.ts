@@ -14,33 +14,7 @@ export interface GetClient {
   close: () => Promise<void>
 }
 
-/**
- * The worker: Node's own HTTP client on kept-alive connections. Each answer's
- * body goes back as a transferred ArrayBuffer (copied out of Node's buffer
- * pool here, on the worker's thread), so the benchmark's thread only wakes up
- * once per answer.
- */
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads')
-const http = require('node:http')
-const agent = new http.Agent({ keepAlive: true, maxSockets: workerData.maxSockets })
-parentPort.on('message', ({ id, url, headers }) => {
-  const started = performance.now()
-  const fail = (error) => parentPort.postMessage({ id, error: String(error && error.message || error) })
-  http
-    .get(url, { agent, headers }, (response) => {
-      const chunks = []
-      response.on('data', (chunk) => chunks.push(chunk))
-      response.on('end', () => {
-        const joined = Buffer.concat(chunks)
-        const body = joined.buffer.slice(joined.byteOffset, joined.byteOffset + joined.byteLength)
-        parentPort.postMessage({ id, status: response.statusCode || 0, contentType: response.headers['content-type'] || null, body, selfTimedMs: performance.now() - started }, [body])
-      })
-      response.on('error', fail)
-    })
-    .on('error', fail)
-})
-`
+const WORKER_URL = new URL('./http-get-worker.js', import.meta.url)
 
 /**
  * GETs over Node's own HTTP client on kept-alive connections (one unless
@@ -62,7 +36,7 @@ parentPort.on('message', ({ id, url, headers }) => {
  * a caller measures still includes receiving and reading the whole answer.
  */
 export function keptAliveGet(options: { maxSockets?: number } = {}): GetClient {
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { maxSockets: options.maxSockets ?? 1 } })
+  const worker = new Worker(WORKER_URL, { workerData: { maxSockets: options.maxSockets ?? 1 }, execArgv: [] })
   const pending = new Map<number, { resolve: (answer: GetAnswer) => void; reject: (error: Error) => void }>()
   let nextId = 0
   worker.on('message', (message: { id: number; error?: string; status: number; contentType: string | null; body: ArrayBuffer; selfTimedMs: number }) => {
