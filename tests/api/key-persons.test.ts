@@ -97,10 +97,20 @@ describe('key persons: registration', () => {
     expect(lake.json().message).toMatch(/not inside any village/)
   })
 
-  it('lets a dispatcher register anywhere and name a responsible grid worker', async () => {
-    const person = await registerPerson(t, dispatcher, spots[1], { responsibleUserId: worker.id, category: 'elderly_alone', colour: 'green' })
+  it('lets a dispatcher register anywhere and name a responsible grid worker and staff member, shown in the list too', async () => {
+    const staff = await sql<{ id: number; name: string }>`SELECT id, name FROM staff ORDER BY id LIMIT 1`.execute(t.database.engine.db)
+    const named = { id: Number(staff.rows[0].id), name: staff.rows[0].name }
+    const person = await registerPerson(t, dispatcher, spots[1], { responsibleUserId: worker.id, responsibleStaffId: named.id, category: 'elderly_alone', colour: 'green' })
     expect(person.responsibleUser).toEqual({ id: worker.id, username: worker.username })
+    expect(person.responsibleStaff).toEqual(named)
     expect(person.baseGrid.id).toBe(spots[1].baseGridId)
+    // The list reads the names by their own lookups (not joins: key-persons.repository.ts).
+    const list = await request(dispatcher, 'GET', `/api/key-persons?gridId=${spots[1].baseGridId}&limit=500`)
+    expect(list.statusCode).toBe(200)
+    const listed = list.json().persons.find((each: { id: number }) => each.id === person.id)
+    expect(listed.responsibleUser).toEqual({ id: worker.id, username: worker.username })
+    expect(listed.responsibleStaff).toEqual(named)
+    expect(listed.village.id).toBe(person.village.id)
   })
 
   it('answers 404 for unknown ids and 400 for malformed ones', async () => {
