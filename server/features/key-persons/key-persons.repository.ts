@@ -143,84 +143,68 @@ export interface VisitRow {
   createdAt: Date
 }
 
-/** Every column of {@link KeyPersonRow}, with the visit state computed as of `now`. */
-function personsQuery(db: Db, now: Date) {
-  const lastVisit = sql<Date | null>`(SELECT max(v.visited_at) FROM key_person_visits v WHERE v.person_id = p.id)`
-  const nextDue = sql<Date>`(coalesce(${lastVisit}, p.created_at) + c.visit_interval_days * interval '1 day')`
+/**
+ * Every column of {@link KeyPersonRow}, with the visit state computed as of
+ * `now`, as the subquery `kp`. One SQL text rather than a query builder's
+ * fifty selections: built twice per page (the rows and their count) under
+ * load, the builder's parsing, freezing and compiling of them was the
+ * largest part of what the key-person list cost the server beyond its
+ * statements (the SQL replayed alone skips it).
+ *
+ * The responsible user's and staff member's names are scalar subqueries,
+ * not joins: with eight relations in the join, each with its row-level
+ * security quals, the planner's search of join orders took 13–20 ms on
+ * every request, for a page that runs in 1.5–2.5 ms. Six relations plan in
+ * 2–3.5 ms. The area versions stay plain joins on their key, so that a count
+ * that does not use their columns drops them (LATERAL lookups planned in
+ * 1 ms but ran for every counted person: 29 ms instead of 12 ms at 20,000).
+ *
+ * Emits: `(SELECT p.id AS "id", …, CASE … END AS "visitState" FROM key_persons p JOIN … ) AS kp`
+ */
+function personsSubquery(now: Date) {
+  const lastVisit = sql`(SELECT max(v.visited_at) FROM key_person_visits v WHERE v.person_id = p.id)`
+  const nextDue = sql`(coalesce(${lastVisit}, p.created_at) + c.visit_interval_days * interval '1 day')`
   const at = sql`${now}::timestamptz`
   // The point a household is shown at: one inside the area recorded at registration, the finest there is.
   const shownPoint = sql`ST_PointOnSurface(coalesce(fv.geom, bv.geom, vv.geom))`
-  // The responsible user's and staff member's names are scalar subqueries, not joins: with eight
-  // relations in the join, each with its row-level security quals, the planner's search of join orders
-  // took 13–20 ms on every request, for a page that runs in 1.5–2.5 ms (nearly all of the key-person
-  // list's database time). Six relations plan in 2–3.5 ms. The area versions stay plain joins on their key,
-  // so that a count that does not use their columns drops them (LATERAL lookups planned in 1 ms but
-  // ran for every counted person: 29 ms instead of 12 ms at 20,000 persons).
-  return db
-    .selectFrom('key_persons as p')
-    .innerJoin('key_person_colours as c', 'c.colour', 'p.colour')
-    .innerJoin('key_person_settings as s', (join) => join.onTrue())
-    .innerJoin('area_versions as vv', (join) => join.onRef('vv.area_id', '=', 'p.village_id').onRef('vv.version', '=', 'p.village_version'))
-    .leftJoin('area_versions as bv', (join) => join.onRef('bv.area_id', '=', 'p.base_grid_id').onRef('bv.version', '=', 'p.base_grid_version'))
-    .leftJoin('area_versions as fv', (join) => join.onRef('fv.area_id', '=', 'p.fine_grid_id').onRef('fv.version', '=', 'p.fine_grid_version'))
-    .select([
-      'p.id',
-      'p.name',
-      'p.gender',
-      'p.birth_year as birthYear',
-      'p.id_number as idNumber',
-      'p.phone',
-      'p.address',
-      pointX(sql.ref('p.household_geom')).as('lon'),
-      pointY(sql.ref('p.household_geom')).as('lat'),
-      sql<number | null>`CASE WHEN p.household_geom IS NOT NULL THEN round(ST_X(${shownPoint})::numeric, 6)::float8 END`.as('shownLon'),
-      sql<number | null>`CASE WHEN p.household_geom IS NOT NULL THEN round(ST_Y(${shownPoint})::numeric, 6)::float8 END`.as('shownLat'),
-      sql<'fine_grid' | 'base_grid' | 'village' | null>`CASE
-        WHEN p.household_geom IS NULL THEN NULL
-        WHEN fv.geom IS NOT NULL THEN 'fine_grid' WHEN bv.geom IS NOT NULL THEN 'base_grid' ELSE 'village' END`.as('shownPrecision'),
-      'p.village_id as villageId',
-      'p.village_version as villageVersion',
-      'vv.code as villageCode',
-      'vv.name as villageName',
-      'vv.name_en as villageNameEn',
-      'p.base_grid_id as baseGridId',
-      'p.base_grid_version as baseGridVersion',
-      'bv.code as baseGridCode',
-      'bv.name as baseGridName',
-      'bv.name_en as baseGridNameEn',
-      'p.fine_grid_id as fineGridId',
-      'p.fine_grid_version as fineGridVersion',
-      'fv.code as fineGridCode',
-      'fv.name as fineGridName',
-      'fv.name_en as fineGridNameEn',
-      'p.category',
-      'p.colour',
-      'p.status',
-      'p.released_at as releasedAt',
-      'p.archived_at as archivedAt',
-      'p.responsible_user_id as responsibleUserId',
-      (eb) => eb.selectFrom('users as ru').select('ru.username').whereRef('ru.id', '=', 'p.responsible_user_id').as('responsibleUsername'),
-      'p.responsible_staff_id as responsibleStaffId',
-      (eb) => eb.selectFrom('staff as rs').select('rs.name').whereRef('rs.id', '=', 'p.responsible_staff_id').as('responsibleStaffName'),
-      'p.note',
-      'p.version',
-      'p.created_at as createdAt',
-      'p.created_by as createdBy',
-      'p.updated_at as updatedAt',
-      'p.updated_by as updatedBy',
-      lastVisit.as('lastVisitAt'),
-      sql<Date | null>`CASE WHEN p.status = 'released' THEN NULL ELSE ${nextDue} END`.as('nextVisitDue'),
-      sql<VisitState | null>`CASE
-        WHEN p.status = 'released' THEN NULL
+  return sql<KeyPersonRow>`(SELECT p.id AS "id", p.name AS "name", p.gender AS "gender", p.birth_year AS "birthYear",
+      p.id_number AS "idNumber", p.phone AS "phone", p.address AS "address",
+      ${pointX(sql.ref('p.household_geom'))} AS "lon", ${pointY(sql.ref('p.household_geom'))} AS "lat",
+      CASE WHEN p.household_geom IS NOT NULL THEN round(ST_X(${shownPoint})::numeric, 6)::float8 END AS "shownLon",
+      CASE WHEN p.household_geom IS NOT NULL THEN round(ST_Y(${shownPoint})::numeric, 6)::float8 END AS "shownLat",
+      CASE WHEN p.household_geom IS NULL THEN NULL
+        WHEN fv.geom IS NOT NULL THEN 'fine_grid' WHEN bv.geom IS NOT NULL THEN 'base_grid' ELSE 'village' END AS "shownPrecision",
+      p.village_id AS "villageId", p.village_version AS "villageVersion",
+      vv.code AS "villageCode", vv.name AS "villageName", vv.name_en AS "villageNameEn",
+      p.base_grid_id AS "baseGridId", p.base_grid_version AS "baseGridVersion",
+      bv.code AS "baseGridCode", bv.name AS "baseGridName", bv.name_en AS "baseGridNameEn",
+      p.fine_grid_id AS "fineGridId", p.fine_grid_version AS "fineGridVersion",
+      fv.code AS "fineGridCode", fv.name AS "fineGridName", fv.name_en AS "fineGridNameEn",
+      p.category AS "category", p.colour AS "colour", p.status AS "status",
+      p.released_at AS "releasedAt", p.archived_at AS "archivedAt",
+      p.responsible_user_id AS "responsibleUserId",
+      (SELECT ru.username FROM users ru WHERE ru.id = p.responsible_user_id) AS "responsibleUsername",
+      p.responsible_staff_id AS "responsibleStaffId",
+      (SELECT rs.name FROM staff rs WHERE rs.id = p.responsible_staff_id) AS "responsibleStaffName",
+      p.note AS "note", p.version AS "version",
+      p.created_at AS "createdAt", p.created_by AS "createdBy", p.updated_at AS "updatedAt", p.updated_by AS "updatedBy",
+      ${lastVisit} AS "lastVisitAt",
+      CASE WHEN p.status = 'released' THEN NULL ELSE ${nextDue} END AS "nextVisitDue",
+      CASE WHEN p.status = 'released' THEN NULL
         WHEN ${nextDue} < ${at} THEN 'overdue'
         WHEN ${nextDue} < ${at} + s.due_soon_days * interval '1 day' THEN 'due_soon'
-        ELSE 'ok' END`.as('visitState'),
-    ])
+        ELSE 'ok' END AS "visitState"
+    FROM key_persons p
+    JOIN key_person_colours c ON c.colour = p.colour
+    CROSS JOIN key_person_settings s
+    JOIN area_versions vv ON vv.area_id = p.village_id AND vv.version = p.village_version
+    LEFT JOIN area_versions bv ON bv.area_id = p.base_grid_id AND bv.version = p.base_grid_version
+    LEFT JOIN area_versions fv ON fv.area_id = p.fine_grid_id AND fv.version = p.fine_grid_version)`.as('kp')
 }
 
-/** Active (not archived) persons within `scope` matching `filter`, as a CTE `kp`. */
+/** Active (not archived) persons within `scope` matching `filter`, from the subquery `kp`. */
 function scopedPersons(db: Db, now: Date, scope: PersonScope, filter: KeyPersonFilter) {
-  let query = db.with('kp', () => personsQuery(db, now)).selectFrom('kp').where('kp.archivedAt', 'is', null)
+  let query = db.selectFrom(personsSubquery(now)).where('kp.archivedAt', 'is', null)
   if (scope.kind === 'grids') {
     const ids = scope.gridIds
     if (ids.length === 0) return query.where(sql<SqlBool>`false`)
@@ -269,7 +253,7 @@ export async function findKeyPersons(
 
 /** One person by id (archived ones too), or undefined. */
 export async function findKeyPerson(db: Db, id: number, now: Date): Promise<KeyPersonRow | undefined> {
-  const row = await personsQuery(db, now).where('p.id', '=', id).executeTakeFirst()
+  const row = await db.selectFrom(personsSubquery(now)).selectAll('kp').where('kp.id', '=', id).executeTakeFirst()
   return row as KeyPersonRow | undefined
 }
 
