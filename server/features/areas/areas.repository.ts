@@ -3,6 +3,7 @@ import type { Db } from '../../core/db/database.ts'
 import type { AreaKind, AreaLevel } from '../../core/db/tables/area.ts'
 import { asGeoJson } from '../../core/postgis/geojson.ts'
 import { extentBounds, intersectsBbox, type Bbox } from '../../core/postgis/envelope.ts'
+import { compiledOnce } from '../../core/db/compiled-once.ts'
 
 /**
  * Which versions of areas a query reads: `'current'` (those in force now,
@@ -83,9 +84,13 @@ export function validityBound(ref: string) {
   return sql<Date>`(date_trunc('milliseconds', ${column}) + (${column} > date_trunc('milliseconds', ${column}))::int * interval '1 millisecond')`
 }
 
-/** An area row (alias `a`, parent alias `p`) rendered as GeoJSON Feature text. */
+/** An area row (alias `a`, parent alias `p`) rendered as GeoJSON Feature text (compiled once: {@link compiledOnce}). */
 function areaFeatureJson() {
-  return sql<string>`json_build_object(
+  return AREA_FEATURE_JSON
+}
+
+const AREA_FEATURE_JSON = compiledOnce(
+  sql<string>`json_build_object(
     'type', 'Feature',
     'id', a.area_id,
     'geometry', ${asGeoJson(sql.ref('a.geom'))}::json,
@@ -95,8 +100,8 @@ function areaFeatureJson() {
       'countyCode', a.county_code, 'townshipSeq', a.township_seq, 'villageSeq', a.village_seq,
       'gridSeq', a.grid_seq, 'fineSeq', a.fine_seq,
       'households', a.households, 'population', a.population,
-      'version', a.version, 'validFrom', ${validityBound('a.valid_from')}, 'validTo', ${validityBound('a.valid_to')}, 'synthetic', a.synthetic))::text`
-}
+      'version', a.version, 'validFrom', ${validityBound('a.valid_from')}, 'validTo', ${validityBound('a.valid_to')}, 'synthetic', a.synthetic))::text`,
+)
 
 /** Areas of a level (alias `a`) in force per `time`, optionally within a bbox and matching a CQL2 filter. */
 function areasAt(db: Db, level: AreaLevel, time: AreaTime, bbox?: Bbox, filter?: RawBuilder<SqlBool>) {
