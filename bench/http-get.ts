@@ -28,8 +28,8 @@ const WORKER_URL = new URL('./http-get-worker.js', import.meta.url)
  * 3 ms more than node:http receiving the same 240 KiB from a bare server
  * (9.4 vs 6.2 ms p50, load average 12).
  *
- * It runs on its own thread for the same reason the load benchmark runs
- * autocannon in a worker: a browser or a GIS client is another process on
+ * It runs on its own thread for the same reason the load benchmark's client
+ * does (http-load.ts): a browser or a GIS client is another process on
  * another machine, and a client on the server's event loop made every answer
  * wait for the client to read the one before it and to start the next
  * (~1 ms of the 15 ms of the risk scores, ~1.5 ms of an items page). The time

@@ -1,4 +1,3 @@
-import autocannon from 'autocannon'
 import { sql, type CompiledQuery } from 'kysely'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../server/app.ts'
@@ -7,6 +6,7 @@ import { runWithDbScope, type DbScope } from '../server/core/db/db-scope.ts'
 import { createUser } from '../server/features/users/users.service.ts'
 import { issueApiToken } from '../server/features/users/tokens.service.ts'
 import { BENCH_BBOX } from './items.bench.ts'
+import { driveLoad } from './http-load.ts'
 import { listenOnce } from './listen-once.ts'
 import { recordingDb, replayStatements } from './sql-capture.ts'
 import { ms } from './stats.ts'
@@ -145,14 +145,13 @@ async function runBaseline(engine: DbEngine, steps: LoadStep[], connections: num
   return { requests: samples.length, perSecond: samples.length / elapsedSeconds, p50: percentile(samples, 0.5), p99: percentile(samples, 0.99), errors, timeouts: 0, non2xx: 0 }
 }
 
-/** The same mix over HTTP with autocannon (in a worker thread, so the load generator does not share the server's event loop). */
+/** The same mix over HTTP, from a client on a thread of its own ({@link driveLoad}: the load generator does not share the server's event loop). */
 async function runApi(base: string, steps: LoadStep[], token: string, connections: number, seconds: number): Promise<LoadSide> {
-  const result = await autocannon({
-    url: base,
+  const result = await driveLoad({
+    base,
     connections,
-    duration: seconds,
-    workers: 1,
-    timeout: 30,
+    seconds,
+    timeoutSeconds: 30,
     requests: steps.map((step) => ({
       method: step.method,
       path: step.path,
@@ -161,10 +160,10 @@ async function runApi(base: string, steps: LoadStep[], token: string, connection
     })),
   })
   return {
-    requests: result.requests.total,
-    perSecond: result.requests.total / (result.duration || seconds),
-    p50: result.latency.p50,
-    p99: result.latency.p99,
+    requests: result.requests,
+    perSecond: result.requests / result.seconds,
+    p50: result.p50,
+    p99: result.p99,
     errors: result.errors,
     timeouts: result.timeouts,
     non2xx: result.non2xx,
