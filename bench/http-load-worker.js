@@ -4,8 +4,8 @@
  * HTTP client (llhttp) on `connections` kept-alive connections, each a loop
  * that sends the requests of the mix in order, one at a time, until
  * `seconds` have passed; answers are read to their last byte and dropped.
- * Posts back the requests completed in time, their p50 and p99 latency, the
- * failed ones (timeouts included) and the non-2xx answers.
+ * Posts back the latency of each request completed in time (a transferred
+ * Float64Array), the failed ones (timeouts included) and the non-2xx answers.
  *
  * JavaScript so that the thread starts without a TypeScript loader.
  */
@@ -78,7 +78,5 @@ async function loop() {
 
 await Promise.all(Array.from({ length: options.connections }, loop))
 agent.destroy()
-latencies.sort((a, b) => a - b)
-/** @param {number} q */
-const percentile = (q) => (latencies.length === 0 ? 0 : latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))])
-port.postMessage({ requests: latencies.length, seconds: options.seconds, p50: percentile(0.5), p99: percentile(0.99), errors, timeouts, non2xx })
+const latenciesMs = Float64Array.from(latencies)
+port.postMessage({ latenciesMs, errors, timeouts, non2xx }, [latenciesMs.buffer])

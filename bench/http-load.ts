@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads'
+import { percentile } from './stats.ts'
 
 /** One request of a load mix. */
 export interface LoadRequest {
@@ -38,8 +39,10 @@ const WORKER_URL = new URL('./http-load-worker.js', import.meta.url)
 export function driveLoad(options: { base: string; connections: number; seconds: number; timeoutSeconds: number; requests: LoadRequest[] }): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER_URL, { workerData: options, execArgv: [] })
-    worker.once('message', (result: LoadResult) => {
-      resolve(result)
+    worker.once('message', (message: { latenciesMs: Float64Array; errors: number; timeouts: number; non2xx: number }) => {
+      const sorted = message.latenciesMs.sort()
+      const { errors, timeouts, non2xx } = message
+      resolve({ requests: sorted.length, seconds: options.seconds, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), errors, timeouts, non2xx })
       void worker.terminate()
     })
     worker.once('error', reject)

@@ -9,7 +9,7 @@ import { BENCH_BBOX } from './items.bench.ts'
 import { driveLoad } from './http-load.ts'
 import { listenOnce } from './listen-once.ts'
 import { recordingDb, replayStatements } from './sql-capture.ts'
-import { ms } from './stats.ts'
+import { ms, percentile } from './stats.ts'
 
 /** Throughput may be at most this many times lower over HTTP than on the database alone. */
 export const LOAD_TARGET_RATIO = 1.3
@@ -115,10 +115,6 @@ async function recordSteps(engine: DbEngine, steps: Array<Omit<LoadStep, 'statem
   } finally {
     await app.close()
   }
-}
-
-function percentile(sorted: number[], q: number): number {
-  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]
 }
 
 /** The steps' statements driven straight on the database by `connections` loops for `seconds`, each in the scope its request ran it in. */

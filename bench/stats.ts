@@ -6,11 +6,15 @@ export interface Timing {
   n: number
 }
 
+/** The `q` quantile (0–1) of ascending `sorted` values, by the nearest rank below; 0 for none. */
+export function percentile(sorted: ArrayLike<number>, q: number): number {
+  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]
+}
+
 /** Summarises a list of millisecond timings. */
 export function summarise(samples: number[]): Timing {
   const sorted = [...samples].sort((a, b) => a - b)
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]
-  return { p50: at(0.5), p95: at(0.95), mean: sorted.reduce((s, v) => s + v, 0) / sorted.length, n: sorted.length }
+  return { p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), mean: sorted.reduce((s, v) => s + v, 0) / sorted.length, n: sorted.length }
 }
 
 /**
