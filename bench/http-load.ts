@@ -16,6 +16,8 @@ export interface LoadResult {
   seconds: number
   p50: number
   p99: number
+  /** Latency of every request answered in time, ascending. */
+  latenciesMs: Float64Array
   /** Failed requests (connection errors, resets), timeouts included. */
   errors: number
   timeouts: number
@@ -42,7 +44,7 @@ export function driveLoad(options: { base: string; connections: number; seconds:
     worker.once('message', (message: { latenciesMs: Float64Array; errors: number; timeouts: number; non2xx: number }) => {
       const sorted = message.latenciesMs.sort()
       const { errors, timeouts, non2xx } = message
-      resolve({ requests: sorted.length, seconds: options.seconds, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), errors, timeouts, non2xx })
+      resolve({ requests: sorted.length, seconds: options.seconds, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), latenciesMs: sorted, errors, timeouts, non2xx })
       void worker.terminate()
     })
     worker.once('error', reject)

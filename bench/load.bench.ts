@@ -38,6 +38,46 @@ export interface LoadSide {
   /** Requests without an answer within 30 s. */
   timeouts: number
   non2xx: number
+  /** Requests per second of each block the side ran, in order. */
+  blocksPerSecond: number[]
+}
+
+/** What one block of a side measured. */
+interface LoadBlock {
+  requests: number
+  seconds: number
+  /** Latency of every request answered, ascending. */
+  latenciesMs: ArrayLike<number>
+  errors: number
+  timeouts: number
+  non2xx: number
+}
+
+/**
+ * The sides in the order their blocks run, `seconds` each: baseline, API,
+ * API, baseline. Run once each, one after the other, the same code came out
+ * at 1.12–1.51 from run to run, the baseline alone at 196–296 req/s: this
+ * shared 2-core machine's speed drifts over minutes. In this order a drift
+ * that is steady over the four blocks weighs on both sides alike, as the
+ * turns of the latency benchmarks do for quicker changes.
+ */
+export const LOAD_BLOCK_ORDER = ['baseline', 'api', 'api', 'baseline'] as const
+
+/** One side's figures from its blocks: requests over the summed time, percentiles over every latency. */
+function combineBlocks(blocks: LoadBlock[]): LoadSide {
+  const latencies = Float64Array.from(blocks.flatMap((block) => Array.from(block.latenciesMs))).sort()
+  const requests = blocks.reduce((sum, block) => sum + block.requests, 0)
+  const seconds = blocks.reduce((sum, block) => sum + block.seconds, 0)
+  return {
+    requests,
+    perSecond: requests / seconds,
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    errors: blocks.reduce((sum, block) => sum + block.errors, 0),
+    timeouts: blocks.reduce((sum, block) => sum + block.timeouts, 0),
+    non2xx: blocks.reduce((sum, block) => sum + block.non2xx, 0),
+    blocksPerSecond: blocks.map((block) => block.requests / block.seconds),
+  }
 }
 
 /**
@@ -118,7 +158,7 @@ async function recordSteps(engine: DbEngine, steps: Array<Omit<LoadStep, 'statem
 }
 
 /** The steps' statements driven straight on the database by `connections` loops for `seconds`, each in the scope its request ran it in. */
-async function runBaseline(engine: DbEngine, steps: LoadStep[], connections: number, seconds: number): Promise<LoadSide> {
+async function runBaseline(engine: DbEngine, steps: LoadStep[], connections: number, seconds: number): Promise<LoadBlock> {
   const samples: number[] = []
   let errors = 0
   const deadline = performance.now() + seconds * 1000
@@ -138,12 +178,12 @@ async function runBaseline(engine: DbEngine, steps: LoadStep[], connections: num
   await Promise.all(Array.from({ length: connections }, loop))
   const elapsedSeconds = (performance.now() - started) / 1000
   samples.sort((a, b) => a - b)
-  return { requests: samples.length, perSecond: samples.length / elapsedSeconds, p50: percentile(samples, 0.5), p99: percentile(samples, 0.99), errors, timeouts: 0, non2xx: 0 }
+  return { requests: samples.length, seconds: elapsedSeconds, latenciesMs: samples, errors, timeouts: 0, non2xx: 0 }
 }
 
 /** The same mix over HTTP, from a client on a thread of its own ({@link driveLoad}: the load generator does not share the server's event loop). */
-async function runApi(base: string, steps: LoadStep[], token: string, connections: number, seconds: number): Promise<LoadSide> {
-  const result = await driveLoad({
+async function runApi(base: string, steps: LoadStep[], token: string, connections: number, seconds: number): Promise<LoadBlock> {
+  return driveLoad({
     base,
     connections,
     seconds,
@@ -155,15 +195,6 @@ async function runApi(base: string, steps: LoadStep[], token: string, connection
       headers: { authorization: `Bearer ${token}`, ...(step.body ? { 'content-type': 'application/geo+json' } : {}) },
     })),
   })
-  return {
-    requests: result.requests,
-    perSecond: result.requests / result.seconds,
-    p50: result.p50,
-    p99: result.p99,
-    errors: result.errors,
-    timeouts: result.timeouts,
-    non2xx: result.non2xx,
-  }
 }
 
 /**
@@ -172,7 +203,7 @@ async function runApi(base: string, steps: LoadStep[], token: string, connection
  * registration, an (audited) key-person list and a hazard page, over HTTP
  * against the server; beside it the very statements of those requests
  * (recorded from the app) driven at the same concurrency straight on the
- * database for as long. Each side starts from the same data ({@link removeRegisteredCases}).
+ * database for as long, in the blocks of {@link LOAD_BLOCK_ORDER}. Each block starts from the same data ({@link removeRegisteredCases}).
  */
 export async function benchLoad(app: FastifyInstance, engine: DbEngine, options: { connections: number; seconds: number }): Promise<LoadBench> {
   const user = await engine.db.transaction().execute((trx) =>
@@ -184,22 +215,29 @@ export async function benchLoad(app: FastifyInstance, engine: DbEngine, options:
     FROM current_areas WHERE level = 'fine_grid' ORDER BY code LIMIT 1`.execute(engine.db)
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/geo+json' }
   const steps = await recordSteps(engine, loadSteps([Number(rows[0].lon), Number(rows[0].lat)]), headers)
-  // Each side starts from the same database. Both register hazards, and the counts and the hazard
-  // page read them: the side run second met ~1,000 more cases (30 s) and paid ~1.2 ms more database
+  // Each block starts from the same database. Both sides register hazards, and the counts and the hazard
+  // page read them: a side run second met ~1,000 more cases (30 s) and paid ~1.2 ms more database
   // CPU per request; the API side came out 1.18x the baseline run first and 1.44x run second.
   const { rows: last } = await sql<{ id: number }>`SELECT coalesce(max(id), 0)::int AS id FROM cases`.execute(engine.db)
   const lastCaseId = last[0].id
   await removeRegisteredCases(engine, lastCaseId)
-  const baseline = await runBaseline(engine, steps, options.connections, options.seconds)
-  const registeredByBaseline = await removeRegisteredCases(engine, lastCaseId)
-  const api = await runApi(await listenOnce(app), steps, token, options.connections, options.seconds)
-  const registeredByApi = await removeRegisteredCases(engine, lastCaseId)
+  const base = await listenOnce(app)
+  const blocks = { baseline: [] as LoadBlock[], api: [] as LoadBlock[] }
+  const registered = { baseline: 0, api: 0 }
+  for (const side of LOAD_BLOCK_ORDER) {
+    const block =
+      side === 'baseline'
+        ? await runBaseline(engine, steps, options.connections, options.seconds)
+        : await runApi(base, steps, token, options.connections, options.seconds)
+    blocks[side].push(block)
+    registered[side] += await removeRegisteredCases(engine, lastCaseId)
+  }
   return {
     ...options,
     steps: steps.map((step) => ({ label: step.label, statements: step.statements.length, scope: step.scope.kind })),
-    api,
-    baseline,
-    registered: { baseline: registeredByBaseline, api: registeredByApi },
+    api: combineBlocks(blocks.api),
+    baseline: combineBlocks(blocks.baseline),
+    registered,
   }
 }
 
@@ -209,11 +247,13 @@ export function printLoadBench(label: string, bench: LoadBench): boolean {
     `${side.perSecond.toFixed(1)} req/s (${side.requests})   p50 ${ms(side.p50)}   p99 ${ms(side.p99)}   errors ${side.errors} (timeouts ${side.timeouts})   non-2xx ${side.non2xx}`
   const clean = bench.api.errors === 0 && bench.api.non2xx === 0
   const ratio = bench.baseline.perSecond / bench.api.perSecond
-  console.log(`\n[${label}] mixed load: ${bench.connections} connections for ${bench.seconds} s, each cycling through:`)
+  console.log(`\n[${label}] mixed load: ${bench.connections} connections, each cycling through:`)
   for (const step of bench.steps) console.log(`    ${step.label}  (${step.statements} statements, ${step.scope} scope)`)
+  console.log(`  in blocks of ${bench.seconds} s each: ${LOAD_BLOCK_ORDER.join(', ')} (a drift of the machine's speed weighs on both sides alike)`)
   console.log(`  API over HTTP        ${line(bench.api)}`)
   console.log(`  same SQL direct      ${line(bench.baseline)}`)
-  console.log(`  each side from the same database: the hazards it registered (${bench.registered.baseline} direct, ${bench.registered.api} API) removed before the next`)
+  console.log(`  req/s by block: API ${bench.api.blocksPerSecond.map((rate) => rate.toFixed(1)).join(', ')}; direct ${bench.baseline.blocksPerSecond.map((rate) => rate.toFixed(1)).join(', ')}`)
+  console.log(`  each block from the same database: the hazards it registered (${bench.registered.baseline} direct, ${bench.registered.api} API in all) removed before the next`)
   console.log(`  0 errors, 0 non-2xx: ${clean ? 'MET' : 'MISSED'}`)
   console.log(`  throughput baseline / API = ${ratio.toFixed(2)}  (target ≤ ${LOAD_TARGET_RATIO})  ${ratio <= LOAD_TARGET_RATIO ? 'MET' : 'MISSED'}`)
   return clean && ratio <= LOAD_TARGET_RATIO

@@ -44,6 +44,9 @@ describe('bench driveLoad', () => {
     expect(result.requests).toBeGreaterThan(20)
     expect(result.p50).toBeGreaterThan(0)
     expect(result.p99).toBeGreaterThanOrEqual(result.p50)
+    // Every latency, ascending: the load bench pools the blocks of a side from them.
+    expect(result.latenciesMs).toHaveLength(result.requests)
+    expect(Array.from(result.latenciesMs)).toEqual(Array.from(result.latenciesMs).sort((a, b) => a - b))
     expect(sockets.size).toBe(4)
     const posts = received.filter((each) => each.method === 'POST')
     const gets = received.filter((each) => each.method === 'GET')
