@@ -68,6 +68,14 @@ function timeProcess(
   })
 }
 
+/** Node's arguments of `npm start` as package.json gives them (its flags, then scripts/start.mjs), so that the bench starts what a user starts. */
+function npmStartArgs(): string[] {
+  const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts
+  const [command, ...args] = scripts.start.split(/\s+/)
+  if (command !== 'node') throw new Error(`npm start runs ${command}, not node: the startup bench cannot start it the same way`)
+  return args
+}
+
 /**
  * `npm start` (scripts/start.mjs) on the embedded database in `dataDir`, until `/api` answers;
  * with `blank: false` a new folder is created by PGlite instead of copied from the install's
@@ -75,7 +83,7 @@ function timeProcess(
  */
 function startServer(dataDir: string, { blank = true } = {}): Promise<StartTiming> {
   return timeProcess(
-    ['scripts/start.mjs'],
+    npmStartArgs(),
     { DATABASE_URL: '', PORT: '0', DATA_DIR: dataDir, ADMIN_PASSWORD: 'bench-password-123', BLANK_DATABASE: blank ? 'on' : 'off' },
     /ready in [\d.]+ s: (http:\/\/\S+)/,
     async (match) => {
