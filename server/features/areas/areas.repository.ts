@@ -85,10 +85,6 @@ export function validityBound(ref: string) {
 }
 
 /** An area row (alias `a`, parent alias `p`) rendered as GeoJSON Feature text (compiled once: {@link compiledOnce}). */
-function areaFeatureJson() {
-  return AREA_FEATURE_JSON
-}
-
 const AREA_FEATURE_JSON = compiledOnce(
   sql<string>`json_build_object(
     'type', 'Feature',
@@ -149,7 +145,7 @@ export function areaFeaturesQuery(db: Db, query: AreaPageQuery) {
   return db
     .with('page', () =>
       withParent(areasAt(db, query.level, timeOf(query.datetime), query.bbox, query.filter))
-        .select([areaFeatureJson().as('feature'), 'a.code', 'a.area_id', 'a.version'])
+        .select([AREA_FEATURE_JSON.as('feature'), 'a.code', 'a.area_id', 'a.version'])
         .orderBy('a.code')
         .orderBy('a.area_id')
         .orderBy('a.version')
@@ -190,7 +186,7 @@ export async function findAreaFeature(
     .where('a.area_id', '=', id)
     .select([
       'a.version',
-      areaFeatureJson().as('feature'),
+      AREA_FEATURE_JSON.as('feature'),
     ])
     .orderBy('a.version', 'desc')
     .limit(1)
