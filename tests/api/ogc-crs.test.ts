@@ -3,6 +3,8 @@ import proj4 from 'proj4'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp, type TestUser } from '../support/test-app.ts'
 import { caseClient, gridPoints, hazardFeature } from '../support/cases.ts'
+import { reprojectFeatures } from '../../server/core/ogc/reproject.ts'
+import { resolveCrs } from '../../server/core/ogc/crs.ts'
 
 // The CRS definitions of the check, independent of PostGIS: PROJ strings of the EPSG registry.
 proj4.defs('EPSG:4490', '+proj=longlat +ellps=GRS80 +no_defs')
@@ -129,6 +131,33 @@ describe('OGC API – Features Part 2: CRS by reference', () => {
           })
         }
         expect(worstMeters, `EPSG:${code}`).toBeLessThan(0.01)
+      }
+    })
+  }
+
+  // Areas and cases write their geometries in the requested CRS in their own statement; any other
+  // collection's CRS84 page is transformed after. Both must give the same answer.
+  for (const collection of ['villages', 'fine-grids', 'hazards']) {
+    it(`writes ${collection} in EPSG:4490 and EPSG:4542 as the transform of its CRS84 page does`, async () => {
+      const reference = await features(collection, '')
+      for (const code of [4490, 4542]) {
+        const crs = resolveCrs(EPSG(code), 'crs')
+        const transformed = (await reprojectFeatures(t.database.engine.db, reference.map((feature) => JSON.stringify(feature)), crs)).map((text) => JSON.parse(text) as Feature)
+        const answer = await features(collection, `crs=${encodeURIComponent(EPSG(code))}`)
+        expect(answer.length).toBe(reference.length)
+        // The transform after starts from the CRS84 text (7 decimals: up to 0.5e-7°, ~6 mm), the
+        // statement from the stored coordinates; then each writes its own last digit.
+        const tolerance = code === 4542 ? 0.007 : 1e-7
+        answer.forEach((feature, index) => {
+          const { geometry, ...rest } = feature
+          const { geometry: expectedGeometry, ...expectedRest } = transformed[index]
+          expect(rest).toEqual(expectedRest)
+          expect(geometry!.type).toBe(expectedGeometry!.type)
+          const got = positions(geometry!.coordinates)
+          const expected = positions(expectedGeometry!.coordinates)
+          expect(got.length).toBe(expected.length)
+          got.forEach((position, at) => position.forEach((value, axis) => expect(Math.abs(value - expected[at][axis])).toBeLessThanOrEqual(tolerance * 1.000001)))
+        })
       }
     })
   }

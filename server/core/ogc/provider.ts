@@ -5,6 +5,7 @@ import type { Bbox } from '../postgis/envelope.ts'
 import type { Lang } from '../i18n/messages.ts'
 import type { UserRecord } from '../auth/users.repository.ts'
 import type { Queryable } from './cql2/queryables.ts'
+import type { CrsDefinition } from './crs.ts'
 
 /** Query of an items request, already validated. */
 export interface ItemsQuery {
@@ -25,6 +26,11 @@ export interface ItemsQuery {
   filter?: RawBuilder<SqlBool>
   /** The `filter` as sent, for collections that audit reads. */
   filterText?: string
+  /**
+   * The CRS to write the geometries in (absent: CRS84). Given only to a
+   * collection that {@link CollectionProvider.rendersCrs}.
+   */
+  crs?: CrsDefinition
 }
 
 /** The client address and language of an items request. */
@@ -81,4 +87,12 @@ export interface CollectionProvider {
   creatable?: boolean
   /** Reads of this collection write audit entries, so they are served by the primary, never a read replica. */
   auditsReads?: boolean
+  /**
+   * Whether `items` writes its geometries in {@link ItemsQuery.crs} itself,
+   * in the statement that renders the page. Any other collection's page is
+   * rendered in CRS84 and transformed after (`reprojectFeatures`): the page's
+   * text parsed, sent back to the database and written again, which for the
+   * 239 KiB fine-grid page took as long again as the page (issue 11, item 2).
+   */
+  rendersCrs?: boolean
 }

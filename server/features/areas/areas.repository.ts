@@ -1,7 +1,8 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely'
 import type { Db } from '../../core/db/database.ts'
 import type { AreaKind, AreaLevel } from '../../core/db/tables/area.ts'
-import { asGeoJson } from '../../core/postgis/geojson.ts'
+import { CRS84, SUPPORTED_CRS, type CrsDefinition } from '../../core/ogc/crs.ts'
+import { geometryJsonIn } from '../../core/ogc/crs-sql.ts'
 import { extentBounds, intersectsBbox, type Bbox } from '../../core/postgis/envelope.ts'
 import { compiledOnce } from '../../core/db/compiled-once.ts'
 
@@ -41,6 +42,8 @@ export interface AreaPageQuery {
   filter?: RawBuilder<SqlBool>
   /** Versions in force within this interval; absent: the current versions. */
   datetime?: { from?: Date; to?: Date }
+  /** CRS of the geometries written (absent: CRS84). */
+  crs?: CrsDefinition
 }
 
 /** A page of areas: its GeoJSON Features as one text joined by the database (no brackets; no part for an empty page), and counts. */
@@ -84,20 +87,30 @@ export function validityBound(ref: string) {
   return sql<Date>`(date_trunc('milliseconds', ${column}) + (${column} > date_trunc('milliseconds', ${column}))::int * interval '1 millisecond')`
 }
 
-/** An area row (alias `a`, parent alias `p`) rendered as GeoJSON Feature text (compiled once: {@link compiledOnce}). */
-const AREA_FEATURE_JSON = compiledOnce(
-  sql<string>`json_build_object(
+/** An area row (alias `a`, parent alias `p`) rendered as GeoJSON Feature text, its geometry written by `geometry`. */
+function areaFeatureJson(geometry: RawBuilder<string>) {
+  return sql<string>`json_build_object(
     'type', 'Feature',
     'id', a.area_id,
-    'geometry', ${asGeoJson(sql.ref('a.geom'))}::json,
+    'geometry', ${geometry}::json,
     'properties', json_build_object(
       'code', a.code, 'name', a.name, 'nameEn', a.name_en, 'level', a.level, 'kind', a.kind,
       'parentId', a.parent_id, 'parentCode', p.code,
       'countyCode', a.county_code, 'townshipSeq', a.township_seq, 'villageSeq', a.village_seq,
       'gridSeq', a.grid_seq, 'fineSeq', a.fine_seq,
       'households', a.households, 'population', a.population,
-      'version', a.version, 'validFrom', ${validityBound('a.valid_from')}, 'validTo', ${validityBound('a.valid_to')}, 'synthetic', a.synthetic))::text`,
-)
+      'version', a.version, 'validFrom', ${validityBound('a.valid_from')}, 'validTo', ${validityBound('a.valid_to')}, 'synthetic', a.synthetic))::text`
+}
+
+/** {@link areaFeatureJson} with the geometry in each CRS the API offers (each compiled once: {@link compiledOnce}). */
+const AREA_FEATURE_JSON = new Map(SUPPORTED_CRS.map((crs) => [crs, compiledOnce(areaFeatureJson(geometryJsonIn(sql.ref('a.geom'), crs)))]))
+
+/** The Feature text of an area row with its geometry in `crs`. */
+function areaFeatureIn(crs: CrsDefinition): RawBuilder<string> {
+  const found = AREA_FEATURE_JSON.get(crs)
+  if (!found) throw new Error(`no area Feature text for CRS ${crs.uri}`)
+  return found
+}
 
 /** Areas of a level (alias `a`) in force per `time`, optionally within a bbox and matching a CQL2 filter. */
 function areasAt(db: Db, level: AreaLevel, time: AreaTime, bbox?: Bbox, filter?: RawBuilder<SqlBool>) {
@@ -145,7 +158,7 @@ export function areaFeaturesQuery(db: Db, query: AreaPageQuery) {
   return db
     .with('page', () =>
       withParent(areasAt(db, query.level, timeOf(query.datetime), query.bbox, query.filter))
-        .select([AREA_FEATURE_JSON.as('feature'), 'a.code', 'a.area_id', 'a.version'])
+        .select([areaFeatureIn(query.crs ?? CRS84).as('feature'), 'a.code', 'a.area_id', 'a.version'])
         .orderBy('a.code')
         .orderBy('a.area_id')
         .orderBy('a.version')
@@ -186,7 +199,7 @@ export async function findAreaFeature(
     .where('a.area_id', '=', id)
     .select([
       'a.version',
-      AREA_FEATURE_JSON.as('feature'),
+      areaFeatureIn(CRS84).as('feature'),
     ])
     .orderBy('a.version', 'desc')
     .limit(1)

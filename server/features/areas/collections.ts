@@ -9,6 +9,7 @@ function areaCollection(id: string, level: AreaLevel, title: Record<Lang, string
     id,
     title,
     description,
+    rendersCrs: true,
     items: (db, _user, query) => findAreaFeatures(db, { level, ...query }),
     item: (db, _user, featureId) => findAreaFeature(db, level, featureId),
     extent: (db) => findAreaExtent(db, level),

@@ -8,6 +8,8 @@ import { deadlineStateSql, type DeadlineState } from './deadline-state.ts'
 import { visibleCases } from './access.ts'
 import { maskPhoneSql } from '../../core/privacy/mask.ts'
 import { isoTimestampSql } from '../../core/time/iso-timestamp.ts'
+import { CRS84, type CrsDefinition } from '../../core/ogc/crs.ts'
+import { pointCoordinatesIn } from '../../core/ogc/crs-sql.ts'
 import { compiledOnce } from '../../core/db/compiled-once.ts'
 import type { UserRecord } from '../../core/auth/users.repository.ts'
 
@@ -64,6 +66,8 @@ export interface CasePageQuery {
   filter?: RawBuilder<SqlBool>
   limit: number
   offset: number
+  /** CRS of the positions (absent: CRS84). */
+  crs?: CrsDefinition
 }
 
 function recordedArea(idColumn: string, versionColumn: string) {
@@ -158,7 +162,9 @@ function filteredCases(db: Db, user: UserRecord, query: Omit<CasePageQuery, 'lim
 /** A case of a page: what the per-user fields need, its position, and the rest of its properties as JSON text ({@link casePropertiesJson}). */
 export interface CasePageRow extends CaseAccessColumns {
   id: number
+  /** First coordinate in the page's CRS, in its axis order (in CRS84: longitude). */
   lon: number
+  /** Second coordinate (in CRS84: latitude). */
   lat: number
   properties: string
 }
@@ -226,14 +232,15 @@ const HAZARD_PROPERTIES_JSON = compiledOnce(buildCasePropertiesJson('hazard'))
 /** A page of the cases the user may read (newest reported first) and the number matched; the two statements run side by side. */
 export async function findCasePage(db: Db, user: UserRecord, query: CasePageQuery): Promise<{ rows: CasePageRow[]; matched: number }> {
   const ids = filteredCases(db, user, query).select('c.id').orderBy('c.reported_at', 'desc').orderBy('c.id', 'desc').limit(query.limit).offset(query.offset)
+  const [first, second] = pointCoordinatesIn(sql.ref('c.geom'), query.crs ?? CRS84)
   const [rows, counted] = await Promise.all([
     db
       .selectFrom('cases as c')
       .where('c.id', 'in', ids)
       .select([
         'c.id', 'c.kind', 'c.status', 'c.base_grid_id', 'c.fine_grid_id', 'c.registered_by', 'c.station_key',
-        sql<number>`ST_X(c.geom)`.as('lon'),
-        sql<number>`ST_Y(c.geom)`.as('lat'),
+        first.as('lon'),
+        second.as('lat'),
         casePropertiesJson(query.kind).as('properties'),
       ])
       .orderBy('c.reported_at', 'desc')

@@ -17,10 +17,11 @@ function caseCollection(id: string, kind: CaseKind, title: Record<Lang, string>,
     description,
     extraQuery: kind === 'hazard' ? HAZARD_EXTRA_QUERY : DISPUTE_EXTRA_QUERY,
     creatable: true,
+    rendersCrs: true,
     async items(db: Db, user, query) {
       const filters = await parseCaseFilters(db, kind, query.extra)
       const reported = { reportedFrom: query.datetime?.from, reportedTo: query.datetime?.to }
-      const page = await findCasePage(db, user, { kind, bbox: query.bbox, filter: query.filter, limit: query.limit, offset: query.offset, ...filters, ...reported })
+      const page = await findCasePage(db, user, { kind, bbox: query.bbox, filter: query.filter, limit: query.limit, offset: query.offset, crs: query.crs, ...filters, ...reported })
       return {
         featureParts: page.rows.map((row) => caseFeatureText(row, user)),
         numberMatched: page.matched,

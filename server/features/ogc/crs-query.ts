@@ -1,7 +1,7 @@
 import { Type } from 'typebox'
 import type { Db } from '../../core/db/database.ts'
 import { HttpError } from '../../core/http/http-error.ts'
-import { bboxAxes, contentCrs, CRS84, CRS84_URI, resolveCrs, SUPPORTED_CRS_URIS } from '../../core/ogc/crs.ts'
+import { bboxAxes, contentCrs, CRS84, CRS84_URI, resolveCrs, SUPPORTED_CRS_URIS, type CrsDefinition } from '../../core/ogc/crs.ts'
 import { bboxToLonLat, reprojectFeatures, reprojectFeaturesJson, type GeoJsonPolygon } from '../../core/ogc/reproject.ts'
 import type { Bbox } from '../../core/postgis/envelope.ts'
 
@@ -37,7 +37,7 @@ export interface OutputCrs {
 export async function crsOfItems(
   db: Db,
   query: { crs?: string; bbox?: string; 'bbox-crs'?: string },
-): Promise<Pick<OutputCrs, 'contentCrs'> & { bbox?: Bbox; bboxPolygon?: GeoJsonPolygon; outputParts(parts: string[]): Promise<string[]> }> {
+): Promise<Pick<OutputCrs, 'contentCrs'> & { crs: CrsDefinition; bbox?: Bbox; bboxPolygon?: GeoJsonPolygon; outputParts(parts: string[]): Promise<string[]> }> {
   const crs = resolveCrs(query.crs, 'crs')
   const bboxCrs = query['bbox-crs'] === undefined ? undefined : resolveCrs(query['bbox-crs'], 'bbox-crs')
   let bbox: Bbox | undefined
@@ -50,10 +50,12 @@ export async function crsOfItems(
     bboxPolygon = parsed.polygon
   }
   return {
+    crs,
     contentCrs: contentCrs(crs),
     bbox,
     bboxPolygon,
-    // Parts stay parts in CRS84 (see FeaturePage.featureParts); another CRS rewrites every geometry anyway.
+    // For a collection that does not render the CRS itself (CollectionProvider.rendersCrs). Parts stay
+    // parts in CRS84 (see FeaturePage.featureParts); another CRS rewrites every geometry anyway.
     outputParts: async (parts) => (crs === CRS84 || parts.length === 0 ? parts : [await reprojectFeaturesJson(db, parts.join(','), crs)]),
   }
 }

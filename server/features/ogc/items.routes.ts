@@ -110,6 +110,7 @@ async function sendItemsPage(
     extra,
     client: { ip: request.ip, lang: request.lang },
     ...filtered.query,
+    ...(collection.rendersCrs ? { crs: crs.crs } : {}),
   })
   const base = `${baseUrl(request)}/api/collections/${collection.id}/items`
   const kept = { bbox: bboxText, 'bbox-crs': bboxCrsText, crs: crsText, datetime: datetimeText, f, ...filtered.kept, ...(extra as Record<string, string | undefined>) }
@@ -125,7 +126,8 @@ async function sendItemsPage(
   }
   const members = { numberMatched: page.numberMatched, numberReturned: page.numberReturned, timeStamp: new Date().toISOString(), links }
   reply.header('content-crs', crs.contentCrs)
-  return reply.type(GEOJSON_UTF8).send(collectionBody(await crs.outputParts(page.featureParts), members))
+  const parts = collection.rendersCrs ? page.featureParts : await crs.outputParts(page.featureParts)
+  return reply.type(GEOJSON_UTF8).send(collectionBody(parts, members))
 }
 
 /** Where a collection's items are read: the read replica when the route may use one, except for collections that audit their reads. */
