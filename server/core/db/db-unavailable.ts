@@ -14,6 +14,8 @@ const SQLSTATE_PREFIXES = ['08', '57P01', '57P02', '57P03']
 /** Messages `pg` uses for a connection lost or never made (these errors carry no code). */
 const PG_CLIENT_MESSAGES = [
   'Connection terminated',
+  // A new connection not made within its connect timeout (pg's client, see pg-pool.ts).
+  'timeout expired',
   'Client has encountered a connection error and is not queryable',
   'timeout exceeded when trying to connect',
   'Client was closed and is not queryable',

@@ -7,6 +7,7 @@ import { PGliteThread } from './pglite-thread.ts'
 import { NO_SCOPE, type DbScope } from './db-scope.ts'
 import { APP_ROLE_READY_SQL, ScopedPool } from './scoped-pool.ts'
 import { SERVER_SESSION_OPTIONS } from './session-options.ts'
+import { poolConfig } from './pg-pool.ts'
 
 /** Which database engine is behind a handle. */
 export type EngineKind = 'pglite' | 'postgres'
@@ -102,14 +103,16 @@ export async function openEngine(options: EngineOptions): Promise<DbEngine> {
 }
 
 async function openPostgres(connectionString: string, max: number, defaultScope: DbScope): Promise<DbEngine> {
-  const pool = new pg.Pool({
-    connectionString,
-    max,
-    options: SERVER_SESSION_OPTIONS,
-    // While the server is unreachable a request fails fast (503) instead of waiting on a socket.
-    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-    keepAlive: true,
-  })
+  const pool = new pg.Pool(
+    poolConfig({
+      connectionString,
+      max,
+      options: SERVER_SESSION_OPTIONS,
+      // While the server is unreachable a request fails fast (503) instead of waiting on a socket.
+      connectTimeoutMs: CONNECT_TIMEOUT_MS,
+      keepAlive: true,
+    }),
+  )
   // An idle client losing its connection (server restart, dropped database) must
   // not crash the process; the pool replaces it on the next checkout.
   pool.on('error', (error) => warnConnectionLost(error))

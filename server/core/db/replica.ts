@@ -4,6 +4,7 @@ import type { Database, Db } from './database.ts'
 import { NO_SCOPE } from './db-scope.ts'
 import { ScopedPool } from './scoped-pool.ts'
 import { SERVER_SESSION_OPTIONS } from './session-options.ts'
+import { poolConfig } from './pg-pool.ts'
 
 /** How long a read waits for the replica to replay the user's last write before it goes to the primary. */
 export const REPLICA_CATCH_UP_WAIT_MS = 500
@@ -69,13 +70,15 @@ export class ReadReplica {
 
   constructor(options: ReadReplicaOptions) {
     this.#options = options
-    this.#replicaPool = new pg.Pool({
-      connectionString: options.url,
-      max: options.poolSize ?? 10,
-      options: SERVER_SESSION_OPTIONS,
-      connectionTimeoutMillis: REPLICA_CONNECT_TIMEOUT_MS,
-      keepAlive: true,
-    })
+    this.#replicaPool = new pg.Pool(
+      poolConfig({
+        connectionString: options.url,
+        max: options.poolSize ?? 10,
+        options: SERVER_SESSION_OPTIONS,
+        connectTimeoutMs: REPLICA_CONNECT_TIMEOUT_MS,
+        keepAlive: true,
+      }),
+    )
     // Idle replica connections lost (replica restart) must not end the process.
     this.#replicaPool.on('error', (error) => this.#markDown(error))
     this.#replicaPool.on('connect', (client) => client.on('error', (error) => this.#markDown(error)))
