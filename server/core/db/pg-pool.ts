@@ -3,8 +3,8 @@ import pg from 'pg'
 /**
  * How long a statement may wait for a free connection of a busy pool before
  * its request fails (503): long enough for the queue of a loaded server (100
- * connections on a pool of 10 waited up to ~7 s in the load benchmark at
- * 100,000 cases), shorter than the request timeout.
+ * connections on a pool of 10 answered in up to ~7 s (p99) in the load
+ * benchmark at 104,494 cases), shorter than the request timeout.
  */
 export const POOL_CHECKOUT_WAIT_MS = 30_000
 
@@ -17,9 +17,9 @@ export const POOL_CHECKOUT_WAIT_MS = 30_000
  * pg-pool applies its one `connectionTimeoutMillis` to both. Set to the
  * connect timeout (5 s), it refused requests that had merely queued that long
  * behind others, with "timeout exceeded when trying to connect", which the
- * API answers as "database unavailable": 68 of 4,464 requests of the load
- * benchmark at 100,000 cases; on a read replica's pool (1 s) the replica was
- * declared down and every read sent to the primary, under load. So the
+ * API answers as "database unavailable": 68 of 4,396 requests of the load
+ * benchmark at 104,494 cases. On a read replica's pool (1 s) such a wait
+ * marks the replica down, so under load every read went to the primary. So the
  * connect timeout goes to each new client (pg's own `connectionTimeoutMillis`,
  * which pg-pool passes it) and the pool's setting bounds the wait.
  */
